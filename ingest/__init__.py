@@ -1,0 +1,1 @@
+"""Reading press releases from files and writing their paragraphs into the store."""

@@ -1,0 +1,74 @@
+"""Markdown and plain-text releases: title from the first heading or line, date from front
+matter when there is one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+from ingest.release import build_release, split_blocks
+from retrieval.dates import parse_date
+from retrieval.errors import ReadError
+from retrieval.types import Release
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)(.+?)\1")
+
+
+def parse_markdown(text: str, source_path: str, *, markdown: bool = True) -> Release:
+    """Read one release from Markdown (or plain text when `markdown` is False)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    meta: dict[str, Any] = {}
+    if match := _FRONT_MATTER.match(text):
+        try:
+            loaded = yaml.safe_load(match[1])
+        except yaml.YAMLError as exc:
+            raise ReadError(source_path, f"invalid front matter: {exc}") from None
+        meta = loaded if isinstance(loaded, dict) else {}
+        text = text[match.end() :]
+    blocks = split_blocks(text)
+    title = str(meta.get("title") or "")
+    if not title and blocks:
+        heading = _HEADING.match(blocks[0]) if markdown else None
+        if heading or not markdown:
+            title = heading[1] if heading else blocks[0]
+            blocks = blocks[1:]
+    if markdown:
+        blocks = [_plain(b) for b in blocks]
+    return build_release(
+        where=source_path,
+        source_path=source_path,
+        paragraphs=blocks,
+        title=title,
+        date=_front_matter_date(meta.get("date"), source_path),
+        release_id=str(meta.get("id") or ""),
+        url=str(meta.get("url") or ""),
+        site=str(meta.get("site") or ""),
+        language=str(meta.get("language") or meta.get("lang") or ""),
+    )
+
+
+def _front_matter_date(value: Any, source_path: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_date(str(value))
+    except ValueError as exc:
+        raise ReadError(source_path, f"front matter `date`: {exc}") from None
+
+
+def _plain(block: str) -> str:
+    heading = _HEADING.match(block)
+    block = heading[1] if heading else block
+    block = _LINK.sub(r"\1", block)
+    block = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", block)
+    return _EMPHASIS.sub(r"\2", block)

@@ -1,0 +1,3 @@
+from presschat.cli import main
+
+main()

@@ -1,0 +1,319 @@
+"""The `presschat` command: the edge where settings are read, parts are built and errors become
+messages and exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar, cast
+
+import click
+from tqdm import tqdm
+
+from ingest.pipeline import Ingestor, IngestReport
+from presschat import __version__
+from retrieval.dates import parse_date
+from retrieval.errors import ConfigError, PresschatError
+from retrieval.evaluation import evaluate_retrieval, load_questions
+from retrieval.index import Index
+from retrieval.settings import Settings, load_settings
+from retrieval.types import Hit, SearchFilters
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        cli(standalone_mode=True)
+    except PresschatError as exc:  # raised outside a command (settings); see _fail for the rest
+        _fail(exc)
+
+
+def _fail(exc: PresschatError) -> NoReturn:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, ConfigError) else 1)
+
+
+def _handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PresschatError as exc:
+            _fail(exc)
+
+    return cast(F, wrapper)
+
+
+class _State:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._index: Index | None = None
+
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index.from_settings(self.settings)
+        return self._index
+
+
+def _state(ctx: click.Context) -> _State:
+    state = ctx.find_object(_State)
+    assert state is not None, "the cli group sets the state"
+    return state
+
+
+def _date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="presschat")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Overrides PRESSCHAT_DATA_DIR.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
+    """Ask questions about press releases: ingest them, then search (and soon chat)."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"data_dir": data_dir} if data_dir else {}
+    try:
+        ctx.obj = _State(load_settings(**overrides))
+    except ConfigError as exc:
+        _fail(exc)
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+
+class _Bar:
+    """tqdm progress bar on stderr while chunks are embedded and written."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._bar: tqdm[Any] | None = None
+
+    def start(self, total: int) -> None:
+        if self._enabled and total:
+            self._bar = tqdm(
+                total=total,
+                unit="par",
+                desc="embedding",
+                file=sys.stderr,
+                mininterval=0.5,
+                dynamic_ncols=True,
+            )
+
+    def advance(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove releases that are gone from these paths.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_handle_errors
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bool, quiet: bool
+) -> None:
+    """Read release files and folders into the store (again: only what changed).
+
+    Formats: gov.kz text exports (.txt), JSON Lines (.jsonl, .jsonl.gz), JSON, HTML pages,
+    Markdown and plain text. Exits 1 if any input failed; the rest is still ingested.
+    """
+    index = _state(ctx).index()
+    bar = _Bar(enabled=not quiet)
+    try:
+        report = Ingestor.for_index(index).ingest(paths, prune=prune, progress=bar)
+    finally:
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_report(report: IngestReport) -> None:
+    for failure in report.failed:
+        click.echo(f"failed: {failure.where}: {failure.reason}", err=True)
+    click.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {report.unchanged}, removed {len(report.removed)}, "
+        f"failed {len(report.failed)} — {report.files} files, "
+        f"{report.chunks_embedded} paragraphs embedded in {report.seconds:.1f} s"
+    )
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", "k", type=click.IntRange(1, 200), help="How many paragraphs (default 10).")
+@click.option("--since", help="Only releases on or after this date (2025-08-31).")
+@click.option("--until", help="Only releases on or before this date.")
+@click.option("--lang", help="Only releases in this language (en, ru, kk).")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.pass_context
+@_handle_errors
+def search(
+    ctx: click.Context,
+    query: str,
+    k: int | None,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Find the paragraphs that best match QUERY."""
+    filters = SearchFilters(_date_option(since), _date_option(until), lang)
+    hits = _state(ctx).index().search(query, k, filters)
+    if as_json:
+        click.echo(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("No matching paragraphs.")
+    for rank, hit in enumerate(hits, start=1):
+        date = hit.date.isoformat() if hit.date else "undated"
+        click.echo(f"{rank:>2}. [{hit.score:.3f}] {date}  {hit.title}  (paragraph {hit.paragraph})")
+        if hit.url:
+            click.echo(f"    {hit.url}")
+        click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    data = dataclasses.asdict(hit)
+    data["date"] = hit.date.isoformat() if hit.date else None
+    data["score"] = round(hit.score, 4)
+    return data
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# -- releases ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def releases() -> None:
+    """List, show and delete stored releases."""
+
+
+@releases.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@_handle_errors
+def releases_list(ctx: click.Context, as_json: bool) -> None:
+    """Every stored release, newest first."""
+    summaries = _state(ctx).index().store.releases()
+    if as_json:
+        rows = [
+            dataclasses.asdict(s) | {"date": s.date.isoformat() if s.date else None}
+            for s in summaries
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for s in summaries:
+        date = s.date.isoformat() if s.date else "undated   "
+        click.echo(f"{date}  {s.language:<3} {s.chunks:>4} ch  {s.release_id}  {s.title[:70]}")
+    click.echo(f"{len(summaries)} releases")
+
+
+@releases.command("show")
+@click.argument("release_id")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+@_handle_errors
+def releases_show(ctx: click.Context, release_id: str, as_json: bool) -> None:
+    """One release with its stored paragraphs."""
+    found = _state(ctx).index().store.release(release_id)
+    if found is None:
+        raise click.ClickException(f"no release with id {release_id!r}")
+    summary, chunks = found
+    if as_json:
+        data = dataclasses.asdict(summary) | {
+            "date": summary.date.isoformat() if summary.date else None,
+            "chunks": [{"paragraph": p, "text": t} for p, t in chunks],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(summary.title)
+    click.echo(f"id: {summary.release_id}")
+    click.echo(
+        f"date: {summary.date or 'undated'}   language: {summary.language}   site: {summary.site}"
+    )
+    click.echo(f"url: {summary.url or '-'}\nsource: {summary.source_path}\n")
+    for paragraph, text in chunks:
+        click.echo(f"[{paragraph}] " + textwrap.fill(text, 96, subsequent_indent="    "))
+
+
+@releases.command("delete")
+@click.argument("release_id")
+@click.pass_context
+@_handle_errors
+def releases_delete(ctx: click.Context, release_id: str) -> None:
+    """Remove a release and all its paragraphs from the store."""
+    removed = _state(ctx).index().store.delete_release(release_id)
+    if not removed:
+        raise click.ClickException(f"no release with id {release_id!r}")
+    click.echo(f"deleted {release_id} ({removed} chunks)")
+
+
+# -- eval --------------------------------------------------------------------------------------
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Measure retrieval against question sets with gold paragraphs."""
+
+
+@eval_group.command("retrieval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@_handle_errors
+def eval_retrieval(ctx: click.Context, questions: Path, k: int, as_json: bool) -> None:
+    """Hits@1/4/10 and MRR@10 of the store on QUESTIONS (JSON Lines), overall, per language
+    and per type. Questions without gold paragraphs (type null) are skipped."""
+    index = _state(ctx).index()
+    report = evaluate_retrieval(load_questions(questions), index.search, k)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    data = report.as_dict()
+    click.echo(f"{'group':<24}{'n':>5}{'hits@1':>9}{'hits@4':>9}{'hits@10':>9}{'mrr@10':>9}")
+    rows = [("overall", data["overall"])]
+    rows += [(f"lang={k}", v) for k, v in data["by_language"].items()]
+    rows += [(f"type={k}", v) for k, v in data["by_type"].items()]
+    for name, s in rows:
+        click.echo(
+            f"{name:<24}{s['questions']:>5}{s['hits@1']:>9.3f}{s['hits@4']:>9.3f}"
+            f"{s['hits@10']:>9.3f}{s['mrr@10']:>9.3f}"
+        )
+    click.echo(
+        f"({report.skipped} questions without gold paragraphs skipped; "
+        f"store: {index.store.collection_name})"
+    )

@@ -1,0 +1,76 @@
+"""Dates as they appear in releases and on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# Month names that appear in English, Russian and Kazakh release dates (genitive forms included).
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        ("january", "jan", "января", "январь", "қаңтар", "қаңтардағы"),
+        ("february", "feb", "февраля", "февраль", "ақпан"),
+        ("march", "mar", "марта", "март", "наурыз"),
+        ("april", "apr", "апреля", "апрель", "сәуір"),
+        ("may", "мая", "май", "мамыр"),
+        ("june", "jun", "июня", "июнь", "маусым"),
+        ("july", "jul", "июля", "июль", "шілде"),
+        ("august", "aug", "августа", "август", "тамыз"),
+        ("september", "sep", "sept", "сентября", "сентябрь", "қыркүйек"),
+        ("october", "oct", "октября", "октябрь", "қазан"),
+        ("november", "nov", "ноября", "ноябрь", "қараша"),
+        ("december", "dec", "декабря", "декабрь", "желтоқсан"),
+    ],
+    start=1,
+):
+    for _name in _names:
+        _MONTHS[_name] = _number
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+_SLASHED_ISO = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_DAY_MONTH_YEAR = re.compile(
+    r"^(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?|года|жыл\w*))?$"
+)
+_MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_YEAR_DAY_MONTH = re.compile(r"^(\d{4})\s+(?:ж\.?|жылғы|жылы)?\s*(\d{1,2})\s+([^\W\d_]+)$")
+
+
+def parse_date(value: str) -> dt.date:
+    """Parse a release date in the common written forms; raise ValueError if it is none of them.
+
+    Accepted: ISO 8601 (with or without a time), 31.08.2025, 2025/08/31, 31 August 2025,
+    August 31, 2025, 31 августа 2025 г., 2025 жылғы 31 тамыз.
+    """
+    text = " ".join(value.strip().split())
+    try:
+        return _parse(text)
+    except ValueError:
+        raise ValueError(f"unrecognised date {value!r}; expected e.g. 2025-08-31") from None
+
+
+def _parse(text: str) -> dt.date:
+    if m := _ISO.match(text) or _SLASHED_ISO.match(text):
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DOTTED.match(text):
+        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    if m := _DAY_MONTH_YEAR.match(text):
+        return dt.date(int(m[3]), _month(m[2]), int(m[1]))
+    if m := _MONTH_DAY_YEAR.match(text):
+        return dt.date(int(m[3]), _month(m[1]), int(m[2]))
+    if m := _YEAR_DAY_MONTH.match(text):
+        return dt.date(int(m[1]), _month(m[3]), int(m[2]))
+    raise ValueError(text)
+
+
+def _month(name: str) -> int:
+    try:
+        return _MONTHS[name.lower()]
+    except KeyError:
+        raise ValueError(name) from None
+
+
+def date_key(date: dt.date | None) -> int:
+    """The sortable integer stored for filtering: 20250831, or 0 for an undated release."""
+    return date.year * 10000 + date.month * 100 + date.day if date else 0

@@ -1,0 +1,116 @@
+"""The Embedder seam: what ingest and search need from an embedding model, and a fake for tests.
+
+Real backends live in their own modules (`retrieval.e5`, `retrieval.sentence_transformer`) so that
+only they import their engines; `build_embedder` picks one from the settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.errors import ConfigError
+from retrieval.settings import Settings
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns passages and queries into normalized vectors of one fixed space."""
+
+    @property
+    def name(self) -> str:
+        """Identifier of the model and its vector space; part of the collection name."""
+        ...
+
+    @property
+    def max_tokens(self) -> int:
+        """Longest passage, in the model's tokens (prefixes and special tokens included)."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model would read for `text` as a passage."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        """One row per text, L2-normalized."""
+        ...
+
+    def embed_query(self, text: str) -> Vectors:
+        """One vector, L2-normalized, comparable with the passages."""
+        ...
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class FakeEmbedder:
+    """A deterministic bag-of-words embedder for fast tests: texts sharing words score high.
+
+    It counts how often it is called so that tests can check that no embedding work was done.
+    """
+
+    def __init__(self, dimension: int = 256, max_tokens: int = 512) -> None:
+        self.dimension = dimension
+        self._max_tokens = max_tokens
+        self.passages_embedded = 0
+        self.queries_embedded = 0
+
+    @property
+    def name(self) -> str:
+        return f"fake-hash{self.dimension}"
+
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return len(_TOKEN.findall(text)) + 2
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        self.passages_embedded += len(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else self._empty()
+
+    def embed_query(self, text: str) -> Vectors:
+        self.queries_embedded += 1
+        return self._vector(text)
+
+    def _empty(self) -> Vectors:
+        return np.zeros((0, self.dimension), dtype=np.float32)
+
+    def _vector(self, text: str) -> Vectors:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for word in _TOKEN.findall(text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+            slot = int.from_bytes(digest[:4], "little") % self.dimension
+            vector[slot] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            vector[0] = 1.0
+            return vector
+        return vector / norm
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name; model files come from installed packages, never a hub."""
+    choice = settings.embedder
+    if choice == "e5-small":
+        from retrieval.e5 import E5Embedder
+
+        return E5Embedder()
+    if choice == "minilm":
+        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder.packaged_minilm()
+    if choice.startswith("sentence-transformers:"):
+        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(choice.partition(":")[2].strip())
+    if choice == "fake":
+        return FakeEmbedder()
+    raise ConfigError(f"PRESSCHAT_EMBEDDER: unknown embedder {choice!r}")

@@ -1,0 +1,35 @@
+"""The exceptions presschat raises.
+
+    PresschatError          anything presschat itself reports to a user
+    ├── ConfigError         a setting is missing or invalid
+    ├── ReadError           an input file or record cannot be read as a release
+    ├── StoreError          the vector store cannot be opened, read or written
+    └── BackendError        a model backend (embedder, later LLM) failed
+
+Library code raises these; the CLI and the web app turn them into exit codes and messages.
+"""
+
+
+class PresschatError(Exception):
+    """Base class of every error presschat reports to a user."""
+
+
+class ConfigError(PresschatError):
+    """A setting is missing or invalid."""
+
+
+class ReadError(PresschatError):
+    """An input cannot be read as a release; the message says where and why."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.where = where
+        self.reason = reason
+
+
+class StoreError(PresschatError):
+    """The vector store cannot be opened, read or written."""
+
+
+class BackendError(PresschatError):
+    """A model backend failed."""

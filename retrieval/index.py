@@ -1,0 +1,78 @@
+"""The searchable index: which embedder, which chunking recipe, which collection.
+
+`Index.from_settings` is the composition point of retrieval: the CLI, ingest and the tests build
+an index from settings, or pass in their own embedder and store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.embedders import Embedder, build_embedder
+from retrieval.settings import Settings
+from retrieval.store import ChromaStore
+from retrieval.types import Hit, SearchFilters
+
+# Bump when ingest.chunking cuts releases differently, so that old and new chunks never mix.
+CHUNKER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ChunkingRecipe:
+    """How releases are cut into chunks; part of the collection name and of every release hash."""
+
+    min_chars: int
+    max_tokens: int
+    embed_titles: bool
+
+    @property
+    def tag(self) -> str:
+        """Short text naming the recipe, e.g. 'c1m40t512h'."""
+        titles = "h" if self.embed_titles else ""
+        return f"c{CHUNKER_VERSION}m{self.min_chars}t{self.max_tokens}{titles}"
+
+
+def collection_name(prefix: str, embedder_name: str, recipe: ChunkingRecipe) -> str:
+    """Collection for one embedder and recipe, so that vectors of two models never mix."""
+    return f"{prefix}-{embedder_name}-{recipe.tag}"
+
+
+class Index:
+    """An embedder and the Chroma collection of chunks it embedded."""
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder, store: ChromaStore, recipe: ChunkingRecipe
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.recipe = recipe
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        store: ChromaStore | None = None,
+    ) -> Index:
+        """Build the parts the settings name, except those passed in."""
+        embedder = embedder or build_embedder(settings)
+        recipe = ChunkingRecipe(
+            min_chars=settings.min_paragraph_chars,
+            max_tokens=embedder.max_tokens,
+            embed_titles=settings.embed_titles,
+        )
+        if store is None:
+            name = collection_name(settings.collection_prefix, embedder.name, recipe)
+            store = ChromaStore.open(settings, name)
+        return cls(settings, embedder, store, recipe)
+
+    def search(
+        self, query: str, k: int | None = None, filters: SearchFilters | None = None
+    ) -> list[Hit]:
+        """The paragraphs most similar to the query, best first, within the filters."""
+        if not query.strip():
+            return []
+        vector = self.embedder.embed_query(query)
+        return self.store.query(vector, k or self.settings.search_k, filters)

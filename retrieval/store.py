@@ -1,0 +1,309 @@
+"""The Chroma store of chunks: the only module that talks to chromadb.
+
+One collection per embedder and chunking recipe, so vectors of two models never mix. Every chunk
+carries its release's metadata, so the store alone says what releases it holds and whether each
+one is complete (`release_hash` on every chunk, `n_chunks` the count it should have).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.dates import date_key
+from retrieval.embedders import Vectors
+from retrieval.errors import StoreError
+from retrieval.settings import Settings
+from retrieval.types import Chunk, Hit, MetaValue, Release, ReleaseSummary, SearchFilters
+
+log = logging.getLogger(__name__)
+
+_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk ready to be written: id, text, metadata and vector."""
+
+    chunk_id: str
+    text: str
+    metadata: Mapping[str, MetaValue]
+
+
+def chunk_id(release_id: str, seq: int) -> str:
+    """Deterministic id of a release's seq-th chunk, so rewriting a release overwrites in place."""
+    return f"{hashlib.sha256(release_id.encode()).hexdigest()[:20]}-{seq:05d}"
+
+
+def chunk_record(release: Release, chunk: Chunk, release_hash: str, n_chunks: int) -> StoredChunk:
+    """The stored form of a chunk: its text and the flat metadata Chroma can filter on."""
+    metadata: dict[str, MetaValue] = {f"x_{key}": value for key, value in release.extra.items()}
+    metadata.update(
+        release_id=release.release_id,
+        title=release.title,
+        date=release.date.isoformat() if release.date else "",
+        date_int=date_key(release.date),
+        url=release.url,
+        site=release.site,
+        lang=release.language,
+        source_path=release.source_path,
+        n_paragraphs=len(release.paragraphs),
+        seq=chunk.seq,
+        n_chunks=n_chunks,
+        paragraph=chunk.paragraph,
+        paragraph_first=chunk.paragraph_first,
+        paragraph_last=chunk.paragraph_last,
+        piece=chunk.piece,
+        content_hash=chunk.content_hash,
+        release_hash=release_hash,
+    )
+    return StoredChunk(chunk_id(release.release_id, chunk.seq), chunk.text, metadata)
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """What is stored for one release: enough to tell unchanged, partial and stale apart."""
+
+    release_hashes: frozenset[str]
+    chunks: int
+    expected_chunks: int
+    source_path: str
+
+    def is_complete(self, release_hash: str) -> bool:
+        """All chunks present and all of this version of the release."""
+        return self.release_hashes == {release_hash} and self.chunks == self.expected_chunks
+
+
+class ChromaStore:
+    """Chunks of releases in one Chroma collection, embedded (on disk) or on a Chroma server."""
+
+    def __init__(self, client: Any, collection_name: str) -> None:
+        self._client = client
+        self.collection_name = collection_name
+        try:
+            self._collection = client.get_or_create_collection(
+                collection_name,
+                embedding_function=None,  # vectors are always passed in; never Chroma's default
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._max_batch = int(client.get_max_batch_size())
+        except Exception as exc:  # chromadb raises many unrelated types; report them as one
+            raise StoreError(f"cannot open Chroma collection {collection_name!r}: {exc}") from exc
+
+    @classmethod
+    def open(cls, settings: Settings, collection_name: str) -> ChromaStore:
+        """Open the embedded store in the data directory, or the Chroma server if one is set."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.chroma_host:
+                client = chromadb.HttpClient(
+                    host=settings.chroma_host,
+                    port=settings.chroma_port,
+                    ssl=settings.chroma_ssl,
+                    settings=chroma_settings,
+                )
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(
+                    path=str(settings.chroma_path), settings=chroma_settings
+                )
+        except Exception as exc:
+            where = (
+                f"Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+                if settings.chroma_host
+                else f"embedded Chroma store in {settings.chroma_path}"
+            )
+            raise StoreError(f"cannot open the {where}: {exc}") from exc
+        return cls(client, collection_name)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def upsert(self, chunks: Sequence[StoredChunk], vectors: Vectors) -> None:
+        """Write chunks with their vectors, in batches under Chroma's cap; same id = replace."""
+        if len(chunks) != len(vectors):
+            raise ValueError("one vector per chunk")
+        for start in range(0, len(chunks), self._max_batch):
+            batch = chunks[start : start + self._max_batch]
+            self._call(
+                "write",
+                self._collection.upsert,
+                ids=[c.chunk_id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[dict(c.metadata) for c in batch],
+                embeddings=np.asarray(vectors[start : start + len(batch)], dtype=np.float32),
+            )
+
+    def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
+        """Remove chunks by id."""
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), self._max_batch):
+            self._call("delete", self._collection.delete, ids=ids[start : start + self._max_batch])
+
+    def delete_release(self, release_id: str) -> int:
+        """Remove every chunk of a release; return how many there were."""
+        ids = self._call(
+            "read", self._collection.get, where={"release_id": release_id}, include=[]
+        )["ids"]
+        self.delete_chunks(ids)
+        return len(ids)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of stored chunks."""
+        return int(self._call("read", self._collection.count))
+
+    def release_states(self) -> dict[str, ReleaseState]:
+        """State of every stored release, from one paged scan of chunk metadata."""
+        hashes: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        expected: dict[str, int] = {}
+        sources: dict[str, str] = {}
+        for meta in self._scan_metadata():
+            rid = str(meta["release_id"])
+            hashes.setdefault(rid, set()).add(str(meta["release_hash"]))
+            counts[rid] = counts.get(rid, 0) + 1
+            expected[rid] = int(meta["n_chunks"])
+            sources[rid] = str(meta.get("source_path", ""))
+        return {
+            rid: ReleaseState(frozenset(hashes[rid]), counts[rid], expected[rid], sources[rid])
+            for rid in hashes
+        }
+
+    def chunks_of(
+        self, release_ids: Sequence[str], *, with_vectors: bool = False
+    ) -> list[tuple[str, Mapping[str, Any], str, Vectors | None]]:
+        """(id, metadata, text, vector) of every stored chunk of these releases."""
+        rows: list[tuple[str, Mapping[str, Any], str, Vectors | None]] = []
+        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
+        for start in range(0, len(release_ids), 100):
+            part = list(release_ids[start : start + 100])
+            where = {"release_id": part[0]} if len(part) == 1 else {"release_id": {"$in": part}}
+            got = self._call("read", self._collection.get, where=where, include=include)
+            vectors = got.get("embeddings") if with_vectors else None
+            for i, chunk_id in enumerate(got["ids"]):
+                vector = None if vectors is None else np.asarray(vectors[i], dtype=np.float32)
+                rows.append((chunk_id, got["metadatas"][i], got["documents"][i], vector))
+        return rows
+
+    def releases(self) -> list[ReleaseSummary]:
+        """Every stored release, newest first."""
+        summaries: dict[str, ReleaseSummary] = {}
+        counts: dict[str, int] = {}
+        for meta in self._scan_metadata():
+            rid = str(meta["release_id"])
+            counts[rid] = counts.get(rid, 0) + 1
+            if int(meta["seq"]) == 0:
+                summaries[rid] = _summary(meta, 0)
+        result = [dataclasses.replace(s, chunks=counts[rid]) for rid, s in summaries.items()]
+        return sorted(result, key=lambda s: (s.date or dt.date.min, s.release_id), reverse=True)
+
+    def release(self, release_id: str) -> tuple[ReleaseSummary, list[tuple[int, str]]] | None:
+        """A stored release and its chunks as (paragraph index, text), in order; None if absent."""
+        rows = self.chunks_of([release_id])
+        if not rows:
+            return None
+        rows.sort(key=lambda row: int(row[1]["seq"]))
+        summary = _summary(rows[0][1], len(rows))
+        return summary, [(int(meta["paragraph"]), text) for _, meta, text, _ in rows]
+
+    def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]:
+        """The k chunks nearest to the vector that pass the filters, best first."""
+        where = _where(filters or SearchFilters())
+        got = self._call(
+            "search",
+            self._collection.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=k,
+            where=where,
+            include=["metadatas", "documents", "distances"],
+        )
+        hits = []
+        for chunk_id, meta, text, distance in zip(
+            got["ids"][0],
+            got["metadatas"][0],
+            got["documents"][0],
+            got["distances"][0],
+            strict=True,
+        ):
+            hits.append(_hit(chunk_id, meta, text, 1.0 - float(distance)))
+        return hits
+
+    def _scan_metadata(self) -> Iterator[Mapping[str, Any]]:
+        offset = 0
+        while True:
+            got = self._call(
+                "read", self._collection.get, include=["metadatas"], limit=_PAGE, offset=offset
+            )
+            yield from got["metadatas"]
+            if len(got["ids"]) < _PAGE:
+                return
+            offset += _PAGE
+
+    def _call(self, action: str, method: Any, **kwargs: Any) -> Any:
+        try:
+            return method(**kwargs)
+        except Exception as exc:
+            raise StoreError(
+                f"Chroma {action} failed on collection {self.collection_name!r}: {exc}"
+            ) from exc
+
+
+def _where(filters: SearchFilters) -> dict[str, Any] | None:
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"date_int": {"$gte": date_key(filters.since)}})
+    if filters.until:
+        clauses.append({"date_int": {"$lte": date_key(filters.until)}})
+    if filters.language:
+        clauses.append({"lang": filters.language})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _date(meta: Mapping[str, Any]) -> dt.date | None:
+    value = meta.get("date") or ""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _summary(meta: Mapping[str, Any], chunks: int) -> ReleaseSummary:
+    return ReleaseSummary(
+        release_id=str(meta["release_id"]),
+        title=str(meta.get("title", "")),
+        date=_date(meta),
+        url=str(meta.get("url", "")),
+        site=str(meta.get("site", "")),
+        language=str(meta.get("lang", "")),
+        source_path=str(meta.get("source_path", "")),
+        chunks=chunks,
+        paragraphs=int(meta.get("n_paragraphs", 0)),
+    )
+
+
+def _hit(chunk_id: str, meta: Mapping[str, Any], text: str, score: float) -> Hit:
+    return Hit(
+        chunk_id=chunk_id,
+        release_id=str(meta["release_id"]),
+        title=str(meta.get("title", "")),
+        date=_date(meta),
+        url=str(meta.get("url", "")),
+        site=str(meta.get("site", "")),
+        language=str(meta.get("lang", "")),
+        paragraph=int(meta["paragraph"]),
+        paragraph_first=int(meta["paragraph_first"]),
+        paragraph_last=int(meta["paragraph_last"]),
+        piece=int(meta["piece"]),
+        text=text,
+        score=score,
+    )
