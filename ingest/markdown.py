@@ -33,11 +33,11 @@ def parse_markdown(text: str, source_path: str, *, markdown: bool = True) -> Rel
         text = text[match.end() :]
     blocks = split_blocks(text)
     title = str(meta.get("title") or "")
-    if not title and blocks:
-        heading = _HEADING.match(blocks[0]) if markdown else None
-        if heading or not markdown:
-            title = heading[1] if heading else blocks[0]
-            blocks = blocks[1:]
+    heading = _HEADING.match(blocks[0]) if markdown and blocks else None
+    if heading and (not title or heading[1] == title):
+        title, blocks = heading[1], blocks[1:]
+    elif not title and not markdown and blocks:
+        title, blocks = blocks[0], blocks[1:]
     if markdown:
         blocks = [_plain(b) for b in blocks]
     return build_release(

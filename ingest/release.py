@@ -26,9 +26,13 @@ def split_blocks(text: str) -> list[str]:
     return [p for p in (clean_paragraph(b) for b in blocks) if p]
 
 
-def derive_title(paragraphs: Iterable[str], limit: int = 120) -> str:
+def derive_title(paragraphs: Iterable[str], limit: int = 160) -> str:
     """A readable title from a release's first sentence, cut at a word boundary."""
-    first = next((p for p in paragraphs if p), "")
+    # Skip captions such as "Images" or "Photo: press service" at the top.
+    candidates = [p for p in paragraphs if p]
+    first = next(
+        (p for p in candidates if len(p.split()) >= 5), candidates[0] if candidates else ""
+    )
     sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".")
     if len(sentence) <= limit:
         return sentence

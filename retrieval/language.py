@@ -33,7 +33,7 @@ def detect_language(text: str) -> str:
     if cyrillic == 0 and latin == 0:
         return UNKNOWN
     if cyrillic >= latin:
-        return "kk" if kazakh / cyrillic >= 0.015 else "ru"
+        return "kk" if kazakh / cyrillic >= 0.05 else "ru"
     words = _WORD.findall(text.lower())
     english = sum(1 for w in words if w in _ENGLISH_WORDS)
-    return "en" if words and english / len(words) >= 0.08 else UNKNOWN
+    return "en" if words and english / len(words) >= 0.15 else UNKNOWN

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import ConfigError
+from retrieval.settings import load_settings
+
+
+def test_defaults_are_offline_and_embedded(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PRESSCHAT_DATA_DIR", "PRESSCHAT_EMBEDDER", "PRESSCHAT_CHROMA_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.data_dir == Path("presschat-data")
+    assert settings.embedder == "e5-small"
+    assert settings.chroma_host is None
+    assert settings.chroma_path == Path("presschat-data/chroma")
+
+
+def test_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PRESSCHAT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PRESSCHAT_EMBEDDER", "minilm")
+    monkeypatch.setenv("PRESSCHAT_CHROMA_PORT", "9100")
+    settings = load_settings()
+    assert (settings.data_dir, settings.embedder, settings.chroma_port) == (
+        tmp_path,
+        "minilm",
+        9100,
+    )
+
+
+def test_reads_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PRESSCHAT_SEARCH_K", raising=False)
+    (tmp_path / ".env").write_text("PRESSCHAT_SEARCH_K=7\n")
+    assert load_settings().search_k == 7
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PRESSCHAT_EMBEDDER", "word2vec"),
+        ("PRESSCHAT_CHROMA_PORT", "not-a-port"),
+        ("PRESSCHAT_CHROMA_PORT", "70000"),
+        ("PRESSCHAT_SEARCH_K", "0"),
+    ],
+)
+def test_invalid_setting_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=variable):
+        load_settings()

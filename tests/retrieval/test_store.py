@@ -1,0 +1,103 @@
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from ingest.chunking import chunk_release
+from ingest.release import build_release
+from retrieval.embedders import FakeEmbedder
+from retrieval.errors import StoreError
+from retrieval.index import ChunkingRecipe
+from retrieval.settings import Settings
+from retrieval.store import ChromaStore, chunk_record
+from retrieval.types import SearchFilters
+
+RECIPE = ChunkingRecipe(min_chars=0, max_tokens=512, embed_titles=False)
+
+
+def _put(
+    store: ChromaStore,
+    embedder: FakeEmbedder,
+    release_id: str,
+    date: dt.date,
+    lang: str,
+    *paragraphs: str,
+) -> None:
+    release = build_release(
+        where="t",
+        source_path="/src/t.jsonl",
+        paragraphs=paragraphs,
+        title=f"Release {release_id}",
+        date=date,
+        release_id=release_id,
+        language=lang,
+    )
+    chunks = chunk_release(release, RECIPE, embedder.count_tokens)
+    records = [chunk_record(release, c, "h1", len(chunks)) for c in chunks]
+    store.upsert(records, embedder.embed_passages([c.embed_text for c in chunks]))
+
+
+@pytest.fixture
+def store(settings: Settings) -> ChromaStore:
+    return ChromaStore.open(settings, "test-collection")
+
+
+def test_query_filters_by_date_and_language_inside_the_store(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    _put(store, embedder, "old", dt.date(2010, 5, 1), "en", "water treaty signed in spring")
+    _put(store, embedder, "new", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
+    _put(store, embedder, "ru", dt.date(2025, 6, 1), "ru", "water treaty signed in spring")
+    query = embedder.embed_query("water treaty")
+    assert {h.release_id for h in store.query(query, 10)} == {"old", "new", "ru"}
+    since = SearchFilters(since=dt.date(2020, 1, 1))
+    assert {h.release_id for h in store.query(query, 10, since)} == {"new", "ru"}
+    until = SearchFilters(until=dt.date(2025, 5, 1), language="en")
+    assert {h.release_id for h in store.query(query, 10, until)} == {"old", "new"}
+    # Filtering happens in the store: k=1 still finds the one match among many non-matching.
+    only_ru = store.query(query, 1, SearchFilters(language="ru"))
+    assert [h.release_id for h in only_ru] == ["ru"]
+
+
+def test_hit_carries_release_metadata_and_cosine_score(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    _put(store, embedder, "r1", dt.date(2025, 8, 31), "en", "alpha beta gamma", "delta epsilon")
+    (hit,) = store.query(embedder.embed_query("delta epsilon"), 1)
+    assert (hit.release_id, hit.paragraph, hit.text) == ("r1", 1, "delta epsilon")
+    assert hit.date == dt.date(2025, 8, 31) and hit.title == "Release r1"
+    assert hit.score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_release_states_list_show_and_delete(store: ChromaStore, embedder: FakeEmbedder) -> None:
+    _put(store, embedder, "r1", dt.date(2025, 1, 1), "en", "one", "two", "three")
+    _put(store, embedder, "r2", dt.date(2024, 1, 1), "en", "four")
+    states = store.release_states()
+    assert states["r1"].is_complete("h1") and not states["r1"].is_complete("h2")
+    assert [s.release_id for s in store.releases()] == ["r1", "r2"]
+    found = store.release("r1")
+    assert found is not None and found[1] == [(0, "one"), (1, "two"), (2, "three")]
+    assert store.delete_release("r1") == 3
+    assert store.release("r1") is None and store.count() == 1
+
+
+def test_writes_are_batched_under_chromas_cap(
+    store: ChromaStore, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_max_batch", 7)
+    paragraphs = [f"paragraph {i}" for i in range(30)]
+    _put(store, embedder, "big", dt.date(2025, 1, 1), "en", *paragraphs)
+    assert store.count() == 30
+    store.delete_chunks([f"nope-{i}" for i in range(20)])  # unknown ids: no error
+    assert store.count() == 30
+
+
+def test_mismatched_vectors_are_rejected(store: ChromaStore) -> None:
+    with pytest.raises(ValueError):
+        store.upsert([], np.zeros((1, 4), dtype=np.float32))
+
+
+def test_unreachable_server_is_a_store_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=9)
+    with pytest.raises(StoreError, match="Chroma server at 127.0.0.1:9"):
+        ChromaStore.open(settings, "x-collection")
