@@ -1,0 +1,95 @@
+"""The `presschat` command as a user runs it (CliRunner in-process; one real subprocess)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from presschat.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRESSCHAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PRESSCHAT_EMBEDDER", "fake")
+    runner = CliRunner()
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_ingest_prints_a_summary_and_json(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("ingest", "-q", str(data_dir / "releases"))
+    assert result.exit_code == 0, result.output
+    assert "added 9, updated 0, unchanged 0, removed 0, failed 0" in result.output
+    again = run("ingest", "-q", "--json", str(data_dir / "releases"))
+    summary = json.loads(again.stdout)
+    assert (summary["unchanged"], summary["added"], summary["chunks_embedded"]) == (9, 0, 0)
+
+
+def test_ingest_exits_non_zero_when_a_file_fails(run, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty.txt").write_text("")
+    result = run("ingest", "-q", str(tmp_path / "empty.txt"), str(data_dir / "releases"))
+    assert result.exit_code == 1
+    assert f"failed: {tmp_path / 'empty.txt'}: file is empty" in result.stderr
+    assert "added 9" in result.stdout
+
+
+def test_search_with_filters_and_json(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", "-q", str(data_dir / "releases"))
+    result = run("search", "flight Astana Tokyo", "--k", "3")
+    assert result.exit_code == 0
+    assert "Minister of Foreign Affairs Murat Nurtleu met the Ambassador" in result.stdout
+    hits = json.loads(run("search", "water", "--lang", "ru", "--json").stdout)
+    assert hits and {h["language"] for h in hits} == {"ru"}
+    dated = json.loads(run("search", "release", "--since", "2025-01-01", "--until",
+                           "31.08.2025", "--json").stdout)
+    assert dated and all("2025-01-01" <= h["date"] <= "2025-08-31" for h in dated)
+    bad = run("search", "x", "--since", "soon")
+    assert bad.exit_code == 2 and "unrecognised date 'soon'" in bad.output
+
+
+def test_releases_list_show_delete(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", "-q", str(data_dir / "releases"))
+    listed = json.loads(run("releases", "list", "--json").stdout)
+    assert len(listed) == 9
+    dated = [r["date"] for r in listed if r["date"]]
+    assert dated == sorted(dated, reverse=True)
+    shown = run("releases", "show", "doj-test-1")
+    assert "Tyson Foods Pleads Guilty" in shown.stdout and "[1] The worker died" in shown.stdout
+    assert run("releases", "delete", "doj-test-1").exit_code == 0
+    missing = run("releases", "show", "doj-test-1")
+    assert missing.exit_code == 1 and "no release with id 'doj-test-1'" in missing.output
+    assert len(json.loads(run("releases", "list", "--json").stdout)) == 8
+
+
+def test_eval_retrieval_reports_hits_and_mrr(run, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", "-q", str(data_dir / "releases"))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"id": "q1", "question": "hydrogen sulfide gas hydrolyzers worker died", "lang": "en",
+         "type": "fact", "gold": [{"release_id": "doj-test-1", "paragraph": 1}]},
+        {"id": "q2", "question": "Сырдарья водные ресурсы", "lang": "ru", "type": "fact",
+         "gold": [{"release_id": "ru-test-2", "paragraph": 0}]},
+        {"id": "q3", "question": "Nothing here", "lang": "en", "type": "null", "gold": []},
+    ]) + "\n")
+    report = json.loads(run("eval", "retrieval", str(questions), "--json").stdout)
+    assert report["overall"]["questions"] == 2
+    assert report["overall"]["hits@1"] == 1.0 and report["skipped_without_gold"] == 1
+    assert set(report["by_language"]) == {"en", "ru"}
+    table = run("eval", "retrieval", str(questions)).stdout
+    assert "overall" in table and "mrr@10" in table
+
+
+def test_invalid_setting_fails_at_start_naming_the_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "PRESSCHAT_EMBEDDER": "word2vec", "PRESSCHAT_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "presschat", "search", "x"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "PRESSCHAT_EMBEDDER" in result.stderr and "Traceback" not in result.stderr
