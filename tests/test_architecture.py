@@ -35,6 +35,10 @@ def test_ingest_does_not_import_ui_or_the_cli() -> None:
 
 
 def test_only_the_store_imports_chromadb() -> None:
-    users = {m for pkg in ("retrieval", "ingest", "presschat")
-             for m, names in _imports(pkg).items() if "chromadb" in _top(names)}
+    users = {
+        m
+        for pkg in ("retrieval", "ingest", "presschat")
+        for m, names in _imports(pkg).items()
+        if "chromadb" in _top(names)
+    }
     assert users == {"retrieval/store.py"}

@@ -48,8 +48,9 @@ def test_search_with_filters_and_json(run, data_dir: Path) -> None:  # type: ign
     assert "Minister of Foreign Affairs Murat Nurtleu met the Ambassador" in result.stdout
     hits = json.loads(run("search", "water", "--lang", "ru", "--json").stdout)
     assert hits and {h["language"] for h in hits} == {"ru"}
-    dated = json.loads(run("search", "release", "--since", "2025-01-01", "--until",
-                           "31.08.2025", "--json").stdout)
+    dated = json.loads(
+        run("search", "release", "--since", "2025-01-01", "--until", "31.08.2025", "--json").stdout
+    )
     assert dated and all("2025-01-01" <= h["date"] <= "2025-08-31" for h in dated)
     bad = run("search", "x", "--since", "soon")
     assert bad.exit_code == 2 and "unrecognised date 'soon'" in bad.output
@@ -72,13 +73,29 @@ def test_releases_list_show_delete(run, data_dir: Path) -> None:  # type: ignore
 def test_eval_retrieval_reports_hits_and_mrr(run, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", "-q", str(data_dir / "releases"))
     questions = tmp_path / "q.jsonl"
-    questions.write_text("\n".join(json.dumps(q) for q in [
-        {"id": "q1", "question": "hydrogen sulfide gas hydrolyzers worker died", "lang": "en",
-         "type": "fact", "gold": [{"release_id": "doj-test-1", "paragraph": 1}]},
-        {"id": "q2", "question": "Сырдарья водные ресурсы", "lang": "ru", "type": "fact",
-         "gold": [{"release_id": "ru-test-2", "paragraph": 0}]},
-        {"id": "q3", "question": "Nothing here", "lang": "en", "type": "null", "gold": []},
-    ]) + "\n")
+    questions.write_text(
+        "\n".join(
+            json.dumps(q)
+            for q in [
+                {
+                    "id": "q1",
+                    "question": "hydrogen sulfide gas hydrolyzers worker died",
+                    "lang": "en",
+                    "type": "fact",
+                    "gold": [{"release_id": "doj-test-1", "paragraph": 1}],
+                },
+                {
+                    "id": "q2",
+                    "question": "Сырдарья водные ресурсы",
+                    "lang": "ru",
+                    "type": "fact",
+                    "gold": [{"release_id": "ru-test-2", "paragraph": 0}],
+                },
+                {"id": "q3", "question": "Nothing here", "lang": "en", "type": "null", "gold": []},
+            ]
+        )
+        + "\n"
+    )
     report = json.loads(run("eval", "retrieval", str(questions), "--json").stdout)
     assert report["overall"]["questions"] == 2
     assert report["overall"]["hits@1"] == 1.0 and report["skipped_without_gold"] == 1
@@ -89,7 +106,12 @@ def test_eval_retrieval_reports_hits_and_mrr(run, data_dir: Path, tmp_path: Path
 
 def test_invalid_setting_fails_at_start_naming_the_variable(tmp_path: Path) -> None:
     env = {**os.environ, "PRESSCHAT_EMBEDDER": "word2vec", "PRESSCHAT_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "presschat", "search", "x"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "presschat", "search", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "PRESSCHAT_EMBEDDER" in result.stderr and "Traceback" not in result.stderr

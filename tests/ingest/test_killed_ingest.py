@@ -21,8 +21,12 @@ def test_next_run_completes_a_killed_ingest_without_duplicates(
     shared: Path, tmp_path: Path
 ) -> None:
     corpus = shared / "doj" / "doj_opa_demo_200.jsonl"
-    env = {**os.environ, "PRESSCHAT_DATA_DIR": str(tmp_path), "PRESSCHAT_EMBEDDER": "minilm",
-           "PRESSCHAT_EMBED_BATCH_SIZE": "16"}
+    env = {
+        **os.environ,
+        "PRESSCHAT_DATA_DIR": str(tmp_path),
+        "PRESSCHAT_EMBEDDER": "minilm",
+        "PRESSCHAT_EMBED_BATCH_SIZE": "16",
+    }
     command = [sys.executable, "-m", "presschat", "ingest", str(corpus)]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -40,15 +44,17 @@ def test_next_run_completes_a_killed_ingest_without_duplicates(
 
     settings = load_settings(data_dir=tmp_path, embedder="minilm")
     partial = Index.from_settings(settings).store.count()
-    assert 0 < partial
+    assert partial > 0
 
-    finished = subprocess.run([*command, "--json", "-q"], env=env, capture_output=True,
-                              text=True, timeout=600)
+    finished = subprocess.run(
+        [*command, "--json", "-q"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert finished.returncode == 0, finished.stderr
     store = Index.from_settings(settings).store
     states = store.release_states()
     assert len(states) == 200
-    assert all(s.chunks == s.expected_chunks and len(s.release_hashes) == 1
-               for s in states.values())
+    assert all(
+        s.chunks == s.expected_chunks and len(s.release_hashes) == 1 for s in states.values()
+    )
     keys = Counter((str(m["release_id"]), int(m["seq"])) for m in store._scan_metadata())
     assert max(keys.values()) == 1 and sum(keys.values()) == store.count()

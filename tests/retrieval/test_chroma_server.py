@@ -34,7 +34,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     log = (path / "server.log").open("w")
     process = subprocess.Popen(
         [chroma, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -42,9 +43,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
                 break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"chroma run did not start: {(path / 'server.log').read_text()}")
+                    log_text = (path / "server.log").read_text()
+                    raise RuntimeError(f"chroma run did not start: {log_text}") from exc
                 time.sleep(0.3)
         yield port
     finally:
@@ -55,8 +57,13 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 @pytest.fixture
 def server_settings(chroma_server: int, tmp_path: Path) -> Settings:
-    return load_settings(data_dir=tmp_path, embedder="fake", chroma_host="127.0.0.1",
-                         chroma_port=chroma_server, collection_prefix=f"t{time.time_ns()}")
+    return load_settings(
+        data_dir=tmp_path,
+        embedder="fake",
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+        collection_prefix=f"t{time.time_ns()}",
+    )
 
 
 def test_ingest_search_and_reingest_through_the_server(

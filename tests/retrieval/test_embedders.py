@@ -10,8 +10,14 @@ from retrieval.errors import ConfigError
 from retrieval.settings import Settings
 
 
-@pytest.fixture(scope="module", params=["fake", pytest.param("e5-small", marks=pytest.mark.slow),
-                                        pytest.param("minilm", marks=pytest.mark.slow)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "fake",
+        pytest.param("e5-small", marks=pytest.mark.slow),
+        pytest.param("minilm", marks=pytest.mark.slow),
+    ],
+)
 def any_embedder(request: pytest.FixtureRequest) -> Iterator[Embedder]:
     yield build_embedder(Settings(embedder=request.param))
 
@@ -26,10 +32,12 @@ def test_vectors_are_normalized_and_fixed_size(any_embedder: Embedder) -> None:
 
 
 def test_related_passage_scores_higher(any_embedder: Embedder) -> None:
-    passages = any_embedder.embed_passages([
-        "The company agreed to pay a civil penalty for violating the Clean Air Act.",
-        "The museum opened a new exhibition of medieval paintings.",
-    ])
+    passages = any_embedder.embed_passages(
+        [
+            "The company agreed to pay a civil penalty for violating the Clean Air Act.",
+            "The museum opened a new exhibition of medieval paintings.",
+        ]
+    )
     query = any_embedder.embed_query("civil penalty for Clean Air Act violations")
     scores = passages @ query
     assert scores[0] > scores[1]
@@ -50,12 +58,16 @@ def _setting(embedder: Embedder) -> str:
 @pytest.mark.slow
 def test_e5_matches_across_english_russian_and_kazakh() -> None:
     e5 = build_embedder(Settings(embedder="e5-small"))
-    passages = e5.embed_passages([
-        "Kazakhstan and Tajikistan agreed to raise bilateral trade to 2 billion US dollars.",
-        "The court sentenced the defendant to 15 years in prison for wire fraud.",
-    ])
-    for question in ("Какой товарооборот планируют Казахстан и Таджикистан?",
-                     "Қазақстан мен Тәжікстан қандай тауар айналымын жоспарлайды?"):
+    passages = e5.embed_passages(
+        [
+            "Kazakhstan and Tajikistan agreed to raise bilateral trade to 2 billion US dollars.",
+            "The court sentenced the defendant to 15 years in prison for wire fraud.",
+        ]
+    )
+    for question in (
+        "Какой товарооборот планируют Казахстан и Таджикистан?",
+        "Қазақстан мен Тәжікстан қандай тауар айналымын жоспарлайды?",
+    ):
         scores = passages @ e5.embed_query(question)
         assert scores[0] > scores[1], question
 

@@ -10,8 +10,21 @@ from retrieval.types import Hit, SearchFilters
 
 
 def _hit(release_id: str, first: int, last: int | None = None) -> Hit:
-    return Hit("c", release_id, "t", None, "", "", "en", first, first,
-               first if last is None else last, 0, "text", 0.5)
+    return Hit(
+        "c",
+        release_id,
+        "t",
+        None,
+        "",
+        "",
+        "en",
+        first,
+        first,
+        first if last is None else last,
+        0,
+        "text",
+        0.5,
+    )
 
 
 def test_rank_counts_merged_paragraph_ranges() -> None:
@@ -31,8 +44,13 @@ def test_scores_per_group_and_skips_null_questions() -> None:
     results = {"q1": [_hit("a", 0)], "q2": [_hit("x", 0)] * 3 + [_hit("b", 0)], "q3": []}
     report = evaluate_retrieval(questions, lambda q, k, f: results[q][:k], k=10)
     data = report.as_dict()
-    assert data["overall"] == {"questions": 3, "hits@1": 0.333, "hits@4": 0.667,
-                               "hits@10": 0.667, "mrr@10": 0.417}
+    assert data["overall"] == {
+        "questions": 3,
+        "hits@1": 0.333,
+        "hits@4": 0.667,
+        "hits@10": 0.667,
+        "mrr@10": 0.417,
+    }
     assert data["by_language"]["ru"]["hits@10"] == 0.0
     assert data["skipped_without_gold"] == 1 and data["ranks"]["2"] == 4
 
@@ -49,6 +67,6 @@ def test_loads_the_shared_question_format(shared: Path) -> None:
 
 def test_malformed_question_line_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
-    path.write_text(json.dumps({"id": "1", "question": "q"}) + "\n{\"id\": 2}\n")
+    path.write_text(json.dumps({"id": "1", "question": "q"}) + '\n{"id": 2}\n')
     with pytest.raises(ReadError, match=r"q\.jsonl:2"):
         load_questions(path)
