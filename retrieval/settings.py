@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.errors import ConfigError
@@ -39,6 +39,36 @@ class Settings(BaseSettings):
     embed_titles: bool = Field(True, description="Embed each paragraph with its release title.")
     search_k: int = Field(10, ge=1, le=200, description="Paragraphs returned by a search.")
 
+    llm: Literal["local", "openai", "fake"] = Field(
+        "local",
+        description="local (llama.cpp, in process), openai (any OpenAI-compatible "
+        "server: vLLM, Ollama, llama.cpp server, OpenAI), or fake (tests only).",
+    )
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for the local backend; unset = the packaged Qwen2.5 1.5B."
+    )
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1."
+    )
+    llm_model: str = Field("default", description="Model name sent to the OpenAI endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key, if any.")
+    llm_timeout: float = Field(120.0, gt=0, description="Seconds before an LLM call fails.")
+    llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads (local).")
+    llm_context: int = Field(4096, ge=512, le=131072, description="Context window (local).")
+    llm_max_tokens: int = Field(256, ge=16, le=8192, description="Longest answer, in tokens.")
+    llm_temperature: float = Field(0.1, ge=0.0, le=2.0)
+    model_cache_dir: Path = Field(
+        Path.home() / ".cache" / "presschat",
+        description="Where the packaged model is assembled once.",
+    )
+    answer_sources: int = Field(4, ge=1, le=20, description="Paragraphs given to the LLM.")
+    min_score: float = Field(
+        0.0,
+        ge=-1.0,
+        le=1.0,
+        description="Refuse without asking the LLM when no paragraph scores at least this.",
+    )
+
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
@@ -47,6 +77,12 @@ class Settings(BaseSettings):
         if value.startswith("sentence-transformers:") and value.partition(":")[2].strip():
             return value
         raise ValueError(f"must be one of {', '.join(EMBEDDER_CHOICES)}")
+
+    @model_validator(mode="after")
+    def _openai_needs_url(self) -> Settings:
+        if self.llm == "openai" and not self.llm_base_url:
+            raise ValueError("llm_base_url: required when PRESSCHAT_LLM=openai")
+        return self
 
     @property
     def chroma_path(self) -> Path:

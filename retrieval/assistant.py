@@ -1,0 +1,175 @@
+"""Answering: rewrite a follow-up, retrieve, ask the model with numbered sources, check the
+citations, and refuse plainly when the releases do not hold the answer.
+
+`Assistant.from_settings` is the composition point of the whole answering stack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Sequence
+
+from prompts import CANNOT_ANSWER, refusal, render_prompt
+from retrieval.citations import resolve_citations
+from retrieval.errors import PresschatError
+from retrieval.generators import Generator, Message, build_generator, complete
+from retrieval.index import Index
+from retrieval.language import UNKNOWN, detect_language
+from retrieval.question_dates import combine_filters, dates_in_question
+from retrieval.settings import Settings
+from retrieval.types import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerToken,
+    Citation,
+    Hit,
+    SearchFilters,
+    SourcesFound,
+    Turn,
+)
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+_SOURCE_CHARS = 1200  # a paragraph longer than this is cut in the prompt (not in citations)
+_HISTORY_TURNS = 6
+
+
+class Assistant:
+    """Answers questions about the releases in an index with a chat model."""
+
+    def __init__(
+        self,
+        index: Index,
+        generator: Generator,
+        settings: Settings,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.index = index
+        self.generator = generator
+        self.settings = settings
+        self._today = today
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        index: Index | None = None,
+        generator: Generator | None = None,
+    ) -> Assistant:
+        """Build the index and the generator the settings name, except those passed in."""
+        return cls(
+            index or Index.from_settings(settings),
+            generator or build_generator(settings),
+            settings,
+        )
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: SearchFilters | None = None,
+    ) -> Answer:
+        """The complete answer (the last event of `stream`)."""
+        for event in self.stream(question, history, filters):
+            if isinstance(event, AnswerDone):
+                return event.answer
+        raise AssertionError("stream always ends with AnswerDone")
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: SearchFilters | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """SourcesFound once retrieval is done, AnswerToken pieces as the model writes, then
+        AnswerDone with the checked answer. Raises BackendError if the model fails."""
+        question = question.strip()
+        if not question:
+            raise PresschatError("the question is empty")
+        language = self._language(question, history)
+        standalone = self.standalone_question(question, history)
+        effective = combine_filters(
+            filters or SearchFilters(), dates_in_question(standalone, self._today())
+        )
+        hits = self.index.search(standalone, self.settings.answer_sources, effective)
+        sources = tuple(h for h in hits if h.score >= self.settings.min_score)
+        yield SourcesFound(sources, standalone, effective)
+
+        def finish(text: str, refused: bool, citations: tuple[Citation, ...] = ()) -> AnswerDone:
+            return AnswerDone(
+                Answer(question, standalone, language, text, citations, sources, refused, effective)
+            )
+
+        if not sources:
+            yield finish(refusal(language), True)
+            return
+        reply = ""
+        held = True  # hold output back while it may still turn out to be the refusal token
+        for piece in self.generator.stream(
+            self._messages(standalone, sources, language),
+            max_tokens=self.settings.llm_max_tokens,
+            temperature=self.settings.llm_temperature,
+        ):
+            reply += piece
+            if held:
+                start = reply.lstrip()
+                if not start or CANNOT_ANSWER.startswith(start):
+                    continue
+                held = False
+                yield AnswerToken(reply)
+            else:
+                yield AnswerToken(piece)
+        text, citations = resolve_citations(reply.replace(CANNOT_ANSWER, "").strip(), sources)
+        if CANNOT_ANSWER in reply and not citations or not text:
+            yield finish(refusal(language), True)
+        else:
+            yield finish(text, False, citations)
+
+    def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up rewritten from the recent conversation so it can be searched alone."""
+        turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
+        if not turns:
+            return question
+        conversation = "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
+        prompt = render_prompt("condense", history=conversation, question=question)
+        rewritten = complete(self.generator, [Message("user", prompt)], max_tokens=96)
+        lines = rewritten.strip().splitlines()
+        rewritten = lines[0].strip().strip('"“”«»') if lines else ""
+        if not rewritten or CANNOT_ANSWER in rewritten:
+            return question
+        log.info("follow-up %r rewritten as %r", question, rewritten)
+        return rewritten
+
+    def _language(self, question: str, history: Sequence[Turn]) -> str:
+        detected = detect_language(question)
+        if detected in LANGUAGE_NAMES:
+            return detected
+        for turn in reversed(history):
+            if turn.role == "user" and detect_language(turn.content) in LANGUAGE_NAMES:
+                return detect_language(turn.content)
+        return "en" if detected == UNKNOWN else detected
+
+    def _messages(self, question: str, sources: Sequence[Hit], language: str) -> list[Message]:
+        numbered = "\n\n".join(
+            render_prompt(
+                "source",
+                number=str(number),
+                title=hit.title,
+                date=hit.date.isoformat() if hit.date else "undated",
+                paragraph=str(hit.paragraph + 1),
+                text=hit.text[:_SOURCE_CHARS],
+            )
+            for number, hit in enumerate(sources, start=1)
+        )
+        user = render_prompt(
+            "answer",
+            sources=numbered,
+            question=question,
+            language=LANGUAGE_NAMES.get(language, "English"),
+        )
+        return [Message("system", render_prompt("system")), Message("user", user)]

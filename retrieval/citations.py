@@ -1,0 +1,34 @@
+"""Finding [n] markers in an answer and mapping each to exactly one retrieved paragraph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.types import Citation, Hit
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
+
+
+def resolve_citations(text: str, sources: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    """Drop markers that point to no source; return the cleaned text and the kept citations,
+    in order of first appearance. Grouped markers such as [1, 3] become [1][3]."""
+    text = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m[1].split(",")), text)
+    cited: dict[int, Citation] = {}
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        number = int(match[1])
+        if not 1 <= number <= len(sources):
+            return ""
+        if number not in cited:
+            hit = sources[number - 1]
+            cited[number] = Citation(
+                number, hit.release_id, hit.title, hit.date, hit.url, hit.paragraph, hit.text
+            )
+        return match[0]
+
+    cleaned = _MARKER.sub(keep_or_drop, text)
+    cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
+    cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
+    return cleaned, tuple(cited.values())

@@ -1,0 +1,88 @@
+"""The Generator seam: what answering needs from a chat LLM, a fake for tests, and the factory.
+
+Real backends live in their own modules (`retrieval.local_llm`, `retrieval.openai_compatible`) so
+that only they import their engines.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from retrieval.errors import BackendError
+from retrieval.settings import Settings
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message for the model."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Generator(Protocol):
+    """A chat model that streams its reply."""
+
+    @property
+    def name(self) -> str:
+        """Which model answers, for logs and the API."""
+        ...
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        """The reply in pieces as the model produces them; raises BackendError on failure."""
+        ...
+
+
+class FakeGenerator:
+    """A scripted generator for tests: replies are queued with `enqueue` and streamed word by
+    word; each call's messages are kept in `calls`. With an empty queue it repeats `default`."""
+
+    name = "fake"
+
+    def __init__(self, default: str = "NO_ANSWER") -> None:
+        self.default = default
+        self.calls: list[list[Message]] = []
+        self._replies: deque[str | Exception] = deque()
+
+    def enqueue(self, *replies: str | Exception) -> FakeGenerator:
+        """Queue replies (or errors to raise) for the next calls, in order."""
+        self._replies.extend(replies)
+        return self
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        self.calls.append(list(messages))
+        reply = self._replies.popleft() if self._replies else self.default
+        if isinstance(reply, Exception):
+            raise reply
+        words = reply.split(" ")
+        for i, word in enumerate(words):
+            yield word if i == len(words) - 1 else word + " "
+
+
+def complete(
+    generator: Generator, messages: Sequence[Message], *, max_tokens: int, temperature: float = 0.0
+) -> str:
+    """The whole reply as one string."""
+    return "".join(generator.stream(messages, max_tokens=max_tokens, temperature=temperature))
+
+
+def build_generator(settings: Settings) -> Generator:
+    """The LLM backend the settings name."""
+    if settings.llm == "local":
+        from retrieval.local_llm import LlamaCppGenerator
+
+        return LlamaCppGenerator.from_settings(settings)
+    if settings.llm == "openai":
+        from retrieval.openai_compatible import OpenAICompatibleGenerator
+
+        return OpenAICompatibleGenerator.from_settings(settings)
+    if settings.llm == "fake":
+        return FakeGenerator()
+    raise BackendError(f"PRESSCHAT_LLM: unknown backend {settings.llm!r}")
