@@ -19,12 +19,14 @@ from tqdm import tqdm
 
 from ingest.pipeline import Ingestor, IngestReport
 from presschat import __version__
+from retrieval.assistant import Assistant
 from retrieval.dates import parse_date
 from retrieval.errors import ConfigError, PresschatError
 from retrieval.evaluation import evaluate_retrieval, load_questions
 from retrieval.index import Index
+from retrieval.serialize import answer_to_dict, hit_to_dict, parse_history
 from retrieval.settings import Settings, load_settings
-from retrieval.types import Hit, SearchFilters
+from retrieval.types import Answer, AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,11 +59,17 @@ class _State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._index: Index | None = None
+        self._assistant: Assistant | None = None
 
     def index(self) -> Index:
         if self._index is None:
             self._index = Index.from_settings(self.settings)
         return self._index
+
+    def assistant(self) -> Assistant:
+        if self._assistant is None:
+            self._assistant = Assistant.from_settings(self.settings, index=self.index())
+        return self._assistant
 
 
 def _state(ctx: click.Context) -> _State:
@@ -190,27 +198,122 @@ def search(
     filters = SearchFilters(_date_option(since), _date_option(until), lang)
     hits = _state(ctx).index().search(query, k, filters)
     if as_json:
-        click.echo(json.dumps([_hit_json(h) for h in hits], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([hit_to_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return
     if not hits:
         click.echo("No matching paragraphs.")
     for rank, hit in enumerate(hits, start=1):
         date = hit.date.isoformat() if hit.date else "undated"
-        click.echo(f"{rank:>2}. [{hit.score:.3f}] {date}  {hit.title}  (paragraph {hit.paragraph})")
+        click.echo(
+            f"{rank:>2}. [{hit.score:.3f}] {date}  {hit.title}  (paragraph {hit.paragraph + 1})"
+        )
         if hit.url:
             click.echo(f"    {hit.url}")
         click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
 
 
-def _hit_json(hit: Hit) -> dict[str, Any]:
-    data = dataclasses.asdict(hit)
-    data["date"] = hit.date.isoformat() if hit.date else None
-    data["score"] = round(hit.score, 4)
-    return data
-
-
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+# -- ask and chat -------------------------------------------------------------------------------
+
+
+def _filters(since: str | None, until: str | None, lang: str | None) -> SearchFilters:
+    return SearchFilters(_date_option(since), _date_option(until), lang)
+
+
+def _filter_options(func: F) -> F:
+    func = click.option("--lang", help="Only releases in this language (en, ru, kk).")(func)
+    func = click.option("--until", help="Only releases on or before this date.")(func)
+    return click.option("--since", help="Only releases on or after this date.")(func)
+
+
+@cli.command()
+@click.argument("question")
+@_filter_options
+@click.option("--history", help="Earlier turns: a JSON list of {role, content}, or a file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer contract as JSON.")
+@click.pass_context
+@_handle_errors
+def ask(
+    ctx: click.Context,
+    question: str,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    history: str | None,
+    as_json: bool,
+) -> None:
+    """Answer QUESTION from the releases, citing the paragraphs it used."""
+    turns = parse_history(history) if history else []
+    assistant = _state(ctx).assistant()
+    filters = _filters(since, until, lang)
+    if as_json:
+        answer = assistant.ask(question, turns, filters)
+        click.echo(json.dumps(answer_to_dict(answer), indent=2, ensure_ascii=False))
+        return
+    _stream_answer(assistant, question, turns, filters)
+
+
+def _stream_answer(
+    assistant: Assistant, question: str, history: list[Turn], filters: SearchFilters
+) -> Answer:
+    streamed = ""
+    answer: Answer | None = None
+    for event in assistant.stream(question, history, filters):
+        if isinstance(event, SourcesFound) and event.standalone_question != question:
+            click.secho(f"(searching for: {event.standalone_question})", dim=True, err=True)
+        elif isinstance(event, AnswerToken):
+            streamed += event.text
+            click.echo(event.text, nl=False)
+        elif isinstance(event, AnswerDone):
+            answer = event.answer
+    assert answer is not None
+    if answer.text != streamed.strip():
+        click.echo(("\n\n" if streamed else "") + answer.text, nl=False)
+    click.echo()
+    for c in answer.citations:
+        date = c.date.isoformat() if c.date else "undated"
+        click.echo(
+            f"  [{c.number}] {c.title} — {date}, paragraph {c.paragraph + 1}"
+            + (f" — {c.url}" if c.url else "")
+        )
+    return answer
+
+
+@cli.command()
+@_filter_options
+@click.pass_context
+@_handle_errors
+def chat(ctx: click.Context, since: str | None, until: str | None, lang: str | None) -> None:
+    """Ask questions one after another; follow-ups use the conversation. /new starts over,
+    /quit (or Ctrl-D) leaves."""
+    assistant = _state(ctx).assistant()
+    filters = _filters(since, until, lang)
+    history: list[Turn] = []
+    click.echo("Ask about the press releases. /new starts a new conversation, /quit leaves.")
+    while True:
+        try:
+            question = click.prompt("\nyou", prompt_suffix="> ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        question = question.strip()
+        if question in ("/quit", "/exit"):
+            return
+        if question == "/new":
+            history = []
+            click.echo("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            answer = _stream_answer(assistant, question, history, filters)
+        except PresschatError as exc:  # keep the session alive; the next question may work
+            click.echo(f"error: {exc}", err=True)
+            continue
+        history += [Turn("user", question), Turn("assistant", answer.text)]
 
 
 # -- releases ----------------------------------------------------------------------------------
@@ -266,7 +369,7 @@ def releases_show(ctx: click.Context, release_id: str, as_json: bool) -> None:
     )
     click.echo(f"url: {summary.url or '-'}\nsource: {summary.source_path}\n")
     for paragraph, text in chunks:
-        click.echo(f"[{paragraph}] " + textwrap.fill(text, 96, subsequent_indent="    "))
+        click.echo(f"[{paragraph + 1}] " + textwrap.fill(text, 96, subsequent_indent="    "))
 
 
 @releases.command("delete")

@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _openai_needs_url(self) -> Settings:
         if self.llm == "openai" and not self.llm_base_url:
-            raise ValueError("llm_base_url: required when PRESSCHAT_LLM=openai")
+            raise ValueError("PRESSCHAT_LLM_BASE_URL is required when PRESSCHAT_LLM=openai")
         return self
 
     @property
@@ -97,6 +97,9 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
+            if not error["loc"]:  # a rule across several settings names them itself
+                problems.append(error["msg"].removeprefix("Value error, "))
+                continue
             name = "PRESSCHAT_" + "_".join(str(p) for p in error["loc"]).upper()
             problems.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
         raise ConfigError("invalid settings: " + "; ".join(problems)) from None

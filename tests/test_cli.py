@@ -63,7 +63,7 @@ def test_releases_list_show_delete(run, data_dir: Path) -> None:  # type: ignore
     dated = [r["date"] for r in listed if r["date"]]
     assert dated == sorted(dated, reverse=True)
     shown = run("releases", "show", "doj-test-1")
-    assert "Tyson Foods Pleads Guilty" in shown.stdout and "[1] The worker died" in shown.stdout
+    assert "Tyson Foods Pleads Guilty" in shown.stdout and "[2] The worker died" in shown.stdout
     assert run("releases", "delete", "doj-test-1").exit_code == 0
     missing = run("releases", "show", "doj-test-1")
     assert missing.exit_code == 1 and "no release with id 'doj-test-1'" in missing.output
@@ -115,3 +115,31 @@ def test_invalid_setting_fails_at_start_naming_the_variable(tmp_path: Path) -> N
     )
     assert result.returncode == 2
     assert "PRESSCHAT_EMBEDDER" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_json_is_the_answer_contract(run, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRESSCHAT_LLM", "fake")  # the fake model always answers NO_ANSWER
+    run("ingest", "-q", str(data_dir / "releases"))
+    result = run("ask", "What fine did Tyson Foods pay?", "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["refused"] is True and answer["citations"] == []
+    assert answer["answer"] == "The press releases I have do not contain the answer to this question."
+    assert answer["sources"] and {"release_id", "paragraph", "text", "url", "date"} <= set(
+        answer["sources"][0])
+    human = run("ask", "Какой штраф заплатила Tyson Foods?", "--since", "2009-01-01")
+    assert "нет ответа" in human.stdout
+
+
+def test_ask_rejects_bad_history(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PRESSCHAT_LLM", "fake")
+    result = run("ask", "And then?", "--history", '[{"role": "robot", "content": 1}]')
+    assert result.exit_code == 1 and "--history: expected a list" in result.output
+
+
+def test_openai_backend_without_url_is_a_config_error(tmp_path: Path) -> None:
+    env = {**os.environ, "PRESSCHAT_LLM": "openai", "PRESSCHAT_DATA_DIR": str(tmp_path)}
+    env.pop("PRESSCHAT_LLM_BASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "presschat", "ask", "x"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "PRESSCHAT_LLM_BASE_URL" in result.stderr

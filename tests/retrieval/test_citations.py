@@ -1,0 +1,49 @@
+from retrieval.citations import resolve_citations
+from retrieval.types import Hit
+
+
+def _hit(n: int) -> Hit:
+    return Hit(
+        f"c{n}",
+        f"r{n}",
+        f"Title {n}",
+        None,
+        f"https://x/{n}",
+        "",
+        "en",
+        n,
+        n,
+        n,
+        0,
+        f"paragraph text {n}",
+        0.9,
+    )
+
+
+SOURCES = [_hit(1), _hit(2), _hit(3)]
+
+
+def test_markers_map_to_their_exact_paragraphs_in_order_of_appearance() -> None:
+    text, citations = resolve_citations("Fine of $5 [2]. Paid in May [1][2].", SOURCES)
+    assert text == "Fine of $5 [2]. Paid in May [1][2]."
+    assert [c.number for c in citations] == [2, 1]
+    assert (citations[0].release_id, citations[0].paragraph, citations[0].text) == (
+        "r2",
+        2,
+        "paragraph text 2",
+    )
+
+
+def test_out_of_range_markers_are_removed() -> None:
+    text, citations = resolve_citations("Claim [4]. Other [0]. Real [3].", SOURCES)
+    assert text == "Claim. Other. Real [3]."
+    assert [c.number for c in citations] == [3]
+
+
+def test_grouped_markers_are_split() -> None:
+    text, citations = resolve_citations("Both [1, 3].", SOURCES)
+    assert text == "Both [1][3]." and [c.number for c in citations] == [1, 3]
+
+
+def test_no_markers_no_citations() -> None:
+    assert resolve_citations("Plain text.", SOURCES) == ("Plain text.", ())

@@ -1,0 +1,56 @@
+import datetime as dt
+
+import pytest
+
+from retrieval.question_dates import combine_filters, dates_in_question
+from retrieval.types import SearchFilters
+
+TODAY = dt.date(2026, 11, 27)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("What fine did it pay in March 2013?", "2013-03-01", "2013-03-31"),
+        ("In November 2010, what fine did Singapore Airlines pay?", "2010-11-01", "2010-11-30"),
+        ("Who was charged in 2012?", "2012-01-01", "2012-12-31"),
+        ("What happened on March 5, 2013?", "2013-03-04", "2013-03-08"),
+        ("What was announced last week?", "2026-11-16", "2026-11-22"),
+        ("What was announced last month?", "2026-10-01", "2026-10-31"),
+        ("Что МИД сообщил в августе 2025 года?", "2025-08-01", "2025-08-31"),
+        ("Кого осудили в 2016 году?", "2016-01-01", "2016-12-31"),
+        ("Что было на прошлой неделе?", "2026-11-16", "2026-11-22"),
+        ("2025 жылғы тамызда министр кіммен кездесті?", "2025-08-01", "2025-08-31"),
+        ("2024 жылы не болды?", "2024-01-01", "2024-12-31"),
+        ("Өткен аптада не болды?", "2026-11-16", "2026-11-22"),
+        ("Who was sentenced since 2015?", "2015-01-01", None),
+    ],
+)
+def test_date_words_become_a_range(question: str, since: str, until: str | None) -> None:
+    found = dates_in_question(question, TODAY)
+    assert found is not None
+    assert (str(found.since), str(found.until) if found.until else None) == (since, until)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did Tyson Foods pay?",
+        "Did he pay $2013 in fees?",
+        "What happened between 2010-2012?",
+        "Where is the Kazan office?",
+    ],
+)
+def test_no_date_words_no_range(question: str) -> None:
+    assert dates_in_question(question, TODAY) is None
+
+
+def test_explicit_and_detected_filters_intersect() -> None:
+    explicit = SearchFilters(since=dt.date(2013, 3, 15), language="en")
+    detected = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
+    assert combine_filters(explicit, detected) == SearchFilters(
+        dt.date(2013, 3, 15), dt.date(2013, 3, 31), "en"
+    )
+    disjoint = SearchFilters(since=dt.date(2020, 1, 1), until=dt.date(2020, 12, 31))
+    assert combine_filters(disjoint, detected) == disjoint
+    assert combine_filters(explicit, None) == explicit
