@@ -22,7 +22,7 @@ from presschat import __version__
 from retrieval.assistant import Assistant
 from retrieval.dates import parse_date
 from retrieval.errors import ConfigError, PresschatError
-from retrieval.evaluation import evaluate_retrieval, load_questions
+from retrieval.evaluation import Question, evaluate_answers, evaluate_retrieval, load_questions
 from retrieval.index import Index
 from retrieval.serialize import answer_to_dict, hit_to_dict, parse_history
 from retrieval.settings import Settings, load_settings
@@ -420,3 +420,42 @@ def eval_retrieval(ctx: click.Context, questions: Path, k: int, as_json: bool) -
         f"({report.skipped} questions without gold paragraphs skipped; "
         f"store: {index.store.collection_name})"
     )
+
+
+@eval_group.command("answers")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_handle_errors
+def eval_answers(ctx: click.Context, questions: Path, as_json: bool, quiet: bool) -> None:
+    """Answer correctness, citation precision and recall, refusal rate on null questions and
+    false-refusal rate on answerable ones, overall, per language and per type."""
+    assistant = _state(ctx).assistant()
+    loaded = load_questions(questions)
+    with tqdm(total=len(loaded), unit="q", desc="answering", file=sys.stderr, disable=quiet) as bar:
+
+        def ask_one(question: Question) -> Answer:
+            answer = assistant.ask(question.question, question.turns(), question.filters)
+            bar.update(1)
+            return answer
+
+        report = evaluate_answers(loaded, ask_one)
+    data = report.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    columns = (
+        "correct",
+        "citation_precision",
+        "citation_recall",
+        "refusal_on_null",
+        "false_refusal",
+    )
+    click.echo(f"{'group':<24}{'ans':>5}{'null':>5}" + "".join(f"{c[:12]:>14}" for c in columns))
+    rows = [("overall", data["overall"])]
+    rows += [(f"lang={k}", v) for k, v in data["by_language"].items()]
+    rows += [(f"type={k}", v) for k, v in data["by_type"].items()]
+    for name, s in rows:
+        cells = "".join(f"{'-' if s[c] is None else f'{s[c]:.3f}':>14}" for c in columns)
+        click.echo(f"{name:<24}{s['answerable']:>5}{s['null']:>5}{cells}")

@@ -98,11 +98,29 @@ class Assistant:
         )
         hits = self.index.search(standalone, self.settings.answer_sources, effective)
         sources = tuple(h for h in hits if h.score >= self.settings.min_score)
-        yield SourcesFound(sources, standalone, effective)
+        yield from self.answer_from_sources(
+            question, sources, language=language, standalone=standalone, filters=effective
+        )
+
+    def answer_from_sources(
+        self,
+        question: str,
+        sources: Sequence[Hit],
+        *,
+        language: str,
+        standalone: str | None = None,
+        filters: SearchFilters | None = None,
+    ) -> Iterator[AnswerEvent]:
+        """Answer from the given paragraphs, skipping retrieval (also used to evaluate the model
+        on gold evidence). Events as in `stream`."""
+        standalone = standalone or question
+        filters = filters or SearchFilters()
+        sources = tuple(sources)
+        yield SourcesFound(sources, standalone, filters)
 
         def finish(text: str, refused: bool, citations: tuple[Citation, ...] = ()) -> AnswerDone:
             return AnswerDone(
-                Answer(question, standalone, language, text, citations, sources, refused, effective)
+                Answer(question, standalone, language, text, citations, sources, refused, filters)
             )
 
         if not sources:

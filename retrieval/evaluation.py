@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from retrieval.dates import parse_date
 from retrieval.errors import ReadError
-from retrieval.types import Hit, SearchFilters
+from retrieval.types import Answer, Hit, SearchFilters, Turn
 
 CUTOFFS = (1, 4, 10)
 
@@ -28,6 +29,10 @@ class Question:
     answer: str = ""
     history: tuple[tuple[str, str], ...] = ()
     filters: SearchFilters = field(default_factory=SearchFilters)
+
+    def turns(self) -> list[Turn]:
+        """The conversation before the question."""
+        return [Turn(role, content) for role, content in self.history]
 
     def retrieval_query(self) -> str:
         """The text to search with: for a follow-up, the earlier user turns come first."""
@@ -145,4 +150,145 @@ def evaluate_retrieval(
         report.overall.add(rank)
         report.by_language.setdefault(question.lang, Scores()).add(rank)
         report.by_type.setdefault(question.type, Scores()).add(rank)
+    return report
+
+
+# -- answers -----------------------------------------------------------------------------------
+
+_STOPWORDS = frozenset(
+    "a an the of and or in on to for by with at from over more than about approximately "  # noqa: SIM905
+    "nearly almost roughly some its his her their was were is are be".split()
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def normalize_answer(text: str) -> str:
+    """Lower case, digits without thousands separators, punctuation as spaces."""
+    text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points only
+    text = re.sub(r"[^\w.$%]+", " ", text)
+    return " ".join(text.split())
+
+
+def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool:
+    """Whether the gold answer is found in the reply.
+
+    Found when the normalized gold text is contained in the normalized reply; else when every
+    number of the gold answer appears in the reply and at least 60% of its content words do
+    (numbers alone suffice for a reply in another language than the English gold answer).
+    """
+    gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
+    if gold_norm and gold_norm in reply_norm:
+        return True
+    gold_tokens = gold_norm.replace("$", " ").replace("%", " ").split()
+    reply_tokens = set(reply_norm.replace("$", " ").replace("%", " ").split())
+    numbers = {t for t in gold_tokens if _NUMBER.fullmatch(t)}
+    words = {t for t in gold_tokens if t not in numbers and t not in _STOPWORDS and len(t) > 1}
+    if not numbers <= reply_tokens:
+        return False
+    if numbers and reply_language != "en":
+        return True
+    if not words:
+        return bool(numbers)
+    return len(words & reply_tokens) / len(words) >= 0.6
+
+
+@dataclass
+class AnswerScores:
+    """Answer quality of a group of questions."""
+
+    answerable: int = 0
+    correct: int = 0
+    false_refusals: int = 0
+    null: int = 0
+    null_refused: int = 0
+    citations: int = 0
+    citations_on_gold: int = 0
+    gold_paragraphs: int = 0
+    gold_cited: int = 0
+
+    def add(self, question: Question, answer: Answer) -> None:
+        """Score one answer against its question's gold."""
+        if not question.gold:
+            self.null += 1
+            self.null_refused += answer.refused
+            return
+        self.answerable += 1
+        self.false_refusals += answer.refused
+        self.correct += (not answer.refused) and answer_matches(
+            question.answer, answer.text, reply_language=answer.language
+        )
+        cited_hits = [answer.sources[c.number - 1] for c in answer.citations]
+        self.citations += len(cited_hits)
+        self.citations_on_gold += sum(
+            any(h.release_id == rid and h.covers(p) for rid, p in question.gold) for h in cited_hits
+        )
+        self.gold_paragraphs += len(question.gold)
+        self.gold_cited += sum(
+            any(h.release_id == rid and h.covers(p) for h in cited_hits) for rid, p in question.gold
+        )
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        """Rates rounded to 3 places; None where a rate has no denominator."""
+
+        def rate(part: int, whole: int) -> float | None:
+            return round(part / whole, 3) if whole else None
+
+        return {
+            "answerable": self.answerable,
+            "null": self.null,
+            "correct": rate(self.correct, self.answerable),
+            "citation_precision": rate(self.citations_on_gold, self.citations),
+            "citation_recall": rate(self.gold_cited, self.gold_paragraphs),
+            "refusal_on_null": rate(self.null_refused, self.null),
+            "false_refusal": rate(self.false_refusals, self.answerable),
+        }
+
+
+@dataclass
+class AnswerReport:
+    """Answer scores overall, per language and per type, and each question's reply."""
+
+    overall: AnswerScores = field(default_factory=AnswerScores)
+    by_language: dict[str, AnswerScores] = field(default_factory=dict)
+    by_type: dict[str, AnswerScores] = field(default_factory=dict)
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, question: Question, answer: Answer) -> None:
+        """Score one answer in every group it belongs to."""
+        for scores in (
+            self.overall,
+            self.by_language.setdefault(question.lang, AnswerScores()),
+            self.by_type.setdefault(question.type, AnswerScores()),
+        ):
+            scores.add(question, answer)
+        self.replies.append(
+            {
+                "id": question.id,
+                "answer": answer.text,
+                "refused": answer.refused,
+                "citations": [c.number for c in answer.citations],
+                "correct": bool(question.gold)
+                and not answer.refused
+                and answer_matches(question.answer, answer.text, reply_language=answer.language),
+            }
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return {
+            "overall": self.overall.as_dict(),
+            "by_language": {k: v.as_dict() for k, v in sorted(self.by_language.items())},
+            "by_type": {k: v.as_dict() for k, v in sorted(self.by_type.items())},
+            "replies": self.replies,
+        }
+
+
+def evaluate_answers(
+    questions: Iterable[Question], ask: Callable[[Question], Answer]
+) -> AnswerReport:
+    """Ask every question (null ones included) and score the answers."""
+    report = AnswerReport()
+    for question in questions:
+        report.add(question, ask(question))
     return report

@@ -117,16 +117,21 @@ def test_invalid_setting_fails_at_start_naming_the_variable(tmp_path: Path) -> N
     assert "PRESSCHAT_EMBEDDER" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_ask_json_is_the_answer_contract(run, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_ask_json_is_the_answer_contract(
+    run, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRESSCHAT_LLM", "fake")  # the fake model always answers NO_ANSWER
     run("ingest", "-q", str(data_dir / "releases"))
     result = run("ask", "What fine did Tyson Foods pay?", "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["refused"] is True and answer["citations"] == []
-    assert answer["answer"] == "The press releases I have do not contain the answer to this question."
+    assert (
+        answer["answer"] == "The press releases I have do not contain the answer to this question."
+    )
     assert answer["sources"] and {"release_id", "paragraph", "text", "url", "date"} <= set(
-        answer["sources"][0])
+        answer["sources"][0]
+    )
     human = run("ask", "Какой штраф заплатила Tyson Foods?", "--since", "2009-01-01")
     assert "нет ответа" in human.stdout
 
@@ -140,6 +145,11 @@ def test_ask_rejects_bad_history(run, monkeypatch: pytest.MonkeyPatch) -> None: 
 def test_openai_backend_without_url_is_a_config_error(tmp_path: Path) -> None:
     env = {**os.environ, "PRESSCHAT_LLM": "openai", "PRESSCHAT_DATA_DIR": str(tmp_path)}
     env.pop("PRESSCHAT_LLM_BASE_URL", None)
-    result = subprocess.run([sys.executable, "-m", "presschat", "ask", "x"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "presschat", "ask", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "PRESSCHAT_LLM_BASE_URL" in result.stderr
