@@ -102,6 +102,14 @@ class Assistant:
             question, sources, language=language, standalone=standalone, filters=effective
         )
 
+    def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:
+        """The complete answer from given paragraphs, without retrieval."""
+        language = self._language(question, ())
+        for event in self.answer_from_sources(question, sources, language=language):
+            if isinstance(event, AnswerDone):
+                return event.answer
+        raise AssertionError("answer_from_sources always ends with AnswerDone")
+
     def answer_from_sources(
         self,
         question: str,

@@ -1,0 +1,233 @@
+"""Answer quality and speed of the embedded default (llama.cpp + packaged Qwen2.5 1.5B).
+
+    python bench/answer_bench.py --data-dir DIR --questions doj_dev.jsonl \
+        [--multihop ../shared/data/eval/multihop500 --multihop-limit 100] [--skip-doj]
+
+DIR holds the DOJ 2,000-release subset ingested with the default embedder. For each question:
+time until the sources are known, until the first answer token is shown, until the answer is
+done; generation tokens per second; then the answer scores of `presschat eval answers`.
+MultiHop-RAG is run in the paper's ground-truth-evidence setting: the gold evidence facts are the
+sources, no retrieval. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from retrieval.assistant import Assistant  # noqa: E402
+from retrieval.evaluation import AnswerReport, load_questions, normalize_answer  # noqa: E402
+from retrieval.generators import Generator, Message, build_generator  # noqa: E402
+from retrieval.settings import load_settings  # noqa: E402
+from retrieval.types import AnswerDone, AnswerToken, Hit, SourcesFound  # noqa: E402
+
+
+class TimedGenerator:
+    """Wraps a generator; records when each call's first piece came and how many pieces."""
+
+    def __init__(self, inner: Generator) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.calls: list[dict[str, float]] = []
+
+    def stream(
+        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        started = time.perf_counter()
+        record = {"started": started, "first": 0.0, "last": 0.0, "pieces": 0}
+        self.calls.append(record)
+        for piece in self.inner.stream(messages, max_tokens=max_tokens, temperature=temperature):
+            now = time.perf_counter()
+            record["first"] = record["first"] or now
+            record["last"] = now
+            record["pieces"] += 1
+            yield piece
+
+
+def pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 2)
+
+
+def summary(values: list[float]) -> dict[str, float | None]:
+    return {"p50": pct(values, 50), "p95": pct(values, 95), "n": len(values)}
+
+
+def run_doj(assistant: Assistant, timed: TimedGenerator, path: Path) -> dict[str, Any]:
+    report = AnswerReport()
+    sources_s, first_token_s, first_model_piece_s, total_s, rates = [], [], [], [], []
+    for question in load_questions(path):
+        timed.calls.clear()
+        started = time.perf_counter()
+        shown_first = None
+        answer = None
+        for event in assistant.stream(question.question, question.turns(), question.filters):
+            now = time.perf_counter() - started
+            if isinstance(event, SourcesFound):
+                sources_s.append(now)
+            elif isinstance(event, AnswerToken) and shown_first is None:
+                shown_first = now
+            elif isinstance(event, AnswerDone):
+                answer = event.answer
+        total_s.append(time.perf_counter() - started)
+        assert answer is not None
+        if shown_first is not None:
+            first_token_s.append(shown_first)
+        answer_call = timed.calls[-1] if timed.calls else None
+        if answer_call and answer_call["first"]:
+            first_model_piece_s.append(answer_call["first"] - started)
+            if answer_call["pieces"] > 1 and answer_call["last"] > answer_call["first"]:
+                rates.append(
+                    (answer_call["pieces"] - 1) / (answer_call["last"] - answer_call["first"])
+                )
+        report.add(question, answer)
+        print(
+            json.dumps(
+                {
+                    "id": question.id,
+                    "total_s": round(total_s[-1], 2),
+                    "refused": answer.refused,
+                    "answer": answer.text[:200],
+                }
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
+    data = report.as_dict()
+    return {
+        "scores": {k: data[k] for k in ("overall", "by_language", "by_type")},
+        "replies": data["replies"],
+        "seconds_to_sources": summary(sources_s),
+        "seconds_to_first_shown_token": summary(first_token_s),
+        "seconds_to_first_model_token": summary(first_model_piece_s),
+        "seconds_total": summary(total_s),
+        "generation_tokens_per_s": summary(rates),
+    }
+
+
+def evidence_hits(evidence: list[dict[str, Any]]) -> list[Hit]:
+    hits = []
+    for i, fact in enumerate(evidence):
+        published = str(fact.get("published_at", ""))[:10]
+        hits.append(
+            Hit(
+                chunk_id=f"e{i}",
+                release_id=str(fact.get("url", i)),
+                title=f"{fact.get('source', '')}: {fact.get('title', '')}",
+                date=dt.date.fromisoformat(published) if published else None,
+                url=str(fact.get("url", "")),
+                site=str(fact.get("source", "")),
+                language="en",
+                paragraph=0,
+                paragraph_first=0,
+                paragraph_last=0,
+                piece=0,
+                text=str(fact["fact"]),
+                score=1.0,
+            )
+        )
+    return hits
+
+
+def run_multihop(assistant: Assistant, folder: Path, limit: int) -> dict[str, Any]:
+    queries = json.loads((folder / "queries.json").read_text())["queries"]
+    truth = json.loads((folder / "ground_truth.json").read_text())
+    answerable = [q for q in queries if truth[q["id"]]["evidence_list"]]
+    null = [q for q in queries if not truth[q["id"]]["evidence_list"]]
+    rng = random.Random(0)
+    sample = rng.sample(answerable, min(limit, len(answerable))) if limit else answerable
+    correct = 0
+    by_type: dict[str, list[int]] = {}
+    for q in sample:
+        gold = truth[q["id"]]
+        answer = assistant.ask_with_sources(q["question"], evidence_hits(gold["evidence_list"]))
+        hit = (not answer.refused) and normalize_answer(gold["answer"]) in normalize_answer(
+            answer.text
+        )
+        correct += hit
+        by_type.setdefault(q.get("question_type", "?"), []).append(int(hit))
+        print(
+            json.dumps(
+                {
+                    "multihop": q["id"],
+                    "gold": gold["answer"],
+                    "ok": hit,
+                    "answer": answer.text[:160],
+                }
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
+    # Null queries have no evidence; with none, presschat refuses without asking the model.
+    # To test the model's own refusal, give each null query the evidence of another query.
+    distractor_limit = min(len(null), max(10, limit // 5)) if limit else len(null)
+    refused = 0
+    for q in null[:distractor_limit]:
+        other = truth[rng.choice(answerable)["id"]]["evidence_list"]
+        answer = assistant.ask_with_sources(q["question"], evidence_hits(other))
+        refused += answer.refused
+    return {
+        "answerable_sampled": len(sample),
+        "answerable_total": len(answerable),
+        "accuracy": round(correct / len(sample), 3) if sample else None,
+        "accuracy_by_type": {k: round(sum(v) / len(v), 3) for k, v in sorted(by_type.items())},
+        "null_queries": len(null),
+        "null_refusal_without_evidence": 1.0,
+        "null_with_distractor_evidence": distractor_limit,
+        "null_refusal_with_distractor_evidence": round(refused / distractor_limit, 3)
+        if distractor_limit
+        else None,
+        "paper_table6_ground_truth_evidence": {
+            "GPT-4": 0.89,
+            "PaLM": 0.74,
+            "ChatGPT": 0.57,
+            "Claude-2.1": 0.56,
+            "Mixtral-8x7B": 0.36,
+            "Llama-2-70B": 0.32,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, required=True)
+    parser.add_argument("--multihop", type=Path)
+    parser.add_argument("--multihop-limit", type=int, default=100)
+    parser.add_argument("--skip-doj", action="store_true")
+    args = parser.parse_args()
+
+    settings = load_settings(data_dir=args.data_dir, llm="local")
+    started = time.perf_counter()
+    timed = TimedGenerator(build_generator(settings))
+    load = getattr(timed.inner, "load", None)
+    if load:
+        load()
+    result: dict[str, Any] = {
+        "model": timed.name,
+        "date": time.strftime("%Y-%m-%d"),
+        "model_load_s": round(time.perf_counter() - started, 1),
+    }
+    assistant = Assistant.from_settings(settings, generator=timed)
+    if not args.skip_doj:
+        result["doj_dev"] = run_doj(assistant, timed, args.questions)
+    if args.multihop:
+        result["multihop"] = run_multihop(assistant, args.multihop, args.multihop_limit)
+    result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
