@@ -1,0 +1,163 @@
+"""The OpenAI-compatible backend against real servers on loopback: llama-cpp-python's own
+OpenAI server with the packaged model, and small misbehaving servers for the error paths."""
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from retrieval.assistant import Assistant
+from retrieval.errors import BackendError
+from retrieval.generators import Message, complete
+from retrieval.openai_compatible import OpenAICompatibleGenerator
+from retrieval.packaged_model import packaged_model_path
+from retrieval.settings import Settings
+from retrieval.types import Hit
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Misbehaving(http.server.BaseHTTPRequestHandler):
+    mode = "garbage"
+
+    def do_POST(self) -> None:  # noqa: N802
+        if self.mode == "slow":
+            time.sleep(3)
+        body = b"this is not json" if self.mode == "garbage" else b'{"error": "boom"}'
+        self.send_response(200 if self.mode != "error" else 500)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def misbehaving() -> Iterator[tuple[str, type[_Misbehaving]]]:
+    handler = type("Handler", (_Misbehaving,), {})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", handler
+    server.shutdown()
+
+
+HELLO = [Message("user", "Say hello.")]
+
+
+def test_unreachable_server_is_a_clear_backend_error() -> None:
+    generator = OpenAICompatibleGenerator(
+        f"http://127.0.0.1:{_free_port()}/v1", "m", "k", timeout=5
+    )
+    with pytest.raises(BackendError, match="cannot reach the LLM at http://127.0.0.1"):
+        complete(generator, HELLO, max_tokens=8)
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("garbage", "unusable reply"),
+        ("error", "answered HTTP 500"),
+        ("slow", "timed out"),
+    ],
+)
+def test_misbehaving_server_is_a_clear_backend_error(
+    misbehaving: tuple[str, type[_Misbehaving]], mode: str, message: str
+) -> None:
+    url, handler = misbehaving
+    handler.mode = mode
+    generator = OpenAICompatibleGenerator(url, "m", "k", timeout=1)
+    with pytest.raises(BackendError, match=message):
+        complete(generator, HELLO, max_tokens=8)
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    model = packaged_model_path(Settings().model_cache_dir)
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--use_mmap",
+                "false",
+                "--model_alias",
+                "qwen",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
+                break
+            except OSError as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"llama server did not start: {log_path.read_text()}"
+                    ) from exc
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.llm
+@pytest.mark.server
+def test_answers_through_a_real_openai_compatible_server(llama_server: str, tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        embedder="fake",
+        llm="openai",
+        llm_base_url=llama_server,
+        llm_model="qwen",
+        llm_timeout=120,
+    )
+    assistant = Assistant.from_settings(settings)
+    assert isinstance(assistant.generator, OpenAICompatibleGenerator)
+    hit = Hit(
+        "c1",
+        "r1",
+        "Ministry opens consular centre",
+        None,
+        "",
+        "",
+        "en",
+        2,
+        2,
+        2,
+        0,
+        "The consular centre in Almaty is open on weekdays from 9:00 to 18:00.",
+        0.9,
+    )
+    answer = assistant.ask_with_sources("When is the consular centre in Almaty open?", [hit])
+    assert not answer.refused
+    assert "9" in answer.text and "18" in answer.text
+    assert [c.number for c in answer.citations] == [1]
