@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable
 
+from ingest.sentences import split_sentences
 from retrieval.index import ChunkingRecipe
 from retrieval.types import Chunk, Release
-
-# A sentence ends at . ! ? … followed by space and a capital, digit or opening quote; an initial
-# such as "U.S." or "J." is not an end.
-_SENTENCE_END = re.compile(
-    r"(?<![\s.][A-Z]\.)(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])"
-)
 
 
 def release_hash(release: Release, recipe: ChunkingRecipe) -> str:
@@ -42,7 +36,7 @@ def chunk_release(
     release: Release, recipe: ChunkingRecipe, count_tokens: Callable[[str], int]
 ) -> list[Chunk]:
     """The chunks of a release, in order; `seq` numbers them from 0."""
-    prefix = f"{release.title}\n\n" if recipe.embed_titles and release.title else ""
+    prefix = _title_prefix(release.title, recipe, count_tokens) if recipe.embed_titles else ""
     groups = _merge_tiny(release.paragraphs, recipe.min_chars)
     chunks: list[Chunk] = []
     for primary, first, last, text in groups:
@@ -65,9 +59,25 @@ def chunk_release(
     return chunks
 
 
+def _title_prefix(title: str, recipe: ChunkingRecipe, count_tokens: Callable[[str], int]) -> str:
+    """The title line embedded before each paragraph, cut to a quarter of the model's input so
+    that a very long title never squeezes the paragraph into one-word pieces."""
+    if not title:
+        return ""
+    budget = recipe.max_tokens // 4
+    if len(title) + 2 <= budget or count_tokens(title) <= budget:
+        return f"{title}\n\n"
+    words = title.split()
+    while len(words) > 1 and count_tokens(" ".join(words)) > budget:
+        words = words[: len(words) * 3 // 4]
+    return f"{' '.join(words)}\n\n"
+
+
 def _merge_tiny(paragraphs: tuple[str, ...], min_chars: int) -> list[tuple[int, int, int, str]]:
-    """(primary index, first index, last index, text): tiny paragraphs join the next one, or the
-    previous one at the end of the release; a release of only tiny paragraphs stays one chunk."""
+    """(primary index, first index, last index, text). A tiny paragraph is carried forward and
+    joins the following ones until the joined text is long enough (so captions attach to the
+    next paragraph, and a run of one-line paragraphs becomes a few chunks, not one or hundreds);
+    tiny ones left at the end join the previous chunk."""
     groups: list[tuple[int, int, int, str]] = []
     pending: list[int] = []
     for index, text in enumerate(paragraphs):
@@ -111,10 +121,7 @@ def _units(
 ) -> list[str]:
     """Sentences; a sentence that alone is too long is cut into runs of words."""
     units: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        sentence = sentence.strip()
-        if not sentence:
-            continue
+    for sentence in split_sentences(text):
         if count_tokens(prefix + sentence) <= max_tokens:
             units.append(sentence)
             continue

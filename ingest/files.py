@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +42,19 @@ class SourceFile:
 def find_files(paths: Iterable[Path]) -> Iterator[SourceFile | ReadError]:
     """Files named directly, and supported files found recursively in named folders.
 
-    Hidden files and folders are skipped when walking a folder; a missing path is an error.
+    Hidden files and folders are skipped when walking a folder; a missing path is an error; a
+    file reached twice (a folder and a file in it) is read once.
     """
+    seen: set[Path] = set()
+    for item in _walk(paths):
+        if isinstance(item, SourceFile):
+            if item.path in seen:
+                continue
+            seen.add(item.path)
+        yield item
+
+
+def _walk(paths: Iterable[Path]) -> Iterator[SourceFile | ReadError]:
     for given in paths:
         root = given.expanduser().resolve()
         if root.is_file():
@@ -96,7 +108,7 @@ def _read_bytes(path: Path) -> bytes:
         raw = path.read_bytes()
         if path.name.lower().endswith(".gz"):
             raw = gzip.decompress(raw)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise ReadError(str(path), f"cannot read file: {exc}") from None
     if not raw.strip():
         raise ReadError(str(path), "file is empty")

@@ -35,8 +35,9 @@ _DROP_TAGS = (
     "input",
 )
 _BOILERPLATE = re.compile(
-    r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?|footer|header|sidebar|share|social|cookie|"
-    r"related|banner|subscribe|pager|pagination|skip|search)($|[-_ ])",
+    r"(^|[-_ ])(nav|navbar|navigation|menu|breadcrumbs?|footer|header|sidebar|share|social|"
+    r"cookie|related|banner|subscribe|pager|pagination|skip|search|logo|contentinfo|"
+    r"complementary)($|[-_ ])",
     re.IGNORECASE,
 )
 _BODY_SELECTORS = (
@@ -63,26 +64,34 @@ _DATE_IN_TEXT = re.compile(
     r"December)\s+\d{1,2},\s+\d{4}|\d{1,2}\s+(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\s+\d{4})\b"
 )
-_BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "pre")
+_DATE_ELEMENTS = "time, .date-display-single, .date, .news-date, .pr-date, [itemprop=datePublished]"
+_BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "div", "td", "dd")
 
 
 def parse_html_release(html: str, source_path: str) -> Release:
     """Read one release from a saved HTML page."""
     soup = BeautifulSoup(html, "lxml")
-    title = _title(soup)
     url = _meta(soup, "og:url") or _link(soup, "canonical")
-    date = _date(soup)
     site = _meta(soup, "og:site_name") or (urlparse(url).hostname or "")
+    page_title = _meta(soup, "og:title") or (soup.title.get_text() if soup.title else "")
+    # Menus, logos and sidebars go first, so that their headings and dates are never taken.
     for tag in soup(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(_is_boilerplate):
         tag.decompose()
+    date = _date(soup)
     body = _body(soup)
     if body is None:
         raise ReadError(source_path, "no article text found in the HTML page")
-    h1 = body.find("h1")
-    if h1 is not None:
+    h1 = body.find("h1") or soup.find("h1")
+    if isinstance(h1, Tag) and h1.get_text(strip=True):
+        title = clean_paragraph(h1.get_text(" "))
         h1.decompose()
+    else:
+        title = re.split(r"\s+[|–—-]\s+", page_title.strip())[0]
+    for tag in body.select(_DATE_ELEMENTS):
+        if _is_date(tag.get_text(" ", strip=True)):  # a dateline block, not text in a sentence
+            tag.decompose()
     paragraphs = _paragraphs(body)
     return build_release(
         where=source_path,
@@ -114,19 +123,11 @@ def _link(soup: BeautifulSoup, rel: str) -> str:
     return str(tag.get("href", "")).strip() if isinstance(tag, Tag) else ""
 
 
-def _title(soup: BeautifulSoup) -> str:
-    h1 = soup.find("h1")
-    if isinstance(h1, Tag) and h1.get_text(strip=True):
-        return clean_paragraph(h1.get_text(" "))
-    title = _meta(soup, "og:title") or (soup.title.get_text() if soup.title else "")
-    return re.split(r"\s+[|–—]\s+", title.strip())[0]
-
-
 def _date(soup: BeautifulSoup) -> dt.date | None:
     candidates = [_meta(soup, key) for key in _DATE_META]
     for tag in soup.find_all("time"):
         candidates.append(str(tag.get("datetime", "")) or tag.get_text(" ", strip=True))
-    for tag in soup.select(".date-display-single, .date, .news-date, [itemprop=datePublished]"):
+    for tag in soup.select(_DATE_ELEMENTS):
         candidates.append(str(tag.get("content", "")) or tag.get_text(" ", strip=True))
     for value in candidates:
         if value:
@@ -134,9 +135,20 @@ def _date(soup: BeautifulSoup) -> dt.date | None:
                 return parse_date(value)
             except ValueError:
                 continue
-    text = soup.get_text(" ")
-    match = _DATE_IN_TEXT.search(text)
-    return parse_date(match[1]) if match else None
+    for match in _DATE_IN_TEXT.finditer(soup.get_text(" ")):
+        try:
+            return parse_date(match[1])
+        except ValueError:  # looks like a date but is none, e.g. 45.67.2024
+            continue
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        parse_date(re.sub(r"^\w+day,\s*", "", text))  # "Wednesday, April 12, 2017"
+    except ValueError:
+        return False
+    return True
 
 
 def _body(soup: BeautifulSoup) -> Tag | None:
@@ -159,7 +171,13 @@ def _body(soup: BeautifulSoup) -> Tag | None:
 
 
 def _paragraphs(body: Tag) -> list[str]:
-    blocks = [b for b in body.find_all(_BLOCKS) if not b.find_parent(_BLOCKS)]
-    if blocks:
-        return [clean_paragraph(b.get_text(" ")) for b in blocks]
-    return split_blocks(body.get_text("\n"))
+    """Text of the innermost block elements, in order; <br><br> inside a block splits it."""
+    for br in body.find_all("br"):
+        br.replace_with("\n")
+    leaves = [b for b in body.find_all(_BLOCKS) if not b.find(_BLOCKS)]
+    if not leaves:
+        return split_blocks(body.get_text())
+    paragraphs: list[str] = []
+    for leaf in leaves:
+        paragraphs.extend(split_blocks(leaf.get_text()))
+    return paragraphs

@@ -27,17 +27,19 @@ def parse_markdown(text: str, source_path: str, *, markdown: bool = True) -> Rel
     if match := _FRONT_MATTER.match(text):
         try:
             loaded = yaml.safe_load(match[1])
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: e.g. date: 2025-02-30
             raise ReadError(source_path, f"invalid front matter: {exc}") from None
         meta = loaded if isinstance(loaded, dict) else {}
         text = text[match.end() :]
-    blocks = split_blocks(text)
     title = str(meta.get("title") or "")
-    heading = _HEADING.match(blocks[0]) if markdown and blocks else None
-    if heading and (not title or heading[1] == title):
-        title, blocks = heading[1], blocks[1:]
-    elif not title and not markdown and blocks:
-        title, blocks = blocks[0], blocks[1:]
+    # The title is the first line (a heading in Markdown); the rest of its block is body text.
+    first_line, _, rest = text.strip().partition("\n")
+    heading = _HEADING.match(first_line) if markdown else None
+    if heading and (not title or _plain(heading[1]) == title):
+        title, text = _plain(heading[1]), rest
+    elif not title and not markdown:
+        title, text = first_line.strip(), rest
+    blocks = split_blocks(text)
     if markdown:
         blocks = [_plain(b) for b in blocks]
     return build_release(

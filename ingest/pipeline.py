@@ -141,9 +141,11 @@ class Ingestor:
         unreadable: set[str] = set()
         pending: list[_Pending] = []
 
+        missing_roots: set[Path] = set()
         for item in find_files(roots):
             if isinstance(item, ReadError):
                 report.failed.append(Failure(item.where, item.reason))
+                missing_roots.add(Path(item.where).expanduser().resolve())
                 continue
             report.files += 1
             for release in self._read(item, report, unreadable):
@@ -169,7 +171,10 @@ class Ingestor:
         for batch in _batches(pending, self._write_batch):
             self._write(batch, states, report, progress)
         if prune:
-            report.removed = self._prune(roots, states, seen, unreadable)
+            # A path that is missing (an unmounted share, a typo) says nothing about what is
+            # gone from it: never prune under it.
+            present = [root for root in roots if root not in missing_roots]
+            report.removed = self._prune(present, states, seen, unreadable)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -184,6 +189,10 @@ class Ingestor:
                     releases.append(result)
         except ReadError as exc:
             report.failed.append(Failure(exc.where, exc.reason))
+            unreadable.add(str(item.path))
+        except Exception as exc:  # one odd file must not stop the run or lose the others
+            log.exception("unexpected error reading %s", item.path)
+            report.failed.append(Failure(str(item.path), f"cannot read: {exc!r}"))
             unreadable.add(str(item.path))
         return releases
 

@@ -7,22 +7,25 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
+from ingest.sentences import split_sentences
 from retrieval.errors import ReadError
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.types import MetaValue, Release
 
-_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _KNOWN_LANGUAGES = frozenset({"en", "ru", "kk"})
 
 
 def clean_paragraph(text: str) -> str:
     """Collapse runs of spaces and line breaks inside a paragraph; strip its ends."""
-    return _SPACE.sub(" ", " ".join(text.split("\n"))).strip()
+    return _SPACE.sub(" ", " ".join(_INVISIBLE.sub("", text).split("\n"))).strip()
 
 
 def split_blocks(text: str) -> list[str]:
     """Split text into paragraphs at blank lines (any number of them), dropping empty ones."""
-    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # \s also covers no-break spaces, which gov.kz exports leave on "blank" lines.
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     return [p for p in (clean_paragraph(b) for b in blocks) if p]
 
 
@@ -33,7 +36,8 @@ def derive_title(paragraphs: Iterable[str], limit: int = 160) -> str:
     first = next(
         (p for p in candidates if len(p.split()) >= 5), candidates[0] if candidates else ""
     )
-    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0].rstrip(".")
+    sentences = split_sentences(first)
+    sentence = (sentences[0] if sentences else first).rstrip(".")
     if len(sentence) <= limit:
         return sentence
     return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:-") + "…"
@@ -51,11 +55,13 @@ def build_release(
     site: str = "",
     language: str = "",
     extra: Mapping[str, MetaValue] | None = None,
+    id_key: str | None = None,
 ) -> Release:
     """Validate and normalise what a reader found; raise ReadError naming `where` if unusable.
 
-    The id is the release's own id, else its url, else a hash of source path, date and title,
-    so that reading the same file again gives the same id.
+    The id is the release's own id, else its url, else a hash of `id_key`: by default the
+    source path (one release per file: editing its title or date keeps the id, so the edit
+    replaces the old version); readers of multi-release files pass path, date and title.
     """
     cleaned = tuple(p for p in (clean_paragraph(p) for p in paragraphs) if p)
     if not cleaned:
@@ -63,7 +69,7 @@ def build_release(
     title = clean_paragraph(title) or derive_title(cleaned)
     release_id = release_id.strip() or url.strip()
     if not release_id:
-        key = f"{source_path}|{date.isoformat() if date else ''}|{title}"
+        key = id_key if id_key is not None else source_path
         release_id = "h-" + hashlib.sha256(key.encode()).hexdigest()[:16]
     language = language.strip().lower()
     if language not in _KNOWN_LANGUAGES:

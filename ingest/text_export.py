@@ -10,7 +10,7 @@ from retrieval.dates import parse_date
 from retrieval.errors import ReadError
 from retrieval.types import Release
 
-_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*?)\s*(?:\|\s*([^|]*?))?\s*$")
+_HEADER = re.compile(r"^\s*date\s+(\S+)(?:\s+(.*?))?\s*(?:\|\s*([^|]*?))?\s*$")
 
 # Page titles that the exporter writes when the page had no real title.
 PLACEHOLDER_TITLES = frozenset(
@@ -47,7 +47,7 @@ def parse_text_export(text: str, source_path: str) -> Release:
         date = parse_date(match[1])
     except ValueError as exc:
         raise ReadError(f"{source_path}:1", str(exc)) from None
-    title = match[2].strip()
+    title = (match[2] or "").strip()
     if title.lower() in PLACEHOLDER_TITLES:
         title = ""
     return build_release(

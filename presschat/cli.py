@@ -78,6 +78,10 @@ def _state(ctx: click.Context) -> _State:
     return state
 
 
+def _lower(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return value.strip().lower() if value else None
+
+
 def _date_option(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -181,7 +185,7 @@ def _print_report(report: IngestReport) -> None:
 @click.option("--k", "k", type=click.IntRange(1, 200), help="How many paragraphs (default 10).")
 @click.option("--since", help="Only releases on or after this date (2025-08-31).")
 @click.option("--until", help="Only releases on or before this date.")
-@click.option("--lang", help="Only releases in this language (en, ru, kk).")
+@click.option("--lang", callback=_lower, help="Only releases in this language (en, ru, kk).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_context
 @_handle_errors
@@ -224,7 +228,9 @@ def _filters(since: str | None, until: str | None, lang: str | None) -> SearchFi
 
 
 def _filter_options(func: F) -> F:
-    func = click.option("--lang", help="Only releases in this language (en, ru, kk).")(func)
+    func = click.option(
+        "--lang", callback=_lower, help="Only releases in this language (en, ru, kk)."
+    )(func)
     func = click.option("--until", help="Only releases on or before this date.")(func)
     return click.option("--since", help="Only releases on or after this date.")(func)
 
@@ -270,8 +276,8 @@ def _stream_answer(
         elif isinstance(event, AnswerDone):
             answer = event.answer
     assert answer is not None
-    if answer.text != streamed.strip():
-        click.echo(("\n\n" if streamed else "") + answer.text, nl=False)
+    if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
+        click.echo(answer.text, nl=False)
     click.echo()
     for c in answer.citations:
         date = c.date.isoformat() if c.date else "undated"
@@ -394,7 +400,14 @@ def eval_group() -> None:
 
 @eval_group.command("retrieval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option(
+    "--k",
+    "k",
+    default=10,
+    show_default=True,
+    type=click.IntRange(10, 200),
+    help="Paragraphs retrieved per question; the scores look at the top 10.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @_handle_errors

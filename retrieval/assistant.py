@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from prompts import CANNOT_ANSWER, refusal, render_prompt
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _SOURCE_CHARS = 1200  # a paragraph longer than this is cut in the prompt (not in citations)
 _HISTORY_TURNS = 6
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in re.sub(r"\[\d+\]", "", text))
 
 
 class Assistant:
@@ -144,14 +149,18 @@ class Assistant:
             reply += piece
             if held:
                 start = reply.lstrip()
-                if not start or CANNOT_ANSWER.startswith(start):
+                # Hold while the reply may become the token, and for good once it starts with it.
+                if CANNOT_ANSWER.startswith(start) or start.startswith(CANNOT_ANSWER):
                     continue
                 held = False
                 yield AnswerToken(reply)
             else:
                 yield AnswerToken(piece)
         text, citations = resolve_citations(reply.replace(CANNOT_ANSWER, "").strip(), sources)
-        if CANNOT_ANSWER in reply and not citations or not text:
+        says_cannot_answer = reply.lstrip().startswith(CANNOT_ANSWER) or (
+            CANNOT_ANSWER in reply and not citations
+        )
+        if says_cannot_answer or not _has_words(text):
             yield finish(refusal(language), True)
         else:
             yield finish(text, False, citations)

@@ -35,8 +35,19 @@ _YEAR_ALONE = (
     re.compile(rf"\b(?:in|during|throughout|в|во|за)\s+{_YEAR}\b(?!\s*[-–/]\s*\d)"),
     re.compile(rf"{_YEAR}\s*жыл(?:ы|да)\b"),
 )
-_SINCE = re.compile(rf"\b(?:since|after|начиная\s+с|после|с)\s+{_YEAR}\b")
-_UNTIL = re.compile(rf"\b(?:before|until|до)\s+{_YEAR}\b")
+# Words that open a range before a date: inclusive ("since", "until") or exclusive ("after",
+# "before"). Matched at the end of the text that precedes a date.
+_OPENING = re.compile(
+    r"\b(?P<word>since|from|starting|after|later than|until|till|through|by|before|"
+    r"earlier than|начиная с|с|после|до|по)\s+(?:the\s+)?(?:\w+\s+)?$"
+)
+_KAZAKH_OPENING = re.compile(
+    r"^\s*(?:жыл\w*\s+|\w*(?:дан|ден|тан|тен|ға|ге|қа|ке)\s+)?(?P<word>бастап|кейін|дейін|бұрын)"
+)
+_AFTER = {"after", "later than", "после", "кейін"}
+_SINCE = {"since", "from", "starting", "начиная с", "с", "бастап"}
+_BEFORE = {"before", "earlier than", "до", "бұрын"}
+_UNTIL = {"until", "till", "through", "by", "по", "дейін"}
 
 
 def _week(today: dt.date, weeks_back: int) -> tuple[dt.date, dt.date]:
@@ -91,7 +102,12 @@ def _month_number(word: str) -> int | None:
 
 
 def dates_in_question(question: str, today: dt.date) -> SearchFilters | None:
-    """The date range a question asks about, or None when it names none."""
+    """The date range a question asks about, or None when it names none.
+
+    "in March 2013" gives that month; "since/after/before/until <date>" an open range ("after"
+    and "before" exclude the date named); "last week", "в прошлом году" and the like are
+    counted back from `today`.
+    """
     text = question.lower()
     for pattern in (_YEAR_MONTH_KK, _DAY_MONTH_YEAR, _MONTH_YEAR):
         for match in pattern.finditer(text):
@@ -103,27 +119,43 @@ def dates_in_question(question: str, today: dt.date) -> SearchFilters | None:
             if day and 1 <= int(day) <= calendar.monthrange(year, month)[1]:
                 # A release often comes out a day or two after the event it reports.
                 exact = dt.date(year, month, int(day))
-                return SearchFilters(
-                    since=exact - dt.timedelta(days=1), until=exact + dt.timedelta(days=3)
-                )
-            since, until = _month(year, month)
-            return SearchFilters(since=since, until=until)
+                period = (exact - dt.timedelta(days=1), exact + dt.timedelta(days=3))
+            else:
+                period = _month(year, month)
+            return _open_range(text, match, period)
     for pattern in _YEAR_ALONE:
         if found := pattern.search(text):
             year = int(found["year"])
-            return SearchFilters(since=dt.date(year, 1, 1), until=dt.date(year, 12, 31))
-    after = _SINCE.search(text)
-    before = _UNTIL.search(text)
-    if after or before:
-        return SearchFilters(
-            since=dt.date(int(after["year"]), 1, 1) if after else None,
-            until=dt.date(int(before["year"]) - 1, 12, 31) if before else None,
-        )
-    for pattern, period in _RELATIVE:
+            return _open_range(text, found, (dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    for found in re.finditer(_YEAR, text):
+        year = int(found["year"])
+        bounded = _open_range(text, found, (dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        if bounded.since is None or bounded.until is None:  # only a range word makes a bare
+            return bounded  # year a date: "since 2015", not "$2013"
+    for pattern, relative in _RELATIVE:
         if pattern.search(text):
-            start, end = period(today)
+            start, end = relative(today)
             return SearchFilters(since=start, until=end)
     return None
+
+
+def _open_range(text: str, match: re.Match[str], period: tuple[dt.date, dt.date]) -> SearchFilters:
+    """The period itself, or the open range a word before (or, in Kazakh, after) it opens."""
+    start, end = period
+    before = _OPENING.search(text[: match.start()])
+    after = _KAZAKH_OPENING.search(text[match.end() :])
+    opening = before or after
+    word = opening["word"] if opening else ""
+    one_day = dt.timedelta(days=1)
+    if word in _AFTER:
+        return SearchFilters(since=end + one_day)
+    if word in _SINCE:
+        return SearchFilters(since=start)
+    if word in _BEFORE:
+        return SearchFilters(until=start - one_day)
+    if word in _UNTIL:
+        return SearchFilters(until=end)
+    return SearchFilters(since=start, until=end)
 
 
 def combine_filters(explicit: SearchFilters, detected: SearchFilters | None) -> SearchFilters:

@@ -261,6 +261,8 @@ class ChromaStore:
 
 def _where(filters: SearchFilters) -> dict[str, Any] | None:
     clauses: list[dict[str, Any]] = []
+    if filters.since or filters.until:  # undated releases (date_int 0) match no date range
+        clauses.append({"date_int": {"$gt": 0}})
     if filters.since:
         clauses.append({"date_int": {"$gte": date_key(filters.since)}})
     if filters.until:

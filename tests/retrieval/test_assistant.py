@@ -149,3 +149,24 @@ def test_release_text_reaches_the_model_only_inside_a_source_block(
 def test_empty_question_is_rejected(assistant: Assistant) -> None:
     with pytest.raises(Exception, match="empty"):
         assistant.ask("   ")
+
+
+@pytest.mark.parametrize(
+    "reply", ["NO_ANSWER.", "NO_ANSWER\n\nThe sources do not say.", "NO_ANSWER [1]", "[1]"]
+)
+def test_refusal_token_variants_are_never_shown_and_refuse(
+    assistant: Assistant, generator: FakeGenerator, reply: str
+) -> None:
+    generator.enqueue(reply)
+    events = list(assistant.stream("What fine did Tyson Foods pay?"))
+    assert not [e for e in events if isinstance(e, AnswerToken)]
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert answer.refused and answer.citations == () and answer.text == refusal("en")
+
+
+def test_a_reply_of_only_markers_is_a_refusal(
+    assistant: Assistant, generator: FakeGenerator
+) -> None:
+    generator.enqueue("[1] [2]")
+    answer = assistant.ask("What fine did Tyson Foods pay?")
+    assert answer.refused and answer.citations == ()

@@ -1,0 +1,36 @@
+"""Splitting text into sentences, for cutting long paragraphs and deriving titles."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? … (optionally followed by a closing quote or bracket), then space,
+# then a capital letter, digit or opening quote.
+_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+# Words that end with a period without ending the sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs jan feb mar apr jun jul "  # noqa: SIM905
+    "aug sep sept oct nov dec u.s a.m p.m approx dept г им ул".split()
+)
+_INITIAL = re.compile(r"(?:^|[\s.(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, in order; abbreviations and initials do not end a sentence."""
+    sentences: list[str] = []
+    for piece in _END.split(text.strip()):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if sentences and _ends_without_stop(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+def _ends_without_stop(sentence: str) -> bool:
+    if not sentence.endswith("."):
+        return False
+    last_word = sentence.rsplit(None, 1)[-1].rstrip(".").lower()
+    return last_word in _ABBREVIATIONS or bool(_INITIAL.search(sentence))
