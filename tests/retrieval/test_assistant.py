@@ -152,7 +152,7 @@ def test_empty_question_is_rejected(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    "reply", ["NO_ANSWER.", "NO_ANSWER\n\nThe sources do not say.", "NO_ANSWER [1]", "[1]"]
+    "reply", ["NO_ANSWER.", "NO_ANSWER\n\nThe sources do not say.", "NO_ANSWER [1]"]
 )
 def test_refusal_token_variants_are_never_shown_and_refuse(
     assistant: Assistant, generator: FakeGenerator, reply: str
