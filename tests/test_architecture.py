@@ -24,9 +24,11 @@ def _top(names: set[str]) -> set[str]:
     return {n.split(".")[0] for n in names}
 
 
-def test_retrieval_depends_on_no_other_package() -> None:
+def test_retrieval_depends_only_on_prompts() -> None:
     for module, names in _imports("retrieval").items():
         assert not _top(names) & {"ingest", "ui", "presschat"}, module
+    for module, names in _imports("prompts").items():
+        assert not _top(names) & {"retrieval", "ingest", "ui", "presschat"}, module
 
 
 def test_ingest_does_not_import_ui_or_the_cli() -> None:
@@ -42,3 +44,13 @@ def test_only_the_store_imports_chromadb() -> None:
         if "chromadb" in _top(names)
     }
     assert users == {"retrieval/store.py"}
+
+
+def test_only_the_local_generator_imports_llama_cpp() -> None:
+    users = {
+        m
+        for pkg in ("retrieval", "ingest", "presschat", "prompts")
+        for m, names in _imports(pkg).items()
+        if "llama_cpp" in _top(names)
+    }
+    assert users == {"retrieval/local_llm.py"}
