@@ -5,7 +5,6 @@ The only module that imports llama_cpp.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import threading
@@ -61,12 +60,10 @@ class LlamaCppGenerator:
                 "n_batch": 512,
                 # mmap page faults made decoding ~10x slower on the reference machine.
                 "use_mmap": False,
+                # (llama.cpp's AMX path crashed at the first decode on CPUs with AMX; the
+                # Llama class cannot switch it off, so scripts/setup builds without AMX.)
                 "verbose": False,
             }
-            # On CPUs with AMX, llama.cpp's extra AMX buffer type crashed at the first decode;
-            # scripts/setup builds without AMX, and this keeps other builds safe too.
-            if "use_extra_bufts" in inspect.signature(Llama.__init__).parameters:
-                options["use_extra_bufts"] = False
             try:
                 self._llama = Llama(**options)
             except (ValueError, RuntimeError, OSError) as exc:
