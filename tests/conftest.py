@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +76,35 @@ def write_jsonl(path: Path, records: list[dict[str, object]], *, compress: bool 
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(
+    command: list[str], ready_url: str, log_path: Path, timeout: float = 120
+) -> Iterator[None]:
+    """Start a server process, wait until `ready_url` answers, stop it afterwards."""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{command[0]} did not start: {log_path.read_text()}"
+                    ) from exc
+                time.sleep(0.3)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,11 +1,8 @@
 """The same store API against a real Chroma server (`chroma run`) on a loopback port."""
 
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,43 +13,30 @@ from retrieval.embedders import FakeEmbedder
 from retrieval.index import Index
 from retrieval.settings import Settings, load_settings
 from retrieval.types import SearchFilters
+from tests.conftest import free_port, running_server
 
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    log = (path / "server.log").open("w")
-    process = subprocess.Popen(
-        [chroma, "run", "--path", str(path / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                break
-            except OSError as exc:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log_text = (path / "server.log").read_text()
-                    raise RuntimeError(f"chroma run did not start: {log_text}") from exc
-                time.sleep(0.3)
+    command = [
+        chroma,
+        "run",
+        "--path",
+        str(path / "db"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with running_server(
+        command, f"http://127.0.0.1:{port}/api/v2/heartbeat", path / "server.log", timeout=60
+    ):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 OpenAI server with the packaged model, and small misbehaving servers for the error paths."""
 
 import http.server
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,12 +17,7 @@ from retrieval.openai_compatible import OpenAICompatibleGenerator
 from retrieval.packaged_model import packaged_model_path
 from retrieval.settings import Settings
 from retrieval.types import Hit
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port, running_server
 
 
 class _Misbehaving(http.server.BaseHTTPRequestHandler):
@@ -59,9 +51,7 @@ HELLO = [Message("user", "Say hello.")]
 
 
 def test_unreachable_server_is_a_clear_backend_error() -> None:
-    generator = OpenAICompatibleGenerator(
-        f"http://127.0.0.1:{_free_port()}/v1", "m", "k", timeout=5
-    )
+    generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{free_port()}/v1", "m", "k", timeout=5)
     with pytest.raises(BackendError, match="cannot reach the LLM at http://127.0.0.1"):
         complete(generator, HELLO, max_tokens=8)
 
@@ -87,46 +77,27 @@ def test_misbehaving_server_is_a_clear_backend_error(
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     model = packaged_model_path(Settings().model_cache_dir)
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(model),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--use_mmap",
-                "false",
-                "--model_alias",
-                "qwen",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-                break
-            except OSError as exc:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"llama server did not start: {log_path.read_text()}"
-                    ) from exc
-                time.sleep(0.5)
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+        "--use_mmap",
+        "false",
+        "--model_alias",
+        "qwen",
+    ]
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", log, timeout=180):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.llm
