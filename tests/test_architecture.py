@@ -36,6 +36,11 @@ def test_ingest_does_not_import_ui_or_the_cli() -> None:
         assert not _top(names) & {"ui", "presschat"}, module
 
 
+def test_ui_does_not_import_ingest_or_the_cli() -> None:
+    for module, names in _imports("ui").items():
+        assert not _top(names) & {"ingest", "presschat"}, module
+
+
 def test_only_the_store_imports_chromadb() -> None:
     users = {
         m

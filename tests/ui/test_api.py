@@ -1,0 +1,127 @@
+"""The HTTP API through FastAPI's test client, over a real Chroma store and a scripted model."""
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ingest.pipeline import Ingestor
+from retrieval.assistant import Assistant
+from retrieval.errors import BackendError
+from retrieval.generators import FakeGenerator
+from retrieval.index import Index
+from retrieval.settings import Settings
+from ui.api import create_api, install_error_handlers
+
+
+@pytest.fixture
+def generator() -> FakeGenerator:
+    return FakeGenerator()
+
+
+@pytest.fixture
+def client(
+    index: Index, settings: Settings, generator: FakeGenerator, data_dir: Path, tmp_path: Path
+) -> TestClient:
+    ingestor = Ingestor.for_index(index)
+    ingestor.ingest([data_dir / "releases"])
+
+    def ingest_files(paths: Sequence[Path]) -> dict[str, Any]:
+        return ingestor.ingest(paths).as_dict()
+
+    app = FastAPI()
+    app.include_router(
+        create_api(
+            Assistant(index, generator, settings),
+            admin_token="s3cret",
+            ingest_files=ingest_files,
+            upload_dir=tmp_path / "uploads",
+        )
+    )
+    install_error_handlers(app)
+    return TestClient(app)
+
+
+def test_ask_returns_the_answer_contract(client: TestClient, generator: FakeGenerator) -> None:
+    generator.enqueue("A $500,000 fine [1].")
+    response = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["answer"] == "A $500,000 fine [1]." and body["refused"] is False
+    assert body["citations"][0]["release_id"] == body["sources"][0]["release_id"]
+
+
+def test_stream_sends_sources_before_tokens_then_done(
+    client: TestClient, generator: FakeGenerator
+) -> None:
+    generator.enqueue("A $500,000 fine [1].")
+    with client.stream(
+        "POST", "/api/ask/stream", json={"question": "What fine did Tyson Foods pay?"}
+    ) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = [
+            line.removeprefix("event: ")
+            for line in response.iter_lines()
+            if line.startswith("event: ")
+        ]
+    assert events[0] == "sources" and events[-1] == "done"
+    assert set(events[1:-1]) == {"token"}
+
+
+def test_invalid_requests_get_4xx_with_a_message(client: TestClient) -> None:
+    assert client.post("/api/ask", json={"question": ""}).status_code == 422
+    bad_date = client.post("/api/ask", json={"question": "q", "filters": {"since": "soon"}})
+    assert bad_date.status_code == 422 and "unrecognised date" in bad_date.text
+    bad_role = client.post(
+        "/api/ask", json={"question": "q", "history": [{"role": "robot", "content": "x"}]}
+    )
+    assert bad_role.status_code == 422
+    assert client.get("/api/search", params={"q": "x", "since": "soon"}).status_code == 422
+
+
+def test_backend_failure_is_503_and_the_server_keeps_serving(
+    client: TestClient, generator: FakeGenerator
+) -> None:
+    generator.enqueue(
+        BackendError("cannot reach the LLM at http://127.0.0.1:9"), "A $500,000 fine [1]."
+    )
+    failed = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"})
+    assert failed.status_code == 503 and "cannot reach the LLM" in failed.json()["detail"]
+    again = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"})
+    assert again.status_code == 200
+
+
+def test_stream_reports_a_backend_failure_in_band(
+    client: TestClient, generator: FakeGenerator
+) -> None:
+    generator.enqueue(BackendError("the LLM timed out"))
+    with client.stream("POST", "/api/ask/stream", json={"question": "Tyson fine?"}) as response:
+        text = "".join(response.iter_text())
+    assert "event: error" in text and "timed out" in text
+
+
+def test_search_with_filters(client: TestClient) -> None:
+    hits = client.get("/api/search", params={"q": "water", "lang": "RU", "k": 3}).json()
+    assert hits and {h["language"] for h in hits} == {"ru"}
+
+
+def test_admin_routes_need_the_token(client: TestClient, tmp_path: Path) -> None:
+    upload = {"files": ("new.md", b"# New release\n\nThe embassy moved to a new building.\n")}
+    assert client.post("/api/ingest", files=upload).status_code == 401
+    wrong = {"Authorization": "Bearer nope"}
+    assert client.delete("/api/releases/doj-test-1", headers=wrong).status_code == 401
+    admin = {"Authorization": "Bearer s3cret"}
+    summary = client.post("/api/ingest", files=upload, headers=admin).json()
+    assert summary["added"] == 1 and summary["failed"] == 0
+    assert client.delete("/api/releases/doj-test-1", headers=admin).json()["chunks"] > 0
+    assert client.delete("/api/releases/doj-test-1", headers=admin).status_code == 404
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["chunks"] > 0
+    assert json.dumps(body)

@@ -1,0 +1,183 @@
+"""The HTTP API: ask (whole or streamed as Server-Sent Events), search, health, and the
+operator's ingest and delete behind the admin token.
+
+`create_api` takes the assistant and, for ingest, a callable from the composition point, so this
+package depends on retrieval and prompts only, never on ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field, field_validator
+
+from retrieval.assistant import Assistant
+from retrieval.dates import parse_date
+from retrieval.errors import BackendError, PresschatError, StoreError
+from retrieval.serialize import answer_to_dict, filters_to_dict, hit_to_dict
+from retrieval.types import AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
+
+log = logging.getLogger(__name__)
+
+IngestFiles = Callable[[Sequence[Path]], dict[str, Any]]
+
+
+class TurnIn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class FiltersIn(BaseModel):
+    since: dt.date | None = None
+    until: dt.date | None = None
+    lang: str | None = Field(None, max_length=8)
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _written_dates(cls, value: Any) -> Any:
+        return parse_date(value) if isinstance(value, str) and value else value
+
+    def to_filters(self) -> SearchFilters:
+        return SearchFilters(self.since, self.until, self.lang.lower() if self.lang else None)
+
+
+class AskIn(BaseModel):
+    question: str = Field(min_length=1, max_length=2_000)
+    history: list[TurnIn] = Field(default_factory=list, max_length=50)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+
+    def turns(self) -> list[Turn]:
+        return [Turn(t.role, t.content) for t in self.history]
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def create_api(
+    assistant: Assistant,
+    *,
+    admin_token: str | None = None,
+    ingest_files: IngestFiles | None = None,
+    upload_dir: Path | None = None,
+) -> APIRouter:
+    """The /api routes and /healthz, bound to one assistant."""
+    router = APIRouter()
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        if not admin_token:
+            raise HTTPException(403, "admin is disabled: set PRESSCHAT_ADMIN_TOKEN")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not secrets.compare_digest(given, admin_token):
+            raise HTTPException(401, "missing or wrong admin token")
+
+    @router.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        """Liveness and what the store holds."""
+        return {
+            "status": "ok",
+            "chunks": assistant.index.store.count(),
+            "collection": assistant.index.store.collection_name,
+            "model": assistant.generator.name,
+        }
+
+    @router.post("/api/ask")
+    def ask(body: AskIn) -> dict[str, Any]:
+        """The whole answer with its citations and sources."""
+        answer = assistant.ask(body.question, body.turns(), body.filters.to_filters())
+        return answer_to_dict(answer)
+
+    @router.post("/api/ask/stream")
+    def ask_stream(body: AskIn) -> StreamingResponse:
+        """Server-Sent Events: `sources` (before the first token), `token`s, then `done` with
+        the checked answer, or `error` with a message."""
+        filters = body.filters.to_filters()
+
+        def events() -> Iterator[str]:
+            try:
+                for event in assistant.stream(body.question, body.turns(), filters):
+                    if isinstance(event, SourcesFound):
+                        yield _sse(
+                            "sources",
+                            {
+                                "sources": [hit_to_dict(h) for h in event.sources],
+                                "standalone_question": event.standalone_question,
+                                "filters": filters_to_dict(event.filters),
+                            },
+                        )
+                    elif isinstance(event, AnswerToken):
+                        yield _sse("token", {"text": event.text})
+                    elif isinstance(event, AnswerDone):
+                        yield _sse("done", answer_to_dict(event.answer))
+            except PresschatError as exc:  # the stream has started: report in-band
+                log.warning("streamed answer failed: %s", exc)
+                yield _sse("error", {"message": str(exc)})
+
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
+
+    @router.get("/api/search")
+    def search(
+        q: Annotated[str, Query(min_length=1, max_length=2_000)],
+        k: Annotated[int, Query(ge=1, le=100)] = 10,
+        since: str | None = None,
+        until: str | None = None,
+        lang: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The paragraphs that best match `q`."""
+        try:
+            filters = FiltersIn(since=since, until=until, lang=lang).to_filters()
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return [hit_to_dict(h) for h in assistant.index.search(q, k, filters)]
+
+    @router.post("/api/ingest", dependencies=[Depends(require_admin)])
+    async def ingest(files: list[UploadFile]) -> dict[str, Any]:
+        """Ingest uploaded release files; the same summary as the command line."""
+        if ingest_files is None or upload_dir is None:
+            raise HTTPException(503, "ingest is not available on this server")
+        saved = []
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        for upload in files:
+            name = Path(upload.filename or "upload").name
+            if not name or name.startswith("."):
+                raise HTTPException(422, f"bad file name {upload.filename!r}")
+            target = upload_dir / name
+            target.write_bytes(await upload.read())
+            saved.append(target)
+        return ingest_files(saved)
+
+    @router.delete("/api/releases/{release_id:path}", dependencies=[Depends(require_admin)])
+    def delete_release(release_id: str) -> dict[str, Any]:
+        """Remove a release and its paragraphs."""
+        removed = assistant.index.store.delete_release(release_id)
+        if not removed:
+            raise HTTPException(404, f"no release with id {release_id!r}")
+        return {"deleted": release_id, "chunks": removed}
+
+    return router
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Model and store failures become 503 with a message; the server keeps serving."""
+
+    @app.exception_handler(BackendError)
+    async def backend_down(_: Any, exc: BackendError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(StoreError)
+    async def store_down(_: Any, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(PresschatError)
+    async def bad_request(_: Any, exc: PresschatError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
