@@ -52,7 +52,7 @@ class FiltersIn(BaseModel):
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=2_000)
     history: list[TurnIn] = Field(default_factory=list, max_length=50)
-    filters: FiltersIn = Field(default_factory=FiltersIn)
+    filters: FiltersIn = Field(default_factory=lambda: FiltersIn())
 
     def turns(self) -> list[Turn]:
         return [Turn(t.role, t.content) for t in self.history]
@@ -135,7 +135,9 @@ def create_api(
     ) -> list[dict[str, Any]]:
         """The paragraphs that best match `q`."""
         try:
-            filters = FiltersIn(since=since, until=until, lang=lang).to_filters()
+            filters = FiltersIn.model_validate(
+                {"since": since, "until": until, "lang": lang}
+            ).to_filters()
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
         return [hit_to_dict(h) for h in assistant.index.search(q, k, filters)]
