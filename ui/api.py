@@ -38,7 +38,7 @@ class TurnIn(BaseModel):
 class FiltersIn(BaseModel):
     since: dt.date | None = None
     until: dt.date | None = None
-    lang: str | None = Field(None, max_length=8)
+    lang: str | None = Field(default=None, max_length=8)
 
     @field_validator("since", "until", mode="before")
     @classmethod
