@@ -38,6 +38,13 @@ _SOURCE_CHARS = 1200  # a paragraph longer than this is cut in the prompt (not i
 _HISTORY_TURNS = 6
 
 
+def _retrieval_query(standalone: str, history: Sequence[Turn]) -> str:
+    """What to search with: the standalone question, and for a follow-up also the asker's
+    previous question, so that a rewrite that lost a name still finds the right release."""
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
+
+
 def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in re.sub(r"\[\d+\]", "", text))
 
@@ -101,7 +108,9 @@ class Assistant:
         effective = combine_filters(
             filters or SearchFilters(), dates_in_question(standalone, self._today())
         )
-        hits = self.index.search(standalone, self.settings.answer_sources, effective)
+        hits = self.index.search(
+            _retrieval_query(standalone, history), self.settings.answer_sources, effective
+        )
         sources = tuple(h for h in hits if h.score >= self.settings.min_score)
         yield from self.answer_from_sources(
             question, sources, language=language, standalone=standalone, filters=effective
@@ -171,11 +180,22 @@ class Assistant:
         if not turns:
             return question
         conversation = "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
-        prompt = render_prompt("condense", history=conversation, question=question)
-        rewritten = complete(self.generator, [Message("user", prompt)], max_tokens=96)
-        lines = rewritten.strip().splitlines()
+        # A worked example as a chat turn: the small default model follows it far better than
+        # instructions alone.
+        messages = [
+            Message("system", render_prompt("condense_system")),
+            Message("user", render_prompt("condense_example_question")),
+            Message("assistant", render_prompt("condense_example_answer")),
+            Message("user", render_prompt("condense", history=conversation, question=question)),
+        ]
+        lines = complete(self.generator, messages, max_tokens=96).strip().splitlines()
         rewritten = lines[0].strip().strip('"“”«»') if lines else ""
         if not rewritten or CANNOT_ANSWER in rewritten:
+            return question
+        languages = {detect_language(rewritten), detect_language(question)}
+        if len(languages - {UNKNOWN}) > 1:
+            # A rewrite in another language has usually lost the meaning too; keep the original.
+            log.info("follow-up rewrite %r dropped: not in the question's language", rewritten)
             return question
         log.info("follow-up %r rewritten as %r", question, rewritten)
         return rewritten

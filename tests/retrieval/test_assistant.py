@@ -102,9 +102,9 @@ def test_follow_up_is_rewritten_before_retrieval(
         Turn("assistant", "The Ambassador of Japan [1]."),
     ]
     answer = assistant.ask("How many scholarships?", history)
-    condense_prompt = generator.calls[0][0].content
+    condense_prompt = generator.calls[0][-1].content
     assert "User: Who did Murat Nurtleu meet" in condense_prompt
-    assert "Last question: How many scholarships?" in condense_prompt
+    assert "Follow-up: How many scholarships?" in condense_prompt
     assert answer.standalone_question.startswith("How many scholarships for Kazakh students")
     assert "150 scholarships" in answer.sources[0].text
 
@@ -170,3 +170,13 @@ def test_a_reply_of_only_markers_is_a_refusal(
     generator.enqueue("[1] [2]")
     answer = assistant.ask("What fine did Tyson Foods pay?")
     assert answer.refused and answer.citations == ()
+
+
+def test_a_rewrite_in_another_language_is_dropped(
+    assistant: Assistant, generator: FakeGenerator
+) -> None:
+    generator.enqueue("How long did Samuel Mullet lead the group?")
+    history = [Turn("user", "Кто возглавлял группу в Бергхолце?"), Turn("assistant", "Маллет [1].")]
+    assert (
+        assistant.standalone_question("Какой срок он получил?", history) == "Какой срок он получил?"
+    )
