@@ -1,5 +1,6 @@
 """Inputs found in review that once crashed a run, lost text or left stale paragraphs."""
 
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
@@ -16,7 +17,7 @@ from ingest.text_export import parse_text_export
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import ReadError
 from retrieval.index import ChunkingRecipe, Index
-from retrieval.types import Release
+from retrieval.types import Release, SearchFilters
 from tests.conftest import write_jsonl
 
 
@@ -87,7 +88,9 @@ def test_overlapping_paths_read_each_file_once(ingestor: Ingestor, tmp_path: Pat
 
 
 def test_plain_text_title_is_the_first_line_only() -> None:
-    (release,) = read_releases_from("Bridge opens\nThe ministry opened the bridge.\n", "a.txt")
+    release = parse_markdown(
+        "Bridge opens\nThe ministry opened the bridge.\n", "a.txt", markdown=False
+    )
     assert release.title == "Bridge opens"
     assert release.paragraphs == ("The ministry opened the bridge.",)
 
@@ -167,12 +170,6 @@ def test_export_header_without_a_title() -> None:
     assert release.title == "The ministry held talks in Astana" and release.site == ""
 
 
-def read_releases_from(text: str, name: str) -> list[Release]:
-    from ingest.markdown import parse_markdown as parse
-
-    return [parse(text, name, markdown=name.endswith(".md"))]
-
-
 def test_undated_releases_do_not_match_a_date_range(
     ingestor: Ingestor, index: Index, tmp_path: Path
 ) -> None:
@@ -184,9 +181,6 @@ def test_undated_releases_do_not_match_a_date_range(
         ],
     )
     ingestor.ingest([tmp_path])
-    import datetime as dt
-
-    from retrieval.types import SearchFilters
 
     hits = index.search("water treaty", 10, SearchFilters(until=dt.date(2020, 1, 1)))
     assert [h.release_id for h in hits] == ["dated"]
