@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from prompts import CANNOT_ANSWER, refusal, render_prompt
 from retrieval.citations import resolve_citations
@@ -36,6 +36,14 @@ log = logging.getLogger(__name__)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _SOURCE_CHARS = 1200  # a paragraph longer than this is cut in the prompt (not in citations)
 _HISTORY_TURNS = 6
+
+
+def final_answer(events: Iterable[AnswerEvent]) -> Answer:
+    """The answer an event stream ends with."""
+    for event in events:
+        if isinstance(event, AnswerDone):
+            return event.answer
+    raise AssertionError("an answer stream always ends with AnswerDone")
 
 
 def _retrieval_query(standalone: str, history: Sequence[Turn]) -> str:
@@ -87,10 +95,7 @@ class Assistant:
         filters: SearchFilters | None = None,
     ) -> Answer:
         """The complete answer (the last event of `stream`)."""
-        for event in self.stream(question, history, filters):
-            if isinstance(event, AnswerDone):
-                return event.answer
-        raise AssertionError("stream always ends with AnswerDone")
+        return final_answer(self.stream(question, history, filters))
 
     def stream(
         self,
@@ -119,10 +124,7 @@ class Assistant:
     def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:
         """The complete answer from given paragraphs, without retrieval."""
         language = self._language(question, ())
-        for event in self.answer_from_sources(question, sources, language=language):
-            if isinstance(event, AnswerDone):
-                return event.answer
-        raise AssertionError("answer_from_sources always ends with AnswerDone")
+        return final_answer(self.answer_from_sources(question, sources, language=language))
 
     def answer_from_sources(
         self,
