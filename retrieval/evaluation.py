@@ -193,6 +193,15 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
     return len(words & reply_tokens) / len(words) >= 0.6
 
 
+def is_correct(question: Question, answer: Answer) -> bool:
+    """An answerable question, answered (not refused), with its gold answer in the reply."""
+    return (
+        bool(question.gold)
+        and not answer.refused
+        and answer_matches(question.answer, answer.text, reply_language=answer.language)
+    )
+
+
 @dataclass
 class AnswerScores:
     """Answer quality of a group of questions."""
@@ -215,9 +224,7 @@ class AnswerScores:
             return
         self.answerable += 1
         self.false_refusals += answer.refused
-        self.correct += (not answer.refused) and answer_matches(
-            question.answer, answer.text, reply_language=answer.language
-        )
+        self.correct += is_correct(question, answer)
         cited_hits = [answer.sources[c.number - 1] for c in answer.citations]
         self.citations += len(cited_hits)
         self.citations_on_gold += sum(
@@ -268,9 +275,7 @@ class AnswerReport:
                 "answer": answer.text,
                 "refused": answer.refused,
                 "citations": [c.number for c in answer.citations],
-                "correct": bool(question.gold)
-                and not answer.refused
-                and answer_matches(question.answer, answer.text, reply_language=answer.language),
+                "correct": is_correct(question, answer),
             }
         )
 

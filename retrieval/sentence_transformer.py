@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -79,8 +80,6 @@ class SentenceTransformerEmbedder:
 
 
 def _max_seq_length(path: Path) -> int:
-    import json
-
     config = path / "sentence_bert_config.json"
     if config.is_file():
         value = json.loads(config.read_text()).get("max_seq_length")
