@@ -97,7 +97,8 @@ def _date_option(value: str | None) -> dt.date | None:
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
-    """Ask questions about press releases: ingest them, then search (and soon chat)."""
+    """Ask questions about press releases: ingest them, search, ask, chat, or serve the web
+    chat, widget and API."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     overrides = {"data_dir": data_dir} if data_dir else {}
@@ -472,3 +473,31 @@ def eval_answers(ctx: click.Context, questions: Path, as_json: bool, quiet: bool
     for name, s in rows:
         cells = "".join(f"{'-' if s[c] is None else f'{s[c]:.3f}':>14}" for c in columns)
         click.echo(f"{name:<24}{s['answerable']:>5}{s['null']:>5}{cells}")
+
+
+# -- serve -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+@_handle_errors
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web chat (/), the admin page (/admin), the widget (/widget.js) and the HTTP
+    API (/api, docs at /docs)."""
+    import uvicorn
+
+    from presschat.server import build_server
+
+    state = _state(ctx)
+    assistant = state.assistant()
+    click.echo("loading the models…", err=True)
+    assistant.index.embedder.embed_query("warm up")
+    load = getattr(assistant.generator, "load", None)
+    if callable(load):
+        load()
+    app = build_server(state.settings, assistant=assistant)
+    count = assistant.index.store.count()
+    click.echo(f"presschat: {count} paragraphs; chat on http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from retrieval.errors import ConfigError
+
+DEFAULT_EXAMPLES = (
+    "What trade turnover do Kazakhstan and Tajikistan aim for?",
+    "When is the consular service centre in Almaty open?",
+    "Когда пройдёт следующий раунд консультаций по воде?",
+)
 
 EMBEDDER_CHOICES = ("e5-small", "minilm", "sentence-transformers:<model path>", "fake")
 
@@ -69,6 +76,53 @@ class Settings(BaseSettings):
         description="Refuse without asking the LLM when no paragraph scores at least this.",
     )
 
+    admin_token: SecretStr | None = Field(
+        None, description="Token for /admin and the admin API; unset = admin disabled."
+    )
+    access_token: SecretStr | None = Field(
+        None, description="If set, the chat, the widget and the API ask for this token."
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Other sites (origins) whose pages may embed the widget, comma-separated, "
+        "e.g. https://intranet.example; unset = only the server's own pages.",
+    )
+    rate_limit: int = Field(
+        20, ge=0, le=100_000, description="Questions per minute per client; 0 = no limit."
+    )
+    ingest_paths: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Folders the admin page re-ingests (with pruning), comma-separated.",
+    )
+    example_questions: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_EXAMPLES),
+        description="Example questions under the chat, separated by '|'.",
+    )
+
+    @field_validator("allowed_origins", "ingest_paths", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("example_questions", mode="before")
+    @classmethod
+    def _bar_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split("|") if part.strip()]
+        return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(
+                    f"{origin!r} is not an origin: write scheme and host, like https://intranet.example"
+                )
+        return [origin.rstrip("/") for origin in value]
+
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
@@ -88,6 +142,16 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Directory of the embedded Chroma store."""
         return self.data_dir / "chroma"
+
+    @property
+    def feedback_path(self) -> Path:
+        """JSON Lines log of the chat's thumbs up/down, for operators to review."""
+        return self.data_dir / "feedback.jsonl"
+
+    @property
+    def upload_dir(self) -> Path:
+        """Where release files uploaded on the admin page are kept (and re-ingested from)."""
+        return self.data_dir / "uploads"
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -1,8 +1,8 @@
-"""The HTTP API: ask (whole or streamed as Server-Sent Events), search, health, and the
-operator's ingest and delete behind the admin token.
+"""The HTTP API: ask (whole or streamed as Server-Sent Events), search, feedback, health, and
+the operator's ingest, delete and statistics behind the admin token.
 
-`create_api` takes the assistant and, for ingest, a callable from the composition point, so this
-package depends on retrieval and prompts only, never on ingest.
+`create_api` takes the assistant and, for ingest, `Operations` from the composition point, so
+this package depends on retrieval and prompts only, never on ingest.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 
@@ -24,10 +26,24 @@ from retrieval.dates import parse_date
 from retrieval.errors import BackendError, PresschatError, StoreError
 from retrieval.serialize import answer_to_dict, filters_to_dict, hit_to_dict
 from retrieval.types import AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
+from ui.access import RateLimited, RateLimiter, client_key
+from ui.feedback import FeedbackLog
+from ui.stats import store_stats
 
 log = logging.getLogger(__name__)
 
-IngestFiles = Callable[[Sequence[Path]], dict[str, Any]]
+OnProgress = Callable[[int, int], None]
+"""Called with (paragraphs written, paragraphs to write) while an ingest embeds."""
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What an operator may run besides questions, built by the composition point (which knows
+    the ingest package). Both return the ingest summary as a dict, as `--json` prints it."""
+
+    ingest_files: Callable[[Sequence[Path], OnProgress | None], dict[str, Any]]
+    reingest_folders: Callable[[OnProgress | None], dict[str, Any]] | None
+    upload_dir: Path
 
 
 class TurnIn(BaseModel):
@@ -49,6 +65,13 @@ class FiltersIn(BaseModel):
         return SearchFilters(self.since, self.until, self.lang.lower() if self.lang else None)
 
 
+class FeedbackIn(BaseModel):
+    rating: Literal["up", "down"]
+    question: str = Field(max_length=2_000)
+    answer: dict[str, Any]
+    comment: str = Field(default="", max_length=2_000)
+
+
 class AskIn(BaseModel):
     question: str = Field(min_length=1, max_length=2_000)
     history: list[TurnIn] = Field(default_factory=list, max_length=50)
@@ -62,15 +85,40 @@ def _sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def save_uploads(files: Sequence[tuple[str, bytes]], upload_dir: Path) -> list[Path]:
+    """Keep uploaded release files under their own (base) names, so that uploading a corrected
+    file again updates its releases instead of adding copies."""
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for filename, content in files:
+        name = Path(filename.replace("\\", "/")).name
+        if not name or name.startswith("."):
+            raise PresschatError(f"bad file name {filename!r}")
+        target = upload_dir / name
+        target.write_bytes(content)
+        saved.append(target)
+    return saved
+
+
 def create_api(
     assistant: Assistant,
     *,
     admin_token: str | None = None,
-    ingest_files: IngestFiles | None = None,
-    upload_dir: Path | None = None,
+    operations: Operations | None = None,
+    limiter: RateLimiter | None = None,
+    feedback: FeedbackLog | None = None,
 ) -> APIRouter:
     """The /api routes and /healthz, bound to one assistant."""
     router = APIRouter()
+    limiter = limiter or RateLimiter(0)
+
+    def limit(request: Request) -> None:
+        try:
+            limiter.check(client_key(request))
+        except RateLimited as exc:
+            raise HTTPException(
+                429, str(exc), headers={"Retry-After": str(exc.retry_after)}
+            ) from None
 
     def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
         if not admin_token:
@@ -89,13 +137,13 @@ def create_api(
             "model": assistant.generator.name,
         }
 
-    @router.post("/api/ask")
+    @router.post("/api/ask", dependencies=[Depends(limit)])
     def ask(body: AskIn) -> dict[str, Any]:
         """The whole answer with its citations and sources."""
         answer = assistant.ask(body.question, body.turns(), body.filters.to_filters())
         return answer_to_dict(answer)
 
-    @router.post("/api/ask/stream")
+    @router.post("/api/ask/stream", dependencies=[Depends(limit)])
     def ask_stream(body: AskIn) -> StreamingResponse:
         """Server-Sent Events: `sources` (before the first token), `token`s, then `done` with
         the checked answer, or `error` with a message."""
@@ -142,21 +190,34 @@ def create_api(
             raise HTTPException(422, str(exc)) from None
         return [hit_to_dict(h) for h in assistant.index.search(q, k, filters)]
 
+    @router.post("/api/feedback")
+    def give_feedback(body: FeedbackIn, request: Request) -> dict[str, Any]:
+        """Thumbs up or down on an answer, logged with its question and citations."""
+        if feedback is None:
+            raise HTTPException(503, "feedback is not recorded on this server")
+        feedback.record(
+            rating=body.rating,
+            question=body.question,
+            answer=body.answer,
+            client=client_key(request),
+            comment=body.comment,
+        )
+        return {"recorded": body.rating}
+
     @router.post("/api/ingest", dependencies=[Depends(require_admin)])
     async def ingest(files: list[UploadFile]) -> dict[str, Any]:
         """Ingest uploaded release files; the same summary as the command line."""
-        if ingest_files is None or upload_dir is None:
+        if operations is None:
             raise HTTPException(503, "ingest is not available on this server")
-        saved = []
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        for upload in files:
-            name = Path(upload.filename or "upload").name
-            if not name or name.startswith("."):
-                raise HTTPException(422, f"bad file name {upload.filename!r}")
-            target = upload_dir / name
-            target.write_bytes(await upload.read())
-            saved.append(target)
-        return ingest_files(saved)
+        uploads = [(upload.filename or "", await upload.read()) for upload in files]
+        saved = save_uploads(uploads, operations.upload_dir)
+        # Embedding takes a while: off the event loop, so chats keep streaming meanwhile.
+        return await run_in_threadpool(operations.ingest_files, saved, None)
+
+    @router.get("/api/stats", dependencies=[Depends(require_admin)])
+    def stats() -> dict[str, Any]:
+        """Releases, paragraphs, languages, date range and embedder of the store."""
+        return store_stats(assistant.index)
 
     @router.delete("/api/releases/{release_id:path}", dependencies=[Depends(require_admin)])
     def delete_release(release_id: str) -> dict[str, Any]:

@@ -14,7 +14,9 @@ from retrieval.errors import BackendError
 from retrieval.generators import FakeGenerator
 from retrieval.index import Index
 from retrieval.settings import Settings
-from ui.api import create_api, install_error_handlers
+from ui.access import RateLimiter
+from ui.api import OnProgress, Operations, create_api, install_error_handlers
+from ui.feedback import FeedbackLog
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def client(
     ingestor = Ingestor.for_index(index)
     ingestor.ingest([data_dir / "releases"])
 
-    def ingest_files(paths: Sequence[Path]) -> dict[str, Any]:
+    def ingest_files(paths: Sequence[Path], report: OnProgress | None) -> dict[str, Any]:
         return ingestor.ingest(paths).as_dict()
 
     app = FastAPI()
@@ -37,8 +39,9 @@ def client(
         create_api(
             Assistant(index, generator, settings),
             admin_token="s3cret",
-            ingest_files=ingest_files,
-            upload_dir=tmp_path / "uploads",
+            operations=Operations(ingest_files, None, tmp_path / "uploads"),
+            limiter=RateLimiter(3),
+            feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
         )
     )
     install_error_handlers(app)
@@ -124,3 +127,37 @@ def test_health(client: TestClient) -> None:
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["chunks"] > 0
     assert body["collection"].startswith("presschat-fake-")
+
+
+def test_questions_over_the_rate_limit_get_429_with_a_message(client: TestClient) -> None:
+    codes = [client.post("/api/ask", json={"question": "water?"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    limited = client.post("/api/ask/stream", json={"question": "water?"})
+    assert limited.status_code == 429
+    assert "limit is 3 per minute" in limited.json()["detail"]
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert client.get("/api/search", params={"q": "water"}).status_code == 200  # not a question
+
+
+def test_feedback_is_logged_with_question_answer_and_citations(
+    client: TestClient, generator: FakeGenerator, tmp_path: Path
+) -> None:
+    generator.enqueue("A $500,000 fine [1].")
+    answer = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"}).json()
+    vote = {"rating": "down", "question": answer["question"], "answer": answer}
+    assert client.post("/api/feedback", json=vote).json() == {"recorded": "down"}
+    assert client.post("/api/feedback", json={**vote, "rating": "meh"}).status_code == 422
+    [entry] = FeedbackLog(tmp_path / "feedback.jsonl").entries()
+    assert entry["rating"] == "down" and entry["question"] == "What fine did Tyson Foods pay?"
+    assert entry["citations"][0]["text"] == answer["citations"][0]["text"]
+
+
+def test_stats_and_upload_names(client: TestClient) -> None:
+    admin = {"Authorization": "Bearer s3cret"}
+    stats = client.get("/api/stats", headers=admin).json()
+    assert stats["releases"] > 0 and stats["paragraphs"] >= stats["releases"]
+    assert set(stats["languages"]) >= {"en", "ru"} and stats["embedder"].startswith("fake")
+    assert stats["first_date"] <= stats["last_date"]
+    hidden = {"files": (".env", b"PRESSCHAT_ADMIN_TOKEN=x\n")}
+    refused = client.post("/api/ingest", files=hidden, headers=admin)
+    assert refused.status_code == 422 and "bad file name" in refused.text

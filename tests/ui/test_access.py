@@ -1,0 +1,89 @@
+"""Origins, the access token and the rate limit, through a real ASGI app."""
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from ui.access import AccessPolicy, RateLimited, RateLimiter
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limit_counts_per_client_in_a_sliding_minute() -> None:
+    clock = Clock()
+    limiter = RateLimiter(2, clock)
+    limiter.check("a")
+    limiter.check("a")
+    limiter.check("b")  # another client has its own budget
+    with pytest.raises(RateLimited, match="limit is 2 per minute.*Try again in 60 s"):
+        limiter.check("a")
+    clock.now += 30
+    with pytest.raises(RateLimited, match="Try again in 30 s"):
+        limiter.check("a")
+    clock.now += 30
+    limiter.check("a")  # the first two fell out of the window
+
+
+def test_zero_means_no_limit() -> None:
+    limiter = RateLimiter(0)
+    for _ in range(1000):
+        limiter.check("a")
+
+
+def _client(policy: AccessPolicy) -> TestClient:
+    app = FastAPI()
+    app.middleware("http")(policy.middleware(lambda path: path.startswith("/api/")))
+
+    @app.post("/api/ask")
+    def ask() -> dict[str, str]:
+        return {"answer": "yes"}
+
+    @app.get("/healthz")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return TestClient(app, base_url="http://presschat.test")
+
+
+def test_other_origins_are_refused_unless_allowed() -> None:
+    client = _client(AccessPolicy(["https://intranet.example"]))
+    refused = client.post("/api/ask", headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "not allowed" in refused.text
+    preflight = client.options(
+        "/api/ask",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 403
+    allowed = client.post("/api/ask", headers={"Origin": "https://intranet.example"})
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://intranet.example"
+    ok_preflight = client.options(
+        "/api/ask",
+        headers={"Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert ok_preflight.status_code == 204
+    assert "Content-Type" in ok_preflight.headers["Access-Control-Allow-Headers"]
+    # the server's own pages and clients that send no Origin
+    assert client.post("/api/ask", headers={"Origin": "http://presschat.test"}).status_code == 200
+    assert client.post("/api/ask").status_code == 200
+
+
+def test_no_allowed_origins_by_default() -> None:
+    client = _client(AccessPolicy())
+    response = client.post("/api/ask", headers={"Origin": "https://intranet.example"})
+    assert response.status_code == 403
+
+
+def test_access_token_guards_the_api_only() -> None:
+    client = _client(AccessPolicy(access_token="t0ken"))
+    assert client.post("/api/ask").status_code == 401
+    assert client.post("/api/ask", headers={"X-Presschat-Token": "wrong"}).status_code == 401
+    assert client.post("/api/ask", headers={"X-Presschat-Token": "t0ken"}).status_code == 200
+    assert client.post("/api/ask", headers={"Authorization": "Bearer t0ken"}).status_code == 200
+    assert client.get("/healthz").status_code == 200

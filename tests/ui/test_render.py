@@ -1,0 +1,45 @@
+"""Chat HTML: untrusted text escaped, citations linked to their paragraphs."""
+
+from ui.render import anchor, answer_html, safe_url, sources_html
+
+CITATION = {
+    "number": 2,
+    "release_id": "r1",
+    "title": "Fine <b>paid</b>",
+    "date": "2013-03-01",
+    "url": "https://example.org/r1",
+    "paragraph": 3,
+    "text": "<script>alert(1)</script> The company paid.",
+}
+
+
+def test_answer_links_kept_markers_and_shows_the_cited_paragraph() -> None:
+    answer = {"answer": "Paid [2]. Not a source [7].\nNext line", "citations": [CITATION]}
+    html = answer_html(answer, "chat1-2")
+    assert f'<a class="pc-cite" href="#{anchor("chat1-2", 2)}">[2]</a>' in html
+    assert "[7]" in html and 'href="#pc-chat1-2-7"' not in html
+    assert f'<li id="{anchor("chat1-2", 2)}"' in html
+    assert "2013-03-01 · paragraph 4" in html  # shown 1-based
+    assert "Next line" in html and "<br>" in html
+
+
+def test_untrusted_text_is_escaped_everywhere() -> None:
+    answer = {"answer": '<img src=x onerror="alert(1)"> [2]', "citations": [CITATION]}
+    html = answer_html(answer, "k") + sources_html([CITATION], cited=[1], status="<b>q</b>")
+    assert "<img" not in html and "<script>" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_only_http_links_leave_the_page() -> None:
+    assert safe_url("https://gov.kz/x?a=1") == "https://gov.kz/x?a=1"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "", None, 'https://x" onclick="y'):
+        assert safe_url(bad) is None
+    html = answer_html({"answer": "x [2]", "citations": [{**CITATION, "url": "javascript:x"}]}, "k")
+    assert "javascript:" not in html and "Fine &lt;b&gt;paid&lt;/b&gt;" in html
+
+
+def test_sources_panel_marks_the_cited_sources() -> None:
+    html = sources_html([CITATION, {**CITATION, "title": "Other"}], cited=[2])
+    assert html.count("pc-cited") == 1 and 'data-number="2"' in html
+    assert "No sources yet" in sources_html([])

@@ -1,0 +1,132 @@
+"""The whole server on loopback (`presschat serve`'s composition): API, docs, widget script,
+admin, the Gradio API, and questions answered while an ingest runs."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from tests.ui.conftest import ADMIN_TOKEN, Site, running_site
+
+
+def _request(
+    url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_api_docs_widget_and_health(site: Site) -> None:
+    status, answer = _request(f"{site.url}/api/ask", {"question": "What fine did Tyson pay?"})
+    assert status == 200 and answer["citations"][0]["number"] == 1
+    with urllib.request.urlopen(f"{site.url}/openapi.json") as response:
+        paths = json.loads(response.read())["paths"]
+    assert {"/api/ask", "/api/ask/stream", "/api/search", "/api/ingest", "/healthz"} <= set(paths)
+    with urllib.request.urlopen(f"{site.url}/docs") as response:
+        assert b"swagger" in response.read().lower()
+    with urllib.request.urlopen(f"{site.url}/widget.js") as response:
+        assert response.headers["Content-Type"].startswith("application/javascript")
+        assert b"attachShadow" in response.read()
+    assert _request(f"{site.url}/healthz")[1]["status"] == "ok"
+
+
+def test_stream_over_http_sends_sources_first(site: Site) -> None:
+    request = urllib.request.Request(
+        f"{site.url}/api/ask/stream",
+        data=json.dumps({"question": "What fine did Tyson pay?"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        events = [
+            line.decode().removeprefix("event: ").strip()
+            for line in response
+            if line.startswith(b"event: ")
+        ]
+    assert events[0] == "sources" and events[-1] == "done" and "token" in events
+
+
+def test_admin_page_is_behind_its_token(site: Site, tmp_path: Path, data_dir: Path) -> None:
+    with urllib.request.urlopen(f"{site.url}/admin/") as response:
+        assert response.status == 200  # the page; every action on it checks the token
+    status, _ = _request(f"{site.url}/api/stats", headers={"Authorization": "Bearer wrong"})
+    assert status == 401
+    status, stats = _request(
+        f"{site.url}/api/stats", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
+    assert status == 200 and stats["releases"] > 0
+    with running_site(tmp_path / "b", data_dir, admin_token=None) as other:
+        try:
+            urllib.request.urlopen(f"{other.url}/admin")
+            raise AssertionError("admin should be disabled")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 403 and b"PRESSCHAT_ADMIN_TOKEN" in exc.read()
+
+
+def test_gradio_api_is_usable_from_gradio_client(site: Site) -> None:
+    from gradio_client import Client
+
+    client = Client(site.url, verbose=False)
+    answer = client.predict("What fine did Tyson pay?", api_name="/ask")
+    assert answer["answer"] == "Tyson Foods agreed to pay a $500,000 criminal fine [1]."
+    assert answer["citations"][0]["release_id"] == answer["sources"][0]["release_id"]
+
+
+def _upload(url: str, path: Path) -> dict[str, Any]:
+    boundary = "presschat-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{path.name}"'
+            "\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + path.read_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{url}/api/ingest",
+        data=body,
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Authorization": f"Bearer {ADMIN_TOKEN}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=300) as response:
+        return dict(json.loads(response.read()))
+
+
+def test_twenty_simultaneous_questions_complete_during_an_ingest(site: Site, shared: Path) -> None:
+    corpus = shared / "doj" / "doj_opa_demo_200.jsonl"
+    ingest: dict[str, Any] = {}
+    started = threading.Event()
+
+    def run_ingest() -> None:
+        started.set()
+        ingest.update(_upload(site.url, corpus))
+
+    ingester = threading.Thread(target=run_ingest)
+    ingester.start()
+    started.wait()
+    questions = [f"Question {i}: what fine did Tyson Foods pay?" for i in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(
+            pool.map(lambda q: _request(f"{site.url}/api/ask", {"question": q}), questions)
+        )
+    ingest_still_running = ingester.is_alive()
+    ingester.join(timeout=300)
+    for question, (status, answer) in zip(questions, results, strict=True):
+        assert status == 200, answer
+        assert answer["question"] == question and not answer["refused"]
+        assert answer["citations"][0]["text"] == answer["sources"][0]["text"]
+    assert ingest["added"] == 200 and ingest["failed"] == 0, ingest
+    assert ingest_still_running, "the ingest finished before the questions: not a real overlap"

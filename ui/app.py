@@ -1,0 +1,115 @@
+"""The web server: the HTTP API, the widget script, the admin page and the chat, in one FastAPI
+app. Everything is passed in; the composition point (presschat.server) builds the parts."""
+
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, Response
+
+from retrieval.assistant import Assistant
+from retrieval.settings import Settings
+from ui.access import AccessPolicy, RateLimiter
+from ui.admin import build_admin
+from ui.api import Operations, create_api, install_error_handlers
+from ui.chat import CSS, build_chat
+from ui.feedback import FeedbackLog
+
+ADMIN_ONLY = ("/api/ingest", "/api/releases", "/api/stats")
+
+
+def _needs_access_token(path: str) -> bool:
+    # The admin routes have their own token; the chat page logs in through Gradio's form.
+    return path.startswith("/api/") and not path.startswith(ADMIN_ONLY)
+
+
+def widget_script() -> str:
+    """The widget's JavaScript, as shipped in the package."""
+    return resources.files("ui").joinpath("static/widget.js").read_text(encoding="utf-8")
+
+
+def create_app(
+    assistant: Assistant,
+    settings: Settings,
+    *,
+    operations: Operations | None = None,
+    feedback: FeedbackLog | None = None,
+    limiter: RateLimiter | None = None,
+    storage_secret: str | None = None,
+) -> FastAPI:
+    """The whole server, bound to one assistant."""
+    admin_token = settings.admin_token.get_secret_value() if settings.admin_token else None
+    access_token = settings.access_token.get_secret_value() if settings.access_token else None
+    limiter = limiter or RateLimiter(settings.rate_limit)
+    feedback = feedback or FeedbackLog(settings.feedback_path)
+
+    app = FastAPI(
+        title="presschat",
+        description="Questions about press releases, answered with cited paragraphs.",
+    )
+    policy = AccessPolicy(settings.allowed_origins, access_token)
+    app.middleware("http")(policy.middleware(_needs_access_token))
+    install_error_handlers(app)
+    app.include_router(
+        create_api(
+            assistant,
+            admin_token=admin_token,
+            operations=operations,
+            limiter=limiter,
+            feedback=feedback,
+        )
+    )
+
+    script = widget_script()
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> Response:
+        return Response(
+            script,
+            media_type="application/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    if admin_token and operations is not None:
+        gr.mount_gradio_app(
+            app,
+            build_admin(assistant, operations, admin_token),
+            path="/admin",
+            footer_links=[],
+        )
+    else:
+
+        @app.get("/admin", include_in_schema=False)
+        def admin_disabled() -> HTMLResponse:
+            return HTMLResponse(
+                "<p>The admin page is disabled. Set PRESSCHAT_ADMIN_TOKEN to enable it.</p>",
+                status_code=403,
+            )
+
+    chat = build_chat(
+        assistant,
+        limiter=limiter,
+        feedback=feedback,
+        examples=settings.example_questions,
+        storage_secret=storage_secret,
+    )
+    login = None
+    if access_token is not None:
+        access = access_token
+
+        def login(_user: str, password: str) -> bool:
+            return secrets.compare_digest(password.encode(), access.encode())
+
+    gr.mount_gradio_app(
+        app,
+        chat,
+        path="",
+        footer_links=["api"],
+        css=CSS,
+        auth=login,
+        auth_message="Enter the access token as the password (any user name).",
+    )
+    return app
