@@ -82,14 +82,19 @@ def site_settings(tmp_path: Path, **overrides: Any) -> Settings:
 
 @contextlib.contextmanager
 def running_site(
-    tmp_path: Path, data_dir: Path, *, extra: Sequence[Path] = (), **overrides: Any
+    tmp_path: Path,
+    releases: Sequence[Path],
+    *,
+    answer: str = ANSWER,
+    delay: float = 0.0,
+    **overrides: Any,
 ) -> Iterator[Site]:
-    """The whole server over the hand-written test releases, with a scripted model."""
+    """The whole server over `releases`, with a scripted model that always says `answer`."""
     settings = site_settings(tmp_path, **overrides)
     index = Index.from_settings(settings, embedder=FakeEmbedder())
-    report = Ingestor.for_index(index).ingest([data_dir / "releases", *extra])
+    report = Ingestor.for_index(index).ingest(releases)
     assert report.ok, report.failed
-    generator = SlowGenerator(ANSWER)
+    generator = SlowGenerator(answer, delay)
     assistant = Assistant(index, generator, settings)
     with serve(build_server(settings, assistant=assistant)) as url:
         yield Site(url, settings, generator, index)
@@ -97,5 +102,5 @@ def running_site(
 
 @pytest.fixture
 def site(tmp_path: Path, data_dir: Path) -> Iterator[Site]:
-    with running_site(tmp_path, data_dir, rate_limit=0) as running:
+    with running_site(tmp_path, [data_dir / "releases"], rate_limit=0) as running:
         yield running

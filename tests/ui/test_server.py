@@ -66,7 +66,7 @@ def test_admin_page_is_behind_its_token(site: Site, tmp_path: Path, data_dir: Pa
         f"{site.url}/api/stats", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
     )
     assert status == 200 and stats["releases"] > 0
-    with running_site(tmp_path / "b", data_dir, admin_token=None) as other:
+    with running_site(tmp_path / "b", [data_dir / "releases"], admin_token=None) as other:
         try:
             urllib.request.urlopen(f"{other.url}/admin")
             raise AssertionError("admin should be disabled")
