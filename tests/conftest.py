@@ -87,11 +87,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(
-    command: list[str], ready_url: str, log_path: Path, timeout: float = 120
+    command: list[str],
+    ready_url: str,
+    log_path: Path,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> Iterator[None]:
     """Start a server process, wait until `ready_url` answers, stop it afterwards."""
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,37 @@ def test_openai_backend_without_url_is_a_config_error(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "PRESSCHAT_LLM_BASE_URL" in result.stderr
+
+
+def test_serve_starts_the_web_app(tmp_path: Path, data_dir: Path) -> None:
+    from tests.conftest import free_port, running_server
+
+    env = {
+        **os.environ,
+        "PRESSCHAT_DATA_DIR": str(tmp_path / "data"),
+        "PRESSCHAT_EMBEDDER": "fake",
+        "PRESSCHAT_LLM": "fake",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "presschat", "ingest", "-q", str(data_dir / "releases")],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "presschat", "serve", "--port", str(port)]
+    with running_server(command, f"{url}/healthz", tmp_path / "serve.log", env=env):
+        with urllib.request.urlopen(f"{url}/healthz") as response:
+            assert json.loads(response.read())["chunks"] > 0
+        with urllib.request.urlopen(url) as response:
+            assert b"gradio" in response.read().lower()
+        request = urllib.request.Request(
+            f"{url}/api/ask",
+            data=json.dumps({"question": "What is the Moon made of?"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as response:
+            answer = json.loads(response.read())
+        assert answer["refused"] is True and answer["citations"] == []  # the fake model refuses
+    assert "chat on http://127.0.0.1" in (tmp_path / "serve.log").read_text()

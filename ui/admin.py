@@ -21,12 +21,12 @@ RELEASE_HEADERS = ["id", "date", "language", "paragraphs", "title", "source"]
 def summary_line(report: dict[str, Any]) -> str:
     """The CLI's one-line ingest summary, then each failure."""
     line = (
-        f"added {len(report['added'])}, updated {len(report['updated'])}, "
-        f"unchanged {report['unchanged']}, removed {len(report['removed'])}, "
-        f"failed {len(report['failed'])} — {report['files']} files, "
+        f"added {report['added']}, updated {report['updated']}, "
+        f"unchanged {report['unchanged']}, removed {report['removed']}, "
+        f"failed {report['failed']} — {report['files']} files, "
         f"{report['chunks_embedded']} paragraphs embedded in {report['seconds']:.1f} s"
     )
-    failures = [f"- failed: {f['where']}: {f['reason']}" for f in report["failed"]]
+    failures = [f"- failed: {f['where']}: {f['reason']}" for f in report["failures"]]
     return "\n".join([line, *failures])
 
 
@@ -131,14 +131,16 @@ def build_admin(assistant: Assistant, operations: Operations, admin_token: str) 
             with gr.Row():
                 query = gr.Textbox(label="Search titles and ids", scale=3)
                 show = gr.Button("List", scale=1)
-            table = gr.Dataframe(headers=RELEASE_HEADERS, interactive=False, wrap=True)
+            table = gr.Dataframe(
+                headers=RELEASE_HEADERS, interactive=False, wrap=True, elem_id="pc-releases"
+            )
             with gr.Row():
                 doomed = gr.Textbox(label="Release id to delete", scale=3)
                 remove = gr.Button("Delete release", variant="stop", scale=1)
             deleted = gr.Markdown()
         with gr.Tab("Statistics"):
             refresh = gr.Button("Refresh")
-            numbers = gr.JSON(label="Store")
+            numbers = gr.JSON(label="Store", elem_id="pc-stats")
 
         upload.click(ingest_uploads, [token, files], [summary, details], **private)
         again.click(reingest, [token], [summary, details], **private)

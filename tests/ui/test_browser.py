@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import free_port
-from tests.ui.conftest import Site, running_site
+from tests.ui.conftest import ADMIN_TOKEN, Site, running_site
 
 pytestmark = pytest.mark.browser
 
@@ -148,15 +148,17 @@ def hostile_site(tmp_path: Path) -> Iterator[tuple[Site, str]]:
     path = tmp_path / "hostile.jsonl"
     path.write_text(json.dumps(release) + "\n", encoding="utf-8")
     page_port = free_port()
-    with running_site(
-        tmp_path,
-        [path],
-        answer=HOSTILE_ANSWER,
-        rate_limit=0,
-        allowed_origins=f"http://127.0.0.1:{page_port}",
-    ) as site:
-        with static_page(_intranet_page(site.url), page_port) as page_url:
-            yield site, page_url
+    with (
+        running_site(
+            tmp_path,
+            [path],
+            answer=HOSTILE_ANSWER,
+            rate_limit=0,
+            allowed_origins=f"http://127.0.0.1:{page_port}",
+        ) as site,
+        static_page(_intranet_page(site.url), page_port) as page_url,
+    ):
+        yield site, page_url
 
 
 def test_html_in_releases_questions_and_answers_renders_as_text(
@@ -255,3 +257,42 @@ def test_widget_on_an_origin_not_allowed_is_refused(
     widget.locator("button.send").click()
     expect(widget.locator(".msg.error")).to_contain_text("PRESSCHAT_ALLOWED_ORIGINS")
     assert site.generator.calls == [], "a refused origin must not reach the model"
+
+
+def test_admin_page_uploads_lists_and_deletes_releases(
+    browser: Browser, site: Site, tmp_path: Path
+) -> None:
+    release = tmp_path / "embassy.md"
+    release.write_text(
+        "---\ndate: 2025-10-01\n---\n# Embassy opens in Tashkent\n\n"
+        "The embassy opened a new consular section in Tashkent on 1 October 2025.\n",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{site.url}/admin/")
+    page.locator("#pc-admin-token input").fill("wrong")
+    page.get_by_role("tab", name="Statistics").click()
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.get_by_text("Wrong admin token.").first).to_be_visible()
+
+    page.locator("#pc-admin-token input").fill(ADMIN_TOKEN)
+    page.get_by_role("tab", name="Ingest").click()
+    page.locator("#pc-upload input[type=file]").set_input_files(str(release))
+    page.get_by_role("button", name="Ingest uploaded files").click()
+    expect(page.locator("#pc-ingest-summary")).to_contain_text("added 1, updated 0")
+    assert (site.settings.upload_dir / "embassy.md").is_file()
+
+    page.get_by_role("tab", name="Releases").click()
+    page.get_by_label("Search titles and ids").fill("Tashkent")
+    page.get_by_role("button", name="List").click()
+    expect(page.locator("#pc-releases")).to_contain_text("Embassy opens in Tashkent")
+    release_id = next(r.release_id for r in site.index.store.releases() if "Tashkent" in r.title)
+    page.get_by_label("Release id to delete").fill(release_id)
+    page.get_by_role("button", name="Delete release").click()
+    expect(page.get_by_text(f"Deleted {release_id}")).to_be_visible()
+    assert all("Tashkent" not in r.title for r in site.index.store.releases())
+
+    page.get_by_role("tab", name="Statistics").click()
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#pc-stats")).to_contain_text("presschat-fake-")
