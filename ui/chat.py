@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]
 Store = dict[str, Any]
 
+ANSWER_CONCURRENCY = 8
 MAX_CHATS = 20
 MAX_MESSAGES = 60
 LANGUAGES = [("Any language", ""), ("English", "en"), ("Русский", "ru"), ("Қазақша", "kk")]
@@ -264,7 +265,13 @@ def build_chat(
                 limiter.check(request.client.host if request.client else "unknown")
             except RateLimited as exc:
                 raise gr.Error(str(exc)) from None
-        turns = [Turn(t["role"], t["content"]) for t in history or []]
+        turns = []
+        for turn in history or []:
+            if turn.get("role") not in ("user", "assistant") or not isinstance(
+                turn.get("content"), str
+            ):
+                raise gr.Error('history: expected [{"role": "user"|"assistant", "content": ...}]')
+            turns.append(Turn(turn["role"], turn["content"]))
         try:
             return answer_to_dict(assistant.ask(question, turns, filters))
         except PresschatError as exc:
@@ -317,6 +324,10 @@ def build_chat(
             inputs=[question, chat_id, conversation, store, since, until, lang],
             outputs=[chatbot, sources, question, chat_id, conversation, store, earlier],
             api_visibility="private",
+            # Several askers at once: each sees its sources at once, and the local model (one
+            # generation at a time) takes them in turn; a model server answers them in parallel.
+            concurrency_limit=ANSWER_CONCURRENCY,
+            concurrency_id="answer",
         )
         send.click(**asked)  # type: ignore[arg-type]
         question.submit(**asked)  # type: ignore[arg-type]
@@ -339,5 +350,10 @@ def build_chat(
             outputs=[chatbot, sources, chat_id, conversation, earlier],
             api_visibility="private",
         )
-        gradio_api(ask_api, api_name="ask")
+        gradio_api(
+            ask_api,
+            api_name="ask",
+            concurrency_limit=ANSWER_CONCURRENCY,
+            concurrency_id="answer",
+        )
     return chat
