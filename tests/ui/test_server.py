@@ -130,3 +130,31 @@ def test_twenty_simultaneous_questions_complete_during_an_ingest(site: Site, sha
         assert answer["citations"][0]["text"] == answer["sources"][0]["text"]
     assert ingest["added"] == 200 and ingest["failed"] == 0, ingest
     assert ingest_still_running, "the ingest finished before the questions: not a real overlap"
+
+
+def test_access_token_and_rate_limit_on_the_whole_server(tmp_path: Path, data_dir: Path) -> None:
+    from gradio_client import Client
+
+    with running_site(
+        tmp_path, [data_dir / "releases"], access_token="t0ken", rate_limit=3
+    ) as site:
+        assert _request(f"{site.url}/config")[0] == 401  # the chat's Gradio app needs the login
+        logged_in = Client(site.url, auth=("anyone", "t0ken"), verbose=False)
+        assert logged_in.predict("What fine did Tyson pay?", api_name="/ask")["citations"]
+        question = {"question": "What fine did Tyson pay?"}
+        assert _request(f"{site.url}/api/ask", question)[0] == 401
+        token = {"X-Presschat-Token": "t0ken"}
+        assert _request(f"{site.url}/api/ask", question, token)[0] == 200
+        assert _request(f"{site.url}/api/ask", question, token)[0] == 200
+        status, body = _request(f"{site.url}/api/ask", question, token)
+        assert status == 429 and "limit is 3 per minute" in body["detail"]
+        assert _request(f"{site.url}/healthz")[0] == 200
+
+    with running_site(tmp_path / "b", [data_dir / "releases"], rate_limit=1) as site:
+        client = Client(site.url, verbose=False)
+        client.predict("What fine did Tyson pay?", api_name="/ask")
+        try:
+            client.predict("And the second question?", api_name="/ask")
+            raise AssertionError("the second question should be over the limit")
+        except Exception as exc:  # gradio_client raises AppError with the server's message
+            assert "limit is 1 per minute" in str(exc)
