@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from prompts import CANNOT_ANSWER, refusal, render_prompt
 from retrieval.citations import resolve_citations
 from retrieval.errors import PresschatError
+from retrieval.excerpts import focus
 from retrieval.generators import Generator, Message, build_generator, complete
 from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
@@ -34,7 +35,6 @@ from retrieval.types import (
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
-_SOURCE_CHARS = 1200  # a paragraph longer than this is cut in the prompt (not in citations)
 _HISTORY_TURNS = 6
 
 
@@ -219,7 +219,7 @@ class Assistant:
                 title=hit.title,
                 date=hit.date.isoformat() if hit.date else "undated",
                 paragraph=str(hit.paragraph + 1),
-                text=hit.text[:_SOURCE_CHARS],
+                text=focus(hit.text, question, self.settings.source_chars),
             )
             for number, hit in enumerate(sources, start=1)
         )

@@ -69,6 +69,13 @@ class Settings(BaseSettings):
         description="Where the packaged model is assembled once.",
     )
     answer_sources: int = Field(4, ge=1, le=20, description="Paragraphs given to the LLM.")
+    source_chars: int = Field(
+        1200,
+        ge=100,
+        le=20_000,
+        description="A longer source is shown to the LLM as the sentences that best match the "
+        "question (citations keep the whole paragraph).",
+    )
     min_score: float = Field(
         0.0,
         ge=-1.0,
