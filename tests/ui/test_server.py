@@ -158,3 +158,34 @@ def test_access_token_and_rate_limit_on_the_whole_server(tmp_path: Path, data_di
             raise AssertionError("the second question should be over the limit")
         except Exception as exc:  # gradio_client raises AppError with the server's message
             assert "limit is 1 per minute" in str(exc)
+
+
+def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    import shutil
+
+    from presschat.server import operations_for
+    from retrieval.assistant import Assistant
+    from retrieval.embedders import FakeEmbedder
+    from retrieval.generators import FakeGenerator
+    from retrieval.index import Index
+    from tests.ui.conftest import site_settings
+
+    folder = tmp_path / "releases"
+    shutil.copytree(data_dir / "releases", folder)
+    settings = site_settings(tmp_path, ingest_paths=str(folder))
+    index = Index.from_settings(settings, embedder=FakeEmbedder())
+    operations = operations_for(Assistant(index, FakeGenerator(), settings), settings)
+    assert operations.reingest_folders is not None
+    progress: list[tuple[int, int]] = []
+    first = operations.reingest_folders(lambda done, total: progress.append((done, total)))
+    assert first["added"] == 9 and first["failed"] == 0
+    assert progress[-1][0] == progress[-1][1] > 0
+    (folder / "visit.md").unlink()
+    second = operations.reingest_folders(None)
+    assert second["removed"] == 1 and second["unchanged"] == 8
+    no_folders = operations_for(
+        Assistant(index, FakeGenerator(), settings), site_settings(tmp_path)
+    )
+    assert no_folders.reingest_folders is None
