@@ -83,6 +83,7 @@ def create_app(
     else:
 
         @app.get("/admin", include_in_schema=False)
+        @app.get("/admin/", include_in_schema=False)
         def admin_disabled() -> HTMLResponse:
             return HTMLResponse(
                 "<p>The admin page is disabled. Set PRESSCHAT_ADMIN_TOKEN to enable it.</p>",

@@ -67,11 +67,12 @@ def test_admin_page_is_behind_its_token(site: Site, tmp_path: Path, data_dir: Pa
     )
     assert status == 200 and stats["releases"] > 0
     with running_site(tmp_path / "b", [data_dir / "releases"], admin_token=None) as other:
-        try:
-            urllib.request.urlopen(f"{other.url}/admin")
-            raise AssertionError("admin should be disabled")
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 403 and b"PRESSCHAT_ADMIN_TOKEN" in exc.read()
+        for path in ("/admin", "/admin/"):
+            try:
+                urllib.request.urlopen(f"{other.url}{path}")
+                raise AssertionError("admin should be disabled")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 403 and b"PRESSCHAT_ADMIN_TOKEN" in exc.read()
 
 
 def test_gradio_api_is_usable_from_gradio_client(site: Site) -> None:
