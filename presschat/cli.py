@@ -491,6 +491,13 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from presschat.server import build_server
 
     state = _state(ctx)
+    hosts = state.settings.allowed_hosts
+    if host not in ("127.0.0.1", "localhost", "::1") and "*" not in hosts:
+        click.echo(
+            f"note: only requests to {', '.join(hosts)} are answered; set "
+            "PRESSCHAT_ALLOWED_HOSTS to the names users type (e.g. presschat.intranet.example)",
+            err=True,
+        )
     assistant = state.assistant()
     click.echo("loading the models…", err=True)
     assistant.index.embedder.embed_query("warm up")

@@ -8,8 +8,10 @@ both `ingest` and `ui`.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,8 +20,9 @@ from fastapi import FastAPI
 
 from ingest.pipeline import Ingestor
 from retrieval.assistant import Assistant
+from retrieval.errors import PresschatError
 from retrieval.settings import Settings
-from ui.api import OnProgress, Operations
+from ui.api import OnProgress, Operations, Upload
 from ui.app import create_app
 
 log = logging.getLogger(__name__)
@@ -44,15 +47,35 @@ class _CallbackProgress:
             self._report(self._done, self._total)
 
 
+def save_uploads(files: Sequence[Upload], upload_dir: Path) -> list[Path]:
+    """Keep uploaded release files under their own (base) names, so that uploading a corrected
+    file again updates its releases instead of adding copies."""
+    names = []
+    for filename, _ in files:
+        name = Path(filename.replace("\\", "/")).name
+        if not name or name.startswith("."):
+            raise PresschatError(f"bad file name {filename!r}")
+        names.append(name)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, (_, content) in zip(names, files, strict=True):
+        target = upload_dir / name
+        target.write_bytes(content)
+        saved.append(target)
+    return saved
+
+
 def operations_for(assistant: Assistant, settings: Settings) -> Operations:
     """Ingest of uploaded files and of the configured folders, one run at a time (two runs over
-    the same files would race to write the same releases)."""
+    the same files would race to write the same releases). Uploads are written under the same
+    lock, so a second upload of a file never changes it while an ingest reads it."""
     ingestor = Ingestor.for_index(assistant.index)
     lock = threading.Lock()
 
-    def ingest_files(paths: Sequence[Path], report: OnProgress | None) -> dict[str, Any]:
+    def ingest_uploads(files: Sequence[Upload], report: OnProgress | None) -> dict[str, Any]:
         with lock:
-            return ingestor.ingest(paths, progress=_CallbackProgress(report)).as_dict()
+            saved = save_uploads(files, settings.upload_dir)
+            return ingestor.ingest(saved, progress=_CallbackProgress(report)).as_dict()
 
     def reingest_folders(report: OnProgress | None) -> dict[str, Any]:
         with lock:
@@ -62,21 +85,30 @@ def operations_for(assistant: Assistant, settings: Settings) -> Operations:
             return result.as_dict()
 
     return Operations(
-        ingest_files=ingest_files,
+        ingest_uploads=ingest_uploads,
         reingest_folders=reingest_folders if settings.ingest_paths else None,
-        upload_dir=settings.upload_dir,
     )
 
 
 def storage_secret(settings: Settings) -> str:
-    """The key that encrypts conversations kept in browsers; made once per data directory so
-    that chats survive server restarts."""
+    """The key Gradio uses for the conversations kept in browsers, made once per data directory
+    so that chats stay readable across server restarts. (Gradio hands it to the page, so it
+    keeps stored chats from being casual plain text, not secret from the user.)"""
     path = settings.data_dir / "browser-state.key"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:  # created readable by the owner only, and by one process when several start at once
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
+    for _ in range(50):  # another process may be writing it right now
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise PresschatError(f"{path} is empty: delete it and start again")
 
 
 def build_server(settings: Settings, *, assistant: Assistant | None = None) -> FastAPI:

@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     access_token: SecretStr | None = Field(
         None, description="If set, the chat, the widget and the API ask for this token."
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "::1"],
+        description="Host names the server answers to, comma-separated (e.g. "
+        "presschat.intranet.example); guards against DNS rebinding; * = any.",
+    )
     allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Other sites (origins) whose pages may embed the widget, comma-separated, "
@@ -106,7 +111,7 @@ class Settings(BaseSettings):
         description="Example questions under the chat, separated by '|'.",
     )
 
-    @field_validator("allowed_origins", "ingest_paths", mode="before")
+    @field_validator("allowed_origins", "allowed_hosts", "ingest_paths", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -124,11 +129,11 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: list[str]) -> list[str]:
         for origin in value:
-            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+/?", origin, re.IGNORECASE):
                 raise ValueError(
                     f"{origin!r} is not an origin: write scheme and host, like https://intranet.example"
                 )
-        return [origin.rstrip("/") for origin in value]
+        return [_normal_origin(origin) for origin in value]
 
     @field_validator("embedder")
     @classmethod
@@ -159,6 +164,15 @@ class Settings(BaseSettings):
     def upload_dir(self) -> Path:
         """Where release files uploaded on the admin page are kept (and re-ingested from)."""
         return self.data_dir / "uploads"
+
+
+def _normal_origin(origin: str) -> str:
+    """An origin as browsers send it: lower case, no trailing slash, no default port."""
+    origin = origin.rstrip("/").lower()
+    for scheme, port in (("http://", ":80"), ("https://", ":443")):
+        if origin.startswith(scheme) and origin.endswith(port):
+            return origin.removesuffix(port)
+    return origin
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -65,12 +65,35 @@ def _same_origin(origin: str, request: Request) -> bool:
     return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
 
 
-class AccessPolicy:
-    """Origins and the access token, applied to every request by `middleware`."""
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without the port ("[::1]:7860" -> "::1")."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
 
-    def __init__(self, allowed_origins: Iterable[str] = (), access_token: str | None = None):
+
+class AccessPolicy:
+    """Hosts, origins and the access token, applied to every request by `middleware`.
+
+    The Host check comes first: "same origin" is judged from the Host header, which a page on
+    another site can control through DNS rebinding unless the server knows its own names."""
+
+    def __init__(
+        self,
+        allowed_origins: Iterable[str] = (),
+        access_token: str | None = None,
+        allowed_hosts: Iterable[str] = ("*",),
+    ):
         self.allowed_origins = frozenset(allowed_origins)
         self.access_token = access_token or None
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+
+    def host_allowed(self, request: Request) -> bool:
+        """The request names one of the server's own hosts."""
+        if "*" in self.allowed_hosts:
+            return True
+        return host_name(request.headers.get("host", "")) in self.allowed_hosts
 
     def origin_allowed(self, origin: str | None, request: Request) -> bool:
         """Requests without an Origin (curl, servers) and from the server's own pages pass."""
@@ -105,6 +128,13 @@ class AccessPolicy:
         async def check(
             request: Request, call_next: Callable[[Request], Awaitable[Response]]
         ) -> Response:
+            if not self.host_allowed(request):
+                return PlainTextResponse(
+                    f"this presschat server does not answer to the host name "
+                    f"{request.headers.get('host', '')!r} (an operator can add it to "
+                    "PRESSCHAT_ALLOWED_HOSTS)",
+                    status_code=400,
+                )
             origin = request.headers.get("origin")
             if not self.origin_allowed(origin, request):
                 return PlainTextResponse(

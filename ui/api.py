@@ -11,15 +11,15 @@ import datetime as dt
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from retrieval.assistant import Assistant
 from retrieval.dates import parse_date
@@ -32,18 +32,24 @@ from ui.stats import store_stats
 
 log = logging.getLogger(__name__)
 
+ANSWER_SLOTS = 16
+
 OnProgress = Callable[[int, int], None]
 """Called with (paragraphs written, paragraphs to write) while an ingest embeds."""
+
+
+Upload = tuple[str, bytes]
+"""An uploaded release file: its name as the user's machine called it, and its bytes."""
 
 
 @dataclass(frozen=True)
 class Operations:
     """What an operator may run besides questions, built by the composition point (which knows
-    the ingest package). Both return the ingest summary as a dict, as `--json` prints it."""
+    the ingest package). Both return the ingest summary as a dict, as `--json` prints it, and
+    raise PresschatError for a bad upload (such as a hidden file name)."""
 
-    ingest_files: Callable[[Sequence[Path], OnProgress | None], dict[str, Any]]
+    ingest_uploads: Callable[[Sequence[Upload], OnProgress | None], dict[str, Any]]
     reingest_folders: Callable[[OnProgress | None], dict[str, Any]] | None
-    upload_dir: Path
 
 
 class TurnIn(BaseModel):
@@ -59,16 +65,43 @@ class FiltersIn(BaseModel):
     @field_validator("since", "until", mode="before")
     @classmethod
     def _written_dates(cls, value: Any) -> Any:
-        return parse_date(value) if isinstance(value, str) and value else value
+        if isinstance(value, str):  # an empty form field means no filter
+            return parse_date(value) if value.strip() else None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FiltersIn:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError("'since' is after 'until'")
+        return self
 
     def to_filters(self) -> SearchFilters:
         return SearchFilters(self.since, self.until, self.lang.lower() if self.lang else None)
 
 
+class CitationIn(BaseModel):
+    number: int
+    release_id: str = Field(max_length=500)
+    title: str = Field(default="", max_length=1_000)
+    date: str | None = Field(default=None, max_length=20)
+    url: str = Field(default="", max_length=2_000)
+    paragraph: int
+    text: str = Field(default="", max_length=20_000)
+
+
+class AnswerIn(BaseModel):
+    answer: str = Field(max_length=20_000)
+    refused: bool = False
+    citations: list[CitationIn] = Field(default_factory=list, max_length=20)
+
+
 class FeedbackIn(BaseModel):
+    """A vote on an answer, with the answer as the user saw it (bounded, so votes cannot fill
+    the disk)."""
+
     rating: Literal["up", "down"]
     question: str = Field(max_length=2_000)
-    answer: dict[str, Any]
+    answer: AnswerIn
     comment: str = Field(default="", max_length=2_000)
 
 
@@ -85,21 +118,6 @@ def _sse(event: str, data: dict[str, Any]) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def save_uploads(files: Sequence[tuple[str, bytes]], upload_dir: Path) -> list[Path]:
-    """Keep uploaded release files under their own (base) names, so that uploading a corrected
-    file again updates its releases instead of adding copies."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    saved = []
-    for filename, content in files:
-        name = Path(filename.replace("\\", "/")).name
-        if not name or name.startswith("."):
-            raise PresschatError(f"bad file name {filename!r}")
-        target = upload_dir / name
-        target.write_bytes(content)
-        saved.append(target)
-    return saved
-
-
 def create_api(
     assistant: Assistant,
     *,
@@ -111,6 +129,10 @@ def create_api(
     """The /api routes and /healthz, bound to one assistant."""
     router = APIRouter()
     limiter = limiter or RateLimiter(0)
+    votes = RateLimiter(60 if limiter.per_minute else 0)
+    # Questions wait here (without holding a worker thread) once this many are being answered,
+    # so a burst of questions cannot take every thread from health checks, search and ingest.
+    answering = anyio.Semaphore(ANSWER_SLOTS)
 
     def limit(request: Request) -> None:
         try:
@@ -123,8 +145,10 @@ def create_api(
     def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
         if not admin_token:
             raise HTTPException(403, "admin is disabled: set PRESSCHAT_ADMIN_TOKEN")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not secrets.compare_digest(given, admin_token):
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(
+            given.strip().encode(), admin_token.encode()
+        ):
             raise HTTPException(401, "missing or wrong admin token")
 
     @router.get("/healthz")
@@ -138,9 +162,12 @@ def create_api(
         }
 
     @router.post("/api/ask", dependencies=[Depends(limit)])
-    def ask(body: AskIn) -> dict[str, Any]:
+    async def ask(body: AskIn) -> dict[str, Any]:
         """The whole answer with its citations and sources."""
-        answer = assistant.ask(body.question, body.turns(), body.filters.to_filters())
+        async with answering:
+            answer = await run_in_threadpool(
+                assistant.ask, body.question, body.turns(), body.filters.to_filters()
+            )
         return answer_to_dict(answer)
 
     @router.post("/api/ask/stream", dependencies=[Depends(limit)])
@@ -169,8 +196,13 @@ def create_api(
                 log.warning("streamed answer failed: %s", exc)
                 yield _sse("error", {"message": str(exc)})
 
+        async def bounded() -> AsyncIterator[str]:
+            async with answering:
+                async for event in iterate_in_threadpool(events()):
+                    yield event
+
         return StreamingResponse(
-            events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+            bounded(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
 
     @router.get("/api/search")
@@ -195,10 +227,14 @@ def create_api(
         """Thumbs up or down on an answer, logged with its question and citations."""
         if feedback is None:
             raise HTTPException(503, "feedback is not recorded on this server")
+        try:
+            votes.check(client_key(request))
+        except RateLimited as exc:
+            raise HTTPException(429, str(exc).replace("questions", "votes")) from None
         feedback.record(
             rating=body.rating,
             question=body.question,
-            answer=body.answer,
+            answer=body.answer.model_dump(),
             client=client_key(request),
             comment=body.comment,
         )
@@ -210,9 +246,8 @@ def create_api(
         if operations is None:
             raise HTTPException(503, "ingest is not available on this server")
         uploads = [(upload.filename or "", await upload.read()) for upload in files]
-        saved = save_uploads(uploads, operations.upload_dir)
         # Embedding takes a while: off the event loop, so chats keep streaming meanwhile.
-        return await run_in_threadpool(operations.ingest_files, saved, None)
+        return await run_in_threadpool(operations.ingest_uploads, uploads, None)
 
     @router.get("/api/stats", dependencies=[Depends(require_admin)])
     def stats() -> dict[str, Any]:

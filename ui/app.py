@@ -50,7 +50,7 @@ def create_app(
         title="presschat",
         description="Questions about press releases, answered with cited paragraphs.",
     )
-    policy = AccessPolicy(settings.allowed_origins, access_token)
+    policy = AccessPolicy(settings.allowed_origins, access_token, settings.allowed_hosts)
     app.middleware("http")(policy.middleware(_needs_access_token))
     install_error_handlers(app)
     app.include_router(
@@ -74,11 +74,19 @@ def create_app(
         )
 
     if admin_token and operations is not None:
+        token = admin_token
+
+        def admin_login(_user: str, password: str) -> bool:
+            return secrets.compare_digest(password.encode(), token.encode())
+
         gr.mount_gradio_app(
             app,
-            build_admin(assistant, operations, admin_token),
+            build_admin(assistant, operations),
             path="/admin",
             footer_links=[],
+            auth=admin_login,
+            auth_message="Password: the admin token (PRESSCHAT_ADMIN_TOKEN); any user name.",
+            max_file_size="200mb",
         )
     else:
 
@@ -112,5 +120,6 @@ def create_app(
         css=CSS,
         auth=login,
         auth_message="Enter the access token as the password (any user name).",
+        max_file_size="1mb",  # the chat takes no files; Gradio's upload route exists anyway
     )
     return app

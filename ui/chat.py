@@ -32,8 +32,10 @@ Message = dict[str, Any]
 Store = dict[str, Any]
 
 ANSWER_CONCURRENCY = 8
-MAX_CHATS = 20
-MAX_MESSAGES = 60
+# Each answer is stored with its sources (about 10 KB): 10 chats of 20 answers stay well
+# inside the browser's 5 MB of local storage.
+MAX_CHATS = 10
+MAX_MESSAGES = 40
 LANGUAGES = [("Any language", ""), ("English", "en"), ("Русский", "ru"), ("Қазақша", "kk")]
 
 CSS = """
@@ -52,6 +54,34 @@ CSS = """
 
 def _empty_store() -> Store:
     return {"active": "", "chats": {}}
+
+
+def valid_store(store: Any) -> Store:
+    """The stored chats as the browser sent them, keeping only well-formed ones: the store is
+    client data, and one broken chat must not break every page load."""
+    if not isinstance(store, dict) or not isinstance(store.get("chats"), dict):
+        return _empty_store()
+    chats = {}
+    for chat_id, chat in store["chats"].items():
+        try:
+            messages = chat["messages"]
+            for message in messages:
+                text = message["content"] if message["role"] == "user" else message["answer"]
+                if message["role"] != "user":
+                    text = text["answer"]
+                    answer_html(message["answer"], "check")  # raises on a malformed citation
+                    _last_sources([message])
+                if not isinstance(text, str):
+                    raise TypeError("message text is not a string")
+            chats[str(chat_id)] = {
+                "title": str(chat["title"]),
+                "updated": str(chat["updated"]),
+                "messages": messages,
+            }
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.info("dropped a malformed stored chat")
+    active = store.get("active")
+    return {"active": active if active in chats else "", "chats": chats}
 
 
 def _new_id() -> str:
@@ -163,6 +193,7 @@ def build_chat(
             limiter.check(request.client.host if request.client else "unknown")
         except RateLimited as exc:
             raise gr.Error(str(exc)) from None
+        store = valid_store(store)
         chat_id = chat_id or _new_id()
         key = f"{chat_id}-{len(conversation) + 1}"
         shown = _render(chat_id, conversation)
@@ -203,17 +234,32 @@ def build_chat(
                         store,
                         gr.update(choices=_chat_choices(store), value=chat_id),
                     )
-        except BackendError as exc:
-            log.warning("answer failed: %s", exc)
-            raise gr.Error(f"The language model is not available: {exc}") from None
         except PresschatError as exc:
-            raise gr.Error(str(exc)) from None
+            log.warning("answer failed: %s", exc)
+            message = (
+                f"The language model is not available: {exc}"
+                if isinstance(exc, BackendError)
+                else str(exc)
+            )
+            # Leave the chat as it was, give the question back, and say what went wrong.
+            yield (
+                _render(chat_id, conversation),
+                sources_html([], status=f"No answer: {message}"),
+                question,
+                chat_id,
+                conversation,
+                skip,
+                skip,
+            )
+            raise gr.Error(message) from None
 
     def open_chat(chat_id: str | None, store: Store) -> tuple[Any, ...]:
-        store = store or _empty_store()
+        store = valid_store(store)
         chat = store["chats"].get(chat_id or "")
         if chat is None:
-            return [], sources_html([]), "", [], gr.update(choices=_chat_choices(store), value=None)
+            store = {**store, "active": ""}
+            choices = gr.update(choices=_chat_choices(store), value=None)
+            return [], sources_html([]), "", [], choices, store
         conversation = chat["messages"]
         return (
             _render(chat_id or "", conversation),
@@ -221,14 +267,15 @@ def build_chat(
             chat_id,
             conversation,
             gr.update(choices=_chat_choices(store), value=chat_id),
+            {**store, "active": chat_id},
         )
 
     def restore(store: Store) -> tuple[Any, ...]:
-        store = store or _empty_store()
+        store = valid_store(store)
         return open_chat(store.get("active"), store)
 
     def new_chat(store: Store) -> tuple[Any, ...]:
-        store = {**(store or _empty_store()), "active": ""}
+        store = {**valid_store(store), "active": ""}
         return (
             [],
             sources_html([]),
@@ -242,8 +289,10 @@ def build_chat(
         index = data.index if isinstance(data.index, int) else data.index[0]
         if not 0 < index < len(conversation) or conversation[index]["role"] != "assistant":
             return
+        if data.liked is not True and data.liked is not False:
+            return  # a vote taken back (Gradio sends "")
         feedback.record(
-            rating="up" if data.liked is True else "down",
+            rating="up" if data.liked else "down",
             question=conversation[index - 1]["content"],
             answer=conversation[index]["answer"],
             client=request.client.host if request.client else "",
@@ -259,6 +308,8 @@ def build_chat(
         request: gr.Request | None = None,
     ) -> dict[str, Any]:
         """Answer a question from the releases: the answer, its citations and its sources."""
+        if not 0 < len(question.strip()) <= 2000 or len(history or []) > 50:
+            raise gr.Error("The question must have 1 to 2000 characters, the history 50 turns.")
         filters = read_filters(since, until, lang)
         if request is not None:
             try:
@@ -267,8 +318,11 @@ def build_chat(
                 raise gr.Error(str(exc)) from None
         turns = []
         for turn in history or []:
-            if turn.get("role") not in ("user", "assistant") or not isinstance(
-                turn.get("content"), str
+            if (
+                not isinstance(turn, dict)
+                or turn.get("role") not in ("user", "assistant")
+                or not isinstance(turn.get("content"), str)
+                or len(turn["content"]) > 20_000
             ):
                 raise gr.Error('history: expected [{"role": "user"|"assistant", "content": ...}]')
             turns.append(Turn(turn["role"], turn["content"]))
@@ -340,14 +394,14 @@ def build_chat(
         earlier.input(
             open_chat,
             inputs=[earlier, store],
-            outputs=[chatbot, sources, chat_id, conversation, earlier],
+            outputs=[chatbot, sources, chat_id, conversation, earlier, store],
             api_visibility="private",
         )
         chatbot.like(vote, inputs=[conversation], api_visibility="private")
         chat.load(
             restore,
             inputs=[store],
-            outputs=[chatbot, sources, chat_id, conversation, earlier],
+            outputs=[chatbot, sources, chat_id, conversation, earlier, store],
             api_visibility="private",
         )
         gradio_api(

@@ -50,3 +50,9 @@ def test_invalid_setting_names_the_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=variable):
         load_settings()
+
+
+def test_origins_are_normalised_as_browsers_send_them() -> None:
+    settings = load_settings(allowed_origins="https://Intranet.Example:443/, http://x.test:8080")
+    assert settings.allowed_origins == ["https://intranet.example", "http://x.test:8080"]
+    assert load_settings(allowed_hosts="a.example, b").allowed_hosts == ["a.example", "b"]

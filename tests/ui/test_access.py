@@ -87,3 +87,24 @@ def test_access_token_guards_the_api_only() -> None:
     assert client.post("/api/ask", headers={"X-Presschat-Token": "t0ken"}).status_code == 200
     assert client.post("/api/ask", headers={"Authorization": "Bearer t0ken"}).status_code == 200
     assert client.get("/healthz").status_code == 200
+
+
+def test_unknown_host_names_are_refused() -> None:
+    # DNS rebinding: a page on evil.example re-pointed at the server sends its own name as Host
+    # and Origin; without a Host check it would pass as "same origin".
+    app_client = _client(AccessPolicy(allowed_hosts=["localhost", "presschat.test"]))
+    rebound = app_client.post(
+        "/api/ask",
+        headers={"Host": "evil.example:7860", "Origin": "http://evil.example:7860"},
+    )
+    assert rebound.status_code == 400 and "PRESSCHAT_ALLOWED_HOSTS" in rebound.text
+    assert app_client.post("/api/ask").status_code == 200  # Host: presschat.test
+    assert app_client.get("/healthz", headers={"Host": "localhost:7860"}).status_code == 200
+
+
+def test_host_names_with_ports_and_ipv6() -> None:
+    from ui.access import host_name
+
+    assert host_name("Intranet.Example:8080") == "intranet.example"
+    assert host_name("[::1]:7860") == "::1"
+    assert host_name("127.0.0.1") == "127.0.0.1"

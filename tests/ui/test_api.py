@@ -9,13 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ingest.pipeline import Ingestor
+from presschat.server import save_uploads
 from retrieval.assistant import Assistant
 from retrieval.errors import BackendError
 from retrieval.generators import FakeGenerator
 from retrieval.index import Index
 from retrieval.settings import Settings
 from ui.access import RateLimiter
-from ui.api import OnProgress, Operations, create_api, install_error_handlers
+from ui.api import OnProgress, Operations, Upload, create_api, install_error_handlers
 from ui.feedback import FeedbackLog
 
 
@@ -31,15 +32,15 @@ def client(
     ingestor = Ingestor.for_index(index)
     ingestor.ingest([data_dir / "releases"])
 
-    def ingest_files(paths: Sequence[Path], report: OnProgress | None) -> dict[str, Any]:
-        return ingestor.ingest(paths).as_dict()
+    def ingest_uploads(files: Sequence[Upload], report: OnProgress | None) -> dict[str, Any]:
+        return ingestor.ingest(save_uploads(files, tmp_path / "uploads")).as_dict()
 
     app = FastAPI()
     app.include_router(
         create_api(
             Assistant(index, generator, settings),
             admin_token="s3cret",
-            operations=Operations(ingest_files, None, tmp_path / "uploads"),
+            operations=Operations(ingest_uploads, None),
             limiter=RateLimiter(3),
             feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
         )
@@ -161,3 +162,22 @@ def test_stats_and_upload_names(client: TestClient) -> None:
     hidden = {"files": (".env", b"PRESSCHAT_ADMIN_TOKEN=x\n")}
     refused = client.post("/api/ingest", files=hidden, headers=admin)
     assert refused.status_code == 422 and "bad file name" in refused.text
+
+
+def test_empty_date_fields_mean_no_filter_and_reversed_ranges_are_refused(
+    client: TestClient,
+) -> None:
+    assert client.get("/api/search", params={"q": "water", "since": "", "until": ""}).json()
+    reversed_range = {"question": "q", "filters": {"since": "2025-02-01", "until": "2025-01-01"}}
+    response = client.post("/api/ask", json=reversed_range)
+    assert response.status_code == 422 and "after" in response.text
+
+
+def test_feedback_size_is_bounded_and_the_admin_token_check_never_crashes(
+    client: TestClient,
+) -> None:
+    huge = {"rating": "up", "question": "q", "answer": {"answer": "x" * 30_000}}
+    assert client.post("/api/feedback", json=huge).status_code == 422
+    odd = {"Authorization": b"Bearer t\xf6ken"}  # a byte >= 0x80 in the header
+    assert client.get("/api/stats", headers=odd).status_code == 401  # type: ignore[dict-item]
+    assert client.get("/api/stats", headers={"Authorization": "bearer s3cret"}).status_code == 200

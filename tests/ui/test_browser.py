@@ -271,12 +271,17 @@ def test_admin_page_uploads_lists_and_deletes_releases(
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{site.url}/admin/")
-    page.locator("#pc-admin-token input").fill("wrong")
-    page.get_by_role("tab", name="Statistics").click()
-    page.get_by_role("button", name="Refresh").click()
-    expect(page.get_by_text("Wrong admin token.").first).to_be_visible()
 
-    page.locator("#pc-admin-token input").fill(ADMIN_TOKEN)
+    def log_in(password: str) -> None:
+        page.get_by_label("username").fill("operator")
+        page.get_by_label("password").fill(password)
+        page.get_by_role("button", name="Login").click()
+
+    log_in("wrong")
+    expect(page.get_by_text("presschat admin")).to_have_count(0)
+    expect(page.get_by_text("Incorrect", exact=False).first).to_be_visible()
+    log_in(ADMIN_TOKEN)
+    expect(page.get_by_text("presschat admin")).to_be_visible()
     page.get_by_role("tab", name="Ingest").click()
     page.locator("#pc-upload input[type=file]").set_input_files(str(release))
     page.get_by_role("button", name="Ingest uploaded files").click()

@@ -43,3 +43,36 @@ def test_sources_panel_marks_the_cited_sources() -> None:
     html = sources_html([CITATION, {**CITATION, "title": "Other"}], cited=[2])
     assert html.count("pc-cited") == 1 and 'data-number="2"' in html
     assert "No sources yet" in sources_html([])
+
+
+def test_stored_chats_from_the_browser_are_checked() -> None:
+    from ui.chat import valid_store
+
+    good_answer = {"answer": "Paid [2].", "citations": [CITATION], "sources": [CITATION]}
+    store = {
+        "active": "bad",
+        "chats": {
+            "good": {
+                "title": "Fine?",
+                "updated": "2026-11-27T10:00:00+00:00",
+                "messages": [
+                    {"role": "user", "content": "Fine?"},
+                    {"role": "assistant", "answer": good_answer},
+                ],
+            },
+            "bad": {"title": "x", "updated": "y", "messages": [{"role": "assistant"}]},
+            "worse": {
+                "title": "x",
+                "updated": "y",
+                "messages": [
+                    {
+                        "role": "assistant",
+                        "answer": {"answer": "x", "citations": [{"number": "one"}]},
+                    }
+                ],
+            },
+        },
+    }
+    checked = valid_store(store)
+    assert list(checked["chats"]) == ["good"] and checked["active"] == ""
+    assert valid_store(None) == valid_store("garbage") == {"active": "", "chats": {}}

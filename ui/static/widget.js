@@ -190,8 +190,16 @@
           method: "POST",
           headers: headers(),
           body: JSON.stringify({ rating: v[0], question: answer.question, answer: answer }),
-        }).then(function () { box.textContent = "Thanks for the feedback."; })
-          .catch(function () { box.textContent = "Feedback could not be sent."; });
+        }).then(function (response) {
+          if (response.ok) {
+            box.textContent = "Thanks for the feedback.";
+            return;
+          }
+          return response.json().catch(function () { return {}; }).then(function (data) {
+            box.textContent = "Feedback not sent: " +
+              (typeof data.detail === "string" ? data.detail : "the server said " + response.status);
+          });
+        }).catch(function () { box.textContent = "Feedback could not be sent."; });
       });
       box.append(b);
     });
@@ -236,8 +244,10 @@
       scroll();
     }
 
+    var answered = false;  // a response arrived: later failures are not about the origin
     fetch(server + "/api/ask/stream", { method: "POST", headers: headers(), body: JSON.stringify(body) })
       .then(function (response) {
+        answered = true;
         if (!response.ok) {
           return response.json().catch(function () { return {}; }).then(function (data) {
             var detail = typeof data.detail === "string" ? data.detail : "the server said " + response.status;
@@ -270,8 +280,10 @@
       })
       .catch(function () {
         done = true;
-        fail(bubble, "Could not reach presschat. If this page is on another site, the server must " +
-          "allow its origin (PRESSCHAT_ALLOWED_ORIGINS).");
+        fail(bubble, answered
+          ? "The answer was cut off; please ask again."
+          : "Could not reach presschat. If this page is on another site, the server must " +
+            "allow its origin (PRESSCHAT_ALLOWED_ORIGINS).");
       })
       .then(function () {
         if (!done) fail(bubble, "The answer was cut off; please ask again.");
