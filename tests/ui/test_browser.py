@@ -301,3 +301,18 @@ def test_admin_page_uploads_lists_and_deletes_releases(
     page.get_by_role("tab", name="Statistics").click()
     page.get_by_role("button", name="Refresh").click()
     expect(page.locator("#pc-stats")).to_contain_text("presschat-fake-")
+
+
+def test_chat_says_when_the_model_fails_and_keeps_working(browser: Browser, site: Site) -> None:
+    from retrieval.errors import BackendError
+
+    site.generator.enqueue(BackendError("cannot reach the LLM at http://127.0.0.1:9"))
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(site.url)
+    _ask_in_chat(page, "What fine did Tyson Foods pay?")
+    expect(page.locator("#pc-sources")).to_contain_text("No answer: The language model is not")
+    expect(page.locator("#pc-question textarea")).to_have_value("What fine did Tyson Foods pay?")
+    expect(page.locator("#pc-chat .message")).to_have_count(0)
+    page.locator("#pc-ask").click()  # the same question again: the model is back
+    expect(page.locator("#pc-chat .pc-citation")).to_have_count(1)
