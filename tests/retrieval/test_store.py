@@ -19,7 +19,7 @@ def _put(
     store: ChromaStore,
     embedder: FakeEmbedder,
     release_id: str,
-    date: dt.date,
+    date: dt.date | None,
     lang: str,
     *paragraphs: str,
 ) -> None:
@@ -101,3 +101,27 @@ def test_unreachable_server_is_a_store_error(tmp_path) -> None:  # type: ignore[
     settings = Settings(data_dir=tmp_path, chroma_host="127.0.0.1", chroma_port=9)
     with pytest.raises(StoreError, match="Chroma server at 127.0.0.1:9"):
         ChromaStore.open(settings, "x-collection")
+
+
+def test_bounded_date_ranges_are_exact_at_both_ends(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    # Short ranges are listed day by day (one selective clause), long ones use bounds; both
+    # must keep the first and last day, drop the days around them, and never match undated.
+    for day in (dt.date(2013, 2, 28), dt.date(2013, 3, 1), dt.date(2013, 3, 31)):
+        _put(store, embedder, day.isoformat(), day, "en", "water treaty signed")
+    _put(store, embedder, "2013-04-01", dt.date(2013, 4, 1), "en", "water treaty signed")
+    _put(store, embedder, "undated", None, "en", "water treaty signed")
+    query = embedder.embed_query("water treaty")
+    march = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
+    assert {h.release_id for h in store.query(query, 10, march)} == {"2013-03-01", "2013-03-31"}
+    decade = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2023, 3, 31))
+    assert {h.release_id for h in store.query(query, 10, decade)} == {
+        "2013-03-01",
+        "2013-03-31",
+        "2013-04-01",
+    }
+    until = SearchFilters(until=dt.date(2013, 3, 1))
+    assert {h.release_id for h in store.query(query, 10, until)} == {"2013-02-28", "2013-03-01"}
+    backwards = SearchFilters(since=dt.date(2013, 4, 1), until=dt.date(2013, 3, 1))
+    assert store.query(query, 10, backwards) == []
