@@ -68,9 +68,11 @@ class Settings(BaseSettings):
         Path.home() / ".cache" / "presschat",
         description="Where the packaged model is assembled once.",
     )
-    answer_sources: int = Field(4, ge=1, le=20, description="Paragraphs given to the LLM.")
+    # 3 sources of at most 500 characters: first token p50 4.8 s on 2 cores with the packaged
+    # model (4 x 1200 gave 7.2 s); see BENCHMARKS.md for the trade-off with correctness.
+    answer_sources: int = Field(3, ge=1, le=20, description="Paragraphs given to the LLM.")
     source_chars: int = Field(
-        1200,
+        500,
         ge=100,
         le=20_000,
         description="A longer source is shown to the LLM as the sentences that best match the "
