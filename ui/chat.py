@@ -348,6 +348,7 @@ def build_chat(
                     render_markdown=False,
                     sanitize_html=True,
                     placeholder="Ask a question about the press releases.",
+                    buttons=["copy", "copy_all"],  # no "share": it posts to a public hub
                 )
                 with gr.Row():
                     question = gr.Textbox(
@@ -373,7 +374,7 @@ def build_chat(
                 gr.Markdown("### Sources")
                 sources = gr.HTML(sources_html([]), elem_id="pc-sources")
 
-        asked = dict(
+        asked: dict[str, Any] = dict(
             fn=chat_answer,
             inputs=[question, chat_id, conversation, store, since, until, lang],
             outputs=[chatbot, sources, question, chat_id, conversation, store, earlier],
@@ -383,14 +384,16 @@ def build_chat(
             concurrency_limit=ANSWER_CONCURRENCY,
             concurrency_id="answer",
         )
-        send.click(**asked)  # type: ignore[arg-type]
-        question.submit(**asked)  # type: ignore[arg-type]
-        new.click(
-            new_chat,
+        send.click(**asked)
+        question.submit(**asked)
+        fresh: dict[str, Any] = dict(
+            fn=new_chat,
             inputs=[store],
             outputs=[chatbot, sources, chat_id, conversation, earlier, store],
             api_visibility="private",
         )
+        new.click(**fresh)
+        chatbot.clear(**fresh)  # the chat's own trash button starts a new chat as well
         earlier.input(
             open_chat,
             inputs=[earlier, store],
