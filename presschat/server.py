@@ -84,9 +84,14 @@ def operations_for(assistant: Assistant, settings: Settings) -> Operations:
             )
             return result.as_dict()
 
+    def delete_release(release_id: str) -> int:
+        with lock:  # not in the middle of an ingest that may be writing the same release
+            return assistant.index.store.delete_release(release_id)
+
     return Operations(
         ingest_uploads=ingest_uploads,
         reingest_folders=reingest_folders if settings.ingest_paths else None,
+        delete_release=delete_release,
     )
 
 

@@ -88,7 +88,7 @@ def build_admin(assistant: Assistant, operations: Operations) -> gr.Blocks:
         release_id = (release_id or "").strip()
         if not release_id:
             raise gr.Error("Enter the id of the release to delete.")
-        removed = store.delete_release(release_id)
+        removed = operations.delete_release(release_id)
         if not removed:
             raise gr.Error(f"No release with id {release_id!r}.")
         return f"Deleted {release_id} ({removed} paragraphs).", list_releases(query)

@@ -50,6 +50,8 @@ class Operations:
 
     ingest_uploads: Callable[[Sequence[Upload], OnProgress | None], dict[str, Any]]
     reingest_folders: Callable[[OnProgress | None], dict[str, Any]] | None
+    delete_release: Callable[[str], int]
+    """Remove a release (waiting for a running ingest); the number of paragraphs removed."""
 
 
 class TurnIn(BaseModel):
@@ -257,7 +259,9 @@ def create_api(
     @router.delete("/api/releases/{release_id:path}", dependencies=[Depends(require_admin)])
     def delete_release(release_id: str) -> dict[str, Any]:
         """Remove a release and its paragraphs."""
-        removed = assistant.index.store.delete_release(release_id)
+        if operations is None:
+            raise HTTPException(503, "deleting is not available on this server")
+        removed = operations.delete_release(release_id)
         if not removed:
             raise HTTPException(404, f"no release with id {release_id!r}")
         return {"deleted": release_id, "chunks": removed}

@@ -40,7 +40,7 @@ def client(
         create_api(
             Assistant(index, generator, settings),
             admin_token="s3cret",
-            operations=Operations(ingest_uploads, None),
+            operations=Operations(ingest_uploads, None, index.store.delete_release),
             limiter=RateLimiter(3),
             feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
         )
