@@ -7,8 +7,8 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from ingest.sentences import split_sentences
 from retrieval.index import ChunkingRecipe
+from retrieval.sentences import split_sentences
 from retrieval.types import Chunk, Release
 
 

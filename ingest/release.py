@@ -7,9 +7,9 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
-from ingest.sentences import split_sentences
 from retrieval.errors import ReadError
 from retrieval.language import UNKNOWN, detect_language
+from retrieval.sentences import split_sentences
 from retrieval.types import MetaValue, Release
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

@@ -6,83 +6,20 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«“(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+from retrieval.sentences import split_sentences
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Short words and the commonest function words say little about which sentence answers.
 _STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "with",
-        "that",
-        "this",
-        "from",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "how",
-        "was",
-        "were",
-        "are",
-        "has",
-        "have",
-        "had",
-        "did",
-        "does",
-        "its",
-        "his",
-        "her",
-        "their",
-        "they",
-        "them",
-        "said",
-        "says",
-        "also",
-        "into",
-        "over",
-        "than",
-        "then",
-        "been",
-        "being",
-        "что",
-        "как",
-        "где",
-        "когда",
-        "кто",
-        "это",
-        "был",
-        "была",
-        "были",
-        "для",
-        "при",
-        "или",
-        "его",
-        "она",
-        "они",
-        "оның",
-        "және",
-        "деп",
-        "мен",
-        "бұл",
-        "қандай",
-        "қашан",
-        "қайда",
-        "кім",
-    ]
+    "the and for with that this from what which who whom when where how was were are "  # noqa: SIM905
+    "has have had did does its his her their they them said says also into over than "
+    "then been being что как где когда кто это был была были для при или его она они "
+    "оның және деп мен бұл қандай қашан қайда кім ".split()
 )
 
 
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph (a simple rule: end mark, space, capital or digit)."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
 def focus(text: str, question: str, limit: int) -> str:

@@ -1,6 +1,7 @@
 """Focused excerpts of long sources."""
 
-from retrieval.excerpts import focus, split_sentences
+from retrieval.excerpts import focus
+from retrieval.sentences import split_sentences
 
 PARAGRAPH = (
     "The company was founded in 1990 in Ohio. It makes industrial fans. "
