@@ -9,6 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -20,20 +21,26 @@ TOKEN_HEADER = "X-Presschat-Token"
 class RateLimited(Exception):
     """A client asked more often than the limit allows."""
 
-    def __init__(self, limit: int, retry_after: float) -> None:
+    def __init__(self, limit: int, retry_after: float, what: str = "questions") -> None:
         self.limit = limit
         self.retry_after = max(1, math.ceil(retry_after))
         super().__init__(
-            f"Too many questions: the limit is {limit} per minute. "
-            f"Try again in {self.retry_after} s."
+            f"Too many {what}: the limit is {limit} per minute. Try again in {self.retry_after} s."
         )
 
 
 class RateLimiter:
-    """At most `per_minute` questions per client in any 60-second window (0 = unlimited)."""
+    """At most `per_minute` requests (`what`: questions, votes) per client in any 60-second
+    window (0 = unlimited)."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: int,
+        clock: Callable[[], float] = time.monotonic,
+        what: str = "questions",
+    ) -> None:
         self.per_minute = per_minute
+        self.what = what
         self._clock = clock
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -48,15 +55,15 @@ class RateLimiter:
             while times and now - times[0] >= 60.0:
                 times.popleft()
             if len(times) >= self.per_minute:
-                raise RateLimited(self.per_minute, 60.0 - (now - times[0]))
+                raise RateLimited(self.per_minute, 60.0 - (now - times[0]), self.what)
             times.append(now)
             if len(self._seen) > 10_000:  # forget idle clients so memory stays bounded
                 for key in [k for k, v in self._seen.items() if not v or now - v[-1] >= 60.0]:
                     del self._seen[key]
 
 
-def client_key(request: Request) -> str:
-    """The address a limit applies to."""
+def client_key(request: Any) -> str:
+    """The address a limit applies to (of a Starlette or a Gradio request)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -110,8 +117,10 @@ class AccessPolicy:
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         return secrets.compare_digest(given.encode(), self.access_token.encode())
 
-    def cors_headers(self, origin: str | None, request: Request) -> dict[str, str]:
-        if not origin or _same_origin(origin, request) or not self.origin_allowed(origin, request):
+    @staticmethod
+    def _cors_headers(origin: str | None, request: Request) -> dict[str, str]:
+        """Headers for an origin the middleware has already let through."""
+        if not origin or _same_origin(origin, request):
             return {}
         return {
             "Access-Control-Allow-Origin": origin,
@@ -142,7 +151,7 @@ class AccessPolicy:
                     "(an operator can add it to PRESSCHAT_ALLOWED_ORIGINS)",
                     status_code=403,
                 )
-            cors = self.cors_headers(origin, request)
+            cors = self._cors_headers(origin, request)
             if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
                 return Response(
                     status_code=204,

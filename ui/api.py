@@ -131,18 +131,21 @@ def create_api(
     """The /api routes and /healthz, bound to one assistant."""
     router = APIRouter()
     limiter = limiter or RateLimiter(0)
-    votes = RateLimiter(60 if limiter.per_minute else 0)
+    votes = RateLimiter(60 if limiter.per_minute else 0, what="votes")
     # Questions wait here (without holding a worker thread) once this many are being answered,
     # so a burst of questions cannot take every thread from health checks, search and ingest.
     answering = anyio.Semaphore(ANSWER_SLOTS)
 
-    def limit(request: Request) -> None:
+    def count(request: Request, against: RateLimiter) -> None:
         try:
-            limiter.check(client_key(request))
+            against.check(client_key(request))
         except RateLimited as exc:
             raise HTTPException(
                 429, str(exc), headers={"Retry-After": str(exc.retry_after)}
             ) from None
+
+    def limit(request: Request) -> None:
+        count(request, limiter)
 
     def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
         if not admin_token:
@@ -229,10 +232,7 @@ def create_api(
         """Thumbs up or down on an answer, logged with its question and citations."""
         if feedback is None:
             raise HTTPException(503, "feedback is not recorded on this server")
-        try:
-            votes.check(client_key(request))
-        except RateLimited as exc:
-            raise HTTPException(429, str(exc).replace("questions", "votes")) from None
+        count(request, votes)
         feedback.record(
             rating=body.rating,
             question=body.question,

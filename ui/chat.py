@@ -22,7 +22,7 @@ from retrieval.dates import parse_date
 from retrieval.errors import BackendError, PresschatError
 from retrieval.serialize import answer_to_dict, filters_to_dict, hit_to_dict
 from retrieval.types import AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
-from ui.access import RateLimited, RateLimiter
+from ui.access import RateLimited, RateLimiter, client_key
 from ui.feedback import FeedbackLog
 from ui.render import answer_html, question_html, sources_html
 
@@ -175,6 +175,12 @@ def build_chat(
 ) -> gr.Blocks:
     """The chat page. `storage_secret` keeps conversations readable across server restarts."""
 
+    def count_question(request: gr.Request) -> None:
+        try:
+            limiter.check(client_key(request))
+        except RateLimited as exc:
+            raise gr.Error(str(exc)) from None
+
     def chat_answer(
         question: str,
         chat_id: str,
@@ -189,10 +195,7 @@ def build_chat(
         if not question:
             raise gr.Error("Type a question first.")
         filters = read_filters(since or "", until or "", lang or "")
-        try:
-            limiter.check(request.client.host if request.client else "unknown")
-        except RateLimited as exc:
-            raise gr.Error(str(exc)) from None
+        count_question(request)
         store = valid_store(store)
         chat_id = chat_id or _new_id()
         key = f"{chat_id}-{len(conversation) + 1}"
@@ -295,7 +298,7 @@ def build_chat(
             rating="up" if data.liked else "down",
             question=conversation[index - 1]["content"],
             answer=conversation[index]["answer"],
-            client=request.client.host if request.client else "",
+            client=client_key(request),
         )
         gr.Info("Thanks, your feedback is recorded.")
 
@@ -312,10 +315,7 @@ def build_chat(
             raise gr.Error("The question must have 1 to 2000 characters, the history 50 turns.")
         filters = read_filters(since, until, lang)
         if request is not None:
-            try:
-                limiter.check(request.client.host if request.client else "unknown")
-            except RateLimited as exc:
-                raise gr.Error(str(exc)) from None
+            count_question(request)
         turns = []
         for turn in history or []:
             if (
