@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         Path.home() / ".cache" / "presschat",
         description="Where the packaged model is assembled once.",
     )
-    # 3 sources of at most 500 characters: first token p50 4.8 s on 2 cores with the packaged
+    # 3 sources of at most 500 characters: first token p50 4.9 s on 2 cores with the packaged
     # model (4 x 1200 gave 7.2 s); see BENCHMARKS.md for the trade-off with correctness.
     answer_sources: int = Field(3, ge=1, le=20, description="Paragraphs given to the LLM.")
     source_chars: int = Field(
