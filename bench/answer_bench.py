@@ -25,11 +25,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval.assistant import Assistant  # noqa: E402
-from retrieval.evaluation import AnswerReport, load_questions, normalize_answer  # noqa: E402
-from retrieval.generators import Generator, Message, build_generator  # noqa: E402
+from answer.assistant import Assistant, build_generator  # noqa: E402
+from answer.generators import Generator, Message  # noqa: E402
+from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
+from evaluation.answer_scores import AnswerReport, normalize_answer  # noqa: E402
+from evaluation.questions import load_questions  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
-from retrieval.types import AnswerDone, AnswerToken, Hit, SourcesFound  # noqa: E402
+from retrieval.types import Hit  # noqa: E402
 
 
 class TimedGenerator:

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.chunking import chunk_release  # noqa: E402
 from ingest.files import read_releases  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
-from retrieval.embedders import Embedder, Vectors, build_embedder  # noqa: E402
-from retrieval.index import Index  # noqa: E402
+from retrieval.embedders import Embedder, Vectors  # noqa: E402
+from retrieval.index import Index, build_embedder  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.types import Release  # noqa: E402
 

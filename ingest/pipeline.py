@@ -75,9 +75,19 @@ class IngestReport:
         """True when every input was ingested."""
         return not self.failed
 
+    def summary_line(self) -> str:
+        """One line for people: the CLI prints it, the admin page and the API show it."""
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, "
+            f"unchanged {self.unchanged}, removed {len(self.removed)}, "
+            f"failed {len(self.failed)} — {self.files} files, "
+            f"{self.chunks_embedded} paragraphs embedded in {self.seconds:.1f} s"
+        )
+
     def as_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready data."""
+        """The report as plain JSON-ready data, with the summary line."""
         return {
+            "summary": self.summary_line(),
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": self.unchanged,

@@ -18,11 +18,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from answer.assistant import Assistant
 from ingest.pipeline import Ingestor
-from retrieval.assistant import Assistant
 from retrieval.errors import PresschatError
 from retrieval.settings import Settings
-from ui.api import OnProgress, Operations, Upload
+from ui.admin_operations import AdminOperations, OnProgress, Upload
 from ui.app import create_app
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def save_uploads(files: Sequence[Upload], upload_dir: Path) -> list[Path]:
     return saved
 
 
-def operations_for(assistant: Assistant, settings: Settings) -> Operations:
+def operations_for(assistant: Assistant, settings: Settings) -> AdminOperations:
     """Ingest of uploaded files and of the configured folders, one run at a time (two runs over
     the same files would race to write the same releases). Uploads are written under the same
     lock, so a second upload of a file never changes it while an ingest reads it."""
@@ -88,7 +88,7 @@ def operations_for(assistant: Assistant, settings: Settings) -> Operations:
         with lock:  # not in the middle of an ingest that may be writing the same release
             return assistant.index.store.delete_release(release_id)
 
-    return Operations(
+    return AdminOperations(
         ingest_uploads=ingest_uploads,
         reingest_folders=reingest_folders if settings.ingest_paths else None,
         delete_release=delete_release,

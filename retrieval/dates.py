@@ -5,27 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-# Month names that appear in English, Russian and Kazakh release dates (genitive forms included).
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate(
-    [
-        ("january", "jan", "января", "январь", "қаңтар", "қаңтардағы"),
-        ("february", "feb", "февраля", "февраль", "ақпан"),
-        ("march", "mar", "марта", "март", "наурыз"),
-        ("april", "apr", "апреля", "апрель", "сәуір"),
-        ("may", "мая", "май", "мамыр"),
-        ("june", "jun", "июня", "июнь", "маусым"),
-        ("july", "jul", "июля", "июль", "шілде"),
-        ("august", "aug", "августа", "август", "тамыз"),
-        ("september", "sep", "sept", "сентября", "сентябрь", "қыркүйек"),
-        ("october", "oct", "октября", "октябрь", "қазан"),
-        ("november", "nov", "ноября", "ноябрь", "қараша"),
-        ("december", "dec", "декабря", "декабрь", "желтоқсан"),
-    ],
-    start=1,
-):
-    for _name in _names:
-        _MONTHS[_name] = _number
+# Month names in English, Russian (nominative, genitive, prepositional) and Kazakh.
+MONTH_FORMS: dict[int, tuple[str, ...]] = {
+    1: ("january", "jan", "январь", "января", "январе", "қаңтар", "қаңтардағы"),
+    2: ("february", "feb", "февраль", "февраля", "феврале", "ақпан"),
+    3: ("march", "mar", "март", "марта", "марте", "наурыз"),
+    4: ("april", "apr", "апрель", "апреля", "апреле", "сәуір"),
+    5: ("may", "май", "мая", "мае", "мамыр"),
+    6: ("june", "jun", "июнь", "июня", "июне", "маусым"),
+    7: ("july", "jul", "июль", "июля", "июле", "шілде"),
+    8: ("august", "aug", "август", "августа", "августе", "тамыз"),
+    9: ("september", "sep", "sept", "сентябрь", "сентября", "сентябре", "қыркүйек"),
+    10: ("october", "oct", "октябрь", "октября", "октябре", "қазан"),
+    11: ("november", "nov", "ноябрь", "ноября", "ноябре", "қараша"),
+    12: ("december", "dec", "декабрь", "декабря", "декабре", "желтоқсан"),
+}
+MONTHS = {form: number for number, forms in MONTH_FORMS.items() for form in forms}
+"""Month number by its lower-case name or abbreviation, in any of the three languages."""
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
@@ -66,7 +62,7 @@ def _parse(text: str) -> dt.date:
 
 def _month(name: str) -> int:
     try:
-        return _MONTHS[name.lower()]
+        return MONTHS[name.lower()]
     except KeyError:
         raise ValueError(name) from None
 

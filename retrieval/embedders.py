@@ -1,7 +1,7 @@
 """The Embedder seam: what ingest and search need from an embedding model, and a fake for tests.
 
 Real backends live in their own modules (`retrieval.e5`, `retrieval.sentence_transformer`) so that
-only they import their engines; `build_embedder` picks one from the settings.
+only they import their engines; `retrieval.index.build_embedder` picks one from the settings.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-from retrieval.errors import ConfigError
-from retrieval.settings import Settings
 
 Vectors = npt.NDArray[np.float32]
 
@@ -94,23 +91,3 @@ class FakeEmbedder:
             vector[0] = 1.0
             return vector
         return vector / norm
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The embedder the settings name; model files come from installed packages, never a hub."""
-    choice = settings.embedder
-    if choice == "e5-small":
-        from retrieval.e5 import E5Embedder
-
-        return E5Embedder()
-    if choice == "minilm":
-        from retrieval.sentence_transformer import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder.packaged_minilm()
-    if choice.startswith("sentence-transformers:"):
-        from retrieval.sentence_transformer import SentenceTransformerEmbedder
-
-        return SentenceTransformerEmbedder(choice.partition(":")[2].strip())
-    if choice == "fake":
-        return FakeEmbedder()
-    raise ConfigError(f"PRESSCHAT_EMBEDDER: unknown embedder {choice!r}")

@@ -3,8 +3,9 @@
     PresschatError          anything presschat itself reports to a user
     ├── ConfigError         a setting is missing or invalid
     ├── ReadError           an input file or record cannot be read as a release
+    ├── RequestError        a question, its history or its filters are invalid
     ├── StoreError          the vector store cannot be opened, read or written
-    └── BackendError        a model backend (embedder, later LLM) failed
+    └── BackendError        a model backend (embedder or LLM) failed
 
 Library code raises these; the CLI and the web app turn them into exit codes and messages.
 """
@@ -25,6 +26,11 @@ class ReadError(PresschatError):
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+
+
+class RequestError(PresschatError):
+    """A question, its conversation history or its search filters are invalid; the message
+    says which and why, in words a user can act on."""
 
 
 class StoreError(PresschatError):

@@ -7,9 +7,10 @@ an index from settings, or pass in their own embedder and store.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never, cast
 
-from retrieval.embedders import Embedder, build_embedder
-from retrieval.settings import Settings
+from retrieval.embedders import Embedder, FakeEmbedder
+from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
 
@@ -35,6 +36,26 @@ class ChunkingRecipe:
 def collection_name(prefix: str, embedder_name: str, recipe: ChunkingRecipe) -> str:
     """Collection for one embedder and recipe, so that vectors of two models never mix."""
     return f"{prefix}-{embedder_name}-{recipe.tag}"
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name; model files come from installed packages, never a hub."""
+    if settings.embedder.startswith(SENTENCE_TRANSFORMERS):
+        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(settings.embedder.partition(":")[2].strip())
+    name = cast(PackagedEmbedder, settings.embedder)  # Settings accepts nothing else
+    if name == "e5-small":
+        from retrieval.e5 import E5Embedder
+
+        return E5Embedder()
+    if name == "minilm":
+        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder.packaged_minilm()
+    if name == "fake":
+        return FakeEmbedder()
+    assert_never(name)
 
 
 class Index:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
+from retrieval.words import STOP_WORDS
+
 UNKNOWN = "und"
 
 # Letters of the Kazakh Cyrillic alphabet that Russian does not use.
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-_ENGLISH_WORDS = frozenset(
-    "the of and to in a is that for on was with by as at from his her it be are has have this "  # noqa: SIM905
-    "an which were will not said who their its or been what how when where did does".split()
-)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -35,5 +33,5 @@ def detect_language(text: str) -> str:
     if cyrillic >= latin:
         return "kk" if kazakh / cyrillic >= 0.05 else "ru"
     words = _WORD.findall(text.lower())
-    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    english = sum(1 for w in words if w in STOP_WORDS["en"])
     return "en" if words and english / len(words) >= 0.15 else UNKNOWN

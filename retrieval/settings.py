@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -17,7 +17,10 @@ DEFAULT_EXAMPLES = (
     "Когда пройдёт следующий раунд консультаций по воде?",
 )
 
-EMBEDDER_CHOICES = ("e5-small", "minilm", "sentence-transformers:<model path>", "fake")
+PackagedEmbedder = Literal["e5-small", "minilm", "fake"]
+"""The embedders presschat ships, by setting value (`Index.from_settings` builds each)."""
+SENTENCE_TRANSFORMERS = "sentence-transformers:"
+"""Prefix of the setting value that names a sentence-transformers model directory."""
 
 
 class Settings(BaseSettings):
@@ -140,11 +143,12 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        if value in ("e5-small", "minilm", "fake"):
+        if value in get_args(PackagedEmbedder):
             return value
-        if value.startswith("sentence-transformers:") and value.partition(":")[2].strip():
+        if value.startswith(SENTENCE_TRANSFORMERS) and value.partition(":")[2].strip():
             return value
-        raise ValueError(f"must be one of {', '.join(EMBEDDER_CHOICES)}")
+        choices = [*get_args(PackagedEmbedder), f"{SENTENCE_TRANSFORMERS}<model path>"]
+        raise ValueError(f"must be one of {', '.join(choices)}")
 
     @model_validator(mode="after")
     def _openai_needs_url(self) -> Settings:

@@ -298,14 +298,21 @@ def _date(meta: Mapping[str, Any]) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _release_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The ReleaseRef fields of a stored chunk's metadata."""
+    return {
+        "release_id": str(meta["release_id"]),
+        "title": str(meta.get("title", "")),
+        "date": _date(meta),
+        "url": str(meta.get("url", "")),
+        "site": str(meta.get("site", "")),
+        "language": str(meta.get("lang", "")),
+    }
+
+
 def _summary(meta: Mapping[str, Any], chunks: int) -> ReleaseSummary:
     return ReleaseSummary(
-        release_id=str(meta["release_id"]),
-        title=str(meta.get("title", "")),
-        date=_date(meta),
-        url=str(meta.get("url", "")),
-        site=str(meta.get("site", "")),
-        language=str(meta.get("lang", "")),
+        **_release_fields(meta),
         source_path=str(meta.get("source_path", "")),
         chunks=chunks,
         paragraphs=int(meta.get("n_paragraphs", 0)),
@@ -314,13 +321,8 @@ def _summary(meta: Mapping[str, Any], chunks: int) -> ReleaseSummary:
 
 def _hit(chunk_id: str, meta: Mapping[str, Any], text: str, score: float) -> Hit:
     return Hit(
+        **_release_fields(meta),
         chunk_id=chunk_id,
-        release_id=str(meta["release_id"]),
-        title=str(meta.get("title", "")),
-        date=_date(meta),
-        url=str(meta.get("url", "")),
-        site=str(meta.get("site", "")),
-        language=str(meta.get("lang", "")),
         paragraph=int(meta["paragraph"]),
         paragraph_first=int(meta["paragraph_first"]),
         paragraph_last=int(meta["paragraph_last"]),

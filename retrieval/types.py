@@ -1,9 +1,15 @@
-"""Plain data passed between ingest, the store and retrieval."""
+"""Plain data passed between ingest, the store, retrieval and answering.
+
+Three shapes repeat across the others and are defined once: `ReleaseRef` names a release
+wherever one is shown (a hit, a stored release, a citation), `Position` says where in a
+release a piece of text sits, and `SearchFilters` restricts a search.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 MetaValue = str | int | float | bool
 
@@ -23,24 +29,66 @@ class Release:
     extra: dict[str, MetaValue] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """The unit that is embedded and stored: one paragraph, a merged run of tiny ones, or a piece
-    of a long one. `paragraph` is the index in the release that a citation names."""
+@dataclass(frozen=True, kw_only=True)
+class ReleaseRef:
+    """What names a release to a reader: id, title, date, link, site and language."""
 
     release_id: str
-    seq: int
+    title: str
+    date: dt.date | None
+    url: str
+    site: str = ""
+    language: str = ""
+
+    def release_fields(self) -> dict[str, Any]:
+        """Just the fields above, to name the same release in another shape (a citation)."""
+        return {f.name: getattr(self, f.name) for f in fields(ReleaseRef)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Position:
+    """Where a stored chunk sits in its release. `paragraph` is the index a citation names;
+    a chunk of merged tiny paragraphs spans `paragraph_first`..`paragraph_last`, and a long
+    paragraph cut in pieces gives chunks with the same paragraph and `piece` 0, 1, ..."""
+
     paragraph: int
     paragraph_first: int
     paragraph_last: int
     piece: int
-    text: str
-    embed_text: str
-    content_hash: str
 
     def covers(self, paragraph: int) -> bool:
         """Whether this chunk holds (part of) the release paragraph with that index."""
         return self.paragraph_first <= paragraph <= self.paragraph_last
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chunk(Position):
+    """The unit that is embedded and stored: one paragraph, a merged run of tiny ones, or a piece
+    of a long one."""
+
+    release_id: str
+    seq: int
+    text: str
+    embed_text: str
+    content_hash: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hit(ReleaseRef, Position):
+    """A retrieved chunk with the release it belongs to."""
+
+    chunk_id: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseSummary(ReleaseRef):
+    """What the store knows about one release, derived from its stored chunks."""
+
+    source_path: str
+    chunks: int
+    paragraphs: int
 
 
 @dataclass(frozen=True)
@@ -50,106 +98,3 @@ class SearchFilters:
     since: dt.date | None = None
     until: dt.date | None = None
     language: str | None = None
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved paragraph with the release it belongs to."""
-
-    chunk_id: str
-    release_id: str
-    title: str
-    date: dt.date | None
-    url: str
-    site: str
-    language: str
-    paragraph: int
-    paragraph_first: int
-    paragraph_last: int
-    piece: int
-    text: str
-    score: float
-
-    def covers(self, paragraph: int) -> bool:
-        """Whether this hit holds (part of) the release paragraph with that index."""
-        return self.paragraph_first <= paragraph <= self.paragraph_last
-
-
-@dataclass(frozen=True)
-class ReleaseSummary:
-    """What the store knows about one release, derived from its stored chunks."""
-
-    release_id: str
-    title: str
-    date: dt.date | None
-    url: str
-    site: str
-    language: str
-    source_path: str
-    chunks: int
-    paragraphs: int
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One earlier turn of a conversation."""
-
-    role: str  # "user" or "assistant"
-    content: str
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A [n] marker of an answer and the one paragraph it points to."""
-
-    number: int
-    release_id: str
-    title: str
-    date: dt.date | None
-    url: str
-    paragraph: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the assistant returns; the CLI, the web UI and the API all render this.
-
-    `sources` are the retrieved paragraphs in the order they were numbered for the model ([1] is
-    sources[0]); `citations` are the markers the answer kept, each mapped to its paragraph.
-    """
-
-    question: str
-    standalone_question: str
-    language: str
-    text: str
-    citations: tuple[Citation, ...]
-    sources: tuple[Hit, ...]
-    refused: bool
-    filters: SearchFilters
-
-
-@dataclass(frozen=True)
-class SourcesFound:
-    """Streaming event: retrieval is done; these paragraphs will be numbered [1]..[n]."""
-
-    sources: tuple[Hit, ...]
-    standalone_question: str
-    filters: SearchFilters
-
-
-@dataclass(frozen=True)
-class AnswerToken:
-    """Streaming event: the next piece of the answer text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class AnswerDone:
-    """Streaming event: the final answer; its text replaces what was streamed."""
-
-    answer: Answer
-
-
-AnswerEvent = SourcesFound | AnswerToken | AnswerDone

@@ -140,7 +140,9 @@ def test_ask_json_is_the_answer_contract(
 def test_ask_rejects_bad_history(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PRESSCHAT_LLM", "fake")
     result = run("ask", "And then?", "--history", '[{"role": "robot", "content": 1}]')
-    assert result.exit_code == 1 and "--history: expected a list" in result.output
+    assert result.exit_code == 2 and "history.0.role: Input should be 'user'" in result.output
+    missing = run("ask", "And then?", "--history", "no-such-file.json")
+    assert missing.exit_code == 2 and "neither a JSON list nor a file" in missing.output
 
 
 def test_openai_backend_without_url_is_a_config_error(tmp_path: Path) -> None:

@@ -1,1 +1,1 @@
-"""What people see: the HTTP API (and, next, the web chat, the admin page and the widget)."""
+"""What people see: the web chat, the admin page, the widget and the HTTP API."""

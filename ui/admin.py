@@ -10,27 +10,21 @@ from typing import Any
 
 import gradio as gr
 
-from retrieval.assistant import Assistant
+from answer.assistant import Assistant
 from retrieval.errors import PresschatError
-from ui.api import OnProgress, Operations
+from ui.admin_operations import AdminOperations, OnProgress
 from ui.stats import store_stats
 
 RELEASE_HEADERS = ["id", "date", "language", "paragraphs", "title", "source"]
 
 
-def summary_line(report: dict[str, Any]) -> str:
-    """The CLI's one-line ingest summary, then each failure."""
-    line = (
-        f"added {report['added']}, updated {report['updated']}, "
-        f"unchanged {report['unchanged']}, removed {report['removed']}, "
-        f"failed {report['failed']} — {report['files']} files, "
-        f"{report['chunks_embedded']} paragraphs embedded in {report['seconds']:.1f} s"
-    )
+def summary_text(report: dict[str, Any]) -> str:
+    """The ingest summary line, then each failure."""
     failures = [f"- failed: {f['where']}: {f['reason']}" for f in report["failures"]]
-    return "\n".join([line, *failures])
+    return "\n".join([report["summary"], *failures])
 
 
-def build_admin(assistant: Assistant, operations: Operations) -> gr.Blocks:
+def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
     """The admin page, bound to one assistant's store and the operator's ingest."""
     store = assistant.index.store
 
@@ -48,7 +42,7 @@ def build_admin(assistant: Assistant, operations: Operations) -> gr.Blocks:
             report = job(progress_reporter(progress))
         except PresschatError as exc:
             raise gr.Error(str(exc)) from None
-        return summary_line(report), report
+        return summary_text(report), report
 
     # Gradio injects progress trackers through exactly this default.
     def ingest_uploads(

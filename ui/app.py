@@ -10,12 +10,13 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 
-from retrieval.assistant import Assistant
+from answer.assistant import Assistant
 from retrieval.settings import Settings
 from ui.access import AccessPolicy, RateLimiter
 from ui.admin import build_admin
-from ui.api import Operations, create_api, install_error_handlers
-from ui.chat import CSS, build_chat
+from ui.admin_operations import AdminOperations
+from ui.api import ApiHandlers, create_api, install_error_handlers
+from ui.chat_page import CSS, build_chat
 from ui.feedback import FeedbackLog
 
 ADMIN_ONLY = ("/api/ingest", "/api/releases", "/api/stats")
@@ -35,7 +36,7 @@ def create_app(
     assistant: Assistant,
     settings: Settings,
     *,
-    operations: Operations | None = None,
+    operations: AdminOperations | None = None,
     feedback: FeedbackLog | None = None,
     limiter: RateLimiter | None = None,
     storage_secret: str | None = None,
@@ -55,11 +56,13 @@ def create_app(
     install_error_handlers(app)
     app.include_router(
         create_api(
-            assistant,
-            admin_token=admin_token,
-            operations=operations,
-            limiter=limiter,
-            feedback=feedback,
+            ApiHandlers(
+                assistant,
+                admin_token=admin_token,
+                operations=operations,
+                limiter=limiter,
+                feedback=feedback,
+            )
         )
     )
 

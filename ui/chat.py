@@ -1,207 +1,85 @@
-"""The web chat (Gradio): streamed answers, the sources panel, filters, examples, feedback, and
-conversations kept in the browser with the citation data of every answer.
-
-A conversation is a list of messages; an assistant message carries the whole answer dict (text,
-citations, sources) as the API returns it, so reloading the page or reopening an earlier chat
-renders the same citations instead of recomputing them.
-"""
+"""The web chat's handlers: a streamed answer with its sources, opening, restoring and starting
+chats, votes, and the Gradio API's `ask`. `ui.chat_page` lays out the page and wires them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
-from gradio.events import api as gradio_api
 
-from retrieval.assistant import Assistant
-from retrieval.dates import parse_date
+from answer.assistant import Assistant
+from answer.request import AskRequest, read_ask_request
+from answer.serialize import answer_to_dict
+from answer.types import AnswerDone, AnswerToken, SourcesFound
 from retrieval.errors import BackendError, PresschatError
-from retrieval.serialize import answer_to_dict, filters_to_dict, hit_to_dict
-from retrieval.types import AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
+from retrieval.serialize import filters_to_dict, hit_to_dict
 from ui.access import RateLimited, RateLimiter, client_key
+from ui.chat_history import (
+    Message,
+    SavedChats,
+    chat_choices,
+    chatbot_messages,
+    checked_saved_chats,
+    conversation_turns,
+    last_sources_html,
+    new_chat_id,
+    save_chat,
+    searched_as,
+)
 from ui.feedback import FeedbackLog
 from ui.render import answer_html, question_html, sources_html
 
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
-Store = dict[str, Any]
-
-ANSWER_CONCURRENCY = 8
-# Each answer is stored with its sources (about 10 KB): 10 chats of 20 answers stay well
-# inside the browser's 5 MB of local storage.
-MAX_CHATS = 10
-MAX_MESSAGES = 40
-LANGUAGES = [("Any language", ""), ("English", "en"), ("Русский", "ru"), ("Қазақша", "kk")]
-
-CSS = """
-.pc-citations { margin: .6em 0 0; padding-left: 0; list-style: none; font-size: .92em; }
-.pc-citation { margin: .4em 0; padding: .3em .5em; border-left: 3px solid #c7d2fe; }
-.pc-citation:target { background: #fef9c3; border-left-color: #ca8a04; }
-.pc-quote { margin: .3em 0 0; color: #374151; font-style: normal; }
-.pc-meta { color: #6b7280; font-size: .9em; }
-.pc-num { font-weight: 600; }
-.pc-source-list { padding-left: 0; list-style: none; }
-.pc-source { margin: 0 0 .8em; padding: .4em .6em; border: 1px solid #e5e7eb; border-radius: 6px; }
-.pc-source.pc-cited { border-color: #6366f1; background: #eef2ff; }
-.pc-status { color: #4b5563; font-size: .92em; }
-"""
+ChatView = tuple[Any, ...]
+"""What opening a chat updates: chatbot, sources, chat id, conversation, earlier chats, saved."""
 
 
-def _empty_store() -> Store:
-    return {"active": "", "chats": {}}
+class ChatHandlers:
+    """The chat page's event handlers, bound to one assistant."""
 
+    def __init__(self, assistant: Assistant, *, limiter: RateLimiter, feedback: FeedbackLog):
+        self.assistant = assistant
+        self.limiter = limiter
+        self.feedback = feedback
 
-def valid_store(store: Any) -> Store:
-    """The stored chats as the browser sent them, keeping only well-formed ones: the store is
-    client data, and one broken chat must not break every page load."""
-    if not isinstance(store, dict) or not isinstance(store.get("chats"), dict):
-        return _empty_store()
-    chats = {}
-    for chat_id, chat in store["chats"].items():
+    def _request(
+        self, question: Any, history: Any, filters: dict[str, Any], client: gr.Request | None
+    ) -> AskRequest:
+        """The checked question, counted against the asker's limit only once it is valid."""
         try:
-            messages = chat["messages"]
-            for message in messages:
-                text = message["content"] if message["role"] == "user" else message["answer"]
-                if message["role"] != "user":
-                    text = text["answer"]
-                    answer_html(message["answer"], "check")  # raises on a malformed citation
-                    _last_sources([message])
-                if not isinstance(text, str):
-                    raise TypeError("message text is not a string")
-            chats[str(chat_id)] = {
-                "title": str(chat["title"]),
-                "updated": str(chat["updated"]),
-                "messages": messages,
-            }
-        except (KeyError, TypeError, ValueError, AttributeError):
-            log.info("dropped a malformed stored chat")
-    active = store.get("active")
-    return {"active": active if active in chats else "", "chats": chats}
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex[:12]
-
-
-def _render(chat_id: str, conversation: Sequence[Message]) -> list[Message]:
-    """Chatbot messages for a stored conversation."""
-    shown: list[Message] = []
-    for i, message in enumerate(conversation):
-        if message["role"] == "user":
-            shown.append({"role": "user", "content": question_html(message["content"])})
-        else:
-            shown.append(
-                {"role": "assistant", "content": answer_html(message["answer"], f"{chat_id}-{i}")}
-            )
-    return shown
-
-
-def _last_sources(conversation: Sequence[Message]) -> str:
-    for message in reversed(conversation):
-        if message["role"] == "assistant":
-            answer = message["answer"]
-            return sources_html(
-                answer.get("sources", []),
-                cited=[c["number"] for c in answer.get("citations", [])],
-                status=_searched_as(answer.get("standalone_question", ""), answer.get("filters")),
-            )
-    return sources_html([])
-
-
-def _searched_as(question: str, filters: dict[str, Any] | None) -> str:
-    parts = [f"Searched for: {question}"] if question else []
-    filters = filters or {}
-    if filters.get("since"):
-        parts.append(f"since {filters['since']}")
-    if filters.get("until"):
-        parts.append(f"until {filters['until']}")
-    if filters.get("lang"):
-        parts.append(f"language {filters['lang']}")
-    return " · ".join(parts)
-
-
-def _history(conversation: Sequence[Message]) -> list[Turn]:
-    return [
-        Turn("user", m["content"])
-        if m["role"] == "user"
-        else Turn("assistant", m["answer"]["answer"])
-        for m in conversation
-    ]
-
-
-def _chat_choices(store: Store) -> list[tuple[str, str]]:
-    chats = sorted(store["chats"].items(), key=lambda item: item[1]["updated"], reverse=True)
-    return [(chat["title"], chat_id) for chat_id, chat in chats]
-
-
-def _save(store: Store, chat_id: str, conversation: list[Message]) -> Store:
-    """The store with this conversation saved (newest chats kept, oldest dropped)."""
-    chats = dict(store.get("chats", {}))
-    first = next((m["content"] for m in conversation if m["role"] == "user"), "New chat")
-    chats[chat_id] = {
-        "title": first if len(first) <= 60 else first[:57] + "…",
-        "updated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "messages": conversation[-MAX_MESSAGES:],
-    }
-    keep = sorted(chats, key=lambda k: chats[k]["updated"], reverse=True)[:MAX_CHATS]
-    return {"active": chat_id, "chats": {k: chats[k] for k in keep}}
-
-
-def read_filters(since: str, until: str, lang: str) -> SearchFilters:
-    """Filters from the chat's fields; a date that does not parse is the user's error."""
-    try:
-        start = parse_date(since) if since.strip() else None
-        end = parse_date(until) if until.strip() else None
-    except PresschatError as exc:
-        raise gr.Error(f"Date filter: {exc}") from None
-    if start and end and start > end:
-        raise gr.Error("Date filter: 'since' is after 'until'.")
-    return SearchFilters(start, end, lang or None)
-
-
-def build_chat(
-    assistant: Assistant,
-    *,
-    limiter: RateLimiter,
-    feedback: FeedbackLog,
-    examples: Sequence[str] = (),
-    storage_secret: str | None = None,
-    title: str = "presschat",
-) -> gr.Blocks:
-    """The chat page. `storage_secret` keeps conversations readable across server restarts."""
-
-    def count_question(request: gr.Request) -> None:
-        try:
-            limiter.check(client_key(request))
-        except RateLimited as exc:
+            request = read_ask_request(question, history, filters)
+        except PresschatError as exc:
             raise gr.Error(str(exc)) from None
+        if client is not None:
+            try:
+                self.limiter.check(client_key(client))
+            except RateLimited as exc:
+                raise gr.Error(str(exc)) from None
+        return request
 
-    def chat_answer(
+    def answer(
+        self,
         question: str,
         chat_id: str,
         conversation: list[Message],
-        store: Store,
+        saved: SavedChats,
         since: str,
         until: str,
         lang: str,
-        request: gr.Request,
+        client: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
-        question = (question or "").strip()
-        if not question:
-            raise gr.Error("Type a question first.")
-        filters = read_filters(since or "", until or "", lang or "")
-        count_question(request)
-        store = valid_store(store)
-        chat_id = chat_id or _new_id()
+        """Stream one answer into the chat. Yields (chatbot, sources, question box, chat id,
+        conversation, saved chats, earlier chats)."""
+        filters = {"since": since, "until": until, "lang": lang}
+        request = self._request(question, conversation_turns(conversation), filters, client)
+        saved = checked_saved_chats(saved)
+        chat_id = chat_id or new_chat_id()
         key = f"{chat_id}-{len(conversation) + 1}"
-        shown = _render(chat_id, conversation)
-        shown += [
-            {"role": "user", "content": question_html(question)},
+        shown = chatbot_messages(chat_id, conversation) + [
+            {"role": "user", "content": question_html(request.question)},
             {"role": "assistant", "content": "<em>Searching the releases…</em>"},
         ]
         skip = gr.skip()
@@ -209,10 +87,12 @@ def build_chat(
         yield shown, searching, "", chat_id, skip, skip, skip
         text = ""
         try:
-            for event in assistant.stream(question, _history(conversation), filters):
+            for event in self.assistant.stream(
+                request.question, request.turns(), request.search_filters()
+            ):
                 if isinstance(event, SourcesFound):
                     found = [hit_to_dict(h) for h in event.sources]
-                    status = _searched_as(event.standalone_question, filters_to_dict(event.filters))
+                    status = searched_as(event.standalone_question, filters_to_dict(event.filters))
                     shown[-1] = {"role": "assistant", "content": "<em>Writing the answer…</em>"}
                     yield shown, sources_html(found, status=status), skip, skip, skip, skip, skip
                 elif isinstance(event, AnswerToken):
@@ -223,194 +103,91 @@ def build_chat(
                     answer = answer_to_dict(event.answer)
                     conversation = [
                         *conversation,
-                        {"role": "user", "content": question},
+                        {"role": "user", "content": request.question},
                         {"role": "assistant", "answer": answer},
                     ]
                     shown[-1] = {"role": "assistant", "content": answer_html(answer, key)}
-                    store = _save(store, chat_id, conversation)
-                    yield (
-                        shown,
-                        _last_sources(conversation),
-                        skip,
-                        chat_id,
-                        conversation,
-                        store,
-                        gr.update(choices=_chat_choices(store), value=chat_id),
-                    )
+                    saved = save_chat(saved, chat_id, conversation)
+                    earlier = gr.update(choices=chat_choices(saved), value=chat_id)
+                    sources = last_sources_html(conversation)
+                    yield shown, sources, skip, chat_id, conversation, saved, earlier
         except PresschatError as exc:
-            log.warning("answer failed: %s", exc)
-            message = (
-                f"The language model is not available: {exc}"
-                if isinstance(exc, BackendError)
-                else str(exc)
-            )
-            # Leave the chat as it was, give the question back, and say what went wrong.
-            yield (
-                _render(chat_id, conversation),
-                sources_html([], status=f"No answer: {message}"),
-                question,
-                chat_id,
-                conversation,
-                skip,
-                skip,
-            )
-            raise gr.Error(message) from None
+            yield self._failed(exc, request.question, chat_id, conversation)
+            raise gr.Error(_user_message(exc)) from None
 
-    def open_chat(chat_id: str | None, store: Store) -> tuple[Any, ...]:
-        store = valid_store(store)
-        chat = store["chats"].get(chat_id or "")
+    @staticmethod
+    def _failed(
+        exc: PresschatError, question: str, chat_id: str, conversation: list[Message]
+    ) -> tuple[Any, ...]:
+        """Leave the chat as it was, give the question back, and say what went wrong."""
+        log.warning("answer failed: %s", exc)
+        skip = gr.skip()
+        status = sources_html([], status=f"No answer: {_user_message(exc)}")
+        shown = chatbot_messages(chat_id, conversation)
+        return shown, status, question, chat_id, conversation, skip, skip
+
+    def open_chat(self, chat_id: str | None, saved: SavedChats) -> ChatView:
+        """Show a saved chat, or an empty one if it is gone."""
+        saved = checked_saved_chats(saved)
+        chat = saved["chats"].get(chat_id or "")
         if chat is None:
-            store = {**store, "active": ""}
-            choices = gr.update(choices=_chat_choices(store), value=None)
-            return [], sources_html([]), "", [], choices, store
+            return self.new_chat(saved)
         conversation = chat["messages"]
         return (
-            _render(chat_id or "", conversation),
-            _last_sources(conversation),
+            chatbot_messages(chat_id or "", conversation),
+            last_sources_html(conversation),
             chat_id,
             conversation,
-            gr.update(choices=_chat_choices(store), value=chat_id),
-            {**store, "active": chat_id},
+            gr.update(choices=chat_choices(saved), value=chat_id),
+            {**saved, "active": chat_id},
         )
 
-    def restore(store: Store) -> tuple[Any, ...]:
-        store = valid_store(store)
-        return open_chat(store.get("active"), store)
+    def restore(self, saved: SavedChats) -> ChatView:
+        """On page load: the chat the user had open."""
+        saved = checked_saved_chats(saved)
+        return self.open_chat(saved.get("active"), saved)
 
-    def new_chat(store: Store) -> tuple[Any, ...]:
-        store = {**valid_store(store), "active": ""}
-        return (
-            [],
-            sources_html([]),
-            "",
-            [],
-            gr.update(choices=_chat_choices(store), value=None),
-            store,
-        )
+    def new_chat(self, saved: SavedChats) -> ChatView:
+        """An empty chat; the saved ones stay in "Earlier chats"."""
+        saved = {**checked_saved_chats(saved), "active": ""}
+        earlier = gr.update(choices=chat_choices(saved), value=None)
+        return [], sources_html([]), "", [], earlier, saved
 
-    def vote(conversation: list[Message], data: gr.LikeData, request: gr.Request) -> None:
+    def vote(self, conversation: list[Message], data: gr.LikeData, client: gr.Request) -> None:
+        """A thumbs up or down on an answer, logged with the question and citations."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         if not 0 < index < len(conversation) or conversation[index]["role"] != "assistant":
             return
         if data.liked is not True and data.liked is not False:
             return  # a vote taken back (Gradio sends "")
-        feedback.record(
+        self.feedback.record(
             rating="up" if data.liked else "down",
             question=conversation[index - 1]["content"],
             answer=conversation[index]["answer"],
-            client=client_key(request),
+            client=client_key(client),
         )
         gr.Info("Thanks, your feedback is recorded.")
 
     def ask_api(
+        self,
         question: str,
         history: list[dict[str, str]] | None = None,
         since: str = "",
         until: str = "",
         lang: str = "",
-        request: gr.Request | None = None,
+        client: gr.Request | None = None,
     ) -> dict[str, Any]:
         """Answer a question from the releases: the answer, its citations and its sources."""
-        if not 0 < len(question.strip()) <= 2000 or len(history or []) > 50:
-            raise gr.Error("The question must have 1 to 2000 characters, the history 50 turns.")
-        filters = read_filters(since, until, lang)
-        if request is not None:
-            count_question(request)
-        turns = []
-        for turn in history or []:
-            if (
-                not isinstance(turn, dict)
-                or turn.get("role") not in ("user", "assistant")
-                or not isinstance(turn.get("content"), str)
-                or len(turn["content"]) > 20_000
-            ):
-                raise gr.Error('history: expected [{"role": "user"|"assistant", "content": ...}]')
-            turns.append(Turn(turn["role"], turn["content"]))
+        filters = {"since": since, "until": until, "lang": lang}
+        request = self._request(question, history, filters, client)
         try:
-            return answer_to_dict(assistant.ask(question, turns, filters))
+            answer = self.assistant.ask(request.question, request.turns(), request.search_filters())
         except PresschatError as exc:
             raise gr.Error(str(exc)) from None
+        return answer_to_dict(answer)
 
-    chat = gr.Blocks(title=title)
-    with chat:
-        store = gr.BrowserState(
-            _empty_store(), storage_key="presschat-chats", secret=storage_secret
-        )
-        chat_id = gr.State("")
-        conversation = gr.State([])
-        gr.Markdown(f"## {title}\nAsk about the press releases. Answers cite their paragraphs.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    elem_id="pc-chat",
-                    label="Chat",
-                    height=520,
-                    render_markdown=False,
-                    sanitize_html=True,
-                    placeholder="Ask a question about the press releases.",
-                    buttons=["copy", "copy_all"],  # no "share": it posts to a public hub
-                )
-                with gr.Row():
-                    question = gr.Textbox(
-                        show_label=False,
-                        placeholder="Your question (English, русский, қазақша)",
-                        scale=6,
-                        elem_id="pc-question",
-                        max_length=2000,
-                    )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="pc-ask")
-                with gr.Row():
-                    new = gr.Button("New chat", scale=1, elem_id="pc-new")
-                    earlier = gr.Dropdown(
-                        label="Earlier chats", choices=[], scale=3, elem_id="pc-earlier"
-                    )
-                with gr.Accordion("Filters", open=False), gr.Row():
-                    since = gr.Textbox(label="Since", placeholder="2025-08-01")
-                    until = gr.Textbox(label="Until", placeholder="2025-08-31")
-                    lang = gr.Dropdown(label="Language", choices=LANGUAGES, value="")
-                if examples:
-                    gr.Examples([[e] for e in examples], inputs=[question], label="Examples")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html([]), elem_id="pc-sources")
 
-        asked: dict[str, Any] = dict(
-            fn=chat_answer,
-            inputs=[question, chat_id, conversation, store, since, until, lang],
-            outputs=[chatbot, sources, question, chat_id, conversation, store, earlier],
-            api_visibility="private",
-            # Several askers at once: each sees its sources at once, and the local model (one
-            # generation at a time) takes them in turn; a model server answers them in parallel.
-            concurrency_limit=ANSWER_CONCURRENCY,
-            concurrency_id="answer",
-        )
-        send.click(**asked)
-        question.submit(**asked)
-        fresh: dict[str, Any] = dict(
-            fn=new_chat,
-            inputs=[store],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, store],
-            api_visibility="private",
-        )
-        new.click(**fresh)
-        chatbot.clear(**fresh)  # the chat's own trash button starts a new chat as well
-        earlier.input(
-            open_chat,
-            inputs=[earlier, store],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, store],
-            api_visibility="private",
-        )
-        chatbot.like(vote, inputs=[conversation], api_visibility="private")
-        chat.load(
-            restore,
-            inputs=[store],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, store],
-            api_visibility="private",
-        )
-        gradio_api(
-            ask_api,
-            api_name="ask",
-            concurrency_limit=ANSWER_CONCURRENCY,
-            concurrency_id="answer",
-        )
-    return chat
+def _user_message(exc: PresschatError) -> str:
+    if isinstance(exc, BackendError):
+        return f"The language model is not available: {exc}"
+    return str(exc)

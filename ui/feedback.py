@@ -7,7 +7,39 @@ import json
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class CitationIn(BaseModel):
+    """A citation of the answer voted on, as the user saw it."""
+
+    number: int
+    release_id: str = Field(max_length=500)
+    title: str = Field(default="", max_length=1_000)
+    date: str | None = Field(default=None, max_length=20)
+    url: str = Field(default="", max_length=2_000)
+    paragraph: int
+    text: str = Field(default="", max_length=20_000)
+
+
+class AnswerIn(BaseModel):
+    """The answer voted on."""
+
+    answer: str = Field(max_length=20_000)
+    refused: bool = False
+    citations: list[CitationIn] = Field(default_factory=list, max_length=20)
+
+
+class FeedbackIn(BaseModel):
+    """A vote on an answer, with the answer as the user saw it (bounded, so votes cannot fill
+    the disk)."""
+
+    rating: Literal["up", "down"]
+    question: str = Field(max_length=2_000)
+    answer: AnswerIn
+    comment: str = Field(default="", max_length=2_000)
 
 
 class FeedbackLog:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-_MARKER = re.compile(r"\[(\d+)\]")
+from answer.citations import CITATION_MARKER
 
 
 def _text(value: Any) -> str:
@@ -57,7 +57,7 @@ def answer_html(answer: Mapping[str, Any], message_key: str) -> str:
             return match.group(0)
         return f'<a class="pc-cite" href="#{anchor(message_key, number)}">[{number}]</a>'
 
-    body = _MARKER.sub(link, _paragraphs(str(answer.get("answer", ""))))
+    body = CITATION_MARKER.sub(link, _paragraphs(str(answer.get("answer", ""))))
     return body + citations_html(answer.get("citations", []), message_key)
 
 

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from retrieval.embedders import Embedder, FakeEmbedder, build_embedder
+from retrieval.embedders import Embedder, FakeEmbedder
 from retrieval.errors import ConfigError
+from retrieval.index import build_embedder
 from retrieval.settings import Settings
 
 

@@ -15,11 +15,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from answer.assistant import Assistant
+from answer.generators import FakeGenerator, Message
 from ingest.pipeline import Ingestor
 from presschat.server import build_server
-from retrieval.assistant import Assistant
 from retrieval.embedders import FakeEmbedder
-from retrieval.generators import FakeGenerator, Message
 from retrieval.index import Index
 from retrieval.settings import Settings, load_settings
 from tests.conftest import free_port

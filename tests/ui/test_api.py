@@ -8,15 +8,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from answer.assistant import Assistant
+from answer.generators import FakeGenerator
 from ingest.pipeline import Ingestor
 from presschat.server import save_uploads
-from retrieval.assistant import Assistant
 from retrieval.errors import BackendError
-from retrieval.generators import FakeGenerator
 from retrieval.index import Index
 from retrieval.settings import Settings
 from ui.access import RateLimiter
-from ui.api import OnProgress, Operations, Upload, create_api, install_error_handlers
+from ui.admin_operations import AdminOperations, OnProgress, Upload
+from ui.api import ApiHandlers, create_api, install_error_handlers
 from ui.feedback import FeedbackLog
 
 
@@ -38,11 +39,13 @@ def client(
     app = FastAPI()
     app.include_router(
         create_api(
-            Assistant(index, generator, settings),
-            admin_token="s3cret",
-            operations=Operations(ingest_uploads, None, index.store.delete_release),
-            limiter=RateLimiter(3),
-            feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
+            ApiHandlers(
+                Assistant(index, generator, settings),
+                admin_token="s3cret",
+                operations=AdminOperations(ingest_uploads, None, index.store.delete_release),
+                limiter=RateLimiter(3),
+                feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
+            )
         )
     )
     install_error_handlers(app)

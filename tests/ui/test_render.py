@@ -46,7 +46,7 @@ def test_sources_panel_marks_the_cited_sources() -> None:
 
 
 def test_stored_chats_from_the_browser_are_checked() -> None:
-    from ui.chat import valid_store
+    from ui.chat_history import checked_saved_chats
 
     good_answer = {"answer": "Paid [2].", "citations": [CITATION], "sources": [CITATION]}
     store = {
@@ -73,6 +73,8 @@ def test_stored_chats_from_the_browser_are_checked() -> None:
             },
         },
     }
-    checked = valid_store(store)
+    checked = checked_saved_chats(store)
     assert list(checked["chats"]) == ["good"] and checked["active"] == ""
-    assert valid_store(None) == valid_store("garbage") == {"active": "", "chats": {}}
+    assert (
+        checked_saved_chats(None) == checked_saved_chats("garbage") == {"active": "", "chats": {}}
+    )

@@ -166,10 +166,10 @@ def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
 ) -> None:
     import shutil
 
+    from answer.assistant import Assistant
+    from answer.generators import FakeGenerator
     from presschat.server import operations_for
-    from retrieval.assistant import Assistant
     from retrieval.embedders import FakeEmbedder
-    from retrieval.generators import FakeGenerator
     from retrieval.index import Index
     from tests.ui.conftest import site_settings
 

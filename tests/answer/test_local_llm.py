@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
+from answer.assistant import Assistant
+from answer.types import AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
-from retrieval.assistant import Assistant
 from retrieval.index import Index
 from retrieval.language import detect_language
 from retrieval.settings import load_settings
-from retrieval.types import AnswerToken, SourcesFound, Turn
 
 pytestmark = pytest.mark.llm
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from answer.generators import Message
+from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError, ConfigError
-from retrieval.generators import Message
-from retrieval.packaged_model import packaged_model_path
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)

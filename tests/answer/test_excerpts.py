@@ -1,6 +1,6 @@
 """Focused excerpts of long sources."""
 
-from retrieval.excerpts import focus
+from answer.excerpts import excerpt_for_question
 from retrieval.sentences import split_sentences
 
 PARAGRAPH = (
@@ -12,11 +12,13 @@ PARAGRAPH = (
 
 
 def test_short_text_is_kept_whole() -> None:
-    assert focus("Short paragraph.", "anything", 100) == "Short paragraph."
+    assert excerpt_for_question("Short paragraph.", "anything", 100) == "Short paragraph."
 
 
 def test_long_text_keeps_the_best_matching_sentences_and_marks_the_cuts() -> None:
-    excerpt = focus(PARAGRAPH, "What civil penalty did the company agree to pay?", 150)
+    excerpt = excerpt_for_question(
+        PARAGRAPH, "What civil penalty did the company agree to pay?", 150
+    )
     assert "$2.5 million civil penalty" in excerpt
     assert len(excerpt) <= 150 + 4
     assert excerpt.startswith("… ") and excerpt.endswith(" …")
@@ -24,7 +26,9 @@ def test_long_text_keeps_the_best_matching_sentences_and_marks_the_cuts() -> Non
 
 
 def test_window_grows_toward_the_better_neighbour() -> None:
-    excerpt = focus(PARAGRAPH, "pollution controls required by the settlement penalty", 200)
+    excerpt = excerpt_for_question(
+        PARAGRAPH, "pollution controls required by the settlement penalty", 200
+    )
     assert "civil penalty" in excerpt and "pollution controls" in excerpt
 
 
@@ -34,5 +38,5 @@ def test_sentences_in_russian_and_a_sentence_longer_than_the_limit() -> None:
         "Второе предложение!",
         "Третье?",
     ]
-    assert focus("word " * 100, "word", 50).endswith(" …")
-    assert len(focus("word " * 100, "word", 50)) <= 52
+    assert excerpt_for_question("word " * 100, "word", 50).endswith(" …")
+    assert len(excerpt_for_question("word " * 100, "word", 50)) <= 52

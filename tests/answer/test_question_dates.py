@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from retrieval.question_dates import combine_filters, dates_in_question
+from answer.question_dates import combine_filters, dates_in_question
 from retrieval.types import SearchFilters
 
 TODAY = dt.date(2026, 11, 27)  # a Friday

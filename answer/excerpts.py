@@ -4,25 +4,11 @@ Citations still carry the whole paragraph."""
 
 from __future__ import annotations
 
-import re
-
 from retrieval.sentences import split_sentences
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Short words and the commonest function words say little about which sentence answers.
-_STOP = frozenset(
-    "the and for with that this from what which who whom when where how was were are "  # noqa: SIM905
-    "has have had did does its his her their they them said says also into over than "
-    "then been being что как где когда кто это был была были для при или его она они "
-    "оның және деп мен бұл қандай қашан қайда кім ".split()
-)
+from retrieval.words import content_words
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP}
-
-
-def focus(text: str, question: str, limit: int) -> str:
+def excerpt_for_question(text: str, question: str, limit: int) -> str:
     """`text` itself if it fits in `limit` characters; else the run of whole sentences around
     the one that shares most words with `question`, marked with "…" where text was left out."""
     if len(text) <= limit:
@@ -30,8 +16,8 @@ def focus(text: str, question: str, limit: int) -> str:
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return text[:limit].rstrip() + " …"
-    wanted = _words(question)
-    scores = [len(wanted & _words(s)) for s in sentences]
+    wanted = content_words(question)
+    scores = [len(wanted & content_words(s)) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     first = last = best
     size = len(sentences[best])

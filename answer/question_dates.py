@@ -8,23 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from retrieval.dates import MONTHS
 from retrieval.types import SearchFilters
 
-_MONTH_FORMS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "январь", "января", "январе", "қаңтар"),
-    2: ("february", "feb", "февраль", "февраля", "феврале", "ақпан"),
-    3: ("march", "mar", "март", "марта", "марте", "наурыз"),
-    4: ("april", "apr", "апрель", "апреля", "апреле", "сәуір"),
-    5: ("may", "май", "мая", "мае", "мамыр"),
-    6: ("june", "jun", "июнь", "июня", "июне", "маусым"),
-    7: ("july", "jul", "июль", "июля", "июле", "шілде"),
-    8: ("august", "aug", "август", "августа", "августе", "тамыз"),
-    9: ("september", "sep", "sept", "сентябрь", "сентября", "сентябре", "қыркүйек"),
-    10: ("october", "oct", "октябрь", "октября", "октябре", "қазан"),
-    11: ("november", "nov", "ноябрь", "ноября", "ноябре", "қараша"),
-    12: ("december", "dec", "декабрь", "декабря", "декабре", "желтоқсан"),
-}
-_MONTHS = {form: number for number, forms in _MONTH_FORMS.items() for form in forms}
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
 
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
@@ -93,11 +79,11 @@ _RELATIVE: list[tuple[re.Pattern[str], Callable[[dt.date], tuple[dt.date, dt.dat
 
 def _month_number(word: str) -> int | None:
     word = word.lower().rstrip(".")
-    if word in _MONTHS:
-        return _MONTHS[word]
+    if word in MONTHS:
+        return MONTHS[word]
     for suffix in _KAZAKH_LOCATIVE:
-        if word.endswith(suffix) and word[: -len(suffix)] in _MONTHS:
-            return _MONTHS[word[: -len(suffix)]]
+        if word.endswith(suffix) and word[: -len(suffix)] in MONTHS:
+            return MONTHS[word[: -len(suffix)]]
     return None
 
 

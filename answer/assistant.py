@@ -8,34 +8,40 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import assert_never
 
+from answer.citations import CITATION_MARKER, resolve_citations
+from answer.excerpts import excerpt_for_question
+from answer.generators import FakeGenerator, Generator, Message, complete
+from answer.question_dates import combine_filters, dates_in_question
+from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import CANNOT_ANSWER, refusal, render_prompt
-from retrieval.citations import resolve_citations
 from retrieval.errors import PresschatError
-from retrieval.excerpts import focus
-from retrieval.generators import Generator, Message, build_generator, complete
 from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
-from retrieval.question_dates import combine_filters, dates_in_question
 from retrieval.settings import Settings
-from retrieval.types import (
-    Answer,
-    AnswerDone,
-    AnswerEvent,
-    AnswerToken,
-    Citation,
-    Hit,
-    SearchFilters,
-    SourcesFound,
-    Turn,
-)
+from retrieval.types import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _HISTORY_TURNS = 6
+
+
+def build_generator(settings: Settings) -> Generator:
+    """The LLM backend the settings name."""
+    if settings.llm == "local":
+        from answer.local_llm import LlamaCppGenerator
+
+        return LlamaCppGenerator.from_settings(settings)
+    if settings.llm == "openai":
+        from answer.openai_compatible import OpenAICompatibleGenerator
+
+        return OpenAICompatibleGenerator.from_settings(settings)
+    if settings.llm == "fake":
+        return FakeGenerator()
+    assert_never(settings.llm)
 
 
 def final_answer(events: Iterable[AnswerEvent]) -> Answer:
@@ -54,7 +60,7 @@ def _retrieval_query(standalone: str, history: Sequence[Turn]) -> str:
 
 
 def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in re.sub(r"\[\d+\]", "", text))
+    return any(ch.isalnum() for ch in CITATION_MARKER.sub("", text))
 
 
 class Assistant:
@@ -219,7 +225,7 @@ class Assistant:
                 title=hit.title,
                 date=hit.date.isoformat() if hit.date else "undated",
                 paragraph=str(hit.paragraph + 1),
-                text=focus(hit.text, question, self.settings.source_chars),
+                text=excerpt_for_question(hit.text, question, self.settings.source_chars),
             )
             for number, hit in enumerate(sources, start=1)
         )

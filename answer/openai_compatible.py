@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from answer.generators import Message
 from retrieval.errors import BackendError
-from retrieval.generators import Message
 from retrieval.settings import Settings
 
 

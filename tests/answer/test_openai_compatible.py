@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.assistant import Assistant
+from answer.assistant import Assistant
+from answer.generators import Message, complete
+from answer.openai_compatible import OpenAICompatibleGenerator
+from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError
-from retrieval.generators import Message, complete
-from retrieval.openai_compatible import OpenAICompatibleGenerator
-from retrieval.packaged_model import packaged_model_path
 from retrieval.settings import Settings
-from retrieval.types import Hit
 from tests.conftest import free_port, running_server
+from tests.factories import make_hit
 
 
 class _Misbehaving(http.server.BaseHTTPRequestHandler):
@@ -113,20 +113,11 @@ def test_answers_through_a_real_openai_compatible_server(llama_server: str, tmp_
     )
     assistant = Assistant.from_settings(settings)
     assert isinstance(assistant.generator, OpenAICompatibleGenerator)
-    hit = Hit(
-        "c1",
+    hit = make_hit(
         "r1",
-        "Ministry opens consular centre",
-        None,
-        "",
-        "",
-        "en",
         2,
-        2,
-        2,
-        0,
-        "The consular centre in Almaty is open on weekdays from 9:00 to 18:00.",
-        0.9,
+        title="Ministry opens consular centre",
+        text="The consular centre in Almaty is open on weekdays from 9:00 to 18:00.",
     )
     answer = assistant.ask_with_sources("When is the consular centre in Almaty open?", [hit])
     assert not answer.refused

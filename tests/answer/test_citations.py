@@ -1,22 +1,11 @@
-from retrieval.citations import resolve_citations
+from answer.citations import resolve_citations
 from retrieval.types import Hit
+from tests.factories import make_hit
 
 
 def _hit(n: int) -> Hit:
-    return Hit(
-        f"c{n}",
-        f"r{n}",
-        f"Title {n}",
-        None,
-        f"https://x/{n}",
-        "",
-        "en",
-        n,
-        n,
-        n,
-        0,
-        f"paragraph text {n}",
-        0.9,
+    return make_hit(
+        f"r{n}", n, text=f"paragraph text {n}", title=f"Title {n}", url=f"https://x/{n}"
     )
 
 

@@ -1,7 +1,7 @@
-"""The Generator seam: what answering needs from a chat LLM, a fake for tests, and the factory.
+"""The Generator seam: what answering needs from a chat LLM, and a fake for tests.
 
-Real backends live in their own modules (`retrieval.local_llm`, `retrieval.openai_compatible`) so
-that only they import their engines.
+Real backends live in their own modules (`answer.local_llm`, `answer.openai_compatible`) so
+that only they import their engines; `answer.assistant.build_generator` picks one.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
-
-from retrieval.errors import BackendError
-from retrieval.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -71,18 +68,3 @@ def complete(
 ) -> str:
     """The whole reply as one string."""
     return "".join(generator.stream(messages, max_tokens=max_tokens, temperature=temperature))
-
-
-def build_generator(settings: Settings) -> Generator:
-    """The LLM backend the settings name."""
-    if settings.llm == "local":
-        from retrieval.local_llm import LlamaCppGenerator
-
-        return LlamaCppGenerator.from_settings(settings)
-    if settings.llm == "openai":
-        from retrieval.openai_compatible import OpenAICompatibleGenerator
-
-        return OpenAICompatibleGenerator.from_settings(settings)
-    if settings.llm == "fake":
-        return FakeGenerator()
-    raise BackendError(f"PRESSCHAT_LLM: unknown backend {settings.llm!r}")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import packaged_model
+from answer import packaged_model
 from retrieval.errors import BackendError
 
 

@@ -5,14 +5,15 @@ from pathlib import Path
 
 import pytest
 
+from answer.assistant import Assistant
+from answer.generators import FakeGenerator
+from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
 from prompts import refusal
-from retrieval.assistant import Assistant
 from retrieval.errors import BackendError
-from retrieval.generators import FakeGenerator
 from retrieval.index import Index
 from retrieval.settings import Settings
-from retrieval.types import AnswerDone, AnswerToken, SearchFilters, SourcesFound, Turn
+from retrieval.types import SearchFilters
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retrieval.types import Citation, Hit
+from answer.types import Citation
+from retrieval.types import Hit
 
-_MARKER = re.compile(r"\[(\d+)\]")
+CITATION_MARKER = re.compile(r"\[(\d+)\]")
+"""A citation marker such as [2] in an answer; group 1 is the number."""
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 
 
@@ -24,11 +26,11 @@ def resolve_citations(text: str, sources: Sequence[Hit]) -> tuple[str, tuple[Cit
         if number not in cited:
             hit = sources[number - 1]
             cited[number] = Citation(
-                number, hit.release_id, hit.title, hit.date, hit.url, hit.paragraph, hit.text
+                number=number, paragraph=hit.paragraph, text=hit.text, **hit.release_fields()
             )
         return match[0]
 
-    cleaned = _MARKER.sub(keep_or_drop, text)
+    cleaned = CITATION_MARKER.sub(keep_or_drop, text)
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
     return cleaned, tuple(cited.values())

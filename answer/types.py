@@ -1,0 +1,68 @@
+"""The answer contract and the events of a streamed answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrieval.types import Hit, ReleaseRef, SearchFilters
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Citation(ReleaseRef):
+    """A [n] marker of an answer and the one paragraph it points to."""
+
+    number: int
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant returns; the CLI, the web UI and the API all render this.
+
+    `sources` are the retrieved paragraphs in the order they were numbered for the model ([1] is
+    sources[0]); `citations` are the markers the answer kept, each mapped to its paragraph.
+    """
+
+    question: str
+    standalone_question: str
+    language: str
+    text: str
+    citations: tuple[Citation, ...]
+    sources: tuple[Hit, ...]
+    refused: bool
+    filters: SearchFilters
+
+
+@dataclass(frozen=True)
+class SourcesFound:
+    """Streaming event: retrieval is done; these paragraphs will be numbered [1]..[n]."""
+
+    sources: tuple[Hit, ...]
+    standalone_question: str
+    filters: SearchFilters
+
+
+@dataclass(frozen=True)
+class AnswerToken:
+    """Streaming event: the next piece of the answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerDone:
+    """Streaming event: the final answer; its text replaces what was streamed."""
+
+    answer: Answer
+
+
+AnswerEvent = SourcesFound | AnswerToken | AnswerDone

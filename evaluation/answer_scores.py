@@ -1,0 +1,144 @@
+"""Answer scores: correctness against the gold answer, citation precision and recall against
+the gold paragraphs, refusals on null and on answerable questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from answer.types import Answer
+from evaluation.groups import Groups
+from evaluation.questions import Question
+from retrieval.words import STOP_WORDS
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def normalize_answer(text: str) -> str:
+    """Lower case, digits without thousands separators, punctuation as spaces."""
+    text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points only
+    text = re.sub(r"[^\w.$%]+", " ", text)
+    return " ".join(text.split())
+
+
+def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool:
+    """Whether the gold answer is found in the reply.
+
+    Found when the normalized gold text is contained in the normalized reply; else when every
+    number of the gold answer appears in the reply and at least 60% of its content words do
+    (numbers alone suffice for a reply in another language than the English gold answer).
+    """
+    gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
+    if gold_norm and gold_norm in reply_norm:
+        return True
+    gold_tokens = gold_norm.replace("$", " ").replace("%", " ").split()
+    reply_tokens = set(reply_norm.replace("$", " ").replace("%", " ").split())
+    numbers = {t for t in gold_tokens if _NUMBER.fullmatch(t)}
+    words = {
+        t for t in gold_tokens if t not in numbers and t not in STOP_WORDS["en"] and len(t) > 1
+    }
+    if not numbers <= reply_tokens:
+        return False
+    if numbers and reply_language != "en":
+        return True
+    if not words:
+        return bool(numbers)
+    return len(words & reply_tokens) / len(words) >= 0.6
+
+
+def is_correct(question: Question, answer: Answer) -> bool:
+    """An answerable question, answered (not refused), with its gold answer in the reply."""
+    return (
+        bool(question.gold)
+        and not answer.refused
+        and answer_matches(question.answer, answer.text, reply_language=answer.language)
+    )
+
+
+@dataclass
+class AnswerScores:
+    """Answer quality of a group of questions."""
+
+    answerable: int = 0
+    correct: int = 0
+    false_refusals: int = 0
+    null: int = 0
+    null_refused: int = 0
+    citations: int = 0
+    citations_on_gold: int = 0
+    gold_paragraphs: int = 0
+    gold_cited: int = 0
+
+    def add(self, question: Question, answer: Answer) -> None:
+        """Score one answer against its question's gold."""
+        if not question.gold:
+            self.null += 1
+            self.null_refused += answer.refused
+            return
+        self.answerable += 1
+        self.false_refusals += answer.refused
+        self.correct += is_correct(question, answer)
+        cited_hits = [answer.sources[c.number - 1] for c in answer.citations]
+        self.citations += len(cited_hits)
+        self.citations_on_gold += sum(
+            any(h.release_id == rid and h.covers(p) for rid, p in question.gold) for h in cited_hits
+        )
+        self.gold_paragraphs += len(question.gold)
+        self.gold_cited += sum(
+            any(h.release_id == rid and h.covers(p) for h in cited_hits) for rid, p in question.gold
+        )
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        """Rates rounded to 3 places; None where a rate has no denominator."""
+
+        def rate(part: int, whole: int) -> float | None:
+            return round(part / whole, 3) if whole else None
+
+        return {
+            "answerable": self.answerable,
+            "null": self.null,
+            "correct": rate(self.correct, self.answerable),
+            "citation_precision": rate(self.citations_on_gold, self.citations),
+            "citation_recall": rate(self.gold_cited, self.gold_paragraphs),
+            "refusal_on_null": rate(self.null_refused, self.null),
+            "false_refusal": rate(self.false_refusals, self.answerable),
+        }
+
+
+@dataclass
+class AnswerReport:
+    """Answer scores overall, per language and per type, and each question's reply."""
+
+    groups: Groups[AnswerScores] = field(default_factory=lambda: Groups(AnswerScores))
+    replies: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, question: Question, answer: Answer) -> None:
+        """Score one answer in every group it belongs to."""
+        for scores in self.groups.of(question):
+            scores.add(question, answer)
+        self.replies.append(
+            {
+                "id": question.id,
+                "answer": answer.text,
+                "refused": answer.refused,
+                "citations": [c.number for c in answer.citations],
+                "correct": is_correct(question, answer),
+            }
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return self.groups.as_dict() | {"replies": self.replies}
+
+
+def evaluate_answers(
+    questions: Iterable[Question], ask: Callable[[Question], Answer]
+) -> AnswerReport:
+    """Ask every question (null ones included) and score the answers."""
+    report = AnswerReport()
+    for question in questions:
+        report.add(question, ask(question))
+    return report

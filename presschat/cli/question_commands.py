@@ -1,0 +1,162 @@
+"""Commands that ask: search, ask and chat."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from answer.assistant import Assistant
+from answer.request import AskRequest, read_ask_request
+from answer.serialize import answer_to_dict
+from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
+from presschat.cli.common import filter_options, handle_errors, parts
+from retrieval.errors import PresschatError, RequestError
+from retrieval.filters import read_filters
+from retrieval.serialize import hit_to_dict
+
+
+@click.command()
+@click.argument("query")
+@click.option("--k", "k", type=click.IntRange(1, 200), help="How many paragraphs (default 10).")
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.pass_context
+@handle_errors
+def search(
+    ctx: click.Context,
+    query: str,
+    k: int | None,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """Find the paragraphs that best match QUERY."""
+    hits = parts(ctx).index().search(query, k, read_filters(since, until, lang))
+    if as_json:
+        click.echo(json.dumps([hit_to_dict(h) for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("No matching paragraphs.")
+    for rank, hit in enumerate(hits, start=1):
+        date = hit.date.isoformat() if hit.date else "undated"
+        click.echo(
+            f"{rank:>2}. [{hit.score:.3f}] {date}  {hit.title}  (paragraph {hit.paragraph + 1})"
+        )
+        if hit.url:
+            click.echo(f"    {hit.url}")
+        click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def read_history_option(value: str) -> Any:
+    """The --history value as JSON data: the text itself when it is a JSON list, else the
+    JSON file it names. AskRequest checks the turns."""
+    text = value
+    if not value.lstrip().startswith("["):
+        path = Path(value)
+        if not path.is_file():
+            raise RequestError(f"--history: {value!r} is neither a JSON list nor a file")
+        text = path.read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RequestError(f"--history: invalid JSON ({exc.msg})") from None
+
+
+@click.command()
+@click.argument("question")
+@filter_options
+@click.option("--history", help="Earlier turns: a JSON list of {role, content}, or a file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer contract as JSON.")
+@click.pass_context
+@handle_errors
+def ask(
+    ctx: click.Context,
+    question: str,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    history: str | None,
+    as_json: bool,
+) -> None:
+    """Answer QUESTION from the releases, citing the paragraphs it used."""
+    request = read_ask_request(
+        question,
+        read_history_option(history) if history else [],
+        {"since": since, "until": until, "lang": lang},
+    )
+    assistant = parts(ctx).assistant()
+    if as_json:
+        answer = assistant.ask(request.question, request.turns(), request.search_filters())
+        click.echo(json.dumps(answer_to_dict(answer), indent=2, ensure_ascii=False))
+        return
+    _stream_answer(assistant, request)
+
+
+def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
+    streamed = ""
+    answer: Answer | None = None
+    for event in assistant.stream(request.question, request.turns(), request.search_filters()):
+        if isinstance(event, SourcesFound) and event.standalone_question != request.question:
+            click.secho(f"(searching for: {event.standalone_question})", dim=True, err=True)
+        elif isinstance(event, AnswerToken):
+            streamed += event.text
+            click.echo(event.text, nl=False)
+        elif isinstance(event, AnswerDone):
+            answer = event.answer
+    assert answer is not None
+    if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
+        click.echo(answer.text, nl=False)
+    click.echo()
+    for c in answer.citations:
+        date = c.date.isoformat() if c.date else "undated"
+        click.echo(
+            f"  [{c.number}] {c.title} — {date}, paragraph {c.paragraph + 1}"
+            + (f" — {c.url}" if c.url else "")
+        )
+    return answer
+
+
+@click.command()
+@filter_options
+@click.pass_context
+@handle_errors
+def chat(ctx: click.Context, since: str | None, until: str | None, lang: str | None) -> None:
+    """Ask questions one after another; follow-ups use the conversation. /new starts over,
+    /quit (or Ctrl-D) leaves."""
+    filters = {"since": since, "until": until, "lang": lang}
+    read_filters(since, until, lang)  # bad filters fail before the model loads
+    assistant = parts(ctx).assistant()
+    history: list[Turn] = []
+    click.echo("Ask about the press releases. /new starts a new conversation, /quit leaves.")
+    while True:
+        try:
+            question = click.prompt("\nyou", prompt_suffix="> ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        question = question.strip()
+        if question in ("/quit", "/exit"):
+            return
+        if question == "/new":
+            history = []
+            click.echo("(new conversation)")
+            continue
+        if not question:
+            continue
+        try:
+            turns = [{"role": t.role, "content": t.content} for t in history]
+            request = read_ask_request(question, turns[-50:], filters)
+            answer = _stream_answer(assistant, request)
+        except PresschatError as exc:  # keep the session alive; the next question may work
+            click.echo(f"error: {exc}", err=True)
+            continue
+        history += [Turn("user", question), Turn("assistant", answer.text)]

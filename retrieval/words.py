@@ -1,0 +1,36 @@
+"""Words of a text, and the function words (English, Russian, Kazakh) that say little about
+what a text is about: for matching sentences to a question, scoring answers and telling English
+from other Latin-script text."""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "a an the of and or to in on at by for with from into over than then as is are was "  # noqa: SIM905
+        "were be been being it its this that these those he his her she they them their who "
+        "whom which what when where how did does has have had will said says also more about "
+        "approximately nearly almost roughly some".split()
+    ),
+    "ru": frozenset(
+        "и в во на с со по за к о об от до из у для при или что как где когда кто это был "  # noqa: SIM905
+        "была были его она они он её их также".split()
+    ),
+    "kk": frozenset(
+        "және мен деп бұл осы ол оның олар қандай қашан қайда кім не үшін туралы".split()  # noqa: SIM905
+    ),
+}
+ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
+
+
+def content_words(text: str, min_length: int = 3) -> set[str]:
+    """The lower-cased words of `text` that are not function words, of at least `min_length`
+    characters."""
+    return {
+        word
+        for word in WORD.findall(text.lower())
+        if len(word) >= min_length and word not in ALL_STOP_WORDS
+    }

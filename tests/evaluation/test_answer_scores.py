@@ -1,0 +1,76 @@
+import pytest
+
+from answer.types import Answer, Citation
+from evaluation.answer_scores import answer_matches, evaluate_answers
+from evaluation.questions import Question
+from retrieval.types import SearchFilters
+from tests.factories import make_hit
+
+
+@pytest.mark.parametrize(
+    ("gold", "reply", "lang", "expected"),
+    [
+        ("over 30,000", "The plant processes over 30,000 turkeys a day [1].", "en", True),
+        ("$254,203,032", "He was ordered to forfeit $254,203,032 [1].", "en", True),
+        (
+            "Cannon Seafood Inc., owned by Robert Moore Sr.",
+            "Cannon Seafood, owned by Robert Moore Sr. [1]",
+            "en",
+            True,
+        ),
+        (
+            "Nowak: 41 months; Suliman: 12 months",
+            "Nowak got 41 months and Suliman 12 months.",
+            "en",
+            True,
+        ),
+        ("18 months", "Оған 18 айға бас бостандығынан айыру жазасы берілді [1].", "kk", True),
+        ("15 years", "He was sentenced to 5 years [1].", "en", False),
+        ("Mark Midei, M.D.", "The procedures were done by another doctor.", "en", False),
+    ],
+)
+def test_answer_matching(gold: str, reply: str, lang: str, expected: bool) -> None:
+    assert answer_matches(gold, reply, reply_language=lang) is expected
+
+
+def _answer(text: str, refused: bool, cited: list[tuple[str, int]]) -> Answer:
+    sources = tuple(make_hit(rid, p) for rid, p in cited)
+    citations = tuple(
+        Citation(
+            number=i + 1,
+            release_id=h.release_id,
+            title="",
+            date=None,
+            url="",
+            paragraph=h.paragraph,
+            text=h.text,
+        )
+        for i, h in enumerate(sources)
+    )
+    return Answer("q", "q", "en", text, citations, sources, refused, SearchFilters())
+
+
+def test_answer_scores() -> None:
+    questions = [
+        Question("1", "q1", "en", "fact", (("a", 0), ("a", 3)), answer="$5 million"),
+        Question("2", "q2", "en", "fact", (("b", 1),), answer="Jane Doe"),
+        Question("3", "q3", "en", "null", ()),
+        Question("4", "q4", "en", "null", ()),
+    ]
+    answers = {
+        "1": _answer("They paid $5 million [1][2].", False, [("a", 0), ("x", 9)]),
+        "2": _answer("The releases do not say.", True, []),
+        "3": _answer("The releases do not say.", True, []),
+        "4": _answer("Someone [1].", False, [("z", 0)]),
+    }
+    report = evaluate_answers(questions, lambda q: answers[q.id]).as_dict()
+    assert report["overall"] == {
+        "answerable": 2,
+        "null": 2,
+        "correct": 0.5,
+        "citation_precision": 0.5,
+        "citation_recall": 0.333,
+        "refusal_on_null": 0.5,
+        "false_refusal": 0.5,
+    }
+    assert [r["correct"] for r in report["replies"]] == [True, False, False, False]
