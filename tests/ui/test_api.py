@@ -87,6 +87,8 @@ def test_invalid_requests_get_4xx_with_a_message(client: TestClient) -> None:
     )
     assert bad_role.status_code == 422
     assert client.get("/api/search", params={"q": "x", "since": "soon"}).status_code == 422
+    # Three rejected questions used none of the limit of 3 per minute.
+    assert client.post("/api/ask", json={"question": "Tyson fine?"}).status_code == 200
 
 
 def test_backend_failure_is_503_and_the_server_keeps_serving(

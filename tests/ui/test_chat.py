@@ -1,0 +1,53 @@
+"""The chat's handlers called as Gradio calls them, over a real store and a scripted model."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import gradio as gr
+import pytest
+
+from answer.assistant import Assistant
+from answer.generators import FakeGenerator
+from ingest.pipeline import Ingestor
+from retrieval.index import Index
+from retrieval.settings import Settings
+from ui.access import RateLimiter
+from ui.chat import ChatHandlers
+from ui.chat_history import no_saved_chats
+from ui.feedback import FeedbackLog
+
+
+@pytest.fixture
+def handlers(index: Index, settings: Settings, data_dir: Path, tmp_path: Path) -> ChatHandlers:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    generator = FakeGenerator("Tyson Foods paid a $500,000 fine [1].")
+    return ChatHandlers(
+        Assistant(index, generator, settings),
+        limiter=RateLimiter(2),
+        feedback=FeedbackLog(tmp_path / "feedback.jsonl"),
+    )
+
+
+ASKER = SimpleNamespace(client=SimpleNamespace(host="10.1.2.3"))  # what client_key reads
+
+
+def _ask(handlers: ChatHandlers, question: str, since: str = "") -> list[tuple[object, ...]]:
+    saved = no_saved_chats()
+    return list(handlers.answer(question, "", [], saved, since, "", "", ASKER))  # type: ignore[arg-type]
+
+
+def test_a_date_the_filters_cannot_read_is_a_message(handlers: ChatHandlers) -> None:
+    with pytest.raises(gr.Error, match="since: unrecognised date 'next week'"):
+        _ask(handlers, "What fine did Tyson Foods pay?", since="next week")
+
+
+def test_only_valid_questions_count_toward_the_limit(handlers: ChatHandlers) -> None:
+    for _ in range(3):
+        with pytest.raises(gr.Error, match="type a question first"):
+            _ask(handlers, "   ")
+    for _ in range(2):  # the limit is 2 a minute
+        *_, last = _ask(handlers, "What fine did Tyson Foods pay?")
+        conversation = last[4]
+        assert isinstance(conversation, list) and conversation[-1]["answer"]["citations"]
+    with pytest.raises(gr.Error, match="Too many questions"):
+        _ask(handlers, "What fine did Tyson Foods pay?")
