@@ -8,8 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from answer.types import Turn
-from retrieval.errors import RequestError
-from retrieval.filters import FiltersIn, describe_invalid
+from retrieval.filters import FiltersIn, invalid_request
 from retrieval.types import SearchFilters
 
 MAX_QUESTION_CHARS = 2_000
@@ -61,4 +60,4 @@ def read_ask_request(question: Any, history: Any = None, filters: Any = None) ->
             {"question": question, "history": history or [], "filters": filters or {}}
         )
     except ValidationError as exc:
-        raise RequestError(describe_invalid(exc)) from None
+        raise invalid_request(exc) from None

@@ -30,7 +30,15 @@ class ReadError(PresschatError):
 
 class RequestError(PresschatError):
     """A question, its conversation history or its search filters are invalid; the message
-    says which and why, in words a user can act on."""
+    says which and why, in words a user can act on. `problems` lists (field path, message,
+    value given) for callers that word the message themselves (the web chat, in three
+    languages)."""
+
+    def __init__(
+        self, message: str, problems: tuple[tuple[tuple[str | int, ...], str, object], ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class StoreError(PresschatError):

@@ -53,14 +53,18 @@ def read_filters(
     try:
         return FiltersIn.model_validate({"since": since, "until": until, "lang": lang}).to_filters()
     except ValidationError as exc:
-        raise RequestError(describe_invalid(exc)) from None
+        raise invalid_request(exc) from None
 
 
-def describe_invalid(exc: ValidationError) -> str:
-    """A pydantic validation error as one line a user can act on: each field and its problem."""
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "; ".join(problems)
+def invalid_request(exc: ValidationError) -> RequestError:
+    """A RequestError that says, field by field, what pydantic found wrong, in one line a user
+    can act on."""
+    problems = tuple(
+        (tuple(error["loc"]), str(error["msg"]).removeprefix("Value error, "), error.get("input"))
+        for error in exc.errors()
+    )
+    message = "; ".join(
+        f"{'.'.join(str(part) for part in where)}: {text}" if where else text
+        for where, text, _ in problems
+    )
+    return RequestError(message, problems)

@@ -18,6 +18,8 @@ from ui.admin_operations import AdminOperations
 from ui.api import ApiHandlers, create_api, install_error_handlers
 from ui.chat_page import CSS, build_chat
 from ui.feedback import FeedbackLog
+from ui.locales import ADMIN, CHAT, LOCALES
+from ui.page_language import i18n_for
 
 ADMIN_ONLY = ("/api/ingest", "/api/releases", "/api/stats")
 
@@ -88,7 +90,8 @@ def create_app(
             path="/admin",
             footer_links=[],
             auth=admin_login,
-            auth_message="Password: the admin token (PRESSCHAT_ADMIN_TOKEN); any user name.",
+            auth_message=" / ".join(ADMIN[locale]["login"] for locale in LOCALES),
+            i18n=i18n_for(ADMIN),
             max_file_size="200mb",
         )
     else:
@@ -121,8 +124,9 @@ def create_app(
         path="",
         footer_links=["api"],
         css=CSS,
+        i18n=i18n_for(CHAT),
         auth=login,
-        auth_message="Enter the access token as the password (any user name).",
+        auth_message=" / ".join(CHAT[locale]["login"] for locale in LOCALES),
         max_file_size="1mb",  # the chat takes no files; Gradio's upload route exists anyway
     )
     return app

@@ -1,5 +1,9 @@
 """The web chat's handlers: a streamed answer with its sources, opening, restoring and starting
-chats, votes, and the Gradio API's `ask`. `ui.chat_page` lays out the page and wires them."""
+chats, votes, and the Gradio API's `ask`. `ui.chat_page` lays out the page and wires them.
+
+Every handler the page calls gets the interface language (`locale`, from the browser or the
+user's choice on the page) and writes its status lines and messages in it.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ from typing import Any
 import gradio as gr
 
 from answer.assistant import Assistant
-from answer.request import AskRequest, read_ask_request
+from answer.request import MAX_QUESTION_CHARS, AskRequest, read_ask_request
 from answer.serialize import answer_to_dict
 from answer.types import AnswerDone, AnswerToken, SourcesFound
-from retrieval.errors import BackendError, PresschatError
+from retrieval.errors import BackendError, PresschatError, RequestError
 from retrieval.serialize import filters_to_dict, hit_to_dict
 from ui.access import RateLimited, RateLimiter, client_key
 from ui.chat_history import (
@@ -29,12 +33,36 @@ from ui.chat_history import (
     searched_as,
 )
 from ui.feedback import FeedbackLog
+from ui.locales import Words, chat_words
 from ui.render import answer_html, question_html, sources_html
 
 log = logging.getLogger(__name__)
 
 ChatView = tuple[Any, ...]
 """What opening a chat updates: chatbot, sources, chat id, conversation, earlier chats, saved."""
+
+
+def request_problem(exc: RequestError, words: Words) -> str:
+    """What is wrong with a question, in the interface language (the first problem)."""
+    for where, message, given in exc.problems:
+        if where == ("question",):
+            if "at most" in message:
+                return words("question_too_long", limit=MAX_QUESTION_CHARS)
+            return words("type_question")
+        if where in (("filters", "since"), ("filters", "until")):
+            return words("bad_date", value=given)
+        if where == ("filters",):
+            return words("dates_reversed")
+    return str(exc)
+
+
+def failure_message(exc: PresschatError, words: Words) -> str:
+    """Why there is no answer, in the interface language."""
+    if isinstance(exc, BackendError):
+        return words("model_unavailable", detail=exc)
+    if isinstance(exc, RequestError):
+        return request_problem(exc, words)
+    return str(exc)
 
 
 class ChatHandlers:
@@ -46,18 +74,24 @@ class ChatHandlers:
         self.feedback = feedback
 
     def _request(
-        self, question: Any, history: Any, filters: dict[str, Any], client: gr.Request | None
+        self,
+        question: Any,
+        history: Any,
+        filters: dict[str, Any],
+        client: gr.Request | None,
+        words: Words,
     ) -> AskRequest:
         """The checked question, counted against the asker's limit only once it is valid."""
         try:
             request = read_ask_request(question, history, filters)
-        except PresschatError as exc:
-            raise gr.Error(str(exc)) from None
+        except RequestError as exc:
+            raise gr.Error(request_problem(exc, words)) from None
         if client is not None:
             try:
                 self.limiter.check(client_key(client))
             except RateLimited as exc:
-                raise gr.Error(str(exc)) from None
+                message = words("too_many", limit=exc.limit, seconds=exc.retry_after)
+                raise gr.Error(message) from None
         return request
 
     def answer(
@@ -69,22 +103,28 @@ class ChatHandlers:
         since: str,
         until: str,
         lang: str,
+        locale: str,
         client: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream one answer into the chat. Yields (chatbot, sources, question box, chat id,
-        conversation, saved chats, earlier chats)."""
+        """Stream one answer into the chat. Yields (chatbot, sources, question box, ask
+        button, chat id, conversation, saved chats, earlier chats). While it answers, the
+        question box and the button say so and take no new question."""
+        words = chat_words(locale)
         filters = {"since": since, "until": until, "lang": lang}
-        request = self._request(question, conversation_turns(conversation), filters, client)
+        turns = conversation_turns(conversation)
+        request = self._request(question, turns, filters, client, words)
         saved = checked_saved_chats(saved)
         chat_id = chat_id or new_chat_id()
         key = f"{chat_id}-{len(conversation) + 1}"
-        shown = chatbot_messages(chat_id, conversation) + [
+        shown = chatbot_messages(chat_id, conversation, words) + [
             {"role": "user", "content": question_html(request.question)},
-            {"role": "assistant", "content": "<em>Searching the releases…</em>"},
+            {"role": "assistant", "content": f"<em>{words('searching')}</em>"},
         ]
         skip = gr.skip()
-        searching = sources_html([], status="Searching the releases…")
-        yield shown, searching, "", chat_id, skip, skip, skip
+        busy_box = gr.update(value="", interactive=False, placeholder=words("busy_placeholder"))
+        busy_button = gr.update(interactive=False, value=words("answering"))
+        searching = sources_html([], status=words("searching"), words=words)
+        yield shown, searching, busy_box, busy_button, chat_id, skip, skip, skip
         text = ""
         try:
             for event in self.assistant.stream(
@@ -92,13 +132,15 @@ class ChatHandlers:
             ):
                 if isinstance(event, SourcesFound):
                     found = [hit_to_dict(h) for h in event.sources]
-                    status = searched_as(event.standalone_question, filters_to_dict(event.filters))
-                    shown[-1] = {"role": "assistant", "content": "<em>Writing the answer…</em>"}
-                    yield shown, sources_html(found, status=status), skip, skip, skip, skip, skip
+                    filters_used = filters_to_dict(event.filters)
+                    status = searched_as(event.standalone_question, filters_used, words)
+                    shown[-1] = {"role": "assistant", "content": f"<em>{words('writing')}</em>"}
+                    panel = sources_html(found, status=status, words=words)
+                    yield shown, panel, skip, skip, skip, skip, skip, skip
                 elif isinstance(event, AnswerToken):
                     text += event.text
                     shown[-1] = {"role": "assistant", "content": question_html(text)}
-                    yield shown, skip, skip, skip, skip, skip, skip
+                    yield shown, skip, skip, skip, skip, skip, skip, skip
                 elif isinstance(event, AnswerDone):
                     answer = answer_to_dict(event.answer)
                     conversation = [
@@ -106,54 +148,74 @@ class ChatHandlers:
                         {"role": "user", "content": request.question},
                         {"role": "assistant", "answer": answer},
                     ]
-                    shown[-1] = {"role": "assistant", "content": answer_html(answer, key)}
+                    shown[-1] = {"role": "assistant", "content": answer_html(answer, key, words)}
                     saved = save_chat(saved, chat_id, conversation)
                     earlier = gr.update(choices=chat_choices(saved), value=chat_id)
-                    sources = last_sources_html(conversation)
-                    yield shown, sources, skip, chat_id, conversation, saved, earlier
+                    sources = last_sources_html(conversation, words)
+                    box, button = self._ready(words)
+                    yield shown, sources, box, button, chat_id, conversation, saved, earlier
         except PresschatError as exc:
-            yield self._failed(exc, request.question, chat_id, conversation)
-            raise gr.Error(_user_message(exc)) from None
+            yield self._failed(exc, request.question, chat_id, conversation, words)
+            raise gr.Error(failure_message(exc, words)) from None
 
     @staticmethod
+    def _ready(words: Words, question: str = "") -> tuple[Any, Any]:
+        """The question box and the button, taking questions again."""
+        box = gr.update(value=question, interactive=True, placeholder=words("question_placeholder"))
+        return box, gr.update(interactive=True, value=words("ask"))
+
     def _failed(
-        exc: PresschatError, question: str, chat_id: str, conversation: list[Message]
+        self,
+        exc: PresschatError,
+        question: str,
+        chat_id: str,
+        conversation: list[Message],
+        words: Words,
     ) -> tuple[Any, ...]:
         """Leave the chat as it was, give the question back, and say what went wrong."""
         log.warning("answer failed: %s", exc)
         skip = gr.skip()
-        status = sources_html([], status=f"No answer: {_user_message(exc)}")
-        shown = chatbot_messages(chat_id, conversation)
-        return shown, status, question, chat_id, conversation, skip, skip
+        reason = failure_message(exc, words)
+        status = sources_html([], status=words("no_answer", reason=reason), words=words)
+        shown = chatbot_messages(chat_id, conversation, words)
+        box, button = self._ready(words, question)
+        return shown, status, box, button, chat_id, conversation, skip, skip
 
-    def open_chat(self, chat_id: str | None, saved: SavedChats) -> ChatView:
+    def open_chat(self, chat_id: str | None, saved: SavedChats, locale: str) -> ChatView:
         """Show a saved chat, or an empty one if it is gone."""
+        words = chat_words(locale)
         saved = checked_saved_chats(saved)
         chat = saved["chats"].get(chat_id or "")
         if chat is None:
-            return self.new_chat(saved)
+            return self.new_chat(saved, locale)
         conversation = chat["messages"]
         return (
-            chatbot_messages(chat_id or "", conversation),
-            last_sources_html(conversation),
+            chatbot_messages(chat_id or "", conversation, words),
+            last_sources_html(conversation, words),
             chat_id,
             conversation,
             gr.update(choices=chat_choices(saved), value=chat_id),
             {**saved, "active": chat_id},
         )
 
-    def restore(self, saved: SavedChats) -> ChatView:
+    def restore(self, saved: SavedChats, locale: str) -> ChatView:
         """On page load: the chat the user had open."""
         saved = checked_saved_chats(saved)
-        return self.open_chat(saved.get("active"), saved)
+        return self.open_chat(saved.get("active"), saved, locale)
 
-    def new_chat(self, saved: SavedChats) -> ChatView:
+    def new_chat(self, saved: SavedChats, locale: str) -> ChatView:
         """An empty chat; the saved ones stay in "Earlier chats"."""
         saved = {**checked_saved_chats(saved), "active": ""}
         earlier = gr.update(choices=chat_choices(saved), value=None)
-        return [], sources_html([]), "", [], earlier, saved
+        return [], sources_html([], words=chat_words(locale)), "", [], earlier, saved
 
-    def vote(self, conversation: list[Message], data: gr.LikeData, client: gr.Request) -> None:
+    def vote(
+        self,
+        conversation: list[Message],
+        locale: str,
+        data: gr.LikeData,
+        client: gr.Request,
+    ) -> None:
         """A thumbs up or down on an answer, logged with the question and citations."""
         index = data.index if isinstance(data.index, int) else data.index[0]
         if not 0 < index < len(conversation) or conversation[index]["role"] != "assistant":
@@ -166,7 +228,7 @@ class ChatHandlers:
             answer=conversation[index]["answer"],
             client=client_key(client),
         )
-        gr.Info("Thanks, your feedback is recorded.")
+        gr.Info(chat_words(locale)("thanks"))
 
     def ask_api(
         self,
@@ -179,15 +241,10 @@ class ChatHandlers:
     ) -> dict[str, Any]:
         """Answer a question from the releases: the answer, its citations and its sources."""
         filters = {"since": since, "until": until, "lang": lang}
-        request = self._request(question, history, filters, client)
+        words = chat_words(client.headers.get("accept-language") if client else None)
+        request = self._request(question, history, filters, client, words)
         try:
             answer = self.assistant.ask(request.question, request.turns(), request.search_filters())
         except PresschatError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(failure_message(exc, words)) from None
         return answer_to_dict(answer)
-
-
-def _user_message(exc: PresschatError) -> str:
-    if isinstance(exc, BackendError):
-        return f"The language model is not available: {exc}"
-    return str(exc)

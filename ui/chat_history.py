@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from answer.types import Turn
-from ui.render import answer_html, question_html, sources_html
+from ui.locales import Words
+from ui.render import ENGLISH, answer_html, question_html, sources_html
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,9 @@ def conversation_turns(conversation: Sequence[Message]) -> list[dict[str, str]]:
     ]
 
 
-def chatbot_messages(chat_id: str, conversation: Sequence[Message]) -> list[Message]:
+def chatbot_messages(
+    chat_id: str, conversation: Sequence[Message], words: Words = ENGLISH
+) -> list[Message]:
     """The chatbot's messages for a stored conversation."""
     shown: list[Message] = []
     for i, message in enumerate(conversation):
@@ -108,12 +110,15 @@ def chatbot_messages(chat_id: str, conversation: Sequence[Message]) -> list[Mess
             shown.append({"role": "user", "content": question_html(message["content"])})
         else:
             shown.append(
-                {"role": "assistant", "content": answer_html(message["answer"], f"{chat_id}-{i}")}
+                {
+                    "role": "assistant",
+                    "content": answer_html(message["answer"], f"{chat_id}-{i}", words),
+                }
             )
     return shown
 
 
-def last_sources_html(conversation: Sequence[Message]) -> str:
+def last_sources_html(conversation: Sequence[Message], words: Words = ENGLISH) -> str:
     """The sources panel for the conversation's last answer."""
     for message in reversed(conversation):
         if message["role"] == "assistant":
@@ -121,24 +126,22 @@ def last_sources_html(conversation: Sequence[Message]) -> str:
             return sources_html(
                 answer.get("sources", []),
                 cited=[c["number"] for c in answer.get("citations", [])],
-                status=searched_as(answer.get("standalone_question", ""), answer.get("filters")),
+                status=searched_as(
+                    answer.get("standalone_question", ""), answer.get("filters"), words
+                ),
+                words=words,
             )
-    return sources_html([])
+    return sources_html([], words=words)
 
 
-def searched_as(question: str, filters: dict[str, Any] | None) -> str:
+def searched_as(question: str, filters: dict[str, Any] | None, words: Words = ENGLISH) -> str:
     """The status line over the sources: what was searched, within which filters."""
-    parts = [f"Searched for: {question}"] if question else []
+    parts = [words("searched_for", question=question)] if question else []
     filters = filters or {}
     if filters.get("since"):
-        parts.append(f"since {filters['since']}")
+        parts.append(words("since_date", date=words.date(filters["since"])))
     if filters.get("until"):
-        parts.append(f"until {filters['until']}")
+        parts.append(words("until_date", date=words.date(filters["until"])))
     if filters.get("lang"):
-        parts.append(f"language {filters['lang']}")
+        parts.append(words("in_language", language=filters["lang"]))
     return " · ".join(parts)
-
-
-def to_turns(history: Sequence[dict[str, str]]) -> list[Turn]:
-    """Checked history dicts as the assistant's turns."""
-    return [Turn(t["role"], t["content"]) for t in history]

@@ -9,16 +9,30 @@ from typing import Any
 
 import gradio as gr
 from gradio.events import api as gradio_api
+from gradio.i18n import I18nData
 
 from answer.assistant import Assistant
 from ui.access import RateLimiter
 from ui.chat import ChatHandlers
 from ui.chat_history import no_saved_chats
 from ui.feedback import FeedbackLog
+from ui.locales import CHAT, Words, chat_words
+from ui.page_language import (
+    WITH_LOCALE,
+    i18n_for,
+    interface_languages,
+    language_picker,
+    locale_box,
+    wire_language,
+)
 from ui.render import sources_html
 
 ANSWER_CONCURRENCY = 8
-LANGUAGES = [("Any language", ""), ("English", "en"), ("Русский", "ru"), ("Қазақша", "kk")]
+RELEASE_LANGUAGES: list[tuple[str | I18nData, str]] = [
+    ("English", "en"),
+    ("Русский", "ru"),
+    ("Қазақша", "kk"),
+]
 
 CSS = """
 .pc-citations { margin: .6em 0 0; padding-left: 0; list-style: none; font-size: .92em; }
@@ -45,6 +59,7 @@ def build_chat(
 ) -> gr.Blocks:
     """The chat page. `storage_secret` keeps conversations readable across server restarts."""
     handlers = ChatHandlers(assistant, limiter=limiter, feedback=feedback)
+    t = i18n_for(CHAT)
     chat = gr.Blocks(title=title)
     with chat:
         saved = gr.BrowserState(
@@ -52,74 +67,94 @@ def build_chat(
         )
         chat_id = gr.State("")
         conversation = gr.State([])
-        gr.Markdown(f"## {title}\nAsk about the press releases. Answers cite their paragraphs.")
+        locale = locale_box()
+        with gr.Row(equal_height=True):
+            gr.Markdown(f"## {title}")
+            picker = language_picker(t("interface_language"), t("browser_language"))
+        intro = gr.Markdown(t("intro"))
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
                     elem_id="pc-chat",
-                    label="Chat",
+                    label=t("chat"),
                     height=520,
                     render_markdown=False,
                     sanitize_html=True,
-                    placeholder="Ask a question about the press releases.",
+                    placeholder=t("chat_placeholder"),  # type: ignore[arg-type]
                     buttons=["copy", "copy_all"],  # no "share": it posts to a public hub
                 )
                 with gr.Row():
                     question = gr.Textbox(
                         show_label=False,
-                        placeholder="Your question (English, русский, қазақша)",
+                        placeholder=t("question_placeholder"),
                         scale=6,
                         elem_id="pc-question",
                         max_length=2000,
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="pc-ask")
+                    send = gr.Button(t("ask"), variant="primary", scale=1, elem_id="pc-ask")
                 with gr.Row():
-                    new = gr.Button("New chat", scale=1, elem_id="pc-new")
+                    new = gr.Button(t("new_chat"), scale=1, elem_id="pc-new")
                     earlier = gr.Dropdown(
-                        label="Earlier chats", choices=[], scale=3, elem_id="pc-earlier"
+                        label=t("earlier_chats"), choices=[], scale=3, elem_id="pc-earlier"
                     )
-                with gr.Accordion("Filters", open=False), gr.Row():
-                    since = gr.Textbox(label="Since", placeholder="2025-08-01")
-                    until = gr.Textbox(label="Until", placeholder="2025-08-31")
-                    lang = gr.Dropdown(label="Language", choices=LANGUAGES, value="")
+                with gr.Accordion(t("filters"), open=False) as filters, gr.Row():
+                    since = gr.Textbox(label=t("since"), placeholder="2025-08-01")
+                    until = gr.Textbox(label=t("until"), placeholder="2025-08-31")
+                    lang = gr.Dropdown(
+                        label=t("release_language"),
+                        choices=_release_languages(t("any_language")),
+                        value="",
+                        elem_id="pc-release-language",
+                    )
                 if examples:
-                    gr.Examples([[e] for e in examples], inputs=[question], label="Examples")
+                    shown_examples = gr.Examples(
+                        [[e] for e in examples], inputs=[question], label=t("examples")
+                    )
             with gr.Column(scale=2):
-                gr.Markdown("### Sources")
+                sources_title = gr.Markdown(f"### {t('sources')}")
                 sources = gr.HTML(sources_html([]), elem_id="pc-sources")
+
+        labelled = [picker, intro, chatbot, question, send, new, earlier, filters, since]
+        labelled += [until, lang, sources_title]
+        if examples:
+            labelled.append(shown_examples.dataset)
+        view = [chatbot, sources, chat_id, conversation, earlier, saved]
+        private: dict[str, Any] = {"api_visibility": "private"}
 
         asked: dict[str, Any] = dict(
             fn=handlers.answer,
-            inputs=[question, chat_id, conversation, saved, since, until, lang],
-            outputs=[chatbot, sources, question, chat_id, conversation, saved, earlier],
-            api_visibility="private",
+            inputs=[question, chat_id, conversation, saved, since, until, lang, locale],
+            outputs=[chatbot, sources, question, send, chat_id, conversation, saved, earlier],
+            js=WITH_LOCALE,
             # Several askers at once: each sees its sources at once, and the local model (one
             # generation at a time) takes them in turn; a model server answers them in parallel.
             concurrency_limit=ANSWER_CONCURRENCY,
             concurrency_id="answer",
+            **private,
         )
         send.click(**asked)
         question.submit(**asked)
         fresh: dict[str, Any] = dict(
-            fn=handlers.new_chat,
-            inputs=[saved],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, saved],
-            api_visibility="private",
+            fn=handlers.new_chat, inputs=[saved, locale], outputs=view, js=WITH_LOCALE, **private
         )
         new.click(**fresh)
         chatbot.clear(**fresh)  # the chat's own trash button starts a new chat as well
         earlier.input(
             handlers.open_chat,
-            inputs=[earlier, saved],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, saved],
-            api_visibility="private",
+            inputs=[earlier, saved, locale],
+            outputs=view,
+            js=WITH_LOCALE,
+            **private,
         )
-        chatbot.like(handlers.vote, inputs=[conversation], api_visibility="private")
-        chat.load(
-            handlers.restore,
-            inputs=[saved],
-            outputs=[chatbot, sources, chat_id, conversation, earlier, saved],
-            api_visibility="private",
+        chatbot.like(handlers.vote, inputs=[conversation, locale], js=WITH_LOCALE, **private)
+        chat.load(handlers.restore, inputs=[saved, locale], outputs=view, js=WITH_LOCALE, **private)
+        wire_language(
+            chat,
+            picker,
+            locale,
+            labelled,
+            lambda locale: chat_labels(chat_words(locale), bool(examples)),
+            (handlers.restore, [saved, locale], view),
         )
         gradio_api(
             handlers.ask_api,
@@ -128,3 +163,29 @@ def build_chat(
             concurrency_id="answer",
         )
     return chat
+
+
+def chat_labels(w: Words, with_examples: bool) -> list[Any]:
+    """Updates that give the chat page's fixed components their labels, in `build_chat`'s
+    order of `labelled`."""
+    updates = [
+        gr.update(
+            label=w("interface_language"), choices=interface_languages(w("browser_language"))
+        ),
+        gr.update(value=w("intro")),
+        gr.update(label=w("chat"), placeholder=w("chat_placeholder")),
+        gr.update(placeholder=w("question_placeholder")),
+        gr.update(value=w("ask")),
+        gr.update(value=w("new_chat")),
+        gr.update(label=w("earlier_chats")),
+        gr.update(label=w("filters")),
+        gr.update(label=w("since")),
+        gr.update(label=w("until")),
+        gr.update(label=w("release_language"), choices=_release_languages(w("any_language"))),
+        gr.update(value=f"### {w('sources')}"),
+    ]
+    return updates + ([gr.update(label=w("examples"))] if with_examples else [])
+
+
+def _release_languages(any_language: str | I18nData) -> list[tuple[str | I18nData, str]]:
+    return [(any_language, ""), *RELEASE_LANGUAGES]

@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from answer.citations import CITATION_MARKER
+from ui.locales import CHAT, Words
+
+ENGLISH = Words(CHAT)
 
 
 def _text(value: Any) -> str:
@@ -29,16 +32,18 @@ def anchor(message_key: str, number: int) -> str:
     return f"pc-{re.sub(r'[^a-zA-Z0-9_-]', '', message_key)}-{number}"
 
 
-def _release_line(title: Any, date: Any, paragraph: Any, url: Any) -> str:
-    link = safe_url(url)
-    name = _text(title) or "Untitled release"
+def _release_line(release: Mapping[str, Any], words: Words) -> str:
+    link = safe_url(release.get("url"))
+    name = _text(release.get("title")) or _text(words("untitled"))
     head = (
         f'<a href="{_text(link)}" target="_blank" rel="noopener noreferrer">{name}</a>'
         if link
         else name
     )
-    where = f"paragraph {int(paragraph) + 1}" if isinstance(paragraph, int) else ""
-    meta = " · ".join(part for part in (_text(date), where) if part)
+    paragraph = release.get("paragraph")
+    where = words("paragraph", number=paragraph + 1) if isinstance(paragraph, int) else ""
+    date = words.date(release.get("date"))
+    meta = " · ".join(_text(part) for part in (date, where) if part)
     return f'{head} <span class="pc-meta">{meta}</span>'
 
 
@@ -46,7 +51,7 @@ def _paragraphs(text: str) -> str:
     return "<br>".join(_text(line) for line in text.split("\n"))
 
 
-def answer_html(answer: Mapping[str, Any], message_key: str) -> str:
+def answer_html(answer: Mapping[str, Any], message_key: str, words: Words = ENGLISH) -> str:
     """An answer as chat HTML: its text with each kept [n] linked to the cited paragraph, then
     the cited paragraphs themselves (release, date, paragraph number, link to the original)."""
     numbers = {int(c["number"]) for c in answer.get("citations", [])}
@@ -58,15 +63,17 @@ def answer_html(answer: Mapping[str, Any], message_key: str) -> str:
         return f'<a class="pc-cite" href="#{anchor(message_key, number)}">[{number}]</a>'
 
     body = CITATION_MARKER.sub(link, _paragraphs(str(answer.get("answer", ""))))
-    return body + citations_html(answer.get("citations", []), message_key)
+    return body + citations_html(answer.get("citations", []), message_key, words)
 
 
-def citations_html(citations: Iterable[Mapping[str, Any]], message_key: str) -> str:
+def citations_html(
+    citations: Iterable[Mapping[str, Any]], message_key: str, words: Words = ENGLISH
+) -> str:
     """The cited paragraphs of one answer, each with the id its [n] links to."""
     items = [
         f'<li id="{anchor(message_key, int(c["number"]))}" class="pc-citation">'
         f'<span class="pc-num">[{int(c["number"])}]</span> '
-        f"{_release_line(c.get('title'), c.get('date'), c.get('paragraph'), c.get('url'))}"
+        f"{_release_line(c, words)}"
         f'<blockquote class="pc-quote">{_paragraphs(str(c.get("text", "")))}</blockquote></li>'
         for c in citations
     ]
@@ -80,6 +87,7 @@ def sources_html(
     *,
     cited: Iterable[int] = (),
     status: str = "",
+    words: Words = ENGLISH,
 ) -> str:
     """The sources panel: the retrieved paragraphs in the order given to the model (numbered as
     the model saw them), the cited ones marked."""
@@ -87,9 +95,7 @@ def sources_html(
     rows = []
     for number, source in enumerate(sources, start=1):
         mark = " pc-cited" if number in cited_numbers else ""
-        line = _release_line(
-            source.get("title"), source.get("date"), source.get("paragraph"), source.get("url")
-        )
+        line = _release_line(source, words)
         rows.append(
             f'<li class="pc-source{mark}" data-number="{number}">'
             f'<span class="pc-num">[{number}]</span> {line}'
@@ -97,7 +103,8 @@ def sources_html(
         )
     head = f'<p class="pc-status">{_text(status)}</p>' if status else ""
     if not rows:
-        return f'<div class="pc-sources">{head or "<p class=pc-status>No sources yet.</p>"}</div>'
+        empty = f'<p class="pc-status">{_text(words("no_sources"))}</p>'
+        return f'<div class="pc-sources">{head or empty}</div>'
     return f'<div class="pc-sources">{head}<ol class="pc-source-list">{"".join(rows)}</ol></div>'
 
 

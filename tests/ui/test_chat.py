@@ -31,23 +31,28 @@ def handlers(index: Index, settings: Settings, data_dir: Path, tmp_path: Path) -
 ASKER = SimpleNamespace(client=SimpleNamespace(host="10.1.2.3"))  # what client_key reads
 
 
-def _ask(handlers: ChatHandlers, question: str, since: str = "") -> list[tuple[object, ...]]:
+def _ask(
+    handlers: ChatHandlers, question: str, since: str = "", locale: str = "en-US"
+) -> list[tuple[object, ...]]:
     saved = no_saved_chats()
-    return list(handlers.answer(question, "", [], saved, since, "", "", ASKER))  # type: ignore[arg-type]
+    updates = handlers.answer(question, "", [], saved, since, "", "", locale, ASKER)  # type: ignore[arg-type]
+    return list(updates)
 
 
 def test_a_date_the_filters_cannot_read_is_a_message(handlers: ChatHandlers) -> None:
-    with pytest.raises(gr.Error, match="since: unrecognised date 'next week'"):
+    with pytest.raises(gr.Error, match="cannot read “next week”; write a date such as"):
         _ask(handlers, "What fine did Tyson Foods pay?", since="next week")
+    with pytest.raises(gr.Error, match="не удалось прочитать «next week»"):
+        _ask(handlers, "What fine did Tyson Foods pay?", since="next week", locale="ru-RU")
 
 
 def test_only_valid_questions_count_toward_the_limit(handlers: ChatHandlers) -> None:
     for _ in range(3):
-        with pytest.raises(gr.Error, match="type a question first"):
+        with pytest.raises(gr.Error, match="Type a question first."):
             _ask(handlers, "   ")
     for _ in range(2):  # the limit is 2 a minute
         *_, last = _ask(handlers, "What fine did Tyson Foods pay?")
-        conversation = last[4]
+        conversation = last[5]
         assert isinstance(conversation, list) and conversation[-1]["answer"]["citations"]
-    with pytest.raises(gr.Error, match="Too many questions"):
-        _ask(handlers, "What fine did Tyson Foods pay?")
+    with pytest.raises(gr.Error, match="Сұрақ тым көп: минутына ең көбі 2"):
+        _ask(handlers, "What fine did Tyson Foods pay?", locale="kk-KZ")

@@ -19,7 +19,7 @@ def test_answer_links_kept_markers_and_shows_the_cited_paragraph() -> None:
     assert f'<a class="pc-cite" href="#{anchor("chat1-2", 2)}">[2]</a>' in html
     assert "[7]" in html and 'href="#pc-chat1-2-7"' not in html
     assert f'<li id="{anchor("chat1-2", 2)}"' in html
-    assert "2013-03-01 · paragraph 4" in html  # shown 1-based
+    assert "1 March 2013 · paragraph 4" in html  # shown 1-based
     assert "Next line" in html and "<br>" in html
 
 

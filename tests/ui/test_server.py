@@ -158,7 +158,7 @@ def test_access_token_and_rate_limit_on_the_whole_server(tmp_path: Path, data_di
             client.predict("And the second question?", api_name="/ask")
             raise AssertionError("the second question should be over the limit")
         except Exception as exc:  # gradio_client raises AppError with the server's message
-            assert "limit is 1 per minute" in str(exc)
+            assert "at most 1 a minute" in str(exc)
 
 
 def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
