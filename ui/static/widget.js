@@ -238,8 +238,10 @@
     ":host { all: initial; }",
     "* { box-sizing: border-box; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }",
     ".launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 56px; height: 56px;",
-    "  border-radius: 50%; border: 0; background: #1d4ed8; color: #fff; font-size: 26px; cursor: pointer;",
+    "  display: flex; align-items: center; justify-content: center; padding: 0;",
+    "  border-radius: 50%; border: 0; background: #1d4ed8; color: #fff; cursor: pointer;",
     "  box-shadow: 0 4px 14px rgba(0,0,0,.25); }",
+    ".launcher svg { width: 28px; height: 28px; display: block; }",
     ".panel { position: fixed; right: 20px; bottom: 88px; z-index: 2147483000; width: 380px; height: 560px;",
     "  max-height: calc(100vh - 110px); display: flex; flex-direction: column; background: #fff; color: #111827;",
     "  border: 1px solid #d1d5db; border-radius: 12px; box-shadow: 0 10px 30px rgba(0,0,0,.25); overflow: hidden;",
@@ -265,7 +267,8 @@
     ".quote { margin-top: 3px; color: #374151; }",
     ".votes { margin-top: 6px; white-space: normal; }",
     ".votes button { background: none; border: 1px solid #d1d5db; border-radius: 6px; cursor: pointer;",
-    "  margin-right: 4px; padding: 1px 6px; font-size: 13px; }",
+    "  margin-right: 4px; padding: 2px 6px; color: #4b5563; vertical-align: middle; }",
+    ".votes svg { width: 16px; height: 16px; display: block; }",
     "form { display: flex; gap: 6px; padding: 10px; border-top: 1px solid #e5e7eb; }",
     "textarea { flex: 1; resize: none; height: 40px; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px;",
     "  font-size: 14px; color: #111827; background: #fff; }",
@@ -277,6 +280,27 @@
     "  .launcher { right: 14px; bottom: 14px; }",
     "}",
   ].join("\n");
+
+  // Icons are inline SVG, not emoji: a machine without an emoji font shows an empty box.
+  var ICONS = {
+    chat: "M5 4h14a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    thumb: "M2 10h4v11H2zM8 21h8.6a2 2 0 0 0 2-1.6l1.8-7.4A2 2 0 0 0 18.4 9.5H14V5.5A2.5 2.5 0 0 0 " +
+      "11.5 3L8 10z",
+  };
+
+  function icon(name, flip) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "currentColor");
+    if (flip) path.setAttribute("transform", "matrix(1 0 0 -1 0 24)");
+    svg.appendChild(path);
+    return svg;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -296,10 +320,11 @@
   var root = host.attachShadow({ mode: "open" });
   var style = el("style");
   style.textContent = STYLE;
-  var launcher = labelled(el("button", "launcher", "\uD83D\uDCAC"), t("open"));
+  var launcher = labelled(el("button", "launcher"), t("open"));
   launcher.type = "button";
   launcher.lang = locale;
   launcher.setAttribute("aria-expanded", "false");
+  launcher.append(icon("chat"));
   var panel = el("section", "panel");
   panel.hidden = true;
   panel.lang = locale;
@@ -418,9 +443,10 @@
 
   function votes(answer) {
     var box = el("div", "votes");
-    [["up", "\uD83D\uDC4D", "helpful"], ["down", "\uD83D\uDC4E", "not_helpful"]].forEach(function (v) {
-      var b = labelled(el("button", "", v[1]), t(v[2]));
+    [["up", false, "helpful"], ["down", true, "not_helpful"]].forEach(function (v) {
+      var b = labelled(el("button"), t(v[2]));
       b.type = "button";
+      b.append(icon("thumb", v[1]));
       b.addEventListener("click", function () {
         fetch(server + "/api/feedback", {
           method: "POST",
