@@ -47,6 +47,11 @@
       "ru": "Спросить",
       "kk": "Сұрау"
     },
+    "queued": {
+      "en": "Waiting: this question is asked as soon as the current answer is finished.",
+      "ru": "В очереди: вопрос будет задан, как только закончится текущий ответ.",
+      "kk": "Кезекте: бұл сұрақ қазіргі жауап аяқталған соң қойылады."
+    },
     "searching": {
       "en": "Searching the releases…",
       "ru": "Ищу в пресс-релизах…",
@@ -233,6 +238,7 @@
   var lang = script.dataset.lang || "";  // filters the releases; the interface is `locale`
   var history = [];
   var busy = false;
+  var waiting = [];  // questions sent while an answer streams, asked in turn when it ends
 
   var STYLE = [
     ":host { all: initial; }",
@@ -255,6 +261,7 @@
     ".user { background: #eff6ff; margin-left: 40px; }",
     ".bot { background: #f3f4f6; margin-right: 20px; }",
     ".status { color: #6b7280; font-style: italic; }",
+    ".user.waiting { opacity: .65; }",
     ".error { background: #fef2f2; color: #991b1b; }",
     ".hint { margin-top: 6px; color: #6b7280; font-size: 12.5px; white-space: normal; }",
     ".cite { color: #1d4ed8; text-decoration: underline; cursor: pointer; background: none; border: 0;",
@@ -274,7 +281,6 @@
     "  font-size: 14px; color: #111827; background: #fff; }",
     "form button { border: 0; border-radius: 8px; background: #1d4ed8; color: #fff; padding: 0 14px;",
     "  font-size: 14px; cursor: pointer; }",
-    "form button:disabled { background: #93c5fd; cursor: default; }",
     "@media (max-width: 520px) {",
     "  .panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-height: none; border-radius: 0; }",
     "  .launcher { right: 14px; bottom: 14px; }",
@@ -367,7 +373,20 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var question = input.value.trim();
-    if (question && !busy) ask(question);
+    if (!question) return;
+    input.value = "";
+    var asked = el("div", "msg user", question);
+    var bubble = el("div", "msg bot status");
+    log.append(asked, bubble);
+    if (busy) {
+      // Never drop a question sent while an answer streams: it waits its turn, visibly.
+      asked.classList.add("waiting");
+      bubble.textContent = t("queued");
+      waiting.push({ question: question, asked: asked, bubble: bubble });
+      scroll();
+    } else {
+      ask(question, asked, bubble);
+    }
   });
 
   function headers() {
@@ -472,13 +491,16 @@
     bubble.textContent = message;
   }
 
-  function ask(question) {
+  function askNext() {
+    var next = waiting.shift();
+    if (next) ask(next.question, next.asked, next.bubble);
+  }
+
+  function ask(question, asked, bubble) {
     busy = true;
-    send.disabled = true;
-    input.value = "";
-    log.append(el("div", "msg user", question));
-    var bubble = el("div", "msg bot status", t("searching"));
-    log.append(bubble);
+    asked.classList.remove("waiting");
+    bubble.className = "msg bot status";
+    bubble.textContent = t("searching");
     scroll();
     var text = "";
     var done = false;
@@ -544,8 +566,8 @@
       .then(function () {
         if (!done) fail(bubble, t("cut_off"));
         busy = false;
-        send.disabled = false;
         scroll();
+        askNext();
       });
   }
 })();
