@@ -1,5 +1,7 @@
-"""Who may use the server: allowed origins for cross-site pages (the widget), an optional access
-token, and a per-client limit on questions."""
+"""Who may use the server: its own host names, allowed origins for cross-site pages (the widget),
+an optional access token, an admin token, and a per-client limit on questions. Starlette's
+TrustedHostMiddleware and CORSMiddleware and FastAPI's security dependencies do the work; this
+module adds the 403 for other sites and the limit."""
 
 from __future__ import annotations
 
@@ -8,12 +10,18 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from fastapi import HTTPException, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 TOKEN_HEADER = "X-Presschat-Token"
 
@@ -67,110 +75,106 @@ def client_key(request: Any) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _same_origin(origin: str, request: Request) -> bool:
-    host = request.headers.get("host", "")
-    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+class OriginGate:
+    """Refuses (403) requests sent by pages of other sites than the server's own and those
+    listed, preflights included, before anything runs. Starlette's CORSMiddleware, inside it,
+    writes the CORS headers for the listed ones; alone it would let a page on any site make
+    the server answer (and call the model), only hiding the reply from that page."""
+
+    def __init__(self, app: ASGIApp, allowed_origins: Iterable[str] = ()) -> None:
+        self.app = app
+        self.allowed = frozenset(o.rstrip("/").lower() for o in allowed_origins)
+
+    def allows(self, origin: str | None, host: str) -> bool:
+        """No Origin (curl, servers), the server's own pages, or a listed site."""
+        if not origin:
+            return True
+        origin = origin.rstrip("/").lower()
+        return (
+            urlsplit(origin).netloc == host.lower()
+            or "*" in self.allowed
+            or (origin in self.allowed)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        if self.allows(origin, headers.get("host", "")):
+            await self.app(scope, receive, send)
+            return
+        response = PlainTextResponse(
+            f"origin {origin} is not allowed to use this presschat server "
+            "(an operator can add it to PRESSCHAT_ALLOWED_ORIGINS)",
+            status_code=403,
+        )
+        await response(scope, receive, send)
 
 
-def host_name(host_header: str) -> str:
-    """The name in a Host header, without the port ("[::1]:7860" -> "::1")."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host
+def install_access_rules(
+    app: Starlette, allowed_hosts: Sequence[str], allowed_origins: Sequence[str]
+) -> None:
+    """The server answers only to its own host names (TrustedHostMiddleware: against DNS
+    rebinding, a page on another site re-pointed at this server), then only to its own pages
+    and the listed sites (OriginGate), with CORS headers for the listed ones (CORSMiddleware)."""
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(allowed_origins),
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "Authorization", TOKEN_HEADER],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(OriginGate, allowed_origins=allowed_origins)
+    # Starlette compares IPv6 literals with their brackets, as the Host header writes them.
+    hosts = [f"[{h}]" if ":" in h and not h.startswith("[") else h for h in allowed_hosts]
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
 
 
-class AccessPolicy:
-    """Hosts, origins and the access token, applied to every request by `middleware`.
+_HEADER_TOKEN = APIKeyHeader(name=TOKEN_HEADER, auto_error=False, scheme_name="access token")
+_BEARER = HTTPBearer(auto_error=False, scheme_name="bearer token")
 
-    The Host check comes first: "same origin" is judged from the Host header, which a page on
-    another site can control through DNS rebinding unless the server knows its own names."""
 
-    def __init__(
+def _credentials(bearer: HTTPAuthorizationCredentials | None) -> str | None:
+    return bearer.credentials if bearer is not None else None
+
+
+def _matches(given: str | None, token: str) -> bool:
+    return given is not None and secrets.compare_digest(given.encode(), token.encode())
+
+
+class AccessToken:
+    """FastAPI security dependency for PRESSCHAT_ACCESS_TOKEN (in X-Presschat-Token or as a
+    Bearer token); no token set, no check. /docs shows it."""
+
+    def __init__(self, token: str | None) -> None:
+        self.token = token or None
+
+    def __call__(
         self,
-        allowed_origins: Iterable[str] = (),
-        access_token: str | None = None,
-        allowed_hosts: Iterable[str] = ("*",),
-    ):
-        self.allowed_origins = frozenset(allowed_origins)
-        self.access_token = access_token or None
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        header: Annotated[str | None, Security(_HEADER_TOKEN)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)],
+    ) -> None:
+        if self.token is None:
+            return
+        if _matches(header, self.token) or _matches(_credentials(bearer), self.token):
+            return
+        raise HTTPException(401, "this presschat server needs an access token")
 
-    def host_allowed(self, request: Request) -> bool:
-        """The request names one of the server's own hosts."""
-        if "*" in self.allowed_hosts:
-            return True
-        return host_name(request.headers.get("host", "")) in self.allowed_hosts
 
-    def origin_allowed(self, origin: str | None, request: Request) -> bool:
-        """Requests without an Origin (curl, servers) and from the server's own pages pass."""
-        if not origin or _same_origin(origin, request):
-            return True
-        return "*" in self.allowed_origins or origin.rstrip("/") in self.allowed_origins
+class AdminToken:
+    """FastAPI security dependency for PRESSCHAT_ADMIN_TOKEN, as a Bearer token; no token set,
+    the admin routes are disabled (403)."""
 
-    def token_ok(self, request: Request) -> bool:
-        """No token configured, or the request carries it (header or Bearer)."""
-        if self.access_token is None:
-            return True
-        given = request.headers.get(TOKEN_HEADER) or ""
-        if not given:
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        return secrets.compare_digest(given.encode(), self.access_token.encode())
+    def __init__(self, token: str | None) -> None:
+        self.token = token or None
 
-    @staticmethod
-    def _cors_headers(origin: str | None, request: Request) -> dict[str, str]:
-        """Headers for an origin the middleware has already let through."""
-        if not origin or _same_origin(origin, request):
-            return {}
-        return {
-            "Access-Control-Allow-Origin": origin,
-            "Vary": "Origin",
-            "Access-Control-Expose-Headers": "Retry-After",
-        }
-
-    def middleware(
-        self, protected: Callable[[str], bool]
-    ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-        """An HTTP middleware: refuse other origins (403, preflights included), answer allowed
-        origins' preflights, and ask for the token on `protected` paths."""
-
-        async def check(
-            request: Request, call_next: Callable[[Request], Awaitable[Response]]
-        ) -> Response:
-            if not self.host_allowed(request):
-                return PlainTextResponse(
-                    f"this presschat server does not answer to the host name "
-                    f"{request.headers.get('host', '')!r} (an operator can add it to "
-                    "PRESSCHAT_ALLOWED_HOSTS)",
-                    status_code=400,
-                )
-            origin = request.headers.get("origin")
-            if not self.origin_allowed(origin, request):
-                return PlainTextResponse(
-                    f"origin {origin} is not allowed to use this presschat server "
-                    "(an operator can add it to PRESSCHAT_ALLOWED_ORIGINS)",
-                    status_code=403,
-                )
-            cors = self._cors_headers(origin, request)
-            if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
-                return Response(
-                    status_code=204,
-                    headers={
-                        **cors,
-                        "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
-                        "Access-Control-Allow-Headers": (
-                            f"Content-Type, Authorization, {TOKEN_HEADER}"
-                        ),
-                        "Access-Control-Max-Age": "600",
-                    },
-                )
-            if protected(request.url.path) and not self.token_ok(request):
-                response: Response = JSONResponse(
-                    {"detail": "this presschat server needs an access token"}, status_code=401
-                )
-            else:
-                response = await call_next(request)
-            response.headers.update(cors)
-            return response
-
-        return check
+    def __call__(
+        self, bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_BEARER)]
+    ) -> None:
+        if self.token is None:
+            raise HTTPException(403, "admin is disabled: set PRESSCHAT_ADMIN_TOKEN")
+        if not _matches(_credentials(bearer), self.token):
+            raise HTTPException(401, "missing or wrong admin token")

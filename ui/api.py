@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from answer.assistant import Assistant
 from answer.request import AskRequest
@@ -27,9 +29,10 @@ from answer.types import AnswerEvent, AnswerToken, SourcesFound
 from retrieval.errors import BackendError, PresschatError, StoreError
 from retrieval.filters import read_filters
 from retrieval.serialize import filters_to_dict, hit_to_dict
-from ui.access import RateLimited, RateLimiter, client_key
+from ui.access import AccessToken, AdminToken, RateLimited, RateLimiter, client_key
 from ui.admin_operations import AdminOperations
 from ui.feedback import FeedbackIn, FeedbackLog
+from ui.schemas import AnswerOut, HealthOut, HitOut
 from ui.stats import store_stats
 
 log = logging.getLogger(__name__)
@@ -39,25 +42,18 @@ ANSWER_SLOTS = 16
 questions cannot take every thread from health checks, search and ingest."""
 
 
-def sse(event: str, data: dict[str, Any]) -> str:
-    """One Server-Sent Event."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def event_to_sse(event: AnswerEvent) -> str:
+def event_to_sse(event: AnswerEvent) -> ServerSentEvent:
     """A streamed answer's event as the SSE the widget and API clients read."""
     if isinstance(event, SourcesFound):
-        return sse(
-            "sources",
-            {
-                "sources": [hit_to_dict(h) for h in event.sources],
-                "standalone_question": event.standalone_question,
-                "filters": filters_to_dict(event.filters),
-            },
-        )
+        data: dict[str, Any] = {
+            "sources": [hit_to_dict(h) for h in event.sources],
+            "standalone_question": event.standalone_question,
+            "filters": filters_to_dict(event.filters),
+        }
+        return ServerSentEvent(event="sources", data=data)
     if isinstance(event, AnswerToken):
-        return sse("token", {"text": event.text})
-    return sse("done", answer_to_dict(event.answer))
+        return ServerSentEvent(event="token", data={"text": event.text})
+    return ServerSentEvent(event="done", data=answer_to_dict(event.answer))
 
 
 def check_limit(limiter: RateLimiter, client: str) -> None:
@@ -74,6 +70,7 @@ class ApiHandlers:
 
     assistant: Assistant
     admin_token: str | None = None
+    access_token: str | None = None
     operations: AdminOperations | None = None
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     feedback: FeedbackLog | None = None
@@ -84,16 +81,6 @@ class ApiHandlers:
         self.votes = RateLimiter(60 if self.limiter.per_minute else 0, what="votes")
         self.answering = anyio.Semaphore(ANSWER_SLOTS)
 
-    def require_admin(self, authorization: Annotated[str | None, Header()] = None) -> None:
-        """Admin routes need `Authorization: Bearer <PRESSCHAT_ADMIN_TOKEN>`."""
-        if not self.admin_token:
-            raise HTTPException(403, "admin is disabled: set PRESSCHAT_ADMIN_TOKEN")
-        scheme, _, given = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            given.strip().encode(), self.admin_token.encode()
-        ):
-            raise HTTPException(401, "missing or wrong admin token")
-
     def healthz(self) -> dict[str, Any]:
         """Liveness and what the store holds."""
         return {
@@ -103,37 +90,34 @@ class ApiHandlers:
             "model": self.assistant.generator.name,
         }
 
-    async def ask(self, body: AskRequest, request: Request) -> dict[str, Any]:
+    def count_question(self, body: AskRequest, request: Request) -> None:
+        """Count a valid question against the asker's limit (FastAPI calls this only once the
+        body is valid, and before a streamed answer starts)."""
+        check_limit(self.limiter, client_key(request))
+
+    async def ask(self, body: AskRequest) -> dict[str, Any]:
         """The whole answer with its citations and sources."""
-        check_limit(self.limiter, client_key(request))  # only valid questions count
         async with self.answering:
             answer = await run_in_threadpool(
                 self.assistant.ask, body.question, body.turns(), body.search_filters()
             )
         return answer_to_dict(answer)
 
-    def ask_stream(self, body: AskRequest, request: Request) -> StreamingResponse:
+    async def ask_stream(self, body: AskRequest) -> AsyncIterator[ServerSentEvent]:
         """Server-Sent Events: `sources` (before the first token), `token`s, then `done` with
-        the checked answer, or `error` with a message."""
-        check_limit(self.limiter, client_key(request))
-        return StreamingResponse(
-            self._bounded_events(body),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache"},
-        )
-
-    async def _bounded_events(self, body: AskRequest) -> AsyncIterator[str]:
+        the checked answer, or `error` with a message; comments keep the connection alive
+        while a question waits for the model."""
         async with self.answering:
             async for event in iterate_in_threadpool(self._events(body)):
                 yield event
 
-    def _events(self, body: AskRequest) -> Iterator[str]:
+    def _events(self, body: AskRequest) -> Iterator[ServerSentEvent]:
         try:
             for event in self.assistant.stream(body.question, body.turns(), body.search_filters()):
                 yield event_to_sse(event)
         except PresschatError as exc:  # the stream has started: report in-band
             log.warning("streamed answer failed: %s", exc)
-            yield sse("error", {"message": str(exc)})
+            yield ServerSentEvent(event="error", data={"message": str(exc)})
 
     def search(
         self,
@@ -185,16 +169,31 @@ class ApiHandlers:
 
 def create_api(handlers: ApiHandlers) -> APIRouter:
     """The /api routes and /healthz, served by these handlers."""
-    admin = [Depends(handlers.require_admin)]
+    admin = [Depends(AdminToken(handlers.admin_token))]
+    access = [Depends(AccessToken(handlers.access_token))]
+    asking = [*access, Depends(handlers.count_question)]
     router = APIRouter()
-    router.add_api_route("/healthz", handlers.healthz, methods=["GET"])
-    router.add_api_route("/api/ask", handlers.ask, methods=["POST"])
-    router.add_api_route("/api/ask/stream", handlers.ask_stream, methods=["POST"])
-    router.add_api_route("/api/search", handlers.search, methods=["GET"])
-    router.add_api_route("/api/feedback", handlers.give_feedback, methods=["POST"])
-    router.add_api_route("/api/ingest", handlers.ingest, methods=["POST"], dependencies=admin)
-    router.add_api_route("/api/stats", handlers.stats, methods=["GET"], dependencies=admin)
-    router.add_api_route(
+    route = router.add_api_route
+    route("/healthz", handlers.healthz, methods=["GET"], response_model=HealthOut)
+    route("/api/ask", handlers.ask, methods=["POST"], dependencies=asking, response_model=AnswerOut)
+    route(
+        "/api/ask/stream",
+        handlers.ask_stream,
+        methods=["POST"],
+        dependencies=asking,
+        response_class=EventSourceResponse,
+    )
+    route(
+        "/api/search",
+        handlers.search,
+        methods=["GET"],
+        dependencies=access,
+        response_model=list[HitOut],
+    )
+    route("/api/feedback", handlers.give_feedback, methods=["POST"], dependencies=access)
+    route("/api/ingest", handlers.ingest, methods=["POST"], dependencies=admin)
+    route("/api/stats", handlers.stats, methods=["GET"], dependencies=admin)
+    route(
         "/api/releases/{release_id:path}",
         handlers.delete_release,
         methods=["DELETE"],
@@ -205,7 +204,14 @@ def create_api(handlers: ApiHandlers) -> APIRouter:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Model and store failures become 503 with a message, a bad request 422; the server keeps
-    serving."""
+    serving. A request's own bad text (a lone surrogate, say) is escaped in the 422 reply, so
+    writing the reply never fails."""
+
+    async def invalid(_: Any, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        detail = jsonable_encoder(exc.errors())
+        body = json.dumps({"detail": detail}, ensure_ascii=True)
+        return Response(body, status_code=422, media_type="application/json")
 
     async def unavailable(_: Any, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
@@ -216,3 +222,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BackendError, unavailable)
     app.add_exception_handler(StoreError, unavailable)
     app.add_exception_handler(PresschatError, bad_request)
+    app.add_exception_handler(RequestValidationError, invalid)

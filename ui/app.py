@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from answer.assistant import Assistant
 from retrieval.settings import Settings
-from ui.access import AccessPolicy, RateLimiter
+from ui.access import RateLimiter, install_access_rules
 from ui.admin import build_admin
 from ui.admin_operations import AdminOperations
 from ui.api import ApiHandlers, create_api, install_error_handlers
@@ -20,13 +20,6 @@ from ui.chat_page import CSS, build_chat
 from ui.feedback import FeedbackLog
 from ui.locales import ADMIN, CHAT, LOCALES
 from ui.page_language import i18n_for
-
-ADMIN_ONLY = ("/api/ingest", "/api/releases", "/api/stats")
-
-
-def _needs_access_token(path: str) -> bool:
-    # The admin routes have their own token; the chat page logs in through Gradio's form.
-    return path.startswith("/api/") and not path.startswith(ADMIN_ONLY)
 
 
 def widget_script() -> str:
@@ -53,14 +46,14 @@ def create_app(
         title="presschat",
         description="Questions about press releases, answered with cited paragraphs.",
     )
-    policy = AccessPolicy(settings.allowed_origins, access_token, settings.allowed_hosts)
-    app.middleware("http")(policy.middleware(_needs_access_token))
+    install_access_rules(app, settings.allowed_hosts, settings.allowed_origins)
     install_error_handlers(app)
     app.include_router(
         create_api(
             ApiHandlers(
                 assistant,
                 admin_token=admin_token,
+                access_token=access_token,
                 operations=operations,
                 limiter=limiter,
                 feedback=feedback,

@@ -45,9 +45,9 @@ ChatView = tuple[Any, ...]
 def request_problem(exc: RequestError, words: Words) -> str:
     """What is wrong with a question, in the interface language (the first problem)."""
     for where, message, given in exc.problems:
-        if where == ("question",):
-            if "at most" in message:
-                return words("question_too_long", limit=MAX_QUESTION_CHARS)
+        if where == ("question",) and "at most" in message:
+            return words("question_too_long", limit=MAX_QUESTION_CHARS)
+        if where == ("question",) and "type a question" in message:
             return words("type_question")
         if where in (("filters", "since"), ("filters", "until")):
             return words("bad_date", value=given)

@@ -1,5 +1,6 @@
 """The HTTP API through FastAPI's test client, over a real Chroma store and a scripted model."""
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,51 @@ def test_feedback_size_is_bounded_and_the_admin_token_check_never_crashes(
     odd = {"Authorization": b"Bearer t\xf6ken"}  # a byte >= 0x80 in the header
     assert client.get("/api/stats", headers=odd).status_code == 401  # type: ignore[dict-item]
     assert client.get("/api/stats", headers={"Authorization": "bearer s3cret"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/ask", "/api/ask/stream"])
+def test_a_lone_surrogate_is_a_422_with_a_message(client: TestClient, path: str) -> None:
+    body = b'{"question": "trade \\ud800 turnover"}'
+    headers = {"Content-Type": "application/json"}
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 422 and "unicode" in response.text
+    # the 422 that repeats the bad text back must not fail either
+    bad = b'{"question": "x", "history": [{"role": "robot", "content": "\\ud800"}]}'
+    assert client.post(path, content=bad, headers=headers).status_code == 422
+
+
+def test_a_lone_surrogate_in_feedback_is_a_422(client: TestClient) -> None:
+    body = b'{"rating": "up", "question": "q \\udfff", "answer": {"answer": "a"}}'
+    response = client.post(
+        "/api/feedback", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and "unicode" in response.text
+
+
+def test_docs_show_the_tokens_and_the_answer_contract(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"access token", "bearer token"} <= set(schema["components"]["securitySchemes"])
+    ask = schema["paths"]["/api/ask"]["post"]
+    assert ask["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "AnswerOut"
+    )
+    assert "citations" in schema["components"]["schemas"]["AnswerOut"]["properties"]
+    assert "security" in schema["paths"]["/api/ingest"]["post"]
+
+
+def test_a_stream_waiting_for_the_model_keeps_the_connection_alive(
+    client: TestClient, generator: FakeGenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fastapi.routing
+
+    monkeypatch.setattr(fastapi.routing, "_PING_INTERVAL", 0.05)
+    original = generator.stream
+
+    def slow_start(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)  # the model takes a while before its first token
+        yield from original(*args, **kwargs)
+
+    monkeypatch.setattr(generator, "stream", slow_start)
+    with client.stream("POST", "/api/ask/stream", json={"question": "Tyson fine?"}) as response:
+        text = "".join(response.iter_text())
+    assert ": ping" in text and "event: done" in text
