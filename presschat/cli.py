@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TypeVar, cast
 import click
 from tqdm import tqdm
 
-from ingest.pipeline import Ingestor, IngestReport
+from ingest.pipeline import Failure, Ingestor, IngestReport, Tally
 from presschat import __version__
 from retrieval.assistant import Assistant
 from retrieval.dates import parse_date
@@ -112,26 +112,37 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
 
 
 class _Bar:
-    """tqdm progress bar on stderr while chunks are embedded and written."""
+    """Progress on stderr as ingest streams: chunks stored of those queued so far, with files,
+    releases and failures; each failure is printed as it happens (also when quiet)."""
 
     def __init__(self, enabled: bool) -> None:
         self._enabled = enabled
         self._bar: tqdm[Any] | None = None
 
-    def start(self, total: int) -> None:
-        if self._enabled and total:
+    def update(self, tally: Tally) -> None:
+        if not self._enabled:
+            return
+        if self._bar is None:
             self._bar = tqdm(
-                total=total,
+                total=0,
                 unit="par",
-                desc="embedding",
+                desc="stored",
                 file=sys.stderr,
                 mininterval=0.5,
                 dynamic_ncols=True,
             )
+        self._bar.total = tally.chunks_queued
+        self._bar.set_postfix_str(
+            f"{tally.files} files, {tally.releases} releases, {tally.failed} failed", refresh=False
+        )
+        self._bar.update(tally.chunks_stored - self._bar.n)
 
-    def advance(self, done: int) -> None:
+    def failed(self, failure: Failure) -> None:
+        line = f"failed: {failure.where}: {failure.reason}"
         if self._bar is not None:
-            self._bar.update(done)
+            self._bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -168,8 +179,7 @@ def ingest(
 
 
 def _print_report(report: IngestReport) -> None:
-    for failure in report.failed:
-        click.echo(f"failed: {failure.where}: {failure.reason}", err=True)
+    # Failures were printed as they happened (_Bar.failed).
     click.echo(
         f"added {len(report.added)}, updated {len(report.updated)}, "
         f"unchanged {report.unchanged}, removed {len(report.removed)}, "

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     )
     embed_titles: bool = Field(True, description="Embed each paragraph with its release title.")
     search_k: int = Field(10, ge=1, le=200, description="Paragraphs returned by a search.")
+    max_file_mb: int = Field(
+        200,
+        ge=1,
+        le=100_000,
+        description="Largest file ingest reads whole, and longest JSON Lines line or JSON array "
+        "item, in MB; a larger one fails alone (JSON Lines and arrays of any length stream).",
+    )
 
     llm: Literal["local", "openai", "fake"] = Field(
         "local",
