@@ -244,8 +244,12 @@ def _cut_long(sentence: str, budget: int, meter: _Meter) -> list[tuple[str, int]
             if following == first:  # that boundary holds no whole token: cut at the token
                 stop, following = cut, first + budget
         run = sentence[start:stop].strip()
+        tokens = following - first
+        if stop < len(sentence) and not (sentence[stop].isspace() or sentence[stop - 1].isspace()):
+            # Cut inside a word: a piece of its own, never joined to the next with a space.
+            tokens = budget + 2 * _MARGIN + 1
         if run:
-            runs.append((run, following - first))
+            runs.append((run, tokens))
         start, first = stop, following
     return runs
 
