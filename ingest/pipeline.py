@@ -121,8 +121,9 @@ class _Pending:
 class Ingestor:
     """Reads release files and brings the store in line with them, release by release.
 
-    Chunks are written in batches of at most `write_batch_chunks` as soon as they are embedded,
-    so a run stores work from its first seconds and a killed run loses at most one batch.
+    Chunks are written in batches of at most `write_batch_chunks` chunks and about
+    `write_batch_chars` characters (long chunks take longer to embed) as soon as they are
+    embedded, so a run stores work from its first seconds and a killed run loses one batch.
     """
 
     def __init__(
@@ -133,6 +134,7 @@ class Ingestor:
         *,
         embed_batch_size: int = 32,
         write_batch_chunks: int = 64,
+        write_batch_chars: int = 24_000,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self._store = store
@@ -140,6 +142,7 @@ class Ingestor:
         self._recipe = recipe
         self._embed_batch = embed_batch_size
         self._write_batch = write_batch_chunks
+        self._write_chars = write_batch_chars
         self._max_file_bytes = max_file_bytes
 
     @classmethod
@@ -164,6 +167,7 @@ class Ingestor:
         seen: dict[str, str] = {}
         unreadable: set[str] = set()
         batch: list[tuple[_Pending, Chunk]] = []
+        batch_chars = 0
 
         missing_roots: set[Path] = set()
         for item in find_files(roots):
@@ -195,9 +199,10 @@ class Ingestor:
                 run.tell(chunks_queued=len(chunks))
                 for chunk in chunks:
                     batch.append((pending, chunk))
-                    if len(batch) >= self._write_batch:
+                    batch_chars += len(chunk.embed_text)
+                    if len(batch) >= self._write_batch or batch_chars >= self._write_chars:
                         self._write(batch, states, run)
-                        batch = []
+                        batch, batch_chars = [], 0
         if batch:
             self._write(batch, states, run)
         if prune:
