@@ -43,6 +43,9 @@ class CountingEmbedder:
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 
+    def token_ends(self, text: str) -> list[int]:
+        return self.inner.token_ends(text)
+
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         self.passages += len(texts)
         return self.inner.embed_passages(texts)

@@ -92,13 +92,12 @@ def parse_html_release(html: str, source_path: str) -> Release:
     for tag in body.select(_DATE_ELEMENTS):
         if _is_date(tag.get_text(" ", strip=True)):  # a dateline block, not text in a sentence
             tag.decompose()
-    paragraphs = _paragraphs(body)
     return build_release(
         where=source_path,
         source_path=source_path,
-        paragraphs=paragraphs,
         title=title,
         date=date,
+        paragraphs=_paragraphs(body),
         url=url,
         site=site,
         language=str(soup.html.get("lang", "")).split("-")[0] if soup.html else "",

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ingest.release import build_release, split_blocks
+from ingest.release import build_release, id_text, split_blocks
 from retrieval.dates import parse_date
 from retrieval.errors import ReadError
 from retrieval.types import Release
@@ -48,7 +48,7 @@ def parse_markdown(text: str, source_path: str, *, markdown: bool = True) -> Rel
         paragraphs=blocks,
         title=title,
         date=_front_matter_date(meta.get("date"), source_path),
-        release_id=str(meta.get("id") or ""),
+        release_id=id_text(meta.get("id"), source_path, "id (front matter)"),
         url=str(meta.get("url") or ""),
         site=str(meta.get("site") or ""),
         language=str(meta.get("language") or meta.get("lang") or ""),

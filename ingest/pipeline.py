@@ -9,10 +9,11 @@ same store without duplicates and without embedding anything twice.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,40 +21,52 @@ from typing import Any, Protocol
 import numpy as np
 
 from ingest.chunking import chunk_release, release_hash
-from ingest.files import SourceFile, find_files, read_releases
+from ingest.files import DEFAULT_MAX_BYTES, SourceFile, find_files, read_releases
 from retrieval.embedders import Embedder, Vectors
 from retrieval.errors import ReadError
 from retrieval.index import ChunkingRecipe, Index
-from retrieval.store import ChromaStore, ReleaseState, StoredChunk, chunk_record
+from retrieval.store import ChromaStore, ReleaseState, StoredChunk, chunk_id, chunk_record
 from retrieval.types import Chunk, Release
 
 log = logging.getLogger(__name__)
 
 
-class Progress(Protocol):
-    """Where ingest reports embedding progress (the CLI draws a bar)."""
-
-    def start(self, total: int) -> None:
-        """Embedding is about to start; `total` chunks need writing."""
-
-    def advance(self, done: int) -> None:
-        """`done` more chunks are written."""
-
-
-class _Silent:
-    def start(self, total: int) -> None:
-        pass
-
-    def advance(self, done: int) -> None:
-        pass
-
-
 @dataclass(frozen=True)
 class Failure:
-    """An input that could not be ingested, and why."""
+    """An input that could not be ingested, and why (each on one line)."""
 
     where: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How far a run has got. There is no total up front: files are read as the run goes, so
+    `chunks_queued` (chunks of the releases read so far that need writing) grows with it."""
+
+    files: int = 0
+    releases: int = 0
+    chunks_stored: int = 0
+    chunks_queued: int = 0
+    failed: int = 0
+
+
+class Progress(Protocol):
+    """Where ingest reports as it goes (the CLI draws a bar and prints failures at once)."""
+
+    def update(self, tally: Tally) -> None:
+        """Called after each file is opened, each release is read and each batch is stored."""
+
+    def failed(self, failure: Failure) -> None:
+        """An input failed; called as soon as it is known."""
+
+
+class _Silent:
+    def update(self, tally: Tally) -> None:
+        pass
+
+    def failed(self, failure: Failure) -> None:
+        pass
 
 
 @dataclass
@@ -102,16 +115,26 @@ class IngestReport:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _Pending:
+    """A release being written; a long one spans several batches."""
+
     release: Release
     release_hash: str
     chunks: list[Chunk]
     is_new: bool
+    looked_up: bool = False  # stored chunks fetched (for reuse and for removing leftovers)
+    stale_ids: set[str] = field(default_factory=set)
+    reusable: dict[str, Vectors] = field(default_factory=dict)
 
 
 class Ingestor:
-    """Reads release files and brings the store in line with them."""
+    """Reads release files and brings the store in line with them, release by release.
+
+    Chunks are written in batches of at most `write_batch_chunks` chunks and about
+    `write_batch_chars` characters (long chunks take longer to embed) as soon as they are
+    embedded, so a run stores work from its first seconds and a killed run loses one batch.
+    """
 
     def __init__(
         self,
@@ -120,13 +143,17 @@ class Ingestor:
         recipe: ChunkingRecipe,
         *,
         embed_batch_size: int = 32,
-        write_batch_chunks: int = 512,
+        write_batch_chunks: int = 64,
+        write_batch_chars: int = 24_000,
+        max_file_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self._store = store
         self._embedder = embedder
         self._recipe = recipe
         self._embed_batch = embed_batch_size
         self._write_batch = write_batch_chunks
+        self._write_chars = write_batch_chars
+        self._max_file_bytes = max_file_bytes
 
     @classmethod
     def for_index(cls, index: Index) -> Ingestor:
@@ -136,6 +163,7 @@ class Ingestor:
             index.embedder,
             index.recipe,
             embed_batch_size=index.settings.embed_batch_size,
+            max_file_bytes=index.settings.max_file_mb * 2**20,
         )
 
     def ingest(
@@ -143,118 +171,139 @@ class Ingestor:
     ) -> IngestReport:
         """Ingest files and folders; with `prune`, drop releases that vanished from them."""
         started = time.perf_counter()
-        progress = progress or _Silent()
-        report = IngestReport()
+        run = _Run(progress or _Silent())
         roots = [Path(p).expanduser().resolve() for p in paths]
         states = self._store.release_states()
         seen: dict[str, str] = {}
         unreadable: set[str] = set()
-        pending: list[_Pending] = []
+        batch: list[tuple[_Pending, Chunk]] = []
+        batch_chars = 0
 
         missing_roots: set[Path] = set()
         for item in find_files(roots):
             if isinstance(item, ReadError):
-                report.failed.append(Failure(item.where, item.reason))
+                run.fail(item.where, item.reason)
                 missing_roots.add(Path(item.where).expanduser().resolve())
                 continue
-            report.files += 1
-            for release in self._read(item, report, unreadable):
+            run.report.files += 1
+            run.tell(files=1)
+            for release in self._read(item, run, unreadable):
+                run.tell(releases=1)
                 if release.release_id in seen:
-                    report.failed.append(
-                        Failure(
-                            release.source_path,
-                            f"duplicate release id {release.release_id!r} (first in "
-                            f"{seen[release.release_id]}); this copy was skipped",
-                        )
+                    run.fail(
+                        release.source_path,
+                        f"duplicate release id {release.release_id!r} (first in "
+                        f"{seen[release.release_id]}); this copy was skipped",
                     )
                     continue
                 seen[release.release_id] = release.source_path
                 fingerprint = release_hash(release, self._recipe)
                 state = states.get(release.release_id)
                 if state is not None and state.is_complete(fingerprint):
-                    report.unchanged += 1
+                    run.report.unchanged += 1
                     continue
-                chunks = chunk_release(release, self._recipe, self._embedder.count_tokens)
-                pending.append(_Pending(release, fingerprint, chunks, state is None))
-
-        progress.start(sum(len(p.chunks) for p in pending))
-        for batch in _batches(pending, self._write_batch):
-            self._write(batch, states, report, progress)
+                chunks = chunk_release(
+                    release, self._recipe, self._embedder.count_tokens, self._embedder.token_ends
+                )
+                pending = _Pending(release, fingerprint, chunks, state is None)
+                run.tell(chunks_queued=len(chunks))
+                for chunk in chunks:
+                    batch.append((pending, chunk))
+                    batch_chars += len(chunk.embed_text)
+                    if len(batch) >= self._write_batch or batch_chars >= self._write_chars:
+                        self._write(batch, states, run)
+                        batch, batch_chars = [], 0
+        if batch:
+            self._write(batch, states, run)
         if prune:
             # A path that is missing (an unmounted share, a typo) says nothing about what is
             # gone from it: never prune under it.
             present = [root for root in roots if root not in missing_roots]
-            report.removed = self._prune(present, states, seen, unreadable)
-        report.seconds = time.perf_counter() - started
-        return report
+            run.report.removed = self._prune(present, states, seen, unreadable)
+        run.report.seconds = time.perf_counter() - started
+        return run.report
 
-    def _read(self, item: SourceFile, report: IngestReport, unreadable: set[str]) -> list[Release]:
-        releases: list[Release] = []
+    def _read(self, item: SourceFile, run: _Run, unreadable: set[str]) -> Iterator[Release]:
+        """The file's releases as they are read; failures are reported as they happen."""
         try:
-            for result in read_releases(item.path):
+            for result in read_releases(item.path, max_bytes=self._max_file_bytes):
                 if isinstance(result, ReadError):
-                    report.failed.append(Failure(result.where, result.reason))
+                    run.fail(result.where, result.reason)
                     unreadable.add(str(item.path))
                 else:
-                    releases.append(result)
+                    yield result
         except ReadError as exc:
-            report.failed.append(Failure(exc.where, exc.reason))
+            run.fail(exc.where, exc.reason)
+            unreadable.add(str(item.path))
+        except RecursionError:
+            run.fail(str(item.path), "cannot read: nested too deeply")
             unreadable.add(str(item.path))
         except Exception as exc:  # one odd file must not stop the run or lose the others
-            log.exception("unexpected error reading %s", item.path)
-            report.failed.append(Failure(str(item.path), f"cannot read: {exc!r}"))
+            log.debug("unexpected error reading %s", item.path, exc_info=True)
+            run.fail(str(item.path), f"cannot read: {type(exc).__name__}: {exc}")
             unreadable.add(str(item.path))
-        return releases
 
     def _write(
-        self,
-        batch: Sequence[_Pending],
-        states: dict[str, ReleaseState],
-        report: IngestReport,
-        progress: Progress,
+        self, batch: Sequence[tuple[_Pending, Chunk]], states: dict[str, ReleaseState], run: _Run
     ) -> None:
-        stale_ids: set[str] = set()
-        reusable: dict[str, Vectors] = {}
-        rewritten = [p.release.release_id for p in batch if not p.is_new]
-        for chunk_id, meta, _, vector in self._store.chunks_of(rewritten, with_vectors=True):
-            stale_ids.add(chunk_id)
-            if vector is not None:
-                reusable[str(meta["content_hash"])] = vector
+        releases = list({id(p): p for p, _ in batch}.values())
+        self._look_up([p for p in releases if not p.is_new and not p.looked_up])
 
         records: list[StoredChunk] = []
+        vectors: dict[str, Vectors] = {}  # content hash -> vector
         to_embed: dict[str, str] = {}  # content hash -> text; a repeated paragraph embeds once
-        waiting: Counter[str] = Counter()  # content hash -> chunks that wait for its vector
-        for item in batch:
-            for chunk in item.chunks:
-                records.append(
-                    chunk_record(item.release, chunk, item.release_hash, len(item.chunks))
-                )
-                if chunk.content_hash not in reusable:
-                    to_embed[chunk.content_hash] = chunk.embed_text
-                    waiting[chunk.content_hash] += 1
-        progress.advance(len(records) - sum(waiting.values()))
+        for item, chunk in batch:
+            records.append(chunk_record(item.release, chunk, item.release_hash, len(item.chunks)))
+            vector = item.reusable.get(chunk.content_hash)
+            if vector is not None:
+                vectors[chunk.content_hash] = vector
+            else:
+                to_embed[chunk.content_hash] = chunk.embed_text
         hashes = list(to_embed)
         for start in range(0, len(hashes), self._embed_batch):
             part = hashes[start : start + self._embed_batch]
             embedded = self._embedder.embed_passages([to_embed[h] for h in part])
-            reusable.update(zip(part, embedded, strict=True))
-            progress.advance(sum(waiting[h] for h in part))
-        vectors = np.stack([reusable[str(r.metadata["content_hash"])] for r in records])
+            vectors.update(zip(part, embedded, strict=True))
 
-        self._store.upsert(records, vectors)
+        self._store.upsert(
+            records, np.stack([vectors[str(r.metadata["content_hash"])] for r in records])
+        )
+        run.report.chunks_written += len(records)
+        run.report.chunks_embedded += len(hashes)
+        for item, chunk in batch:
+            if chunk is item.chunks[-1]:
+                self._finish(item, states, run.report)
+        run.tell(chunks_stored=len(records))
+
+    def _look_up(self, releases: Sequence[_Pending]) -> None:
+        """Fetch what is stored of releases being rewritten: vectors to reuse, ids to remove."""
+        if not releases:
+            return
+        by_id = {p.release.release_id: p for p in releases}
+        for stored_id, meta, _, vector in self._store.chunks_of(list(by_id), with_vectors=True):
+            item = by_id[str(meta["release_id"])]
+            item.stale_ids.add(stored_id)
+            if vector is not None:
+                item.reusable[str(meta["content_hash"])] = vector
+        for item in releases:
+            item.looked_up = True
+
+    def _finish(
+        self, item: _Pending, states: dict[str, ReleaseState], report: IngestReport
+    ) -> None:
+        """The release's last chunk is stored: remove leftovers of its previous version."""
+        release_id = item.release.release_id
+        written = {chunk_id(release_id, c.seq) for c in item.chunks}
         # Leftovers of the previous version go only after the new version is fully written.
-        self._store.delete_chunks(stale_ids - {r.chunk_id for r in records})
-        report.chunks_written += len(records)
-        report.chunks_embedded += len(hashes)
-        for item in batch:
-            target = report.added if item.is_new else report.updated
-            target.append(item.release.release_id)
-            states[item.release.release_id] = ReleaseState(
-                frozenset({item.release_hash}),
-                len(item.chunks),
-                len(item.chunks),
-                item.release.source_path,
-            )
+        self._store.delete_chunks(sorted(item.stale_ids - written))
+        (report.added if item.is_new else report.updated).append(release_id)
+        states[release_id] = ReleaseState(
+            frozenset({item.release_hash}),
+            len(item.chunks),
+            len(item.chunks),
+            item.release.source_path,
+        )
+        item.reusable.clear()
 
     def _prune(
         self,
@@ -274,14 +323,32 @@ class Ingestor:
         return removed
 
 
-def _batches(pending: Sequence[_Pending], max_chunks: int) -> Iterable[list[_Pending]]:
-    batch: list[_Pending] = []
-    size = 0
-    for item in pending:
-        batch.append(item)
-        size += len(item.chunks)
-        if size >= max_chunks:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+class _Run:
+    """The report of a run in progress, and the tally told to its Progress."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.report = IngestReport()
+        self._progress = progress
+        self._tally = Tally()
+
+    def tell(self, **more: int) -> None:
+        """Add to the tally and pass it on."""
+        counts = {name: getattr(self._tally, name) + n for name, n in more.items()}
+        self._tally = dataclasses.replace(self._tally, **counts)
+        self._progress.update(self._tally)
+
+    def fail(self, where: str, reason: str) -> None:
+        """Record a failure and report it at once, on one line whatever the input held."""
+        failure = Failure(_one_line(where), _one_line(reason))
+        self.report.failed.append(failure)
+        self._progress.failed(failure)
+        self.tell(failed=1)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str, limit: int = 500) -> str:
+    """Text with line breaks and other control characters escaped, at most `limit` long."""
+    text = _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

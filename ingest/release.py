@@ -12,14 +12,43 @@ from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
 from retrieval.types import MetaValue, Release
 
+# Control characters other than tab and line breaks; \v and \f count as spaces below.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _KNOWN_LANGUAGES = frozenset({"en", "ru", "kk"})
 
+MAX_PARAGRAPHS = 20_000
+"""A release with more paragraphs is refused: it is a data dump or a log, not a release."""
+
+
+def strip_controls(text: str) -> str:
+    """The text without control characters (NUL and the like) other than tab and newlines."""
+    return _CONTROL.sub("", text)
+
+
+def id_text(value: object, where: str, field: str = "id") -> str:
+    """A release id as text; only strings and integers are ids (never an object's repr)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ReadError(
+        where, f"field `{field}` must be a string or an integer, not {_json_type(value)}"
+    )
+
+
+def _json_type(value: object) -> str:
+    names = {bool: "a boolean", float: "a number with a fraction", dict: "an object"}
+    return names.get(type(value), "a list" if isinstance(value, list) else type(value).__name__)
+
 
 def clean_paragraph(text: str) -> str:
     """Collapse runs of spaces and line breaks inside a paragraph; strip its ends."""
-    return _SPACE.sub(" ", " ".join(_INVISIBLE.sub("", text).split("\n"))).strip()
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
+    return _SPACE.sub(" ", " ".join(text.split("\n"))).strip()
 
 
 def split_blocks(text: str) -> list[str]:
@@ -66,8 +95,15 @@ def build_release(
     cleaned = tuple(p for p in (clean_paragraph(p) for p in paragraphs) if p)
     if not cleaned:
         raise ReadError(where, "release has no paragraphs")
+    if len(cleaned) > MAX_PARAGRAPHS:
+        raise ReadError(
+            where,
+            f"release has {len(cleaned):,} paragraphs, more than the {MAX_PARAGRAPHS:,} a "
+            "release may have",
+        )
     title = clean_paragraph(title) or derive_title(cleaned)
-    release_id = release_id.strip() or url.strip()
+    url, site = strip_controls(url), strip_controls(site)
+    release_id = strip_controls(release_id).strip() or url.strip()
     if not release_id:
         key = id_key if id_key is not None else source_path
         release_id = "h-" + hashlib.sha256(key.encode()).hexdigest()[:16]
@@ -84,5 +120,8 @@ def build_release(
         language=language,
         paragraphs=cleaned,
         source_path=source_path,
-        extra=dict(extra or {}),
+        extra={
+            key: strip_controls(value) if isinstance(value, str) else value
+            for key, value in (extra or {}).items()
+        },
     )

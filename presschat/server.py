@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from answer.assistant import Assistant
-from ingest.pipeline import Ingestor
+from ingest.pipeline import Failure, Ingestor, Tally
 from retrieval.errors import PresschatError
 from retrieval.settings import Settings
 from ui.admin_operations import AdminOperations, OnProgress, Upload
@@ -29,22 +29,17 @@ log = logging.getLogger(__name__)
 
 
 class _CallbackProgress:
-    """Ingest progress passed on as (done, total) calls."""
+    """Ingest progress passed on as (chunks stored, chunks queued so far) calls."""
 
     def __init__(self, report: OnProgress | None) -> None:
         self._report = report
-        self._total = 0
-        self._done = 0
 
-    def start(self, total: int) -> None:
-        self._total = total
+    def update(self, tally: Tally) -> None:
         if self._report:
-            self._report(0, total)
+            self._report(tally.chunks_stored, tally.chunks_queued)
 
-    def advance(self, done: int) -> None:
-        self._done += done
-        if self._report:
-            self._report(self._done, self._total)
+    def failed(self, failure: Failure) -> None:
+        log.info("ingest failed: %s: %s", failure.where, failure.reason)  # the summary lists it
 
 
 def save_uploads(files: Sequence[Upload], upload_dir: Path) -> list[Path]:

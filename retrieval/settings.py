@@ -23,6 +23,12 @@ SENTENCE_TRANSFORMERS = "sentence-transformers:"
 """Prefix of the setting value that names a sentence-transformers model directory."""
 
 
+_MAX_FILE_MB = (
+    "Largest file ingest reads whole, and longest JSON Lines line or JSON array item, in MB; a "
+    "larger one fails alone (JSON Lines and arrays of any length stream)."
+)
+
+
 class Settings(BaseSettings):
     """Every setting presschat reads; each field is PRESSCHAT_<NAME> in the environment."""
 
@@ -48,6 +54,7 @@ class Settings(BaseSettings):
     )
     embed_titles: bool = Field(True, description="Embed each paragraph with its release title.")
     search_k: int = Field(10, ge=1, le=200, description="Paragraphs returned by a search.")
+    max_file_mb: int = Field(200, ge=1, le=100_000, description=_MAX_FILE_MB)
 
     llm: Literal["local", "openai", "fake"] = Field(
         "local",

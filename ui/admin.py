@@ -13,16 +13,9 @@ import gradio as gr
 
 from answer.assistant import Assistant
 from retrieval.errors import PresschatError
+from ui import page_language as language
 from ui.admin_operations import AdminOperations, OnProgress
 from ui.locales import ADMIN, Words, admin_words
-from ui.page_language import (
-    WITH_LOCALE,
-    i18n_for,
-    interface_languages,
-    language_picker,
-    locale_box,
-    wire_language,
-)
 from ui.stats import store_stats
 
 RELEASE_COLUMNS = ("id", "date", "language", "paragraphs", "title", "source")
@@ -126,7 +119,8 @@ def admin_labels(w: Words, reingest_enabled: bool) -> list[Any]:
     order of `labelled`."""
     return [
         gr.update(
-            label=w("interface_language"), choices=interface_languages(w("browser_language"))
+            label=w("interface_language"),
+            choices=language.interface_languages(w("browser_language")),
         ),
         gr.update(value=f"## {w('title')}"),
         gr.update(label=w("ingest_tab")),
@@ -149,15 +143,15 @@ def admin_labels(w: Words, reingest_enabled: bool) -> list[Any]:
 def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
     """The admin page, bound to one assistant's store and the operator's ingest."""
     handlers = AdminHandlers(assistant, operations)
-    t = i18n_for(ADMIN)
+    t = language.i18n_for(ADMIN)
     can_reingest = operations.reingest_folders is not None
     private: dict[str, Any] = {"api_visibility": "private"}
     admin = gr.Blocks(title="presschat admin")
     with admin:
-        locale = locale_box()
+        locale = language.locale_box()
         with gr.Row(equal_height=True):
             title = gr.Markdown(f"## {ADMIN['en']['title']}")
-            picker = language_picker(t("interface_language"), t("browser_language"))
+            picker = language.language_picker(t("interface_language"), t("browser_language"))
         with gr.Tab(t("ingest_tab")) as ingest_tab:
             files = gr.File(label=t("release_files"), file_count="multiple", elem_id="pc-upload")
             with gr.Row():
@@ -184,18 +178,28 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
             numbers = gr.JSON(label=t("store"), elem_id="pc-stats")
 
         upload.click(
-            handlers.ingest_uploads, [files, locale], [summary, details], js=WITH_LOCALE, **private
+            handlers.ingest_uploads,
+            [files, locale],
+            [summary, details],
+            js=language.WITH_LOCALE,
+            **private,
         )
-        again.click(handlers.reingest, [locale], [summary, details], js=WITH_LOCALE, **private)
+        again.click(
+            handlers.reingest, [locale], [summary, details], js=language.WITH_LOCALE, **private
+        )
         show.click(handlers.list_releases, [query], [table], **private)
         query.submit(handlers.list_releases, [query], [table], **private)
         remove.click(
-            handlers.delete, [doomed, query, locale], [deleted, table], js=WITH_LOCALE, **private
+            handlers.delete,
+            [doomed, query, locale],
+            [deleted, table],
+            js=language.WITH_LOCALE,
+            **private,
         )
         refresh.click(handlers.stats, None, [numbers], **private)
         labelled = [picker, title, ingest_tab, files, upload, again, details, releases_tab]
         labelled += [query, show, table, doomed, remove, statistics_tab, refresh, numbers]
-        wire_language(
+        language.wire_language(
             admin,
             picker,
             locale,

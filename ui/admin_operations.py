@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 OnProgress = Callable[[int, int], None]
-"""Called with (paragraphs written, paragraphs to write) while an ingest embeds."""
+"""Called with (paragraphs stored, paragraphs queued so far) while an ingest streams; the
+second grows as files are read."""
 
 Upload = tuple[str, bytes]
 """An uploaded release file: its name as the user's machine called it, and its bytes."""

@@ -12,19 +12,12 @@ from gradio.events import api as gradio_api
 from gradio.i18n import I18nData
 
 from answer.assistant import Assistant
+from ui import page_language as language
 from ui.access import RateLimiter
 from ui.chat import ChatHandlers
 from ui.chat_history import no_saved_chats
 from ui.feedback import FeedbackLog
 from ui.locales import CHAT, Words, chat_words
-from ui.page_language import (
-    WITH_LOCALE,
-    i18n_for,
-    interface_languages,
-    language_picker,
-    locale_box,
-    wire_language,
-)
 from ui.render import sources_html
 
 ANSWER_CONCURRENCY = 8
@@ -59,7 +52,7 @@ def build_chat(
 ) -> gr.Blocks:
     """The chat page. `storage_secret` keeps conversations readable across server restarts."""
     handlers = ChatHandlers(assistant, limiter=limiter, feedback=feedback)
-    t = i18n_for(CHAT)
+    t = language.i18n_for(CHAT)
     chat = gr.Blocks(title=title)
     with chat:
         saved = gr.BrowserState(
@@ -67,10 +60,10 @@ def build_chat(
         )
         chat_id = gr.State("")
         conversation = gr.State([])
-        locale = locale_box()
+        locale = language.locale_box()
         with gr.Row(equal_height=True):
             gr.Markdown(f"## {title}")
-            picker = language_picker(t("interface_language"), t("browser_language"))
+            picker = language.language_picker(t("interface_language"), t("browser_language"))
         intro = gr.Markdown(t("intro"))
         with gr.Row():
             with gr.Column(scale=3):
@@ -125,7 +118,7 @@ def build_chat(
             fn=handlers.answer,
             inputs=[question, chat_id, conversation, saved, since, until, lang, locale],
             outputs=[chatbot, sources, question, send, chat_id, conversation, saved, earlier],
-            js=WITH_LOCALE,
+            js=language.WITH_LOCALE,
             # Several askers at once: each sees its sources at once, and the local model (one
             # generation at a time) takes them in turn; a model server answers them in parallel.
             concurrency_limit=ANSWER_CONCURRENCY,
@@ -135,7 +128,11 @@ def build_chat(
         send.click(**asked)
         question.submit(**asked)
         fresh: dict[str, Any] = dict(
-            fn=handlers.new_chat, inputs=[saved, locale], outputs=view, js=WITH_LOCALE, **private
+            fn=handlers.new_chat,
+            inputs=[saved, locale],
+            outputs=view,
+            js=language.WITH_LOCALE,
+            **private,
         )
         new.click(**fresh)
         chatbot.clear(**fresh)  # the chat's own trash button starts a new chat as well
@@ -143,12 +140,20 @@ def build_chat(
             handlers.open_chat,
             inputs=[earlier, saved, locale],
             outputs=view,
-            js=WITH_LOCALE,
+            js=language.WITH_LOCALE,
             **private,
         )
-        chatbot.like(handlers.vote, inputs=[conversation, locale], js=WITH_LOCALE, **private)
-        chat.load(handlers.restore, inputs=[saved, locale], outputs=view, js=WITH_LOCALE, **private)
-        wire_language(
+        chatbot.like(
+            handlers.vote, inputs=[conversation, locale], js=language.WITH_LOCALE, **private
+        )
+        chat.load(
+            handlers.restore,
+            inputs=[saved, locale],
+            outputs=view,
+            js=language.WITH_LOCALE,
+            **private,
+        )
+        language.wire_language(
             chat,
             picker,
             locale,
@@ -170,7 +175,8 @@ def chat_labels(w: Words, with_examples: bool) -> list[Any]:
     order of `labelled`."""
     updates = [
         gr.update(
-            label=w("interface_language"), choices=interface_languages(w("browser_language"))
+            label=w("interface_language"),
+            choices=language.interface_languages(w("browser_language")),
         ),
         gr.update(value=w("intro")),
         gr.update(label=w("chat"), placeholder=w("chat_placeholder")),

@@ -11,32 +11,43 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from ingest.pipeline import Ingestor
+from ingest.pipeline import Failure, Ingestor, Tally
 from presschat.cli.common import handle_errors, parts
 from retrieval.serialize import summary_to_dict
 
 
 class _Bar:
-    """tqdm progress bar on stderr while chunks are embedded and written."""
+    """Progress on stderr as ingest streams: chunks stored of those queued so far, with files,
+    releases and failures; each failure is printed as it happens (also when quiet)."""
 
     def __init__(self, enabled: bool) -> None:
         self._enabled = enabled
         self._bar: tqdm[Any] | None = None
 
-    def start(self, total: int) -> None:
-        if self._enabled and total:
+    def update(self, tally: Tally) -> None:
+        if not self._enabled:
+            return
+        if self._bar is None:
             self._bar = tqdm(
-                total=total,
+                total=0,
                 unit="par",
-                desc="embedding",
+                desc="stored",
                 file=sys.stderr,
                 mininterval=0.5,
                 dynamic_ncols=True,
             )
+        self._bar.total = tally.chunks_queued
+        self._bar.set_postfix_str(
+            f"{tally.files} files, {tally.releases} releases, {tally.failed} failed", refresh=False
+        )
+        self._bar.update(tally.chunks_stored - self._bar.n)
 
-    def advance(self, done: int) -> None:
+    def failed(self, failure: Failure) -> None:
+        line = f"failed: {failure.where}: {failure.reason}"
         if self._bar is not None:
-            self._bar.update(done)
+            self._bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -66,9 +77,7 @@ def ingest(
         bar.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-    else:
-        for failure in report.failed:
-            click.echo(f"failed: {failure.where}: {failure.reason}", err=True)
+    else:  # failures were printed as they happened (_Bar.failed)
         click.echo(report.summary_line())
     if not report.ok:
         sys.exit(1)

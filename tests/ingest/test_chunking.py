@@ -90,3 +90,34 @@ def test_release_hash_changes_with_content_and_recipe_only() -> None:
     assert release_hash(a, RECIPE) != release_hash(edited, RECIPE)
     other = ChunkingRecipe(min_chars=10, max_tokens=512, embed_titles=True)
     assert release_hash(a, RECIPE) != release_hash(a, other)
+
+
+def test_a_two_megabyte_paragraph_without_punctuation_chunks_in_linear_time() -> None:
+    import time
+
+    embedder = FakeEmbedder()
+    words = " ".join(f"word{i % 5000}" for i in range(250_000))  # ~2.2 MB, no sentence end
+    started = time.perf_counter()
+    chunks = chunk_release(_release(words), RECIPE, embedder.count_tokens, embedder.token_ends)
+    assert time.perf_counter() - started < 10  # was minutes; ~1 s here
+    assert all(embedder.count_tokens(c.embed_text) <= 512 for c in chunks)
+    assert " ".join(c.text for c in chunks) == words
+
+
+def test_a_long_sentence_is_cut_at_a_clause_before_a_word() -> None:
+    embedder = FakeEmbedder(max_tokens=40)
+    recipe = ChunkingRecipe(min_chars=0, max_tokens=40, embed_titles=False)
+    clause = "the ministry met the delegation of the republic on trade"
+    sentence = "; ".join([clause] * 6) + "."
+    chunks = chunk_release(_release(sentence), recipe, embedder.count_tokens, embedder.token_ends)
+    assert len(chunks) > 1 and all(c.text.endswith((";", ".")) for c in chunks)
+    assert " ".join(c.text for c in chunks) == sentence
+
+
+def test_a_word_longer_than_the_limit_is_cut_between_tokens() -> None:
+    embedder = FakeEmbedder(max_tokens=20)
+    recipe = ChunkingRecipe(min_chars=0, max_tokens=20, embed_titles=False)
+    word = "-".join(f"t{i}" for i in range(100))  # one "word", 100 tokens
+    chunks = chunk_release(_release(word), recipe, embedder.count_tokens, embedder.token_ends)
+    assert len(chunks) > 1 and all(embedder.count_tokens(c.embed_text) <= 20 for c in chunks)
+    assert "".join(c.text for c in chunks) == word

@@ -32,7 +32,7 @@ def test_next_run_completes_a_killed_ingest_without_duplicates(
     assert process.stderr is not None
     progress = b""
     deadline = time.monotonic() + 300
-    # Kill once more than one write batch (512 chunks) has been embedded and stored.
+    # Kill once several write batches (64 chunks each) have been embedded and stored.
     while time.monotonic() < deadline:
         progress += os.read(process.stderr.fileno(), 4096)
         done = [int(m) for m in re.findall(rb"\| *(\d+)/\d+ \[", progress)]

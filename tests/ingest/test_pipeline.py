@@ -224,3 +224,31 @@ def test_search_finds_the_right_release(
     ingestor.ingest([data_dir / "releases"])
     top = index.search(query, 1)[0]
     assert expected in (top.site + top.url)
+
+
+def test_chunks_reach_the_store_in_small_batches_as_the_run_goes(
+    index: Index, tmp_path: Path
+) -> None:
+    from ingest.pipeline import Failure, Tally
+
+    paragraphs = [f"Paragraph {i} of a very long release about the budget." for i in range(300)]
+    write_jsonl(tmp_path / "a.jsonl", [_record("long", *paragraphs)])
+    (tmp_path / "b.jsonl").write_text("{oops\n")
+    write_jsonl(tmp_path / "c.jsonl", [_record("c", "A later release.")])
+    events: list[tuple[str, int]] = []
+
+    class Watch:
+        def update(self, tally: Tally) -> None:
+            events.append(("stored", index.store.count()))
+            assert tally.chunks_stored <= tally.chunks_queued
+
+        def failed(self, failure: Failure) -> None:
+            events.append(("failed", index.store.count()))
+
+    ingestor = Ingestor(index.store, index.embedder, index.recipe, write_batch_chunks=64)
+    report = ingestor.ingest([tmp_path], progress=Watch())
+    counts = sorted({n for kind, n in events if kind == "stored"})
+    assert counts[:6] == [0, 64, 128, 192, 256, 301]  # a kill loses at most one batch
+    failed_at = next(n for kind, n in events if kind == "failed")
+    assert 0 < failed_at < 301  # reported while the run went on, not at its end
+    assert report.added == ["long", "c"] and index.store.count() == 301
