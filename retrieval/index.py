@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import assert_never, cast
 
 from retrieval.embedders import Embedder, FakeEmbedder
+from retrieval.embedders.query_batcher import QueryBatcher
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
@@ -41,16 +42,16 @@ def collection_name(prefix: str, embedder_name: str, recipe: ChunkingRecipe) -> 
 def build_embedder(settings: Settings) -> Embedder:
     """The embedder the settings name; model files come from installed packages, never a hub."""
     if settings.embedder.startswith(SENTENCE_TRANSFORMERS):
-        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+        from retrieval.embedders.sentence_transformer import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(settings.embedder.partition(":")[2].strip())
     name = cast(PackagedEmbedder, settings.embedder)  # Settings accepts nothing else
     if name == "e5-small":
-        from retrieval.e5 import E5Embedder
+        from retrieval.embedders.e5 import E5Embedder
 
         return E5Embedder()
     if name == "minilm":
-        from retrieval.sentence_transformer import SentenceTransformerEmbedder
+        from retrieval.embedders.sentence_transformer import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder.packaged_minilm()
     if name == "fake":
@@ -68,6 +69,7 @@ class Index:
         self.embedder = embedder
         self.store = store
         self.recipe = recipe
+        self._queries = QueryBatcher(embedder.embed_queries)
 
     @classmethod
     def from_settings(
@@ -95,5 +97,5 @@ class Index:
         """The paragraphs most similar to the query, best first, within the filters."""
         if not query.strip():
             return []
-        vector = self.embedder.embed_query(query)
+        vector = self._queries.embed(query)
         return self.store.query(vector, k or self.settings.search_k, filters)

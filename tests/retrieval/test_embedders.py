@@ -32,6 +32,14 @@ def test_vectors_are_normalized_and_fixed_size(any_embedder: Embedder) -> None:
     assert any_embedder.embed_passages([]).shape[0] == 0
 
 
+def test_queries_embedded_together_match_one_by_one(any_embedder: Embedder) -> None:
+    texts = ["civil penalty", "Какой штраф заплатила компания?", "Қандай айыппұл төленді?"]
+    together = any_embedder.embed_queries(texts)
+    assert together.shape[0] == 3
+    for row, text in zip(together, texts, strict=True):
+        assert float(row @ any_embedder.embed_query(text)) > 0.99
+
+
 def test_related_passage_scores_higher(any_embedder: Embedder) -> None:
     passages = any_embedder.embed_passages(
         [

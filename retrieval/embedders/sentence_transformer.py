@@ -90,6 +90,14 @@ class SentenceTransformerEmbedder:
         vector = self._engine().encode(text, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vector, dtype=np.float32)
 
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self._engine().encode(
+            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
 
 def _max_seq_length(path: Path) -> int:
     config = path / "sentence_bert_config.json"

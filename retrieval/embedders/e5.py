@@ -61,3 +61,11 @@ class E5Embedder:
         engine = self._engine()
         with self._lock:
             return np.asarray(engine.query(text), dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        engine = self._engine()
+        # One call for the batch: ~2.5x cheaper per query than one call each on 2 cores.
+        with self._lock:
+            return np.asarray(engine.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)

@@ -1,7 +1,8 @@
 """The Embedder seam: what ingest and search need from an embedding model, and a fake for tests.
 
-Real backends live in their own modules (`retrieval.e5`, `retrieval.sentence_transformer`) so that
+Real backends live in their own modules (`e5`, `sentence_transformer` beside this one) so that
 only they import their engines; `retrieval.index.build_embedder` picks one from the settings.
+`query_batcher` embeds the queries of concurrent searches together.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ class Embedder(Protocol):
         """One vector, L2-normalized, comparable with the passages."""
         ...
 
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """One row per query, as `embed_query` gives it, in one call."""
+        ...
+
 
 _TOKEN = re.compile(r"\w+")
 
@@ -62,6 +67,7 @@ class FakeEmbedder:
         self._max_tokens = max_tokens
         self.passages_embedded = 0
         self.queries_embedded = 0
+        self.query_calls = 0
 
     @property
     def name(self) -> str:
@@ -84,6 +90,11 @@ class FakeEmbedder:
     def embed_query(self, text: str) -> Vectors:
         self.queries_embedded += 1
         return self._vector(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        self.queries_embedded += len(texts)
+        self.query_calls += 1
+        return np.stack([self._vector(t) for t in texts]) if texts else self._empty()
 
     def _empty(self) -> Vectors:
         return np.zeros((0, self.dimension), dtype=np.float32)
