@@ -100,7 +100,7 @@ class ApiHandlers:
             "status": "ok",
             "chunks": self.assistant.index.store.count(),
             "collection": self.assistant.index.store.collection_name,
-            "model": self.assistant.generator.name,
+            "model": self.assistant.model_name,
         }
 
     async def ask(self, body: AskRequest, request: Request) -> dict[str, Any]:
