@@ -11,9 +11,12 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import assert_never
 
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.generators import FakeGenerator, Generator, Message, complete
 from answer.question_dates import combine_filters, dates_in_question
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import CANNOT_ANSWER, refusal, render_prompt
@@ -29,18 +32,19 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _HISTORY_TURNS = 6
 
 
-def build_generator(settings: Settings) -> Generator:
-    """The LLM backend the settings name."""
+def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
+    """The chat model the settings name. The local one also checks `stop_signal` while it
+    waits for its turn, so that a stop does not wait for queued prompts to be read."""
     if settings.llm == "local":
-        from answer.local_llm import LlamaCppGenerator
+        from answer.local_llm import LlamaCppChatModel
 
-        return LlamaCppGenerator.from_settings(settings)
+        return LlamaCppChatModel.from_settings(settings, stop_signal=stop_signal)
     if settings.llm == "openai":
-        from answer.openai_compatible import OpenAICompatibleGenerator
+        from answer.openai_compatible import chat_openai
 
-        return OpenAICompatibleGenerator.from_settings(settings)
+        return chat_openai(settings)
     if settings.llm == "fake":
-        return FakeGenerator()
+        return FakeChatModel()
     assert_never(settings.llm)
 
 
@@ -64,19 +68,21 @@ def _has_words(text: str) -> bool:
 
 
 class Assistant:
-    """Answers questions about the releases in an index with a chat model."""
+    """Answers questions about the releases in an index with any LangChain chat model."""
 
     def __init__(
         self,
         index: Index,
-        generator: Generator,
+        chat_model: BaseChatModel,
         settings: Settings,
         *,
         today: Callable[[], dt.date] = dt.date.today,
+        stop_signal: StopSignal | None = None,
     ) -> None:
         self.index = index
-        self.generator = generator
+        self.chat_model = chat_model
         self.settings = settings
+        self.stop_signal = stop_signal or StopSignal()
         self._today = today
 
     @classmethod
@@ -85,14 +91,27 @@ class Assistant:
         settings: Settings,
         *,
         index: Index | None = None,
-        generator: Generator | None = None,
+        chat_model: BaseChatModel | None = None,
     ) -> Assistant:
-        """Build the index and the generator the settings name, except those passed in."""
+        """Build the index and the chat model the settings name, except those passed in."""
+        stop_signal = StopSignal()
         return cls(
             index or Index.from_settings(settings),
-            generator or build_generator(settings),
+            chat_model or build_chat_model(settings, stop_signal=stop_signal),
             settings,
+            stop_signal=stop_signal,
         )
+
+    @property
+    def model_name(self) -> str:
+        """Which model answers, for logs and the API."""
+        return model_name(self.chat_model)
+
+    def stop(self, reason: str) -> None:
+        """End the answers being written at their next token, and refuse new ones, with
+        `reason` as the error (a server shutting down calls this)."""
+        log.info("stopping answers: %s", reason)
+        self.stop_signal.stop(reason)
 
     def ask(
         self,
@@ -158,10 +177,12 @@ class Assistant:
             return
         reply = ""
         held = True  # hold output back while it may still turn out to be the refusal token
-        for piece in self.generator.stream(
+        for piece in stream_text(
+            self.chat_model,
             self._messages(standalone, sources, language),
             max_tokens=self.settings.llm_max_tokens,
             temperature=self.settings.llm_temperature,
+            stop=self.stop_signal,
         ):
             reply += piece
             if held:
@@ -191,12 +212,13 @@ class Assistant:
         # A worked example as a chat turn: the small default model follows it far better than
         # instructions alone.
         messages = [
-            Message("system", render_prompt("condense_system")),
-            Message("user", render_prompt("condense_example_question")),
-            Message("assistant", render_prompt("condense_example_answer")),
-            Message("user", render_prompt("condense", history=conversation, question=question)),
+            SystemMessage(render_prompt("condense_system")),
+            HumanMessage(render_prompt("condense_example_question")),
+            AIMessage(render_prompt("condense_example_answer")),
+            HumanMessage(render_prompt("condense", history=conversation, question=question)),
         ]
-        lines = complete(self.generator, messages, max_tokens=96).strip().splitlines()
+        condensed = complete(self.chat_model, messages, max_tokens=96, stop=self.stop_signal)
+        lines = condensed.strip().splitlines()
         rewritten = lines[0].strip().strip('"“”«»') if lines else ""
         if not rewritten or CANNOT_ANSWER in rewritten:
             return question
@@ -217,7 +239,7 @@ class Assistant:
                 return detect_language(turn.content)
         return "en" if detected == UNKNOWN else detected
 
-    def _messages(self, question: str, sources: Sequence[Hit], language: str) -> list[Message]:
+    def _messages(self, question: str, sources: Sequence[Hit], language: str) -> list[BaseMessage]:
         numbered = "\n\n".join(
             render_prompt(
                 "source",
@@ -235,4 +257,4 @@ class Assistant:
             question=question,
             language=LANGUAGE_NAMES.get(language, "English"),
         )
-        return [Message("system", render_prompt("system")), Message("user", user)]
+        return [SystemMessage(render_prompt("system")), HumanMessage(user)]

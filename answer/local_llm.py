@@ -1,4 +1,5 @@
-"""A GGUF model run in process by llama.cpp (llama-cpp-python): the offline default LLM.
+"""A GGUF model run in process by llama.cpp (llama-cpp-python), as a LangChain chat model: the
+offline default LLM.
 
 The only module that imports llama_cpp.
 """
@@ -8,34 +9,48 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from answer.generators import Message
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_openai_messages
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from pydantic import Field, PrivateAttr
+
+from answer.chat_models import StopSignal
 from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError, ConfigError
 from retrieval.settings import Settings
 
 log = logging.getLogger(__name__)
 
+_LOCK_POLL_S = 0.1
 
-class LlamaCppGenerator:
-    """llama.cpp with one model loaded lazily, shared by callers one generation at a time."""
 
-    def __init__(
-        self, model_path: Path, *, context: int = 4096, threads: int | None = None
-    ) -> None:
-        self.model_path = model_path
-        self.name = model_path.stem
-        self._context = context
-        self._threads = threads or os.cpu_count() or 2
-        self._llama: Any = None
-        # A llama.cpp context is not thread-safe; concurrent askers queue here.
-        self._lock = threading.Lock()
+class LlamaCppChatModel(BaseChatModel):
+    """llama.cpp with one model loaded lazily, shared by callers one generation at a time.
+
+    `max_tokens` and `temperature` are defaults that call options override (as in
+    `model.stream(messages, max_tokens=64)`). Once `stop_signal` is set, the generation under
+    way ends at its next token and those waiting for the model end before they start."""
+
+    model_path: Path
+    context: int = 4096
+    threads: int | None = None
+    max_tokens: int = 256
+    temperature: float = 0.1
+    stop_signal: StopSignal = Field(default_factory=StopSignal, exclude=True)
+    _llama: Any = PrivateAttr(default=None)
+    # A llama.cpp context is not thread-safe; concurrent askers queue here.
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LlamaCppGenerator:
+    def from_settings(
+        cls, settings: Settings, *, stop_signal: StopSignal | None = None
+    ) -> LlamaCppChatModel:
         """The GGUF file the settings name, or the packaged model."""
         if settings.llm_model_path is not None:
             path = settings.llm_model_path.expanduser()
@@ -43,7 +58,27 @@ class LlamaCppGenerator:
                 raise ConfigError(f"PRESSCHAT_LLM_MODEL_PATH: no such file {path}")
         else:
             path = packaged_model_path(settings.model_cache_dir.expanduser())
-        return cls(path, context=settings.llm_context, threads=settings.llm_threads)
+        return cls(
+            model_path=path,
+            context=settings.llm_context,
+            threads=settings.llm_threads,
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            stop_signal=stop_signal or StopSignal(),
+        )
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": str(self.model_path), "context": self.context}
+
+    @property
+    def model_name(self) -> str:
+        """Which model answers, for logs and the API: the GGUF file's name."""
+        return self.model_path.stem
 
     def _model(self) -> Any:
         if self._llama is None:
@@ -55,8 +90,8 @@ class LlamaCppGenerator:
                 ) from exc
             options: dict[str, Any] = {
                 "model_path": str(self.model_path),
-                "n_ctx": self._context,
-                "n_threads": self._threads,
+                "n_ctx": self.context,
+                "n_threads": self.threads or os.cpu_count() or 2,
                 "n_batch": 512,
                 # mmap page faults made decoding ~10x slower on the reference machine.
                 "use_mmap": False,
@@ -72,24 +107,59 @@ class LlamaCppGenerator:
 
     def load(self) -> None:
         """Load the model now rather than at the first question."""
-        self._model()
-
-    def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
         with self._lock:
+            self._model()
+
+    def _acquire(self) -> None:
+        """Wait for the model, but not past a stop: a queued asker would otherwise read its
+        whole prompt (seconds) before it could notice."""
+        while not self._lock.acquire(timeout=_LOCK_POLL_S):
+            self.stop_signal.check()
+        if self.stop_signal.is_set():
+            self._lock.release()
+            self.stop_signal.check()
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        self._acquire()
+        try:
             llama = self._model()
+            chunks = llama.create_chat_completion(
+                messages=convert_to_openai_messages(messages),
+                max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                temperature=kwargs.get("temperature", self.temperature),
+                stop=stop or [],
+                stream=True,
+            )
             try:
-                chunks = llama.create_chat_completion(
-                    messages=[{"role": m.role, "content": m.content} for m in messages],
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    stream=True,
-                )
+                # llama.cpp decodes one token per step of this iterator, so leaving the loop
+                # (a stop, or the caller closing this stream) stops the generation.
                 for chunk in chunks:
-                    delta = chunk["choices"][0].get("delta", {})
-                    text = delta.get("content")
-                    if text:
-                        yield text
-            except (ValueError, RuntimeError) as exc:
-                raise BackendError(f"the local model failed: {exc}") from exc
+                    self.stop_signal.check()
+                    choice = chunk["choices"][0]
+                    text = choice.get("delta", {}).get("content") or ""
+                    finish = choice.get("finish_reason")
+                    if text or finish:
+                        info = {"finish_reason": finish} if finish else None
+                        message = AIMessageChunk(content=text)
+                        yield ChatGenerationChunk(message=message, generation_info=info)
+            finally:
+                chunks.close()
+        except (ValueError, RuntimeError) as exc:
+            raise BackendError(f"the local model failed: {exc}") from exc
+        finally:
+            self._lock.release()

@@ -19,14 +19,15 @@ import random
 import resource
 import sys
 import time
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from answer.assistant import Assistant, build_generator  # noqa: E402
-from answer.generators import Generator, Message  # noqa: E402
+from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
+
+from answer.assistant import Assistant, build_chat_model  # noqa: E402
+from answer.chat_models import model_name  # noqa: E402
 from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
 from evaluation.answer_scores import AnswerReport, normalize_answer  # noqa: E402
 from evaluation.questions import load_questions  # noqa: E402
@@ -34,26 +35,24 @@ from retrieval.settings import load_settings  # noqa: E402
 from retrieval.types import Hit  # noqa: E402
 
 
-class TimedGenerator:
-    """Wraps a generator; records when each call's first piece came and how many pieces."""
+class CallTimer(BaseCallbackHandler):
+    """Records, for each chat-model call, when it started, when its first and last pieces came
+    and how many pieces (a LangChain callback, so it times any chat model)."""
 
-    def __init__(self, inner: Generator) -> None:
-        self.inner = inner
-        self.name = inner.name
+    def __init__(self) -> None:
         self.calls: list[dict[str, float]] = []
 
-    def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
-        started = time.perf_counter()
-        record = {"started": started, "first": 0.0, "last": 0.0, "pieces": 0}
-        self.calls.append(record)
-        for piece in self.inner.stream(messages, max_tokens=max_tokens, temperature=temperature):
-            now = time.perf_counter()
-            record["first"] = record["first"] or now
-            record["last"] = now
-            record["pieces"] += 1
-            yield piece
+    def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+        now = time.perf_counter()
+        self.calls.append({"started": now, "first": 0.0, "last": 0.0, "pieces": 0})
+
+    def on_llm_new_token(self, token: str | list[str | dict[str, Any]], **kwargs: Any) -> None:
+        if not token or not self.calls:
+            return
+        record, now = self.calls[-1], time.perf_counter()
+        record["first"] = record["first"] or now
+        record["last"] = now
+        record["pieces"] += 1
 
 
 def pct(values: list[float], p: float) -> float | None:
@@ -67,7 +66,7 @@ def summary(values: list[float]) -> dict[str, float | None]:
     return {"p50": pct(values, 50), "p95": pct(values, 95), "n": len(values)}
 
 
-def run_doj(assistant: Assistant, timed: TimedGenerator, path: Path) -> dict[str, Any]:
+def run_doj(assistant: Assistant, timed: CallTimer, path: Path) -> dict[str, Any]:
     report = AnswerReport()
     sources_s, first_token_s, first_model_piece_s, total_s, rates = [], [], [], [], []
     for question in load_questions(path):
@@ -213,16 +212,18 @@ def main() -> None:
 
     settings = load_settings(data_dir=args.data_dir, llm="local")
     started = time.perf_counter()
-    timed = TimedGenerator(build_generator(settings))
-    load = getattr(timed.inner, "load", None)
+    chat_model = build_chat_model(settings)
+    timed = CallTimer()
+    chat_model.callbacks = [timed]
+    load = getattr(chat_model, "load", None)
     if load:
         load()
     result: dict[str, Any] = {
-        "model": timed.name,
+        "model": model_name(chat_model),
         "date": time.strftime("%Y-%m-%d"),
         "model_load_s": round(time.perf_counter() - started, 1),
     }
-    assistant = Assistant.from_settings(settings, generator=timed)
+    assistant = Assistant.from_settings(settings, chat_model=chat_model)
     if not args.skip_doj:
         result["doj_dev"] = run_doj(assistant, timed, args.questions)
     if args.multihop:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 
 from answer.assistant import Assistant
@@ -26,6 +28,11 @@ from ui.admin_operations import AdminOperations, OnProgress, Upload
 from ui.app import create_app
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 5
+"""Seconds open connections get to end after SIGTERM before they are cut; streamed answers end
+at their next token well within it (service managers kill after 10-30 s)."""
+SHUTTING_DOWN = "the server is shutting down"
 
 
 class _CallbackProgress:
@@ -120,3 +127,29 @@ def build_server(settings: Settings, *, assistant: Assistant | None = None) -> F
         operations=operations_for(assistant, settings),
         storage_secret=storage_secret(settings),
     )
+
+
+class _StoppingServer(uvicorn.Server):
+    """uvicorn that stops the assistant's answers as soon as shutdown begins. (uvicorn runs the
+    app's shutdown handlers only after open responses have ended, too late to end them.)"""
+
+    def __init__(self, config: uvicorn.Config, assistant: Assistant) -> None:
+        super().__init__(config)
+        self._assistant = assistant
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._assistant.stop(SHUTTING_DOWN)
+        await super().shutdown(sockets)
+
+
+def run_server(app: FastAPI, assistant: Assistant, *, host: str, port: int) -> None:
+    """Serve `app` until SIGINT or SIGTERM; then answers being written end with an error
+    saying the server is shutting down, and the process exits within a few seconds."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
+    _StoppingServer(config, assistant).run()

@@ -87,7 +87,7 @@ class ApiHandlers:
             "status": "ok",
             "chunks": self.assistant.index.store.count(),
             "collection": self.assistant.index.store.collection_name,
-            "model": self.assistant.generator.name,
+            "model": self.assistant.model_name,
         }
 
     def count_question(self, body: AskRequest, request: Request) -> None:

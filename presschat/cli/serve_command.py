@@ -15,9 +15,7 @@ from presschat.cli.common import handle_errors, parts
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the web chat (/), the admin page (/admin), the widget (/widget.js) and the HTTP
     API (/api, docs at /docs)."""
-    import uvicorn
-
-    from presschat.server import build_server
+    from presschat.server import build_server, run_server
 
     state = parts(ctx)
     hosts = state.settings.allowed_hosts
@@ -30,10 +28,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     assistant = state.assistant()
     click.echo("loading the models…", err=True)
     assistant.index.embedder.embed_query("warm up")
-    load = getattr(assistant.generator, "load", None)
+    load = getattr(assistant.chat_model, "load", None)
     if callable(load):
         load()
     app = build_server(state.settings, assistant=assistant)
     count = assistant.index.store.count()
     click.echo(f"presschat: {count} paragraphs; chat on http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run_server(app, assistant, host=host, port=port)

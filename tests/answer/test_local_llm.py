@@ -1,11 +1,16 @@
 """End to end through the real local LLM (llama.cpp + packaged Qwen2.5 1.5B) and real e5."""
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import HumanMessage
 
 from answer.assistant import Assistant
+from answer.chat_models import GenerationStopped, StopSignal
+from answer.local_llm import LlamaCppChatModel
 from answer.types import AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
 from retrieval.index import Index
@@ -75,3 +80,51 @@ def test_follow_up_is_rewritten_with_the_conversation(assistant: Assistant) -> N
     rewritten = assistant.standalone_question("What gas was the worker exposed to?", history)
     assert "gas" in rewritten.lower()
     assert "tyson" in rewritten.lower() or "texarkana" in rewritten.lower()
+
+
+def test_the_local_model_is_a_langchain_chat_model(assistant: Assistant) -> None:
+    model = assistant.chat_model
+    assert isinstance(model, LlamaCppChatModel)
+    reply = model.invoke([HumanMessage("Reply with the single word: hello")], max_tokens=8)
+    assert isinstance(reply.content, str) and "hello" in reply.content.lower()
+    pieces = [c.content for c in model.stream("Count from 1 to 100 with commas.", max_tokens=6)]
+    assert 1 < len([p for p in pieces if p]) <= 6, "max_tokens is a call option"
+
+
+def test_a_stop_ends_the_generation_and_those_waiting_for_the_model(assistant: Assistant) -> None:
+    model = assistant.chat_model
+    assert isinstance(model, LlamaCppChatModel)
+    signal = StopSignal()
+    kept, model.stop_signal = model.stop_signal, signal  # (the module's assistant goes on)
+    pieces: dict[str, list[str]] = {"first": [], "queued": []}
+    errors: dict[str, Exception] = {}
+    first_piece = threading.Event()
+
+    def count(name: str) -> None:
+        try:
+            for chunk in model.stream("Count from 1 to 500 with commas.", max_tokens=1500):
+                pieces[name].append(str(chunk.content))
+                first_piece.set()
+        except Exception as exc:
+            errors[name] = exc
+
+    threads = [threading.Thread(target=count, args=(name,)) for name in pieces]
+    try:
+        threads[0].start()
+        assert first_piece.wait(timeout=60)
+        threads[1].start()  # waits for the model while the first one writes
+        time.sleep(0.5)
+        signal.stop("the server is shutting down")
+        stopped = time.monotonic()
+        for thread in threads:
+            thread.join(timeout=10)
+        took = time.monotonic() - stopped
+    finally:
+        model.stop_signal = kept
+    assert took < 1.5, f"the generations took {took:.1f} s to end"
+    assert {name: str(exc) for name, exc in errors.items()} == {
+        "first": "the server is shutting down",
+        "queued": "the server is shutting down",
+    }
+    assert all(isinstance(exc, GenerationStopped) for exc in errors.values())
+    assert pieces["queued"] == [], "the queued generation must not start"

@@ -1,5 +1,6 @@
-"""The OpenAI-compatible backend against real servers on loopback: llama-cpp-python's own
-OpenAI server with the packaged model, and small misbehaving servers for the error paths."""
+"""The OpenAI-compatible backend (LangChain's ChatOpenAI as it is) against real servers on
+loopback: llama-cpp-python's own OpenAI server with the packaged model, and small misbehaving
+servers for the error paths."""
 
 import http.server
 import sys
@@ -9,10 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import HumanMessage
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from answer.assistant import Assistant
-from answer.generators import Message, complete
-from answer.openai_compatible import OpenAICompatibleGenerator
+from answer.chat_models import complete
 from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError
 from retrieval.settings import Settings
@@ -47,13 +50,19 @@ def misbehaving() -> Iterator[tuple[str, type[_Misbehaving]]]:
     server.shutdown()
 
 
-HELLO = [Message("user", "Say hello.")]
+HELLO = [HumanMessage("Say hello.")]
+
+
+def chat_openai(base_url: str, *, timeout: float) -> ChatOpenAI:
+    return ChatOpenAI(
+        base_url=base_url, model="m", api_key=SecretStr("k"), timeout=timeout, max_retries=1
+    )
 
 
 def test_unreachable_server_is_a_clear_backend_error() -> None:
-    generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{free_port()}/v1", "m", "k", timeout=5)
+    model = chat_openai(f"http://127.0.0.1:{free_port()}/v1", timeout=5)
     with pytest.raises(BackendError, match="cannot reach the LLM at http://127.0.0.1"):
-        complete(generator, HELLO, max_tokens=8)
+        complete(model, HELLO, max_tokens=8)
 
 
 @pytest.mark.parametrize(
@@ -69,9 +78,8 @@ def test_misbehaving_server_is_a_clear_backend_error(
 ) -> None:
     url, handler = misbehaving
     handler.mode = mode
-    generator = OpenAICompatibleGenerator(url, "m", "k", timeout=1)
     with pytest.raises(BackendError, match=message):
-        complete(generator, HELLO, max_tokens=8)
+        complete(chat_openai(url, timeout=1), HELLO, max_tokens=8)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +120,7 @@ def test_answers_through_a_real_openai_compatible_server(llama_server: str, tmp_
         llm_timeout=120,
     )
     assistant = Assistant.from_settings(settings)
-    assert isinstance(assistant.generator, OpenAICompatibleGenerator)
+    assert isinstance(assistant.chat_model, ChatOpenAI)
     hit = make_hit(
         "r1",
         2,

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from langchain_core.outputs import ChatGenerationChunk
 
 from answer.assistant import Assistant
-from answer.generators import FakeGenerator, Message
+from answer.chat_models import FakeChatModel
 from ingest.pipeline import Ingestor
 from presschat.server import build_server
 from retrieval.embedders import FakeEmbedder
@@ -28,26 +29,22 @@ ADMIN_TOKEN = "admin-s3cret"
 ANSWER = "Tyson Foods agreed to pay a $500,000 criminal fine [1]."
 
 
-class SlowGenerator(FakeGenerator):
+class SlowChatModel(FakeChatModel):
     """The fake model, pausing between words so a browser can see the answer stream."""
 
-    def __init__(self, default: str, delay: float = 0.0) -> None:
-        super().__init__(default)
-        self.delay = delay
+    delay: float = 0.0
 
-    def stream(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
-        for piece in super().stream(messages, max_tokens=max_tokens, temperature=temperature):
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        for chunk in super()._stream(*args, **kwargs):
             time.sleep(self.delay)
-            yield piece
+            yield chunk
 
 
 @dataclass
 class Site:
     url: str
     settings: Settings
-    generator: SlowGenerator
+    generator: SlowChatModel
     index: Index
 
 
@@ -94,7 +91,7 @@ def running_site(
     index = Index.from_settings(settings, embedder=FakeEmbedder())
     report = Ingestor.for_index(index).ingest(releases)
     assert report.ok, report.failed
-    generator = SlowGenerator(answer, delay)
+    generator = SlowChatModel(answer, delay=delay)
     assistant = Assistant(index, generator, settings)
     with serve(build_server(settings, assistant=assistant)) as url:
         yield Site(url, settings, generator, index)

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from answer.assistant import Assistant
-from answer.generators import FakeGenerator
+from answer.chat_models import FakeChatModel
 from ingest.pipeline import Ingestor
 from presschat.server import save_uploads
 from retrieval.errors import BackendError
@@ -23,13 +23,13 @@ from ui.feedback import FeedbackLog
 
 
 @pytest.fixture
-def generator() -> FakeGenerator:
-    return FakeGenerator()
+def generator() -> FakeChatModel:
+    return FakeChatModel()
 
 
 @pytest.fixture
 def client(
-    index: Index, settings: Settings, generator: FakeGenerator, data_dir: Path, tmp_path: Path
+    index: Index, settings: Settings, generator: FakeChatModel, data_dir: Path, tmp_path: Path
 ) -> TestClient:
     ingestor = Ingestor.for_index(index)
     ingestor.ingest([data_dir / "releases"])
@@ -53,7 +53,7 @@ def client(
     return TestClient(app)
 
 
-def test_ask_returns_the_answer_contract(client: TestClient, generator: FakeGenerator) -> None:
+def test_ask_returns_the_answer_contract(client: TestClient, generator: FakeChatModel) -> None:
     generator.enqueue("A $500,000 fine [1].")
     response = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"})
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_ask_returns_the_answer_contract(client: TestClient, generator: FakeGene
 
 
 def test_stream_sends_sources_before_tokens_then_done(
-    client: TestClient, generator: FakeGenerator
+    client: TestClient, generator: FakeChatModel
 ) -> None:
     generator.enqueue("A $500,000 fine [1].")
     with client.stream(
@@ -93,7 +93,7 @@ def test_invalid_requests_get_4xx_with_a_message(client: TestClient) -> None:
 
 
 def test_backend_failure_is_503_and_the_server_keeps_serving(
-    client: TestClient, generator: FakeGenerator
+    client: TestClient, generator: FakeChatModel
 ) -> None:
     generator.enqueue(
         BackendError("cannot reach the LLM at http://127.0.0.1:9"), "A $500,000 fine [1]."
@@ -105,7 +105,7 @@ def test_backend_failure_is_503_and_the_server_keeps_serving(
 
 
 def test_stream_reports_a_backend_failure_in_band(
-    client: TestClient, generator: FakeGenerator
+    client: TestClient, generator: FakeChatModel
 ) -> None:
     generator.enqueue(BackendError("the LLM timed out"))
     with client.stream("POST", "/api/ask/stream", json={"question": "Tyson fine?"}) as response:
@@ -147,7 +147,7 @@ def test_questions_over_the_rate_limit_get_429_with_a_message(client: TestClient
 
 
 def test_feedback_is_logged_with_question_answer_and_citations(
-    client: TestClient, generator: FakeGenerator, tmp_path: Path
+    client: TestClient, generator: FakeChatModel, tmp_path: Path
 ) -> None:
     generator.enqueue("A $500,000 fine [1].")
     answer = client.post("/api/ask", json={"question": "What fine did Tyson Foods pay?"}).json()
@@ -220,18 +220,18 @@ def test_docs_show_the_tokens_and_the_answer_contract(client: TestClient) -> Non
 
 
 def test_a_stream_waiting_for_the_model_keeps_the_connection_alive(
-    client: TestClient, generator: FakeGenerator, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, generator: FakeChatModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import fastapi.routing
 
     monkeypatch.setattr(fastapi.routing, "_PING_INTERVAL", 0.05)
-    original = generator.stream
+    original = FakeChatModel._stream
 
-    def slow_start(*args: Any, **kwargs: Any) -> Any:
+    def slow_start(self: FakeChatModel, *args: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)  # the model takes a while before its first token
-        yield from original(*args, **kwargs)
+        yield from original(self, *args, **kwargs)
 
-    monkeypatch.setattr(generator, "stream", slow_start)
+    monkeypatch.setattr(FakeChatModel, "_stream", slow_start)
     with client.stream("POST", "/api/ask/stream", json={"question": "Tyson fine?"}) as response:
         text = "".join(response.iter_text())
     assert ": ping" in text and "event: done" in text

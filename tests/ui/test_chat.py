@@ -7,7 +7,7 @@ import gradio as gr
 import pytest
 
 from answer.assistant import Assistant
-from answer.generators import FakeGenerator
+from answer.chat_models import FakeChatModel
 from ingest.pipeline import Ingestor
 from retrieval.index import Index
 from retrieval.settings import Settings
@@ -20,7 +20,7 @@ from ui.feedback import FeedbackLog
 @pytest.fixture
 def handlers(index: Index, settings: Settings, data_dir: Path, tmp_path: Path) -> ChatHandlers:
     Ingestor.for_index(index).ingest([data_dir / "releases"])
-    generator = FakeGenerator("Tyson Foods paid a $500,000 fine [1].")
+    generator = FakeChatModel("Tyson Foods paid a $500,000 fine [1].")
     return ChatHandlers(
         Assistant(index, generator, settings),
         limiter=RateLimiter(2),

@@ -167,7 +167,7 @@ def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
     import shutil
 
     from answer.assistant import Assistant
-    from answer.generators import FakeGenerator
+    from answer.chat_models import FakeChatModel
     from presschat.server import operations_for
     from retrieval.embedders import FakeEmbedder
     from retrieval.index import Index
@@ -177,7 +177,7 @@ def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
     shutil.copytree(data_dir / "releases", folder)
     settings = site_settings(tmp_path, ingest_paths=str(folder))
     index = Index.from_settings(settings, embedder=FakeEmbedder())
-    operations = operations_for(Assistant(index, FakeGenerator(), settings), settings)
+    operations = operations_for(Assistant(index, FakeChatModel(), settings), settings)
     assert operations.reingest_folders is not None
     progress: list[tuple[int, int]] = []
     first = operations.reingest_folders(lambda done, total: progress.append((done, total)))
@@ -187,6 +187,6 @@ def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
     second = operations.reingest_folders(None)
     assert second["removed"] == 1 and second["unchanged"] == 8
     no_folders = operations_for(
-        Assistant(index, FakeGenerator(), settings), site_settings(tmp_path)
+        Assistant(index, FakeChatModel(), settings), site_settings(tmp_path)
     )
     assert no_folders.reingest_folders is None

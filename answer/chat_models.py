@@ -1,0 +1,192 @@
+"""The chat-model seam: answering talks to any LangChain chat model (`BaseChatModel`).
+
+`stream_text` is the one way answering reads a model: text pieces as they come, every failure
+a BackendError, and a `StopSignal` checked between pieces so that a server shutting down ends
+generations at the next token. `FakeChatModel` is a scripted model for tests. The real
+backends live in their own modules (`answer.local_llm`; LangChain's ChatOpenAI for
+OpenAI-compatible servers), and `answer.assistant.build_chat_model` picks one from settings.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field, PrivateAttr
+
+from retrieval.errors import BackendError, PresschatError
+
+
+class GenerationStopped(BackendError):
+    """Generation was ended on purpose (e.g. the server is shutting down); says why."""
+
+
+class StopSignal:
+    """A one-way switch that ends generations between tokens and refuses new ones, e.g. when
+    the server shuts down. Thread-safe: set from one thread, checked by the generating ones."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.reason = "generation was stopped"
+
+    def stop(self, reason: str) -> None:
+        """End running generations at their next token with `reason` as the message."""
+        self.reason = reason
+        self._event.set()
+
+    def is_set(self) -> bool:
+        """Whether `stop` was called."""
+        return self._event.is_set()
+
+    def check(self) -> None:
+        """Raise GenerationStopped if `stop` was called."""
+        if self._event.is_set():
+            raise GenerationStopped(self.reason)
+
+
+def model_name(model: BaseChatModel) -> str:
+    """Which model answers, for logs and the API: the provider's model name where the chat
+    model has one (`model_name` or `model`, as LangChain integrations name it)."""
+    for attribute in ("model_name", "model"):
+        value = getattr(model, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return model.get_name()
+
+
+def _where(model: BaseChatModel) -> str:
+    base_url = getattr(model, "openai_api_base", None)
+    return f"at {base_url}" if isinstance(base_url, str) and base_url else model_name(model)
+
+
+def backend_error(model: BaseChatModel, exc: Exception) -> BackendError:
+    """A chat model's failure as a BackendError whose message says what went wrong. Errors of
+    the OpenAI client (ChatOpenAI and the integrations built on it) get specific messages."""
+    import openai  # comes with langchain-openai, a dependency
+
+    where = _where(model)
+    if isinstance(exc, openai.APITimeoutError):
+        return BackendError(f"the LLM {where} timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        return BackendError(f"cannot reach the LLM {where}: {exc}")
+    if isinstance(exc, openai.APIStatusError):
+        return BackendError(f"the LLM {where} answered HTTP {exc.status_code}: {exc.message}")
+    if isinstance(exc, openai.OpenAIError | ValueError | KeyError):
+        return BackendError(f"the LLM {where} sent an unusable reply: {exc}")
+    return BackendError(f"the LLM {where} failed: {exc}")
+
+
+def stream_text(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    max_tokens: int,
+    temperature: float,
+    stop: StopSignal | None = None,
+) -> Iterator[str]:
+    """The reply's text in pieces as the model writes it. `max_tokens` and `temperature` go to
+    the model as call options (the names LangChain's chat models take). Raises BackendError on
+    failure, GenerationStopped once `stop` is set (checked before and between pieces)."""
+    if stop:
+        stop.check()
+    pieces = model.stream(list(messages), max_tokens=max_tokens, temperature=temperature)
+    try:
+        for chunk in pieces:
+            if stop:
+                stop.check()
+            text = chunk.content
+            if not isinstance(text, str):
+                raise BackendError(f"the LLM {_where(model)} sent a reply that is not text")
+            if text:
+                yield text
+    except PresschatError:
+        raise
+    except Exception as exc:
+        if stop and stop.is_set():
+            raise GenerationStopped(stop.reason) from exc
+        raise backend_error(model, exc) from exc
+    finally:
+        # Ends the model's generation now (a local model stops decoding, a server's stream is
+        # closed) rather than whenever the garbage collector gets to it.
+        close = getattr(pieces, "close", None)
+        if callable(close):
+            close()
+
+
+def complete(
+    model: BaseChatModel,
+    messages: Sequence[BaseMessage],
+    *,
+    max_tokens: int,
+    temperature: float = 0.0,
+    stop: StopSignal | None = None,
+) -> str:
+    """The whole reply as one string."""
+    return "".join(
+        stream_text(model, messages, max_tokens=max_tokens, temperature=temperature, stop=stop)
+    )
+
+
+class FakeChatModel(BaseChatModel):
+    """A scripted chat model for tests: replies are queued with `enqueue` and streamed word by
+    word; each call's messages are kept in `calls`, its options in `options`. With an empty
+    queue it repeats `default`."""
+
+    default: str = "NO_ANSWER"
+    calls: list[list[BaseMessage]] = Field(default_factory=list, exclude=True)
+    options: list[dict[str, Any]] = Field(default_factory=list, exclude=True)
+    _replies: deque[str | Exception] = PrivateAttr(default_factory=deque)
+
+    def __init__(self, default: str = "NO_ANSWER", **kwargs: Any) -> None:
+        kwargs["default"] = default
+        super().__init__(**kwargs)
+
+    @property
+    def _llm_type(self) -> str:
+        return "presschat-fake"
+
+    @property
+    def model_name(self) -> str:
+        """Which model answers, for the API."""
+        return "fake"
+
+    def enqueue(self, *replies: str | Exception) -> FakeChatModel:
+        """Queue replies (or errors to raise) for the next calls, in order."""
+        self._replies.extend(replies)
+        return self
+
+    def _next_reply(self, messages: list[BaseMessage], options: dict[str, Any]) -> str:
+        self.calls.append(list(messages))
+        self.options.append(options)
+        reply = self._replies.popleft() if self._replies else self.default
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        reply = self._next_reply(messages, kwargs)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        words = self._next_reply(messages, kwargs).split(" ")
+        for i, word in enumerate(words):
+            text = word if i == len(words) - 1 else word + " "
+            yield ChatGenerationChunk(message=AIMessageChunk(content=text))

@@ -1,0 +1,79 @@
+"""The chat-model seam: the scripted fake is a LangChain chat model, and `stream_text` turns
+any chat model's stream into text, its failures into BackendError and a stop into
+GenerationStopped."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.outputs import ChatGenerationChunk
+
+from answer.chat_models import (
+    FakeChatModel,
+    GenerationStopped,
+    StopSignal,
+    complete,
+    model_name,
+    stream_text,
+)
+from retrieval.errors import BackendError
+
+HELLO = [HumanMessage("Say hello.")]
+
+
+def test_the_fake_is_a_scriptable_langchain_chat_model() -> None:
+    model = FakeChatModel().enqueue("Hello there, reader.")
+    pieces = [chunk.content for chunk in model.stream("Say hello.")]
+    assert [p for p in pieces if p] == ["Hello ", "there, ", "reader."]
+    assert model.invoke(HELLO).content == "NO_ANSWER"
+    assert [m.content for m in model.calls[1]] == ["Say hello."]
+    assert model_name(model) == "fake"
+
+
+def test_stream_text_yields_the_pieces_and_passes_the_options() -> None:
+    model = FakeChatModel().enqueue("one two")
+    assert list(stream_text(model, HELLO, max_tokens=8, temperature=0.5)) == ["one ", "two"]
+    assert model.options == [{"max_tokens": 8, "temperature": 0.5}]
+
+
+def test_a_stop_ends_the_stream_at_the_next_piece_and_closes_it() -> None:
+    closed = []
+
+    class Tracked(FakeChatModel):
+        def _stream(
+            self,
+            messages: list[BaseMessage],
+            stop: list[str] | None = None,
+            run_manager: CallbackManagerForLLMRun | None = None,
+            **kwargs: Any,
+        ) -> Iterator[ChatGenerationChunk]:
+            try:
+                yield from super()._stream(messages, stop, run_manager, **kwargs)
+            finally:
+                closed.append(True)
+
+    signal = StopSignal()
+    pieces = stream_text(
+        Tracked().enqueue("a b c d e"), HELLO, max_tokens=8, temperature=0, stop=signal
+    )
+    assert next(pieces) == "a "
+    signal.stop("the server is shutting down")
+    with pytest.raises(GenerationStopped, match="the server is shutting down"):
+        next(pieces)
+    assert closed == [True], "the model's own stream must be closed, not left suspended"
+    with pytest.raises(GenerationStopped):
+        complete(FakeChatModel(), HELLO, max_tokens=8, stop=signal)
+
+
+def test_any_failure_of_a_chat_model_is_a_backend_error() -> None:
+    model = FakeChatModel().enqueue(RuntimeError("the GPU caught fire"))
+    with pytest.raises(BackendError, match="the LLM fake failed: the GPU caught fire"):
+        complete(model, HELLO, max_tokens=8)
+
+
+def test_backend_errors_of_a_model_pass_unchanged() -> None:
+    model = FakeChatModel().enqueue(BackendError("cannot reach the LLM at http://127.0.0.1:9"))
+    with pytest.raises(BackendError, match=r"^cannot reach the LLM at http://127.0.0.1:9$"):
+        complete(model, HELLO, max_tokens=8)
