@@ -16,8 +16,9 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
 from retrieval.errors import BackendError, PresschatError
@@ -133,7 +134,20 @@ def complete(
     )
 
 
-class FakeChatModel(BaseChatModel):
+class StreamingChatModel(BaseChatModel):
+    """A chat model written as `_stream`; the whole reply is the stream joined."""
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
+
+
+class FakeChatModel(StreamingChatModel):
     """A scripted chat model for tests: replies are queued with `enqueue` and streamed word by
     word; each call's messages are kept in `calls`, its options in `options`. With an empty
     queue it repeats `default`."""
@@ -168,16 +182,6 @@ class FakeChatModel(BaseChatModel):
         if isinstance(reply, Exception):
             raise reply
         return reply
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        reply = self._next_reply(messages, kwargs)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=reply))])
 
     def _stream(
         self,

@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_openai_messages
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field, PrivateAttr
 
-from answer.chat_models import StopSignal
+from answer.chat_models import StopSignal, StreamingChatModel
 from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError, ConfigError
 from retrieval.settings import Settings
@@ -30,7 +28,7 @@ log = logging.getLogger(__name__)
 _LOCK_POLL_S = 0.1
 
 
-class LlamaCppChatModel(BaseChatModel):
+class LlamaCppChatModel(StreamingChatModel):
     """llama.cpp with one model loaded lazily, shared by callers one generation at a time.
 
     `max_tokens` and `temperature` are defaults that call options override (as in
@@ -118,15 +116,6 @@ class LlamaCppChatModel(BaseChatModel):
         if self.stop_signal.is_set():
             self._lock.release()
             self.stop_signal.check()
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
 
     def _stream(
         self,

@@ -91,12 +91,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(vector, dtype=np.float32)
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        vectors = self._engine().encode(
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return self.embed_passages(texts)  # these models embed queries and passages alike
 
 
 def _max_seq_length(path: Path) -> int:
