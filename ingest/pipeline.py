@@ -16,12 +16,12 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
 import numpy as np
 
 from ingest.chunking import chunk_release, release_hash
 from ingest.files import DEFAULT_MAX_BYTES, SourceFile, find_files, read_releases
+from ingest.report import Failure, IngestReport, Progress, SilentProgress, Tally
 from retrieval.embedders import Embedder, Vectors
 from retrieval.errors import ReadError
 from retrieval.index import ChunkingRecipe, Index
@@ -30,89 +30,28 @@ from retrieval.types import Chunk, Release
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Failure:
-    """An input that could not be ingested, and why (each on one line)."""
-
-    where: str
-    reason: str
+__all__ = ["Failure", "IngestReport", "Ingestor", "Progress", "PruneScope", "Tally", "Unchanged"]
 
 
 @dataclass(frozen=True)
-class Tally:
-    """How far a run has got. There is no total up front: files are read as the run goes, so
-    `chunks_queued` (chunks of the releases read so far that need writing) grows with it."""
+class Unchanged:
+    """A release its source knows to be unchanged without reading it (a web page that answered
+    "not modified"): counted as unchanged and never pruned."""
 
-    files: int = 0
-    releases: int = 0
-    chunks_stored: int = 0
-    chunks_queued: int = 0
-    failed: int = 0
+    release_id: str
 
 
-class Progress(Protocol):
-    """Where ingest reports as it goes (the CLI draws a bar and prints failures at once)."""
+@dataclass(frozen=True)
+class PruneScope:
+    """With --prune, stored releases whose id starts with `prefix` (a sitemap's host and path)
+    and that `listed` (the sitemap's pages) lacks are gone from their source."""
 
-    def update(self, tally: Tally) -> None:
-        """Called after each file is opened, each release is read and each batch is stored."""
-
-    def failed(self, failure: Failure) -> None:
-        """An input failed; called as soon as it is known."""
-
-
-class _Silent:
-    def update(self, tally: Tally) -> None:
-        pass
-
-    def failed(self, failure: Failure) -> None:
-        pass
+    prefix: str
+    listed: frozenset[str]
 
 
-@dataclass
-class IngestReport:
-    """What an ingest run did."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-    failed: list[Failure] = field(default_factory=list)
-    files: int = 0
-    chunks_written: int = 0
-    chunks_embedded: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when every input was ingested."""
-        return not self.failed
-
-    def summary_line(self) -> str:
-        """One line for people: the CLI prints it, the admin page and the API show it."""
-        return (
-            f"added {len(self.added)}, updated {len(self.updated)}, "
-            f"unchanged {self.unchanged}, removed {len(self.removed)}, "
-            f"failed {len(self.failed)} — {self.files} files, "
-            f"{self.chunks_embedded} paragraphs embedded in {self.seconds:.1f} s"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready data, with the summary line."""
-        return {
-            "summary": self.summary_line(),
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "unchanged": self.unchanged,
-            "removed": len(self.removed),
-            "failed": len(self.failed),
-            "files": self.files,
-            "chunks_written": self.chunks_written,
-            "chunks_embedded": self.chunks_embedded,
-            "seconds": round(self.seconds, 3),
-            "failures": [{"where": f.where, "reason": f.reason} for f in self.failed],
-            "removed_ids": self.removed,
-        }
+SourceItem = Release | ReadError | Unchanged | PruneScope
+"""What a source other than files (ingest.web) gives the pipeline, as it goes."""
 
 
 @dataclass(eq=False)
@@ -167,19 +106,54 @@ class Ingestor:
         )
 
     def ingest(
-        self, paths: Iterable[Path], *, prune: bool = False, progress: Progress | None = None
+        self,
+        paths: Iterable[Path],
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        items: Iterable[SourceItem] = (),
     ) -> IngestReport:
-        """Ingest files and folders; with `prune`, drop releases that vanished from them."""
+        """Ingest files and folders, then the releases of other sources (web pages); with
+        `prune`, drop releases that vanished from them."""
         started = time.perf_counter()
-        run = _Run(progress or _Silent())
+        run = _Run(progress or SilentProgress())
         roots = [Path(p).expanduser().resolve() for p in paths]
         states = self._store.release_states()
         seen: dict[str, str] = {}
         unreadable: set[str] = set()
+        missing_roots: set[Path] = set()
+        scopes: list[PruneScope] = []
         batch: list[tuple[_Pending, Chunk]] = []
         batch_chars = 0
 
-        missing_roots: set[Path] = set()
+        def take(release: Release) -> None:
+            nonlocal batch, batch_chars
+            run.tell(releases=1)
+            if release.release_id in seen:
+                run.fail(
+                    release.source_path,
+                    f"duplicate release id {release.release_id!r} (first in "
+                    f"{seen[release.release_id]}); this copy was skipped",
+                )
+                return
+            seen[release.release_id] = release.source_path
+            fingerprint = release_hash(release, self._recipe)
+            state = states.get(release.release_id)
+            if state is not None and state.is_complete(fingerprint):
+                run.report.unchanged += 1
+                return
+            chunks = chunk_release(
+                release, self._recipe, self._embedder.count_tokens, self._embedder.token_ends
+            )
+            pending = _Pending(release, fingerprint, chunks, state is None)
+            run.tell(chunks_queued=len(chunks))
+            for chunk in chunks:
+                batch.append((pending, chunk))
+                batch_chars += len(chunk.embed_text)
+                if len(batch) >= self._write_batch or batch_chars >= self._write_chars:
+                    self._write(batch, states, run)
+                    batch, batch_chars = [], 0
+
         for item in find_files(roots):
             if isinstance(item, ReadError):
                 run.fail(item.where, item.reason)
@@ -188,31 +162,18 @@ class Ingestor:
             run.report.files += 1
             run.tell(files=1)
             for release in self._read(item, run, unreadable):
-                run.tell(releases=1)
-                if release.release_id in seen:
-                    run.fail(
-                        release.source_path,
-                        f"duplicate release id {release.release_id!r} (first in "
-                        f"{seen[release.release_id]}); this copy was skipped",
-                    )
-                    continue
-                seen[release.release_id] = release.source_path
-                fingerprint = release_hash(release, self._recipe)
-                state = states.get(release.release_id)
-                if state is not None and state.is_complete(fingerprint):
+                take(release)
+        for entry in items:
+            if isinstance(entry, Release):
+                take(entry)
+            elif isinstance(entry, ReadError):
+                run.fail(entry.where, entry.reason)
+            elif isinstance(entry, Unchanged):
+                if entry.release_id not in seen:
+                    seen[entry.release_id] = entry.release_id
                     run.report.unchanged += 1
-                    continue
-                chunks = chunk_release(
-                    release, self._recipe, self._embedder.count_tokens, self._embedder.token_ends
-                )
-                pending = _Pending(release, fingerprint, chunks, state is None)
-                run.tell(chunks_queued=len(chunks))
-                for chunk in chunks:
-                    batch.append((pending, chunk))
-                    batch_chars += len(chunk.embed_text)
-                    if len(batch) >= self._write_batch or batch_chars >= self._write_chars:
-                        self._write(batch, states, run)
-                        batch, batch_chars = [], 0
+            else:
+                scopes.append(entry)
         if batch:
             self._write(batch, states, run)
         if prune:
@@ -220,6 +181,7 @@ class Ingestor:
             # gone from it: never prune under it.
             present = [root for root in roots if root not in missing_roots]
             run.report.removed = self._prune(present, states, seen, unreadable)
+            run.report.removed += self._prune_scopes(scopes, states, seen)
         run.report.seconds = time.perf_counter() - started
         return run.report
 
@@ -318,6 +280,19 @@ class Ingestor:
                 continue
             source = Path(state.source_path)
             if any(source == root or root in source.parents for root in roots):
+                self._store.delete_release(release_id)
+                removed.append(release_id)
+        return removed
+
+    def _prune_scopes(
+        self, scopes: Sequence[PruneScope], states: dict[str, ReleaseState], seen: dict[str, str]
+    ) -> list[str]:
+        removed = []
+        for release_id in sorted(states):
+            if release_id in seen:
+                continue
+            covering = [s for s in scopes if release_id.startswith(s.prefix)]
+            if covering and not any(release_id in s.listed for s in covering):
                 self._store.delete_release(release_id)
                 removed.append(release_id)
         return removed

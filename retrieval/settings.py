@@ -118,12 +118,40 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders the admin page re-ingests (with pruning), comma-separated.",
     )
+    sources: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Web sources `presschat sync` follows: feed, sitemap or page URLs, "
+        "comma-separated.",
+    )
+    sync_interval: float = Field(
+        0, ge=0, le=100_000, description="Minutes between syncs of the sources; 0 = off."
+    )
+    fetch_delay: float = Field(1.0, ge=0, le=600, description="Seconds between requests to a host.")
+    fetch_timeout: float = Field(20.0, gt=0, le=600, description="Seconds before a request fails.")
+    fetch_retries: int = Field(
+        2, ge=0, le=10, description="Retries of a request that timed out or got a 5xx answer."
+    )
+    fetch_max_pages: int = Field(
+        1000, ge=1, le=10_000_000, description="Pages fetched at most per run (the rest wait)."
+    )
+    fetch_max_bytes: int = Field(
+        5 * 2**20, ge=1024, le=2**31, description="Largest page, feed or sitemap, in bytes."
+    )
+    fetch_max_run_bytes: int = Field(
+        500 * 2**20, ge=1024, le=2**40, description="Bytes downloaded at most per run."
+    )
+    user_agent: str = Field(
+        "presschat/0.1 (+https://presschat.invalid/bot)",
+        min_length=1,
+        pattern=r"^[\x20-\x7e]+$",
+        description="User-Agent of web requests, also the name robots.txt rules are read for.",
+    )
     example_questions: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: list(DEFAULT_EXAMPLES),
         description="Example questions under the chat, separated by '|'.",
     )
 
-    @field_validator("allowed_origins", "allowed_hosts", "ingest_paths", mode="before")
+    @field_validator("allowed_origins", "allowed_hosts", "ingest_paths", "sources", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -146,6 +174,14 @@ class Settings(BaseSettings):
                     f"{origin!r} is not an origin: write scheme and host, like https://intranet.example"
                 )
         return [_normal_origin(origin) for origin in value]
+
+    @field_validator("sources")
+    @classmethod
+    def _web_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", url, re.IGNORECASE):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return value
 
     @field_validator("embedder")
     @classmethod
@@ -172,6 +208,11 @@ class Settings(BaseSettings):
     def feedback_path(self) -> Path:
         """JSON Lines log of the chat's thumbs up/down, for operators to review."""
         return self.data_dir / "feedback.jsonl"
+
+    @property
+    def web_state_path(self) -> Path:
+        """Validators (ETag, Last-Modified) and sitemap/feed listings of the web sources."""
+        return self.data_dir / "web-state.json"
 
     @property
     def upload_dir(self) -> Path:
