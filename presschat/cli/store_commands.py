@@ -11,7 +11,9 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from ingest.pipeline import Failure, Ingestor, Tally
+from ingest.pipeline import Failure, IngestReport, Tally
+from ingest.web.sources import is_web_url
+from ingest.web.sync import ingest_sources
 from presschat.cli.common import handle_errors, parts
 from retrieval.serialize import summary_to_dict
 
@@ -55,24 +57,55 @@ class _Bar:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove releases that are gone from these paths.")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--prune", is_flag=True, help="Remove releases that are gone from these sources.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 @handle_errors
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], prune: bool, as_json: bool, quiet: bool
+    ctx: click.Context, sources: tuple[str, ...], prune: bool, as_json: bool, quiet: bool
 ) -> None:
-    """Read release files and folders into the store (again: only what changed).
+    """Read release files, folders and web sources into the store (again: only what changed).
 
     Formats: gov.kz text exports (.txt), JSON Lines (.jsonl, .jsonl.gz), JSON, HTML pages,
-    Markdown and plain text. Exits 1 if any input failed; the rest is still ingested.
+    Markdown and plain text. http(s) URLs name an RSS or Atom feed, a sitemap (index) or an
+    article page; --prune with a sitemap removes releases of pages gone from it (a feed never
+    prunes). Exits 1 if any input failed; the rest is still ingested.
     """
-    index = parts(ctx).index()
+    paths = [Path(s) for s in sources if not is_web_url(s)]
+    urls = [s for s in sources if is_web_url(s)]
+    _run_ingest(ctx, paths, urls, prune=prune, as_json=as_json, quiet=quiet)
+
+
+@click.command()
+@click.option("--prune", is_flag=True, help="Remove releases of pages gone from a sitemap.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@handle_errors
+def sync(ctx: click.Context, prune: bool, as_json: bool, quiet: bool) -> None:
+    """Ingest the web sources in PRESSCHAT_SOURCES once (for cron); exits 1 if any failed."""
+    urls = parts(ctx).settings.sources
+    if not urls:
+        raise click.UsageError("no sources: set PRESSCHAT_SOURCES to feed, sitemap or page URLs")
+    _run_ingest(ctx, [], urls, prune=prune, as_json=as_json, quiet=quiet)
+
+
+def _run_ingest(
+    ctx: click.Context,
+    paths: list[Path],
+    urls: list[str],
+    *,
+    prune: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     bar = _Bar(enabled=not quiet)
     try:
-        report = Ingestor.for_index(index).ingest(paths, prune=prune, progress=bar)
+        report: IngestReport = ingest_sources(
+            parts(ctx).index(), paths, urls, prune=prune, progress=bar
+        )
     finally:
         bar.close()
     if as_json:

@@ -1,0 +1,1 @@
+"""Following web sites: feeds, sitemaps and article pages turned into releases."""
