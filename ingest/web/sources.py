@@ -44,15 +44,23 @@ class WebReader:
         self._stored = stored
         self._max_pages = max_pages
         self._pages = 0
+        self._left = 0  # pages of the current source not fetched: the page limit was reached
         self._done: set[str] = set()
 
     def read(self, urls: Iterable[str]) -> Iterator[SourceItem]:
         """Everything the sources hold, source by source, as it is fetched."""
         for url in urls:
+            self._left = 0
             try:
                 yield from self._source(url)
             except ReadError as exc:
                 yield exc
+            if self._left:
+                yield ReadError(
+                    url,
+                    f"page limit of {self._max_pages} per run reached "
+                    f"(PRESSCHAT_FETCH_MAX_PAGES): {self._left} pages left for the next run",
+                )
 
     def _source(self, url: str) -> Iterator[SourceItem]:
         listing = self._state.listing(url)
@@ -65,7 +73,7 @@ class WebReader:
         if fetched.not_modified and listing is not None:
             kind = self._state.kind(url)
             if kind == "feed":
-                yield from self._feed_unchanged(url, listing)
+                yield from self._feed_unchanged(fetched, listing)
                 return
             if kind in ("urlset", "sitemapindex"):
                 yield from self._sitemap_listing(url, fetched, kind == "sitemapindex", listing)
@@ -103,7 +111,7 @@ class WebReader:
                     yield exc
         if complete:
             yield PruneScope(_scope(url), frozenset(page.url for page in pages))
-        yield from self._pages_of(url, pages)
+        yield from self._pages_of(pages)
 
     def _child_sitemap(self, url: str, depth: int) -> list[Listed]:
         listing = self._state.listing(url)
@@ -119,8 +127,7 @@ class WebReader:
             raise ReadError(url, f"sitemap indexes nested more than {_MAX_SITEMAP_DEPTH} deep")
         return [page for child in listing for page in self._child_sitemap(child.url, depth + 1)]
 
-    def _pages_of(self, source: str, pages: Iterable[Listed]) -> Iterator[SourceItem]:
-        left = 0
+    def _pages_of(self, pages: Iterable[Listed]) -> Iterator[SourceItem]:
         for page in pages:
             if page.url in self._done:
                 continue
@@ -131,18 +138,12 @@ class WebReader:
                     yield Unchanged(page.url)
                     continue
             if self._pages >= self._max_pages:
-                left += 1
+                self._left += 1
                 continue
             self._done.add(page.url)
             yield from self._page(page.url)
-        if left:
-            yield ReadError(
-                source,
-                f"page limit of {self._max_pages} per run reached (PRESSCHAT_FETCH_MAX_PAGES): "
-                f"{left} pages left for the next run",
-            )
 
-    def _page(self, url: str) -> Iterator[SourceItem]:
+    def _page(self, url: str, item: FeedItem | None = None) -> Iterator[SourceItem]:
         self._pages += 1
         stored = url in self._stored
         try:
@@ -150,7 +151,7 @@ class WebReader:
         except ReadError as exc:
             yield exc
             return
-        yield from self._page_from(fetched)
+        yield from self._page_from(fetched, item)
 
     def _page_from(self, fetched: Fetched, item: FeedItem | None = None) -> Iterator[SourceItem]:
         url = fetched.url
@@ -176,33 +177,25 @@ class WebReader:
         yield release
 
     def _feed(self, fetched: Fetched, body: bytes) -> Iterator[SourceItem]:
-        items = read_feed(body, fetched.url)
-        self._state.remember(fetched, [Listed(i.link, inline=i.full_text) for i in items], "feed")
-        for item in items:
-            if item.link in self._done:
-                continue
-            self._done.add(item.link)
-            if item.full_text:
-                yield from self._inline(item)
-                continue
-            if self._pages >= self._max_pages:
-                self._done.discard(item.link)
-                yield from self._pages_of(fetched.url, [Listed(item.link)])
-                continue
-            try:
-                self._pages += 1
-                stored = item.link in self._stored
-                page = self._fetcher.get(
-                    item.link, self._state.validators(item.link) if stored else None
-                )
-            except ReadError as exc:
-                if not item.summary_html.strip():
-                    yield exc
-                    continue
-                log.warning("%s; using the feed's summary instead", exc)
-                yield from self._inline(item, summary=True)
-                continue
-            yield from self._page_from(page, item)
+        listing = []
+        for item in read_feed(body, fetched.url):
+            fallback = False
+            if item.link not in self._done:
+                self._done.add(item.link)
+                if item.full_text:
+                    yield from self._inline(item)
+                elif self._pages >= self._max_pages:
+                    self._left += 1
+                else:
+                    for result in self._page(item.link, item):
+                        if isinstance(result, ReadError) and item.summary_html.strip():
+                            log.warning("%s; using the feed's summary instead", result)
+                            fallback = True
+                            yield from self._inline(item, summary=True)
+                        else:
+                            yield result
+            listing.append(Listed(item.link, inline=item.full_text, fallback=fallback))
+        self._state.remember(fetched, listing, "feed")
 
     def _inline(self, item: FeedItem, *, summary: bool = False) -> Iterator[SourceItem]:
         try:
@@ -216,17 +209,26 @@ class WebReader:
         except ReadError as exc:
             yield exc
 
-    def _feed_unchanged(self, url: str, listing: list[Listed]) -> Iterator[SourceItem]:
-        if any(entry.inline and entry.url not in self._stored for entry in listing):
+    def _feed_unchanged(self, fetched: Fetched, listing: list[Listed]) -> Iterator[SourceItem]:
+        if any((e.inline or e.fallback) and e.url not in self._stored for e in listing):
             # The feed's own text of an item we do not hold is needed: read it whole.
-            fetched = self._fetcher.get(url)
-            yield from self._feed(fetched, _unzipped(fetched))
+            fresh = self._fetcher.get(fetched.url)
+            yield from self._feed(fresh, _unzipped(fresh))
             return
         for entry in listing:
-            if entry.inline and entry.url not in self._done:
-                self._done.add(entry.url)
+            if entry.url in self._done:
+                continue
+            self._done.add(entry.url)
+            if entry.inline:
                 yield Unchanged(entry.url)
-        yield from self._pages_of(url, [Listed(e.url) for e in listing if not e.inline])
+            elif self._pages >= self._max_pages:
+                self._left += 1
+            else:
+                for result in self._page(entry.url):
+                    # The release is the feed's summary, unchanged with the feed: keep it.
+                    fell_back = isinstance(result, ReadError) and entry.fallback
+                    yield Unchanged(entry.url) if fell_back else result
+        self._state.remember(fetched, listing, "feed")
 
 
 def _scope(sitemap_url: str) -> str:

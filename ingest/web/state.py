@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Listed:
     """A URL a sitemap or feed lists: a page, or (in a sitemap index) another sitemap.
-    `inline` marks a feed item whose text the feed itself carries."""
+    `inline` marks a feed item whose text the feed itself carries, `fallback` one whose
+    release is the feed's summary because its page could not be fetched."""
 
     url: str
     lastmod: dt.datetime | None = None
     inline: bool = False
+    fallback: bool = False
 
 
 class WebState:
@@ -70,6 +72,7 @@ class WebState:
                     str(row["url"]),
                     dt.datetime.fromisoformat(row["lastmod"]) if row.get("lastmod") else None,
                     bool(row.get("inline")),
+                    bool(row.get("fallback")),
                 )
                 for row in rows
             ]
@@ -97,6 +100,7 @@ class WebState:
                     "url": item.url,
                     "lastmod": item.lastmod.isoformat() if item.lastmod else None,
                     "inline": item.inline,
+                    "fallback": item.fallback,
                 }
                 for item in listing
             ]

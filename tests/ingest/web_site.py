@@ -64,8 +64,10 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if page is None:
                 self._answer(Hit(self.path, 404, 0, conditional), b"not found", "text/plain")
                 return
-            if page.delay:
+            if page.delay:  # logged on arrival (status 0): the client gives up before the answer
+                site.hits.append(Hit(self.path, 0, 0, conditional))
                 time.sleep(page.delay)
+                return
             if page.location:
                 status = page.status if 300 <= page.status < 400 else 302
                 site.hits.append(Hit(self.path, status, 0, conditional))
