@@ -216,7 +216,8 @@ def test_feeds_follow_links_use_their_own_text_and_never_prune(
         f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
 <title>News</title><id>urn:x</id><updated>2025-09-20T00:00:00Z</updated>
 <entry><title>Full text in the feed</title><id>urn:1</id><link href="{site.url("/en/news/1")}"/>
-<updated>2025-09-20T00:00:00Z</updated><content type="html"><![CDATA[{long_text}]]></content></entry>
+<updated>2025-09-20T00:00:00Z</updated>
+<content type="html"><![CDATA[{long_text}]]></content></entry>
 <entry><title>Summary only</title><id>urn:2</id><link href="{site.url("/en/news/2")}"/>
 <updated>2025-09-21T00:00:00Z</updated>
 <summary>The page is gone, but the feed says what the release was about.</summary></entry>
@@ -278,3 +279,21 @@ def test_the_command_line_mixes_files_and_urls_and_syncs_the_sources(
     monkeypatch.delenv("PRESSCHAT_SOURCES")
     nothing = runner.invoke(cli, ["sync"], catch_exceptions=False)
     assert nothing.exit_code == 2 and "PRESSCHAT_SOURCES" in nothing.output
+
+
+def test_the_page_limit_leaves_the_rest_for_the_next_run(site: Site, tmp_path: Path) -> None:
+    limited = load_settings(
+        data_dir=tmp_path / "limited", embedder="fake", fetch_delay=0, fetch_max_pages=2
+    )
+    index = Index.from_settings(limited, embedder=FakeEmbedder())
+    pages = ["/en/press/1001", "/ru/press/1001", "/kk/press/1001"]
+    site.put("/press/sitemap.xml", sitemap(site.base, [(p, OLD) for p in pages]), **XML)
+
+    first = sync(index, site.url("/press/sitemap.xml"))
+    second = sync(index, site.url("/press/sitemap.xml"))
+
+    assert len(first.added) == 2
+    assert [f.reason for f in first.failed] == [
+        "page limit of 2 per run reached (PRESSCHAT_FETCH_MAX_PAGES): 1 pages left for the next run"
+    ]
+    assert (len(second.added), second.unchanged, second.ok) == (1, 2, True)
