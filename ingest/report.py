@@ -73,8 +73,9 @@ class IngestReport:
         line = (
             f"added {len(self.added)}, updated {len(self.updated)}, "
             f"unchanged {self.unchanged}, removed {len(self.removed)}, "
-            f"failed {len(self.failed)} — {self.files} files, "
-            f"{self.chunks_embedded} paragraphs embedded in {self.seconds:.1f} s"
+            f"failed {len(self.failed)} — "
+            + (f"{self.files} files, " if self.files or not self.requests else "")
+            + f"{self.chunks_embedded} paragraphs embedded in {self.seconds:.1f} s"
         )
         if self.requests:
             line += (
