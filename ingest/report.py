@@ -63,6 +63,18 @@ class IngestReport:
     not_modified: int = 0
     bytes_downloaded: int = 0
 
+    def add(self, other: IngestReport) -> None:
+        """Count another run into this one (syncing sources one by one, reported as one)."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        self.failed += other.failed
+        for name in ("files", "chunks_written", "chunks_embedded", "seconds", "requests"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.not_modified += other.not_modified
+        self.bytes_downloaded += other.bytes_downloaded
+
     @property
     def ok(self) -> bool:
         """True when every input was ingested."""

@@ -7,6 +7,7 @@ both `ingest` and `ui`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import secrets
@@ -21,10 +22,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from answer.assistant import Assistant
-from ingest.pipeline import Failure, Ingestor, Tally
+from ingest.pipeline import Failure, Ingestor, IngestReport, Tally
+from ingest.web.sync import ingest_sources
 from retrieval.errors import PresschatError
 from retrieval.settings import Settings
-from ui.admin_operations import AdminOperations, OnProgress, Upload
+from ui.admin_operations import AdminOperations, OnProgress, SourceStatus, Upload
 from ui.app import create_app
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,66 @@ def save_uploads(files: Sequence[Upload], upload_dir: Path) -> list[Path]:
     return saved
 
 
-def operations_for(assistant: Assistant, settings: Settings) -> AdminOperations:
-    """Ingest of uploaded files and of the configured folders, one run at a time (two runs over
-    the same files would race to write the same releases). Uploads are written under the same
-    lock, so a second upload of a file never changes it while an ingest reads it."""
+class SourceSync:
+    """Syncs the web sources (PRESSCHAT_SOURCES) under the ingest lock, one at a time: on demand,
+    and every PRESSCHAT_SYNC_INTERVAL minutes in a background thread once `start`ed; remembers
+    how each source's last sync went (in memory: a restart shows "never" until the next)."""
+
+    def __init__(self, assistant: Assistant, settings: Settings, lock: threading.Lock) -> None:
+        self._index = assistant.index
+        self._settings = settings
+        self._lock = lock
+        self._status = {url: SourceStatus(url) for url in settings.sources}
+        self._stop = threading.Event()
+
+    def status(self) -> list[SourceStatus]:
+        """Each source and its last sync, in the configured order."""
+        return list(self._status.values())
+
+    def run(self, report: OnProgress | None = None) -> dict[str, Any]:
+        """Sync every source now (after a running ingest); the summary of all of them."""
+        total = IngestReport()
+        with self._lock:
+            for url in self._settings.sources:
+                result = ingest_sources(self._index, [], [url], progress=_CallbackProgress(report))
+                self._status[url] = SourceStatus(
+                    url, dt.datetime.now(dt.UTC), result.summary_line()
+                )
+                total.add(result)
+        return total.as_dict()
+
+    def start(self) -> None:
+        """Sync now and then every sync_interval minutes, in a daemon thread (0: never)."""
+        if self._settings.sync_interval > 0 and self._settings.sources:
+            threading.Thread(target=self._loop, name="presschat-sync", daemon=True).start()
+
+    def stop(self) -> None:
+        """End the background syncs after the one running, if any."""
+        self._stop.set()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run()
+            except Exception:  # a broken run must not end the schedule; the next may work
+                log.exception("scheduled sync of the web sources failed")
+            self._stop.wait(self._settings.sync_interval * 60)
+
+
+def operations_for(
+    assistant: Assistant,
+    settings: Settings,
+    *,
+    lock: threading.Lock | None = None,
+    syncer: SourceSync | None = None,
+) -> AdminOperations:
+    """Ingest of uploaded files, of the configured folders and of the web sources, one run at a
+    time (two runs over the same files would race to write the same releases): a `syncer`
+    passed in must hold the same `lock`. Uploads are written under the lock, so a second upload
+    of a file never changes it while an ingest reads it."""
     ingestor = Ingestor.for_index(assistant.index)
-    lock = threading.Lock()
+    lock = lock or threading.Lock()
+    syncer = syncer or SourceSync(assistant, settings, lock)
 
     def ingest_uploads(files: Sequence[Upload], report: OnProgress | None) -> dict[str, Any]:
         with lock:
@@ -94,6 +150,8 @@ def operations_for(assistant: Assistant, settings: Settings) -> AdminOperations:
         ingest_uploads=ingest_uploads,
         reingest_folders=reingest_folders if settings.ingest_paths else None,
         delete_release=delete_release,
+        sync_sources=syncer.run if settings.sources else None,
+        source_status=syncer.status,
     )
 
 
@@ -121,12 +179,17 @@ def storage_secret(settings: Settings) -> str:
 def build_server(settings: Settings, *, assistant: Assistant | None = None) -> FastAPI:
     """The whole web server for these settings."""
     assistant = assistant or Assistant.from_settings(settings)
-    return create_app(
+    lock = threading.Lock()
+    syncer = SourceSync(assistant, settings, lock)
+    app = create_app(
         assistant,
         settings,
-        operations=operations_for(assistant, settings),
+        operations=operations_for(assistant, settings, lock=lock, syncer=syncer),
         storage_secret=storage_secret(settings),
     )
+    app.state.source_sync = syncer  # the server stops it at shutdown
+    syncer.start()
+    return app
 
 
 class _StoppingServer(uvicorn.Server):
@@ -139,6 +202,9 @@ class _StoppingServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self._assistant.stop(SHUTTING_DOWN)
+        syncer = getattr(getattr(self.config.app, "state", None), "source_sync", None)
+        if isinstance(syncer, SourceSync):
+            syncer.stop()
         await super().shutdown(sockets)
 
 

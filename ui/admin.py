@@ -1,4 +1,5 @@
-"""The operators' page (/admin): upload or re-ingest releases with progress and a summary, list,
+"""The operators' page (/admin): upload or re-ingest releases, or sync the web sources, with
+progress and a summary; list,
 search and delete releases, and see what the store holds, in the interface language. The page
 sits behind a login whose password is the admin token (ui.app mounts it so), uploads included.
 `AdminHandlers` holds the handlers; `build_admin` lays out the page and wires them."""
@@ -19,6 +20,7 @@ from ui.locales import ADMIN, Words, admin_words
 from ui.stats import store_stats
 
 RELEASE_COLUMNS = ("id", "date", "language", "paragraphs", "title", "source")
+SOURCE_COLUMNS = ("url", "last_sync", "last_result")
 
 
 def summary_text(report: dict[str, Any], w: Words) -> str:
@@ -88,6 +90,26 @@ class AdminHandlers:
             raise gr.Error(w("no_folders"))
         return self._run(folders, progress, w)
 
+    def sync_sources(
+        self,
+        locale: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, dict[str, Any], list[list[str]]]:
+        """Sync the web sources now: the summary, its details and the sources' table."""
+        w = admin_words(locale)
+        job = self.operations.sync_sources
+        if job is None:
+            raise gr.Error(w("no_sources"))
+        summary, details = self._run(job, progress, w)
+        return summary, details, self.source_rows()
+
+    def source_rows(self) -> list[list[str]]:
+        """Each web source with when its last sync finished (UTC) and how it went."""
+        return [
+            [s.url, s.finished.strftime("%Y-%m-%d %H:%M UTC") if s.finished else "—", s.summary]
+            for s in self.operations.source_status()
+        ]
+
     def list_releases(self, query: str) -> list[list[Any]]:
         """Stored releases whose id or title has every word of `query`, newest first."""
         words = (query or "").lower().split()
@@ -114,7 +136,7 @@ class AdminHandlers:
         return store_stats(self.assistant.index)
 
 
-def admin_labels(w: Words, reingest_enabled: bool) -> list[Any]:
+def admin_labels(w: Words, reingest_enabled: bool, sync_enabled: bool) -> list[Any]:
     """Updates that give the admin page's fixed components their labels, in `build_admin`'s
     order of `labelled`."""
     return [
@@ -127,6 +149,8 @@ def admin_labels(w: Words, reingest_enabled: bool) -> list[Any]:
         gr.update(label=w("release_files")),
         gr.update(value=w("ingest_uploads")),
         gr.update(value=w("reingest"), interactive=reingest_enabled),
+        gr.update(value=w("sync_now"), interactive=sync_enabled),
+        gr.update(label=w("sources"), headers=[w(f"column_{c}") for c in SOURCE_COLUMNS]),
         gr.update(label=w("summary")),
         gr.update(label=w("releases_tab")),
         gr.update(label=w("search_releases")),
@@ -145,6 +169,7 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
     handlers = AdminHandlers(assistant, operations)
     t = language.i18n_for(ADMIN)
     can_reingest = operations.reingest_folders is not None
+    can_sync = operations.sync_sources is not None
     private: dict[str, Any] = {"api_visibility": "private"}
     admin = gr.Blocks(title="presschat admin")
     with admin:
@@ -157,7 +182,15 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
             with gr.Row():
                 upload = gr.Button(t("ingest_uploads"), variant="primary", elem_id="pc-ingest")
                 again = gr.Button(t("reingest"), interactive=can_reingest)
+                sync = gr.Button(t("sync_now"), interactive=can_sync, elem_id="pc-sync")
             summary = gr.Markdown(elem_id="pc-ingest-summary")
+            sources = gr.Dataframe(
+                headers=[ADMIN["en"][f"column_{c}"] for c in SOURCE_COLUMNS],
+                label=t("sources"),
+                interactive=False,
+                wrap=True,
+                elem_id="pc-sources",
+            )
             details = gr.JSON(label=t("summary"))
         with gr.Tab(t("releases_tab")) as releases_tab:
             with gr.Row():
@@ -187,6 +220,14 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
         again.click(
             handlers.reingest, [locale], [summary, details], js=language.WITH_LOCALE, **private
         )
+        sync.click(
+            handlers.sync_sources,
+            [locale],
+            [summary, details, sources],
+            js=language.WITH_LOCALE,
+            **private,
+        )
+        admin.load(handlers.source_rows, None, [sources], **private)
         show.click(handlers.list_releases, [query], [table], **private)
         query.submit(handlers.list_releases, [query], [table], **private)
         remove.click(
@@ -197,13 +238,14 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
             **private,
         )
         refresh.click(handlers.stats, None, [numbers], **private)
-        labelled = [picker, title, ingest_tab, files, upload, again, details, releases_tab]
+        labelled = [picker, title, ingest_tab, files, upload, again, sync, sources, details]
+        labelled += [releases_tab]
         labelled += [query, show, table, doomed, remove, statistics_tab, refresh, numbers]
         language.wire_language(
             admin,
             picker,
             locale,
             labelled,
-            lambda locale: admin_labels(admin_words(locale), can_reingest),
+            lambda locale: admin_labels(admin_words(locale), can_reingest, can_sync),
         )
     return admin

@@ -6,6 +6,7 @@ The composition point (presschat.server), which knows the ingest package, builds
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,15 @@ Upload = tuple[str, bytes]
 
 
 @dataclass(frozen=True)
+class SourceStatus:
+    """A web source and how its last sync went (`finished` is None before the first)."""
+
+    url: str
+    finished: dt.datetime | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class AdminOperations:
     """Ingest and delete, each waiting for a running ingest. The ingests return the summary as
     `presschat ingest --json` prints it (with its one-line `summary`) and raise PresschatError
@@ -28,3 +38,7 @@ class AdminOperations:
     reingest_folders: Callable[[OnProgress | None], dict[str, Any]] | None
     delete_release: Callable[[str], int]
     """Remove a release; the number of paragraphs removed (0: no such release)."""
+    sync_sources: Callable[[OnProgress | None], dict[str, Any]] | None = None
+    """Sync the web sources (PRESSCHAT_SOURCES) now; None when none are configured."""
+    source_status: Callable[[], list[SourceStatus]] = lambda: []
+    """Each web source and its last sync."""

@@ -140,6 +140,12 @@ CHAT: dict[str, dict[str, str]] = {
 
 ADMIN: dict[str, dict[str, str]] = {
     "en": {
+        "sync_now": "Sync web sources now",
+        "sources": "Web sources (PRESSCHAT_SOURCES)",
+        "no_sources": "No web sources are configured: set PRESSCHAT_SOURCES.",
+        "column_url": "source",
+        "column_last_sync": "last sync",
+        "column_last_result": "result",
         "title": "presschat admin",
         "ingest_tab": "Ingest",
         "release_files": "Release files",
@@ -174,6 +180,12 @@ ADMIN: dict[str, dict[str, str]] = {
         "browser_language": "As the browser",
     },
     "ru": {
+        "sync_now": "Синхронизировать веб-источники",
+        "sources": "Веб-источники (PRESSCHAT_SOURCES)",
+        "no_sources": "Веб-источники не заданы: задайте PRESSCHAT_SOURCES.",
+        "column_url": "источник",
+        "column_last_sync": "последняя синхронизация",
+        "column_last_result": "результат",
         "title": "presschat: администрирование",
         "ingest_tab": "Загрузка",
         "release_files": "Файлы релизов",
@@ -209,6 +221,12 @@ ADMIN: dict[str, dict[str, str]] = {
         "browser_language": "Как в браузере",
     },
     "kk": {
+        "sync_now": "Веб-көздерді қазір синхрондау",
+        "sources": "Веб-көздер (PRESSCHAT_SOURCES)",
+        "no_sources": "Веб-көздер бапталмаған: PRESSCHAT_SOURCES орнатыңыз.",
+        "column_url": "көз",
+        "column_last_sync": "соңғы синхрондау",
+        "column_last_result": "нәтиже",
         "title": "presschat: әкімшілік",
         "ingest_tab": "Жүктеу",
         "release_files": "Релиз файлдары",

@@ -190,3 +190,50 @@ def test_reingest_of_the_configured_folders_reports_progress_and_prunes(
         Assistant(index, FakeChatModel(), settings), site_settings(tmp_path)
     )
     assert no_folders.reingest_folders is None
+
+
+def test_web_sources_sync_now_and_on_the_schedule_one_run_at_a_time(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from answer.assistant import Assistant
+    from answer.chat_models import FakeChatModel
+    from presschat.server import SourceSync, operations_for
+    from retrieval.embedders import FakeEmbedder
+    from retrieval.index import Index
+    from tests.ingest.web_site import Site, SiteServer, gov_kz_page
+    from tests.ui.conftest import site_settings
+    from ui.admin import AdminHandlers
+
+    with SiteServer(Site()) as site:
+        site.put("/en/press/1", gov_kz_page("en", 1, "Visa rules", ["Visa rules change."]))
+        page = site.url("/en/press/1")
+        settings = site_settings(tmp_path, sources=page, fetch_delay="0", sync_interval="0.005")
+        index = Index.from_settings(settings, embedder=FakeEmbedder())
+        assistant = Assistant(index, FakeChatModel(), settings)
+        lock = threading.Lock()
+        syncer = SourceSync(assistant, settings, lock)
+        operations = operations_for(assistant, settings, lock=lock, syncer=syncer)
+        handlers = AdminHandlers(assistant, operations)
+        assert handlers.source_rows() == [[page, "—", ""]]
+
+        assert operations.sync_sources is not None
+        first = operations.sync_sources(None)
+        assert first["added"] == 1 and first["requests"] == 2  # robots.txt and the page
+        [row] = handlers.source_rows()
+        assert row[0] == page and row[1].endswith("UTC") and row[2].startswith("added 1,")
+
+        with lock:  # an ingest is running: the scheduled sync waits for it
+            syncer.start()
+            time.sleep(0.5)
+            assert len(site.requests_to("/en/press/")) == 1
+        deadline = time.monotonic() + 10
+        while len(site.requests_to("/en/press/")) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        syncer.stop()
+        statuses = [h.status for h in site.requests_to("/en/press/")]
+        assert statuses[:3] == [200, 304, 304]  # every 0.3 s, each a conditional request
+        assert "unchanged 1" in handlers.source_rows()[0][2]
+
+    no_sources = operations_for(assistant, site_settings(tmp_path))
+    assert no_sources.sync_sources is None and no_sources.source_status() == []
