@@ -241,24 +241,25 @@ class Fetcher:
         return robots.can_fetch(self._agent, url)
 
     def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | ReadError:
+        """RFC 9309: no robots.txt (4xx) allows everything, 401/403 and an unavailable one (5xx)
+        nothing; a host that cannot be reached fails its URLs with the same reason."""
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         try:
-            fetched = self._robots_txt(origin + "/robots.txt")
+            status, body = self._robots_txt(origin + "/robots.txt")
         except ReadError as exc:
-            if "timed out" in exc.reason or "cannot connect" in exc.reason or "DNS" in exc.reason:
-                return ReadError(origin, exc.reason)  # the pages would fail the same way
-            if any(code in exc.reason for code in ("(401)", "(403)")):
-                parser.parse(["User-agent: *", "Disallow: /"])
-            elif "(5" in exc.reason:  # RFC 9309: an unreachable robots.txt disallows all
-                return ReadError(origin, f"robots.txt unavailable: {exc.reason}")
-            else:  # no robots.txt: everything is allowed
-                parser.parse([])
-            return parser
-        parser.parse(fetched.decode("utf-8", "replace").splitlines())
+            return ReadError(origin, exc.reason)
+        if status == 200:
+            parser.parse(body.decode("utf-8", "replace").splitlines())
+        elif status in (401, 403):
+            parser.parse(["User-agent: *", "Disallow: /"])
+        elif status >= 500:
+            return ReadError(origin, f"robots.txt unavailable (HTTP {status}): not fetching")
+        else:
+            parser.parse([])
         return parser
 
-    def _robots_txt(self, url: str) -> bytes:
-        """robots.txt, following redirects (RFC 9309 asks for at least five)."""
+    def _robots_txt(self, url: str) -> tuple[int, bytes]:
+        """robots.txt's status and body, following redirects (RFC 9309 asks for five)."""
         current = url
         for _ in range(_MAX_REDIRECTS + 1):
             response, body = self._send(url, current, {})
@@ -266,10 +267,8 @@ class Fetcher:
             if response.status_code in _REDIRECTS and location:
                 current = urljoin(current, location.strip())
                 continue
-            if response.status_code != 200:
-                raise ReadError(url, _status_reason(response))
-            return body
-        raise ReadError(url, f"more than {_MAX_REDIRECTS} redirects")
+            return response.status_code, body
+        return 404, b""  # a redirect chain that never ends: as if there were none
 
 
 class _Retry(Exception):

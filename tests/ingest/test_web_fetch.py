@@ -66,6 +66,7 @@ def test_each_failure_is_one_clear_line(site: Site) -> None:
         assert reason(f, site.url("/private/x")) == "disallowed by robots.txt"
         assert "only http and https" in reason(f, site.url("/away"))
         assert "only http and https" in reason(f, "file:///etc/passwd")
+        assert reason(f, "http://no-such-host.invalid/").startswith("DNS lookup failed: ")
         refused = f"http://127.0.0.1:{free_port()}/page"
         assert reason(f, refused) == "cannot connect: connection refused"
     assert site.requests_to("/private/") == []  # robots.txt is obeyed before any request
@@ -93,3 +94,18 @@ def test_run_byte_limit_stops_downloads(site: Site) -> None:
     with fetcher(max_run_bytes=5000) as f:
         f.get(site.url("/big"))
         assert "download limit" in reason(f, site.url("/big"))
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"), [(404, True), (410, True), (403, False), (401, False), (503, False)]
+)
+def test_robots_txt_missing_forbidden_or_unavailable(
+    site: Site, status: int, allowed: bool
+) -> None:
+    site.put("/robots.txt", "", status=status)
+    with fetcher(retries=0) as f:
+        if allowed:
+            assert f.get(site.url("/page")).status == 200
+        else:
+            assert "robots.txt" in reason(f, site.url("/page"))
+            assert site.requests_to("/page") == []

@@ -42,6 +42,11 @@ def test_reads_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("PRESSCHAT_CHROMA_PORT", "not-a-port"),
         ("PRESSCHAT_CHROMA_PORT", "70000"),
         ("PRESSCHAT_SEARCH_K", "0"),
+        ("PRESSCHAT_SOURCES", "https://www.gov.kz/feed, ftp://files.example/releases"),
+        ("PRESSCHAT_FETCH_DELAY", "-1"),
+        ("PRESSCHAT_FETCH_MAX_BYTES", "10"),
+        ("PRESSCHAT_SYNC_INTERVAL", "soon"),
+        ("PRESSCHAT_USER_AGENT", "bot\nX-Injected: 1"),
     ],
 )
 def test_invalid_setting_names_the_variable(
@@ -56,3 +61,12 @@ def test_origins_are_normalised_as_browsers_send_them() -> None:
     settings = load_settings(allowed_origins="https://Intranet.Example:443/, http://x.test:8080")
     assert settings.allowed_origins == ["https://intranet.example", "http://x.test:8080"]
     assert load_settings(allowed_hosts="a.example, b").allowed_hosts == ["a.example", "b"]
+
+
+def test_web_sources_are_a_comma_separated_list_of_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSCHAT_SOURCES", "https://www.gov.kz/rss , http://x.test/sitemap.xml")
+    monkeypatch.setenv("PRESSCHAT_SYNC_INTERVAL", "30")
+    settings = load_settings()
+    assert settings.sources == ["https://www.gov.kz/rss", "http://x.test/sitemap.xml"]
+    assert settings.sync_interval == 30
+    assert settings.web_state_path == settings.data_dir / "web-state.json"
