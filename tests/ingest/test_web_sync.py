@@ -297,3 +297,39 @@ def test_the_page_limit_leaves_the_rest_for_the_next_run(site: Site, tmp_path: P
         "page limit of 2 per run reached (PRESSCHAT_FETCH_MAX_PAGES): 1 pages left for the next run"
     ]
     assert (len(second.added), second.unchanged, second.ok) == (1, 2, True)
+
+
+def test_an_article_url_is_asked_for_conditionally_and_re_embeds_only_what_changed(
+    site: Site, index: Index, embedder: FakeEmbedder
+) -> None:
+    page = site.url("/en/press/1001")
+    assert sync(index, page).added == [page]
+    embedded = embedder.passages_embedded
+
+    same = sync(index, page)
+    assert (same.unchanged, same.not_modified, embedder.passages_embedded) == (1, 1, embedded)
+
+    title, paragraphs = KZ["en"]
+    changed = [paragraphs[0], "The parties agreed to launch the flight in the summer of 2026."]
+    site.put("/en/press/1001", gov_kz_page("en", 12, title, changed), modified=1_760_000_000.0)
+    again = sync(index, page)
+    assert again.updated == [page] and again.not_modified == 0
+    assert embedder.passages_embedded == embedded + 1  # only the changed paragraph
+    stored = index.store.release(page)
+    assert stored is not None and "summer of 2026" in stored[1][-1][1]
+
+
+def test_gzipped_sitemaps_and_an_unreadable_state_file(
+    site: Site, index: Index, settings: Settings
+) -> None:
+    import gzip
+
+    xml = sitemap(site.base, [("/opa/pr/fraud", OLD)]).encode()
+    site.put("/sitemap.xml.gz", gzip.compress(xml), content_type="application/x-gzip")
+    settings.web_state_path.parent.mkdir(parents=True, exist_ok=True)
+    settings.web_state_path.write_text("{not json")
+
+    report = sync(index, site.url("/sitemap.xml.gz"))
+
+    assert report.added == [site.url("/opa/pr/fraud")] and report.ok
+    assert json.loads(settings.web_state_path.read_text())["urls"]  # written afresh
