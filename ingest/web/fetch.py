@@ -84,6 +84,7 @@ class Fetcher:
         max_run_bytes: int = 500 * 2**20,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        robots_cache: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self._client = httpx.Client(
             headers={"User-Agent": user_agent},
@@ -99,13 +100,18 @@ class Fetcher:
         self._max_run_bytes = max_run_bytes
         self._sleep = sleep
         self._robots: dict[str, urllib.robotparser.RobotFileParser | ReadError] = {}
+        # robots.txt bodies with their validators from earlier runs, asked for conditionally
+        self._robots_cache = robots_cache if robots_cache is not None else {}
         self._last_request: dict[str, float] = {}
         self.counts = FetchCounts()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Fetcher:
+    def from_settings(
+        cls, settings: Settings, robots_cache: dict[str, dict[str, str]] | None = None
+    ) -> Fetcher:
         """A fetcher with the limits the settings name."""
         return cls(
+            robots_cache=robots_cache,
             user_agent=settings.user_agent,
             delay=settings.fetch_delay,
             timeout=settings.fetch_timeout,
@@ -259,14 +265,27 @@ class Fetcher:
         return parser
 
     def _robots_txt(self, url: str) -> tuple[int, bytes]:
-        """robots.txt's status and body, following redirects (RFC 9309 asks for five)."""
+        """robots.txt's status and body, following redirects (RFC 9309 asks for five); a copy
+        from an earlier run is asked for with its validators."""
+        cached = self._robots_cache.get(url)
+        validators = Validators(cached["etag"], cached["last_modified"]) if cached else None
         current = url
         for _ in range(_MAX_REDIRECTS + 1):
-            response, body = self._send(url, current, {})
+            headers = validators.headers() if validators and current == url else {}
+            response, body = self._send(url, current, headers)
             location = response.headers.get("location")
             if response.status_code in _REDIRECTS and location:
                 current = urljoin(current, location.strip())
                 continue
+            if response.status_code == 304 and cached:
+                self.counts.not_modified += 1
+                return 200, cached["body"].encode()
+            if response.status_code == 200 and current == url:
+                self._robots_cache[url] = {
+                    "etag": response.headers.get("etag", ""),
+                    "last_modified": response.headers.get("last-modified", ""),
+                    "body": body.decode("utf-8", "replace"),
+                }
             return response.status_code, body
         return 404, b""  # a redirect chain that never ends: as if there were none
 

@@ -20,6 +20,8 @@ from ingest.web.fetch import Fetched, Validators
 
 log = logging.getLogger(__name__)
 
+_ROBOTS_KEYS = ("etag", "last_modified", "body")
+
 
 @dataclass(frozen=True)
 class Listed:
@@ -39,10 +41,19 @@ class WebState:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._urls: dict[str, dict[str, Any]] = {}
+        self.robots: dict[str, dict[str, str]] = {}
+        """robots.txt bodies and validators by URL, for the fetcher to ask conditionally."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and isinstance(data.get("urls"), dict):
                 self._urls = data["urls"]
+            if isinstance(data, dict) and isinstance(data.get("robots"), dict):
+                self.robots = {
+                    url: entry
+                    for url, entry in data["robots"].items()
+                    if isinstance(entry, dict)
+                    and all(isinstance(entry.get(k), str) for k in _ROBOTS_KEYS)
+                }
         except FileNotFoundError:
             pass
         except (OSError, ValueError) as exc:
@@ -113,5 +124,6 @@ class WebState:
         """Write the file atomically (a killed run leaves the previous one)."""
         self._path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"urls": self._urls}, ensure_ascii=False), "utf-8")
+        data = {"urls": self._urls, "robots": self.robots}
+        temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
         os.replace(temporary, self._path)

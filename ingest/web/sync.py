@@ -39,7 +39,7 @@ def ingest_sources(
         else set()
     )
     own = fetcher is None
-    fetcher = fetcher or Fetcher.from_settings(settings)
+    fetcher = fetcher or Fetcher.from_settings(settings, robots_cache=state.robots)
     try:
         reader = WebReader(fetcher, state, stored, max_pages=settings.fetch_max_pages)
         report = Ingestor.for_index(index).ingest(

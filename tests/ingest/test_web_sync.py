@@ -168,7 +168,7 @@ def test_a_second_sync_of_an_unchanged_site_fetches_no_page_and_embeds_nothing(
         ("/sitemaps/press.xml", 304),
     ]
     assert [h for h in hits if h.path in GOOD] == []  # <lastmod> not newer than the last fetch
-    assert again.not_modified == 2
+    assert again.not_modified == 3  # the two sitemaps and robots.txt
     assert len(again.failed) == len(BROKEN)  # still failing, one line each, nothing lost
     assert len(index.store.releases()) == 6
 
@@ -241,8 +241,9 @@ def test_feeds_follow_links_use_their_own_text_and_never_prune(
     hits = site.hits[before:]
     assert again.unchanged == 4 and again.removed == [] and again.ok
     assert embedder.passages_embedded == embedded
-    assert [h.path for h in hits if h.status == 200 and h.path != "/robots.txt"] == []
+    assert [h.path for h in hits if h.status == 200] == [] and again.bytes_downloaded == 0
     assert {(h.path, h.status) for h in hits} >= {
+        ("/robots.txt", 304),
         ("/feed.rss", 304),
         ("/atom.xml", 304),
         ("/en/press/1001", 304),
@@ -274,7 +275,7 @@ def test_the_command_line_mixes_files_and_urls_and_syncs_the_sources(
     synced = runner.invoke(cli, ["sync", "-q"], catch_exceptions=False)
     assert synced.exit_code == 1
     assert f"failed: {site.url('/en/press/missing')}: not found (404)" in synced.stderr
-    assert "unchanged 1" in synced.stdout and "1 not modified" in synced.stdout
+    assert "unchanged 1" in synced.stdout and "2 not modified" in synced.stdout
 
     monkeypatch.delenv("PRESSCHAT_SOURCES")
     nothing = runner.invoke(cli, ["sync"], catch_exceptions=False)
@@ -307,13 +308,14 @@ def test_an_article_url_is_asked_for_conditionally_and_re_embeds_only_what_chang
     embedded = embedder.passages_embedded
 
     same = sync(index, page)
-    assert (same.unchanged, same.not_modified, embedder.passages_embedded) == (1, 1, embedded)
+    assert (same.unchanged, same.not_modified, embedder.passages_embedded) == (1, 2, embedded)
+    assert same.bytes_downloaded == 0  # the page and robots.txt answered 304
 
     title, paragraphs = KZ["en"]
     changed = [paragraphs[0], "The parties agreed to launch the flight in the summer of 2026."]
     site.put("/en/press/1001", gov_kz_page("en", 12, title, changed), modified=1_760_000_000.0)
     again = sync(index, page)
-    assert again.updated == [page] and again.not_modified == 0
+    assert again.updated == [page] and again.not_modified == 1  # robots.txt only
     assert embedder.passages_embedded == embedded + 1  # only the changed paragraph
     stored = index.store.release(page)
     assert stored is not None and "summer of 2026" in stored[1][-1][1]
