@@ -189,7 +189,7 @@ def build_admin(assistant: Assistant, operations: AdminOperations) -> gr.Blocks:
                 label=t("sources"),
                 interactive=False,
                 wrap=True,
-                elem_id="pc-sources",
+                elem_id="pc-web-sources",
             )
             details = gr.JSON(label=t("summary"))
         with gr.Tab(t("releases_tab")) as releases_tab:
