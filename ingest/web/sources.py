@@ -109,7 +109,7 @@ class WebReader:
                 except ReadError as exc:
                     complete = False  # its pages are unknown: prune nothing under this index
                     yield exc
-        if complete:
+        if complete and pages:  # an empty sitemap is more likely a broken site than a purge
             yield PruneScope(_scope(url), frozenset(page.url for page in pages))
         yield from self._pages_of(pages)
 

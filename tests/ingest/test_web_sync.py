@@ -335,3 +335,10 @@ def test_gzipped_sitemaps_and_an_unreadable_state_file(
 
     assert report.added == [site.url("/opa/pr/fraud")] and report.ok
     assert json.loads(settings.web_state_path.read_text())["urls"]  # written afresh
+
+
+def test_an_empty_sitemap_prunes_nothing(site: Site, index: Index) -> None:
+    sync(index, site.url("/sitemap.xml"))
+    write_sitemap(site, [])
+    report = sync(index, site.url("/sitemap.xml"), prune=True)
+    assert report.removed == [] and len(index.store.releases()) == 6
