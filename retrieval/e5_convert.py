@@ -28,6 +28,7 @@ import struct
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 
@@ -169,12 +170,14 @@ def converted_model(
             work = Path(scratch) / "model"
             work.mkdir()
             write_model_directory(work, precision, source or packaged_source())
-            if target.exists():  # an earlier build was interrupted or is from another format
+            if _is_complete(target):  # another process finished first: keep its build
+                return ConvertedModel(target, precision)
+            if target.exists():  # an earlier build was cut short, or is of another format
                 shutil.rmtree(target)
             try:
                 work.rename(target)  # atomic: the directory appears whole or not at all
             except OSError:
-                if not _is_complete(target):  # another process finished first: use its build
+                if not _is_complete(target):  # lost a race to another process's rename
                     raise
     except OSError as exc:
         raise BackendError(f"cannot build the e5-small ONNX model in {cache_dir}: {exc}") from exc
@@ -210,6 +213,7 @@ def write_model_directory(directory: Path, precision: Precision, source: Path) -
         "format": FORMAT_VERSION,
         "precision": precision,
         "source": {"file": SOURCE_FILE, "sha256": SOURCE_SHA256},
+        "built_with": {name: version(name) for name in ("onnx", "onnxruntime", "tokenizers")},
         "files": files,
     }
     (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
