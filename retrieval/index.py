@@ -50,6 +50,10 @@ def build_embedder(settings: Settings) -> Embedder:
         from retrieval.embedders.e5 import E5Embedder
 
         return E5Embedder()
+    if name == "e5-small-onnx":
+        from retrieval.embedders.e5_onnx import E5OnnxEmbedder
+
+        return E5OnnxEmbedder(settings.model_cache_dir)
     if name == "minilm":
         from retrieval.embedders.sentence_transformer import SentenceTransformerEmbedder
 
