@@ -6,11 +6,12 @@ an index from settings, or pass in their own embedder and store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import assert_never, cast
 
+from retrieval.batching import Batcher
 from retrieval.embedders import Embedder, FakeEmbedder
-from retrieval.embedders.query_batcher import QueryBatcher
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
@@ -63,6 +64,10 @@ def build_embedder(settings: Settings) -> Embedder:
     assert_never(name)
 
 
+_Search = tuple[str, int, SearchFilters]
+"""A query, how many paragraphs, within which filters."""
+
+
 class Index:
     """An embedder and the Chroma collection of chunks it embedded."""
 
@@ -73,7 +78,7 @@ class Index:
         self.embedder = embedder
         self.store = store
         self.recipe = recipe
-        self._queries = QueryBatcher(embedder.embed_queries)
+        self._searches: Batcher[_Search, list[Hit]] = Batcher(self._search_together)
 
     @classmethod
     def from_settings(
@@ -101,5 +106,17 @@ class Index:
         """The paragraphs most similar to the query, best first, within the filters."""
         if not query.strip():
             return []
-        vector = self._queries.embed(query)
-        return self.store.query(vector, k or self.settings.search_k, filters)
+        return self._searches.run((query, k or self.settings.search_k, filters or SearchFilters()))
+
+    def _search_together(self, searches: Sequence[_Search]) -> list[list[Hit]]:
+        """Searches that arrived together: one embedder call, one store query per (k, filters)."""
+        vectors = self.embedder.embed_queries([query for query, _, _ in searches])
+        groups: dict[tuple[int, SearchFilters], list[int]] = {}
+        for i, (_, k, filters) in enumerate(searches):
+            groups.setdefault((k, filters), []).append(i)
+        results: list[list[Hit]] = [[] for _ in searches]
+        for (k, filters), members in groups.items():
+            found = self.store.query_many(vectors[members], k, filters)
+            for i, hits in zip(members, found, strict=True):
+                results[i] = hits
+        return results

@@ -219,25 +219,29 @@ class ChromaStore:
 
     def query(self, vector: Vectors, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         """The k chunks nearest to the vector that pass the filters, best first."""
-        where = _where(filters or SearchFilters())
+        return self.query_many(np.asarray([vector]), k, filters)[0]
+
+    def query_many(
+        self, vectors: Vectors, k: int, filters: SearchFilters | None = None
+    ) -> list[list[Hit]]:
+        """`query` for each row of `vectors`, in one store call."""
         got = self._call(
             "search",
             self._collection.query,
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            query_embeddings=np.asarray(vectors, dtype=np.float32),
             n_results=k,
-            where=where,
+            where=_where(filters or SearchFilters()),
             include=["metadatas", "documents", "distances"],
         )
-        hits = []
-        for chunk_id, meta, text, distance in zip(
-            got["ids"][0],
-            got["metadatas"][0],
-            got["documents"][0],
-            got["distances"][0],
-            strict=True,
-        ):
-            hits.append(_hit(chunk_id, meta, text, 1.0 - float(distance)))
-        return hits
+        return [
+            [
+                _hit(chunk_id, meta, text, 1.0 - float(distance))
+                for chunk_id, meta, text, distance in zip(ids, metas, texts, distances, strict=True)
+            ]
+            for ids, metas, texts, distances in zip(
+                got["ids"], got["metadatas"], got["documents"], got["distances"], strict=True
+            )
+        ]
 
     def _scan_metadata(self) -> Iterator[Mapping[str, Any]]:
         offset = 0

@@ -2,7 +2,6 @@
 
 Real backends live in their own modules (`e5`, `sentence_transformer` beside this one) so that
 only they import their engines; `retrieval.index.build_embedder` picks one from the settings.
-`query_batcher` embeds the queries of concurrent searches together.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from ingest.pipeline import Ingestor
 from retrieval.embedders import FakeEmbedder
 from retrieval.index import ChunkingRecipe, Index, collection_name
 from retrieval.settings import load_settings
+from retrieval.types import SearchFilters
 
 
 def test_collection_name_includes_embedder_and_recipe() -> None:
@@ -29,3 +30,34 @@ def test_two_embedders_in_one_data_dir_keep_separate_collections(
 def test_blank_query_returns_nothing(tmp_path: Path) -> None:
     index = Index.from_settings(load_settings(data_dir=tmp_path, embedder="fake"))
     assert index.search("   ") == []
+
+
+def test_concurrent_searches_share_calls_and_keep_their_own_filters(
+    index: Index, ingestor: Ingestor, data_dir: Path
+) -> None:
+    import threading
+
+    ingestor.ingest([data_dir / "releases"])
+    embedder = index.embedder
+    assert isinstance(embedder, FakeEmbedder)
+    alone = {
+        lang: index.search("water consultations", 3, SearchFilters(language=lang))
+        for lang in ("ru", "en")
+    }
+    calls = embedder.query_calls
+    results: dict[str, list[list[str]]] = {"ru": [], "en": []}
+    start = threading.Barrier(20)
+
+    def search(lang: str) -> None:
+        start.wait()
+        hits = index.search("water consultations", 3, SearchFilters(language=lang))
+        results[lang].append([h.chunk_id for h in hits])
+
+    threads = [threading.Thread(target=search, args=("ru" if i % 2 else "en",)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for lang in ("ru", "en"):
+        assert results[lang] == [[h.chunk_id for h in alone[lang]]] * 10
+    assert embedder.query_calls - calls < 20

@@ -1,4 +1,4 @@
-"""Concurrent searches share embedder calls and each gets its own query's vector."""
+"""Concurrent callers share batched calls and each gets its own result."""
 
 import threading
 import time
@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from retrieval.batching import Batcher
 from retrieval.embedders import FakeEmbedder, Vectors
-from retrieval.embedders.query_batcher import QueryBatcher
 
 
 class SlowEmbedder(FakeEmbedder):
@@ -19,13 +19,13 @@ class SlowEmbedder(FakeEmbedder):
         return super().embed_queries(texts)
 
 
-def _in_threads(batcher: QueryBatcher, texts: list[str]) -> dict[str, Vectors]:
+def _in_threads(batcher: Batcher[str, Vectors], texts: list[str]) -> dict[str, Vectors]:
     results: dict[str, Vectors] = {}
     start = threading.Barrier(len(texts))
 
     def search(text: str) -> None:
         start.wait()
-        results[text] = batcher.embed(text)
+        results[text] = batcher.run(text)
 
     threads = [threading.Thread(target=search, args=(t,)) for t in texts]
     for thread in threads:
@@ -38,7 +38,7 @@ def _in_threads(batcher: QueryBatcher, texts: list[str]) -> dict[str, Vectors]:
 def test_fifty_concurrent_queries_share_a_few_calls_and_get_their_own_vectors() -> None:
     embedder = SlowEmbedder()
     texts = [f"what fine did company {i} pay" for i in range(50)]
-    results = _in_threads(QueryBatcher(embedder.embed_queries), texts)
+    results = _in_threads(Batcher(embedder.embed_queries), texts)
     assert len(results) == 50
     for text, vector in results.items():
         assert np.allclose(vector, embedder.embed_query(text))
@@ -47,9 +47,9 @@ def test_fifty_concurrent_queries_share_a_few_calls_and_get_their_own_vectors() 
 
 def test_a_lone_query_is_embedded_at_once() -> None:
     embedder = FakeEmbedder()
-    batcher = QueryBatcher(embedder.embed_queries)
-    assert np.allclose(batcher.embed("water"), embedder.embed_query("water"))
-    assert batcher.embed("air").shape == (embedder.dimension,)
+    batcher = Batcher(embedder.embed_queries)
+    assert np.allclose(batcher.run("water"), embedder.embed_query("water"))
+    assert batcher.run("air").shape == (embedder.dimension,)
     assert embedder.query_calls == 2
 
 
@@ -62,12 +62,12 @@ def test_an_embedder_failure_reaches_every_waiting_search() -> None:
         time.sleep(0.01)
         raise RuntimeError("engine down")
 
-    batcher = QueryBatcher(failing)
+    batcher = Batcher(failing)
     errors: list[BaseException] = []
 
     def search(text: str) -> None:
         try:
-            batcher.embed(text)
+            batcher.run(text)
         except RuntimeError as exc:
             errors.append(exc)
 
@@ -78,4 +78,4 @@ def test_an_embedder_failure_reaches_every_waiting_search() -> None:
         thread.join(timeout=30)
     assert len(errors) == 8 and calls < 8
     with pytest.raises(RuntimeError):  # and the batcher keeps working afterwards
-        batcher.embed("again")
+        batcher.run("again")
