@@ -14,6 +14,10 @@ from retrieval.types import SearchFilters
 MAX_QUESTION_CHARS = 2_000
 MAX_TURN_CHARS = 20_000
 MAX_TURNS = 50
+EMPTY_QUESTION = "type a question first"
+QUESTION_TOO_LONG = "the question is too long"
+"""The start of the message for a question over MAX_QUESTION_CHARS; callers that word the
+problem themselves (the web chat, in three languages) recognise these two."""
 
 
 class TurnIn(BaseModel):
@@ -36,10 +40,10 @@ class AskRequest(BaseModel):
         if isinstance(value, str):
             value = value.strip()
             if not value:
-                raise ValueError("type a question first")
+                raise ValueError(EMPTY_QUESTION)
             if len(value) > MAX_QUESTION_CHARS:
                 raise ValueError(
-                    f"the question has {len(value)} characters; at most {MAX_QUESTION_CHARS}"
+                    f"{QUESTION_TOO_LONG}: {len(value)} characters, at most {MAX_QUESTION_CHARS}"
                 )
         return value
 

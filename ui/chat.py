@@ -14,7 +14,13 @@ from typing import Any
 import gradio as gr
 
 from answer.assistant import Assistant
-from answer.request import MAX_QUESTION_CHARS, AskRequest, read_ask_request
+from answer.request import (
+    EMPTY_QUESTION,
+    MAX_QUESTION_CHARS,
+    QUESTION_TOO_LONG,
+    AskRequest,
+    read_ask_request,
+)
 from answer.serialize import answer_to_dict
 from answer.types import AnswerDone, AnswerToken, SourcesFound
 from retrieval.errors import BackendError, PresschatError, RequestError
@@ -45,9 +51,9 @@ ChatView = tuple[Any, ...]
 def request_problem(exc: RequestError, words: Words) -> str:
     """What is wrong with a question, in the interface language (the first problem)."""
     for where, message, given in exc.problems:
-        if where == ("question",) and "at most" in message:
+        if where == ("question",) and message.startswith(QUESTION_TOO_LONG):
             return words("question_too_long", limit=MAX_QUESTION_CHARS)
-        if where == ("question",) and "type a question" in message:
+        if where == ("question",) and message == EMPTY_QUESTION:
             return words("type_question")
         if where in (("filters", "since"), ("filters", "until")):
             return words("bad_date", value=given)

@@ -60,14 +60,6 @@ class AnswerOut(BaseModel):
     filters: FiltersOut
 
 
-class SourcesEvent(BaseModel):
-    """The `sources` event of a streamed answer: the paragraphs found, before the first token."""
-
-    sources: list[HitOut]
-    standalone_question: str
-    filters: FiltersOut
-
-
 class HealthOut(BaseModel):
     """What /healthz reports."""
 

@@ -66,6 +66,7 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         engine = self._engine()
-        # One call for the batch: ~2.5x cheaper per query than one call each on 2 cores.
+        # One call for the batch: on an idle machine it costs what 50 single calls cost (1.4 s
+        # for 50), but with the cores busy it was 2.6x cheaper (2.0 s against 5.1 s).
         with self._lock:
             return np.asarray(engine.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)

@@ -56,3 +56,8 @@ def test_only_valid_questions_count_toward_the_limit(handlers: ChatHandlers) -> 
         assert isinstance(conversation, list) and conversation[-1]["answer"]["citations"]
     with pytest.raises(gr.Error, match="Сұрақ тым көп: минутына ең көбі 2"):
         _ask(handlers, "What fine did Tyson Foods pay?", locale="kk-KZ")
+
+
+def test_a_question_too_long_is_worded_in_the_interface_language(handlers: ChatHandlers) -> None:
+    with pytest.raises(gr.Error, match="Вопрос слишком длинный: не более 2000 символов"):
+        _ask(handlers, "ы" * 2001, locale="ru-RU")
