@@ -64,7 +64,7 @@ def chunk_release(
     without it, words are counted one by one.
     """
     meter = _Meter(count_tokens, token_ends or _ends_by_word(count_tokens), recipe.max_tokens)
-    prefix = _title_prefix(release.title, recipe, count_tokens) if recipe.embed_titles else ""
+    prefix = title_prefix(release.title, recipe, count_tokens) if recipe.embed_titles else ""
     groups = _merge_tiny(release.paragraphs, recipe.min_chars)
     chunks: list[Chunk] = []
     for primary, first, last, text in groups:
@@ -104,7 +104,7 @@ class _Meter:
         return len(text) > self.max_tokens * _LONG_CHARS_PER_TOKEN
 
 
-def _title_prefix(title: str, recipe: ChunkingRecipe, count_tokens: Callable[[str], int]) -> str:
+def title_prefix(title: str, recipe: ChunkingRecipe, count_tokens: Callable[[str], int]) -> str:
     """The title line embedded before each paragraph, cut to a quarter of the model's input so
     that a very long title never squeezes the paragraph into one-word pieces."""
     if not title:

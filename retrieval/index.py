@@ -6,6 +6,9 @@ an index from settings, or pass in their own embedder and store.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import assert_never, cast
@@ -15,6 +18,9 @@ from retrieval.embedders import Embedder, FakeEmbedder
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
+from retrieval.upgrade import Upgrade, is_ready, pending_upgrade
+
+log = logging.getLogger(__name__)
 
 # Bump when ingest.chunking cuts releases differently, so that old and new chunks never mix.
 CHUNKER_VERSION = 1
@@ -72,17 +78,73 @@ _Search = tuple[str, int, SearchFilters]
 """A query, how many paragraphs, within which filters."""
 
 
+@dataclass(frozen=True)
+class _Parts:
+    embedder: Embedder
+    store: ChromaStore
+
+
+# How often a search looks whether the collection being reindexed has become complete.
+UPGRADE_CHECK_S = 30.0
+
+
 class Index:
-    """An embedder and the Chroma collection of chunks it embedded."""
+    """An embedder and the Chroma collection of chunks it embedded.
+
+    While an upgrade is pending (`upgrade` is set: the settings name an embedder whose collection
+    is not complete yet), the index answers from the earlier embedder's collection with that
+    embedder, and switches to the new pair, once, when a search finds the new collection ready.
+    """
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, store: ChromaStore, recipe: ChunkingRecipe
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaStore,
+        recipe: ChunkingRecipe,
+        upgrade: tuple[Upgrade, Embedder, ChromaStore] | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder
-        self.store = store
         self.recipe = recipe
+        self._active = _Parts(embedder, store)
+        self._upgrade = None if upgrade is None else (upgrade[0], _Parts(upgrade[1], upgrade[2]))
+        self._checked = time.monotonic()
+        self._switching = threading.Lock()
         self._searches: Batcher[_Search, list[Hit]] = Batcher(self._search_together)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder of the collection answering now."""
+        return self._active.embedder
+
+    @property
+    def store(self) -> ChromaStore:
+        """The collection answering now."""
+        return self._active.store
+
+    @property
+    def upgrade(self) -> Upgrade | None:
+        """The pending upgrade, if the collection the settings name is not complete yet."""
+        return None if self._upgrade is None else self._upgrade[0]
+
+    def upgrade_parts(self) -> tuple[Embedder, ChromaStore]:
+        """The embedder and collection the settings name (the ones a reindex fills)."""
+        if self._upgrade is None:
+            return self.embedder, self.store
+        return self._upgrade[1].embedder, self._upgrade[1].store
+
+    def switch_if_upgraded(self) -> bool:
+        """Answer from the collection the settings name if it is complete now; True if so."""
+        with self._switching:
+            self._checked = time.monotonic()
+            if self._upgrade is None:
+                return True
+            upgrade, target = self._upgrade
+            if not is_ready(target.store):
+                return False
+            self._active, self._upgrade = target, None
+        log.info("switched from collection %s to %s", upgrade.source, upgrade.target)
+        return True
 
     @classmethod
     def from_settings(
@@ -99,10 +161,23 @@ class Index:
             max_tokens=embedder.max_tokens,
             embed_titles=settings.embed_titles,
         )
-        if store is None:
-            name = collection_name(settings.collection_prefix, embedder.name, recipe)
-            store = ChromaStore.open(settings, name)
-        return cls(settings, embedder, store, recipe)
+        if store is not None:
+            return cls(settings, embedder, store, recipe)
+        store = ChromaStore.open(
+            settings, collection_name(settings.collection_prefix, embedder.name, recipe)
+        )
+        upgrade = pending_upgrade(store, settings.collection_prefix, recipe.tag)
+        if upgrade is None:
+            return cls(settings, embedder, store, recipe)
+        log.warning(
+            "collection %s is not complete: answering from %s until `presschat reindex` fills it",
+            upgrade.target,
+            upgrade.source,
+        )
+        earlier = build_embedder(settings.model_copy(update={"embedder": upgrade.source_embedder}))
+        return cls(
+            settings, earlier, store.sibling(upgrade.source), recipe, (upgrade, embedder, store)
+        )
 
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
@@ -110,17 +185,20 @@ class Index:
         """The paragraphs most similar to the query, best first, within the filters."""
         if not query.strip():
             return []
+        if self._upgrade is not None and time.monotonic() - self._checked > UPGRADE_CHECK_S:
+            self.switch_if_upgraded()
         return self._searches.run((query, k or self.settings.search_k, filters or SearchFilters()))
 
     def _search_together(self, searches: Sequence[_Search]) -> list[list[Hit]]:
         """Searches that arrived together: one embedder call, one store query per (k, filters)."""
-        vectors = self.embedder.embed_queries([query for query, _, _ in searches])
+        active = self._active  # one pair throughout, even if an upgrade switches meanwhile
+        vectors = active.embedder.embed_queries([query for query, _, _ in searches])
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
         results: list[list[Hit]] = [[] for _ in searches]
         for (k, filters), members in groups.items():
-            found = self.store.query_many(vectors[members], k, filters)
+            found = active.store.query_many(vectors[members], k, filters)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
         return results

@@ -12,7 +12,7 @@ from presschat.cli.common import Parts, fail
 from presschat.cli.eval_commands import eval_group
 from presschat.cli.question_commands import ask, chat, search
 from presschat.cli.serve_command import serve
-from presschat.cli.store_commands import ingest, releases, sync
+from presschat.cli.store_commands import ingest, reindex, releases, sync
 from retrieval.errors import ConfigError, PresschatError
 from retrieval.settings import load_settings
 
@@ -42,5 +42,5 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
         fail(exc)
 
 
-for command in (ingest, sync, releases, search, ask, chat, eval_group, serve):
+for command in (ingest, sync, reindex, releases, search, ask, chat, eval_group, serve):
     cli.add_command(command)

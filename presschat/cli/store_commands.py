@@ -1,7 +1,8 @@
-"""Commands that change or show what the store holds: ingest, releases list|show|delete."""
+"""Commands that change or show what the store holds: ingest, sync, reindex, releases."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import textwrap
@@ -12,9 +13,12 @@ import click
 from tqdm import tqdm
 
 from ingest.pipeline import Failure, IngestReport, Tally
+from ingest.reindex import ReindexReport
+from ingest.reindex import reindex as run_reindex
 from ingest.web.sources import is_web_url
 from ingest.web.sync import ingest_sources
 from presschat.cli.common import handle_errors, parts
+from retrieval.index import Index
 from retrieval.serialize import summary_to_dict
 
 
@@ -22,8 +26,9 @@ class _Bar:
     """Progress on stderr as ingest streams: chunks stored of those queued so far, with files,
     releases and failures; each failure is printed as it happens (also when quiet)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, what: str = "stored") -> None:
         self._enabled = enabled
+        self._what = what
         self._bar: tqdm[Any] | None = None
 
     def update(self, tally: Tally) -> None:
@@ -33,7 +38,7 @@ class _Bar:
             self._bar = tqdm(
                 total=0,
                 unit="par",
-                desc="stored",
+                desc=self._what,
                 file=sys.stderr,
                 mininterval=0.5,
                 dynamic_ncols=True,
@@ -101,11 +106,18 @@ def _run_ingest(
     as_json: bool,
     quiet: bool,
 ) -> None:
+    index = parts(ctx).index()
+    if index.upgrade is not None:
+        click.echo(
+            f"the store answers from {index.upgrade.source}; re-embedding it into "
+            f"{index.upgrade.target} first (see `presschat reindex`)",
+            err=True,
+        )
+        if not _reindex(index, quiet=quiet).complete:
+            sys.exit(1)
     bar = _Bar(enabled=not quiet)
     try:
-        report: IngestReport = ingest_sources(
-            parts(ctx).index(), paths, urls, prune=prune, progress=bar
-        )
+        report: IngestReport = ingest_sources(index, paths, urls, prune=prune, progress=bar)
     finally:
         bar.close()
     if as_json:
@@ -114,6 +126,54 @@ def _run_ingest(
         click.echo(report.summary_line())
     if not report.ok:
         sys.exit(1)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@handle_errors
+def reindex(ctx: click.Context, as_json: bool, quiet: bool) -> None:
+    """Re-embed the stored paragraphs with the embedder the settings name (after changing
+    PRESSCHAT_EMBEDDER, or upgrading presschat), without the source files.
+
+    The chat keeps answering from the earlier embedder's collection until the new one is
+    complete, then switches to it. An interrupted run resumes where it stopped. The earlier
+    collection is kept; switching back to its embedder needs no reindex.
+    """
+    index = parts(ctx).index()
+    if index.upgrade is None:
+        click.echo(f"nothing to reindex: {index.store.collection_name} answers and is complete")
+        return
+    report = _reindex(index, quiet=quiet or as_json)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report) | {"complete": report.complete}, indent=2))
+    if not report.complete:
+        sys.exit(1)
+
+
+def _reindex(index: Index, *, quiet: bool) -> ReindexReport:
+    """Fill the collection the settings name from the one answering now; switch when done."""
+    upgrade = index.upgrade
+    assert upgrade is not None
+    embedder, target = index.upgrade_parts()
+    bar = _Bar(enabled=not quiet, what="reindexed")
+    try:
+        report = run_reindex(
+            index.store,
+            target,
+            embedder,
+            index.recipe,
+            batch_size=index.settings.embed_batch_size,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    if not quiet:
+        click.echo(report.summary_line())
+    if report.complete:
+        index.switch_if_upgraded()
+    return report
 
 
 @click.group()

@@ -125,3 +125,26 @@ def test_bounded_date_ranges_are_exact_at_both_ends(
     assert {h.release_id for h in store.query(query, 10, until)} == {"2013-02-28", "2013-03-01"}
     backwards = SearchFilters(since=dt.date(2013, 4, 1), until=dt.date(2013, 3, 1))
     assert store.query(query, 10, backwards) == []
+
+
+def test_language_filter_gives_the_filtered_querys_hits_for_common_and_rare_languages(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    words = ["water", "treaty", "border", "trade", "visa", "grain", "rail", "energy"]
+    for n in range(60):  # English holds most chunks, Kazakh a few
+        lang = "kk" if n % 20 == 0 else "en"
+        text = " ".join(words[(n + i) % len(words)] for i in range(3)) + f" item{n}"
+        _put(store, embedder, f"r{n}", dt.date(2024, 1, 1 + n % 28), lang, text)
+    queries = np.stack([embedder.embed_query(q) for q in ("water treaty", "grain rail", "visa")])
+    for language in ("en", "kk", "ru"):
+        for k in (1, 5, 10):
+            filters = SearchFilters(language=language)
+            got = store.query_many(queries, k, filters)
+            expected = store._query(queries, k, {"lang": language})
+            # The same hits; chunks of equal score may come in another order.
+            assert [[round(h.score, 5) for h in hits] for hits in got] == [
+                [round(h.score, 5) for h in hits] for hits in expected
+            ], (language, k)
+            assert all(h.language == language for hits in got for h in hits)
+    kk = store.query_many(queries, 10, SearchFilters(language="kk"))
+    assert all(len(hits) == 3 for hits in kk)  # all three Kazakh chunks, none missed
