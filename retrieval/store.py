@@ -2,7 +2,9 @@
 
 One collection per embedder and chunking recipe, so vectors of two models never mix. Every chunk
 carries its release's metadata, so the store alone says what releases it holds and whether each
-one is complete (`release_hash` on every chunk, `n_chunks` the count it should have).
+one is complete (`release_hash` on every chunk, `n_chunks` the count it should have). Every write
+renews a token in the collection's metadata, so that whatever is derived from the chunks (the
+keyword index) can tell, in any process, that they changed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +29,7 @@ from retrieval.types import Chunk, Hit, MetaValue, Release, ReleaseSummary, Sear
 log = logging.getLogger(__name__)
 
 _PAGE = 5000
+_GENERATION = "presschat_generation"
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,9 @@ class ChromaStore:
         """Write chunks with their vectors, in batches under Chroma's cap; same id = replace."""
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
+        if not chunks:
+            return
+        self._renew_generation()
         for start in range(0, len(chunks), self._max_batch):
             batch = chunks[start : start + self._max_batch]
             self._call(
@@ -142,12 +149,24 @@ class ChromaStore:
                 metadatas=[dict(c.metadata) for c in batch],
                 embeddings=np.asarray(vectors[start : start + len(batch)], dtype=np.float32),
             )
+        self._renew_generation()
 
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         """Remove chunks by id."""
         ids = list(chunk_ids)
+        if not ids:
+            return
+        self._renew_generation()
         for start in range(0, len(ids), self._max_batch):
             self._call("delete", self._collection.delete, ids=ids[start : start + self._max_batch])
+        self._renew_generation()
+
+    def _renew_generation(self) -> None:
+        # Renewed before a write (a writer killed mid-way still leaves it changed) and after it
+        # (a reader that looked in between sees it change again).
+        kept = {k: v for k, v in (self._collection.metadata or {}).items() if ":" not in k}
+        token = uuid.uuid4().hex
+        self._call("write", self._collection.modify, metadata=kept | {_GENERATION: token})
 
     def delete_release(self, release_id: str) -> int:
         """Remove every chunk of a release; return how many there were."""
@@ -163,13 +182,19 @@ class ChromaStore:
         """Number of stored chunks."""
         return int(self._call("read", self._collection.count))
 
+    def generation(self) -> str:
+        """A value that changes whenever the stored chunks change, whichever process or host
+        wrote them: the token every write renews, and the number of chunks."""
+        fresh = self._call("read", self._client.get_collection, name=self.collection_name)
+        return f"{(fresh.metadata or {}).get(_GENERATION, '')}/{self.count()}"
+
     def release_states(self) -> dict[str, ReleaseState]:
         """State of every stored release, from one paged scan of chunk metadata."""
         hashes: dict[str, set[str]] = {}
         counts: dict[str, int] = {}
         expected: dict[str, int] = {}
         sources: dict[str, str] = {}
-        for meta in self._scan_metadata():
+        for _, meta in self.scan():
             rid = str(meta["release_id"])
             hashes.setdefault(rid, set()).add(str(meta["release_hash"]))
             counts[rid] = counts.get(rid, 0) + 1
@@ -185,22 +210,58 @@ class ChromaStore:
     ) -> list[tuple[str, Mapping[str, Any], str, Vectors | None]]:
         """(id, metadata, text, vector) of every stored chunk of these releases."""
         rows: list[tuple[str, Mapping[str, Any], str, Vectors | None]] = []
-        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         for start in range(0, len(release_ids), 100):
             part = list(release_ids[start : start + 100])
             where = {"release_id": part[0]} if len(part) == 1 else {"release_id": {"$in": part}}
-            got = self._call("read", self._collection.get, where=where, include=include)
-            vectors = got.get("embeddings") if with_vectors else None
-            for i, chunk_id in enumerate(got["ids"]):
-                vector = None if vectors is None else np.asarray(vectors[i], dtype=np.float32)
-                rows.append((chunk_id, got["metadatas"][i], got["documents"][i], vector))
+            rows.extend(self._get(with_vectors, where=where))
         return rows
+
+    def chunks(
+        self, chunk_ids: Sequence[str], filters: SearchFilters | None = None
+    ) -> list[tuple[str, Mapping[str, Any], str]]:
+        """(id, metadata, text) of those of these chunks that are stored and pass the filters."""
+        where = _where(filters or SearchFilters())
+        rows: list[tuple[str, Mapping[str, Any], str]] = []
+        for start in range(0, len(chunk_ids), _PAGE):
+            part = list(chunk_ids[start : start + _PAGE])
+            rows.extend(row[:3] for row in self._get(False, ids=part, where=where))
+        return rows
+
+    def hits_by_id(
+        self, chunk_ids: Sequence[str], vectors: Vectors, filters: SearchFilters | None = None
+    ) -> list[dict[str, Hit]]:
+        """For each row of `vectors`, the stored chunks of `chunk_ids` that pass the filters, by
+        id, as hits scored by cosine similarity to that row (as `query_many` scores them)."""
+        where = _where(filters or SearchFilters())
+        rows = self._get(True, ids=list(chunk_ids), where=where) if chunk_ids else []
+        found: list[dict[str, Hit]] = [{} for _ in vectors]
+        for chunk_id, meta, text, vector in rows:
+            assert vector is not None
+            for query, hits in zip(vectors, found, strict=True):
+                hits[chunk_id] = _hit(chunk_id, meta, text, float(np.dot(query, vector)))
+        return found
+
+    def _get(
+        self, with_vectors: bool, **query: Any
+    ) -> list[tuple[str, Mapping[str, Any], str, Vectors | None]]:
+        include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
+        got = self._call("read", self._collection.get, include=include, **query)
+        vectors = got.get("embeddings") if with_vectors else None
+        return [
+            (
+                chunk_id,
+                got["metadatas"][i],
+                got["documents"][i],
+                None if vectors is None else np.asarray(vectors[i], dtype=np.float32),
+            )
+            for i, chunk_id in enumerate(got["ids"])
+        ]
 
     def releases(self) -> list[ReleaseSummary]:
         """Every stored release, newest first."""
         summaries: dict[str, ReleaseSummary] = {}
         counts: dict[str, int] = {}
-        for meta in self._scan_metadata():
+        for _, meta in self.scan():
             rid = str(meta["release_id"])
             counts[rid] = counts.get(rid, 0) + 1
             if int(meta["seq"]) == 0:
@@ -243,13 +304,14 @@ class ChromaStore:
             )
         ]
 
-    def _scan_metadata(self) -> Iterator[Mapping[str, Any]]:
+    def scan(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(id, metadata) of every stored chunk, read in pages."""
         offset = 0
         while True:
             got = self._call(
                 "read", self._collection.get, include=["metadatas"], limit=_PAGE, offset=offset
             )
-            yield from got["metadatas"]
+            yield from zip(got["ids"], got["metadatas"], strict=True)
             if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE
