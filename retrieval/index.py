@@ -1,23 +1,32 @@
 """The searchable index: which embedder, which chunking recipe, which collection.
 
 `Index.from_settings` is the composition point of retrieval: the CLI, ingest and the tests build
-an index from settings, or pass in their own embedder and store.
+an index from settings, or pass in their own embedder and store. In hybrid mode a search fuses
+the embedder's ranking with a BM25 keyword index of the same chunks (retrieval.keywords).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import assert_never, cast
 
 from retrieval.batching import Batcher
-from retrieval.embedders import Embedder, FakeEmbedder
+from retrieval.embedders import Embedder, FakeEmbedder, Vectors
+from retrieval.keywords.fusion import reciprocal_rank_fusion
+from retrieval.keywords.index import KeywordIndex
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
 
 # Bump when ingest.chunking cuts releases differently, so that old and new chunks never mix.
 CHUNKER_VERSION = 1
+
+FUSION_CANDIDATES = 30
+"""Chunks each ranking (dense and keyword) brings to the fusion, at least; the fused top k
+come from these."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,12 @@ def build_embedder(settings: Settings) -> Embedder:
     assert_never(name)
 
 
+def keyword_path(settings: Settings, collection: str) -> Path:
+    """The keyword index file of a collection: one per Chroma server, as each holds its own."""
+    where = f"@{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else ""
+    return settings.keywords_dir / (re.sub(r"[^\w.@-]", "_", collection + where) + ".npz")
+
+
 _Search = tuple[str, int, SearchFilters]
 """A query, how many paragraphs, within which filters."""
 
@@ -76,12 +91,18 @@ class Index:
     """An embedder and the Chroma collection of chunks it embedded."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, store: ChromaStore, recipe: ChunkingRecipe
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: ChromaStore,
+        recipe: ChunkingRecipe,
+        keywords: KeywordIndex | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.recipe = recipe
+        self.keywords = keywords  # None: dense search alone
         self._searches: Batcher[_Search, list[Hit]] = Batcher(self._search_together)
 
     @classmethod
@@ -92,7 +113,8 @@ class Index:
         embedder: Embedder | None = None,
         store: ChromaStore | None = None,
     ) -> Index:
-        """Build the parts the settings name, except those passed in."""
+        """Build the parts the settings name, except those passed in; the keyword index (hybrid
+        mode) is read or built on the first search."""
         embedder = embedder or build_embedder(settings)
         recipe = ChunkingRecipe(
             min_chars=settings.min_paragraph_chars,
@@ -102,7 +124,17 @@ class Index:
         if store is None:
             name = collection_name(settings.collection_prefix, embedder.name, recipe)
             store = ChromaStore.open(settings, name)
-        return cls(settings, embedder, store, recipe)
+        keywords = None
+        if settings.retrieval_mode == "hybrid":
+            path = keyword_path(settings, store.collection_name)
+            keywords = KeywordIndex(store, path, titles=recipe.embed_titles)
+        return cls(settings, embedder, store, recipe, keywords)
+
+    def refresh(self) -> None:
+        """Bring what is derived from the store (the keyword index) in line with it now, so
+        that the next search does not wait for it; writers call this when they are done."""
+        if self.keywords is not None:
+            self.keywords.refresh()
 
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
@@ -120,7 +152,38 @@ class Index:
             groups.setdefault((k, filters), []).append(i)
         results: list[list[Hit]] = [[] for _ in searches]
         for (k, filters), members in groups.items():
-            found = self.store.query_many(vectors[members], k, filters)
+            if self.keywords is None:
+                found = self.store.query_many(vectors[members], k, filters)
+            else:
+                queries = [searches[i][0] for i in members]
+                found = self._fused(self.keywords, queries, vectors[members], k, filters)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
+        return results
+
+    def _fused(
+        self,
+        keywords: KeywordIndex,
+        queries: Sequence[str],
+        vectors: Vectors,
+        k: int,
+        filters: SearchFilters,
+    ) -> list[list[Hit]]:
+        """Dense and keyword rankings fused; every hit keeps its cosine score, so that
+        `min_score` means the same in both modes."""
+        depth = max(k, FUSION_CANDIDATES)
+        dense = self.store.query_many(vectors, depth, filters)
+        fused = [
+            reciprocal_rank_fusion(
+                [[h.chunk_id for h in hits], keywords.search(query, depth, filters)]
+            )[:k]
+            for query, hits in zip(queries, dense, strict=True)
+        ]
+        known = {h.chunk_id for hits in dense for h in hits}
+        missing = sorted({chunk_id for ids in fused for chunk_id in ids} - known)
+        fetched = self.store.hits_by_id(missing, vectors, filters)  # keyword-only hits
+        results = []
+        for ids, hits, more in zip(fused, dense, fetched, strict=True):
+            by_id = {h.chunk_id: h for h in hits} | more
+            results.append([by_id[i] for i in ids if i in by_id])  # gone since: left out
         return results

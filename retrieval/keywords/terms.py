@@ -12,7 +12,7 @@ as well as in parts, so a question that writes it the same way matches it exactl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import Stemmer
 
@@ -35,7 +35,8 @@ def _is_cyrillic(word: str) -> bool:
 
 
 class Analyzer:
-    """Turns texts into terms; one per index, since the stemmers keep a cache of their own."""
+    """Turns texts into terms; one per index, since the stemmers keep a cache of their own.
+    Not thread-safe (neither are the stemmers)."""
 
     def __init__(self, kazakh_prefix: int | None = KAZAKH_PREFIX) -> None:
         english = Stemmer.Stemmer("english")
@@ -45,15 +46,23 @@ class Analyzer:
             "ru": russian.stemWord,
             "kk": lambda word: word[:kazakh_prefix],
         }
-        self._memo: dict[tuple[str, str], str] = {}
+        # The terms of each token, by the treatment of Cyrillic ('ru' or 'kk'): a corpus has far
+        # fewer distinct tokens than tokens, so most tokens cost one lookup.
+        self._memo: dict[str, dict[str, tuple[str, ...]]] = {"ru": {}, "kk": {}}
 
     def document_terms(self, text: str, language: str) -> list[str]:
         """The terms of a stored paragraph in `language` ('en', 'ru', 'kk' or other), with
         repeats, in order."""
         cyrillic = "kk" if language == "kk" else "ru"
+        memo = self._memo[cyrillic]
         terms: list[str] = []
-        for word in self._words(text):
-            terms.append(self._term(word, cyrillic))
+        for token in _TOKEN.findall(text.lower()):
+            found = memo.get(token)
+            if found is None:
+                if len(memo) >= _MEMO_LIMIT:  # questions bring new words for ever
+                    memo.clear()
+                found = memo[token] = self._analysed(token, cyrillic)
+            terms += found
         return terms
 
     def query_terms(self, text: str, language: str | None = None) -> list[str]:
@@ -62,35 +71,22 @@ class Analyzer:
         little about its language and names are written alike in both."""
         if language in ("ru", "kk"):
             ways: tuple[str, ...] = (language,)
-        elif language:  # a Latin-script language: Cyrillic words are kept as Russian ones
+        elif language:  # a Latin-script language: Cyrillic words are taken as Russian
             ways = ("ru",)
         else:
             ways = ("ru", "kk")
-        terms = dict.fromkeys(self._term(word, way) for word in self._words(text) for way in ways)
-        return list(terms)
+        return list(dict.fromkeys(t for way in ways for t in self.document_terms(text, way)))
 
-    def _words(self, text: str) -> Iterable[str]:
-        """Lower-cased words that are not function words; a code is given whole and in parts."""
-        for match in _TOKEN.finditer(text.lower()):
-            token = match[0]
-            parts = _PART.findall(token)
-            if len(parts) > 1:
-                if any(c.isdigit() for c in token):
-                    yield token
-                for part in parts:
-                    if (len(part) > 1 or part.isdigit()) and part not in _STOP:
-                        yield part
-            elif token not in _STOP:
-                yield token
-
-    def _term(self, word: str, cyrillic: str) -> str:
-        if not word[0].isalpha() or not word.isalpha():
-            return word  # numbers, codes and words with digits stay as written
-        way = cyrillic if _is_cyrillic(word) else "latin"
-        key = (way, word)
-        term = self._memo.get(key)
-        if term is None:
-            if len(self._memo) >= _MEMO_LIMIT:  # questions bring new words for ever
-                self._memo.clear()
-            term = self._memo[key] = self._stems[way](word)
-        return term
+    def _analysed(self, token: str, cyrillic: str) -> tuple[str, ...]:
+        """A code (a token with digits and joiners) whole and its parts; any other token as its
+        stem; function words and lone letters as nothing."""
+        parts = _PART.findall(token)
+        terms = [token] if len(parts) > 1 and any(c.isdigit() for c in token) else []
+        for part in parts:
+            if part in _STOP or (len(part) == 1 and not part.isdigit()):
+                continue
+            if not part.isalpha():  # numbers and words with digits stay as written
+                terms.append(part)
+            else:
+                terms.append(self._stems[cyrillic if _is_cyrillic(part) else "latin"](part))
+        return tuple(terms)
