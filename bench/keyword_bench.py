@@ -82,7 +82,8 @@ def main() -> None:
             store.query_many(vectors[i : i + 1], 10, no_filters)
             dense_ms.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            index._fused(loaded, [query], vectors[i : i + 1], 10, no_filters)
+            keyword_ids = [loaded.search(query, FUSION_CANDIDATES, no_filters)]
+            index._fused(keyword_ids, vectors[i : i + 1], 10, no_filters)
             hybrid_ms.append((time.perf_counter() - started) * 1000)
     timings.sort()
     print(

@@ -150,34 +150,30 @@ class Index:
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
+        lexical: list[list[str]] = []
+        if self.keywords is not None:  # one catch-up with the store for all of them
+            depths = [(query, max(k, FUSION_CANDIDATES), f) for query, k, f in searches]
+            lexical = self.keywords.search_many(depths)
         results: list[list[Hit]] = [[] for _ in searches]
         for (k, filters), members in groups.items():
             if self.keywords is None:
                 found = self.store.query_many(vectors[members], k, filters)
             else:
-                queries = [searches[i][0] for i in members]
-                found = self._fused(self.keywords, queries, vectors[members], k, filters)
+                keyword_ids = [lexical[i] for i in members]
+                found = self._fused(keyword_ids, vectors[members], k, filters)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
         return results
 
     def _fused(
-        self,
-        keywords: KeywordIndex,
-        queries: Sequence[str],
-        vectors: Vectors,
-        k: int,
-        filters: SearchFilters,
+        self, keyword_ids: Sequence[list[str]], vectors: Vectors, k: int, filters: SearchFilters
     ) -> list[list[Hit]]:
-        """Dense and keyword rankings fused; every hit keeps its cosine score, so that
-        `min_score` means the same in both modes."""
-        depth = max(k, FUSION_CANDIDATES)
-        dense = self.store.query_many(vectors, depth, filters)
+        """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
+        cosine score, so that `min_score` means the same in both modes."""
+        dense = self.store.query_many(vectors, max(k, FUSION_CANDIDATES), filters)
         fused = [
-            reciprocal_rank_fusion(
-                [[h.chunk_id for h in hits], keywords.search(query, depth, filters)]
-            )[:k]
-            for query, hits in zip(queries, dense, strict=True)
+            reciprocal_rank_fusion([[h.chunk_id for h in hits], ids])[:k]
+            for ids, hits in zip(keyword_ids, dense, strict=True)
         ]
         known = {h.chunk_id for hits in dense for h in hits}
         missing = sorted({chunk_id for ids in fused for chunk_id in ids} - known)

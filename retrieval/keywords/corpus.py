@@ -20,6 +20,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 import numpy.typing as npt
+from bm25s import scoring
 
 from retrieval.keywords.terms import ANALYZER_VERSION
 
@@ -194,18 +195,55 @@ def _label(generation: str, settings: dict[str, object]) -> dict[str, object]:
     }
 
 
+class _FlatBM25(bm25s.BM25):  # type: ignore[misc]
+    """bm25s's BM25 (Lucene variant), indexed from flat term arrays in a few numpy passes with
+    bm25s's own formulas, instead of its loop over documents in Python (bm25s invites
+    overriding how the index is built): 10x faster, so that catching up with a change stays
+    short. Searching is bm25s's own."""
+
+    def index_flat(
+        self, vocabulary: dict[str, int], indptr: Ints, tokens: npt.NDArray[np.int32]
+    ) -> None:
+        """Index the documents whose term ids are tokens[indptr[i]:indptr[i + 1]]."""
+        n_docs, n_terms = len(indptr) - 1, len(vocabulary)
+        lengths = np.diff(indptr)
+        document = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        pairs, tf = np.unique(document * n_terms + tokens, return_counts=True)
+        rows, columns = pairs // n_terms, pairs % n_terms
+        df = np.bincount(columns, minlength=n_terms)
+        idf_of = scoring._select_idf_scorer(self.idf_method)
+        idf = np.zeros(n_terms, dtype=np.float64)
+        for value in np.unique(df[df > 0]).tolist():  # few distinct counts: the formula per count
+            idf[df == value] = idf_of(value, N=n_docs)
+        tfc = scoring._select_tfc_scorer(self.method)(
+            tf_array=tf, l_d=lengths[rows], l_avg=lengths.mean(), k1=self.k1, b=self.b
+        )
+        data, indices, column_ptr = self._np_csc(
+            data=(idf[columns] * tfc).astype(self.dtype),
+            rows=rows.astype(self.int_dtype),
+            cols=columns.astype(self.int_dtype),
+            shape=(n_docs, n_terms),
+        )
+        self.scores = {
+            "data": data.astype(self.dtype),
+            "indices": indices,
+            "indptr": column_ptr,
+            "num_docs": n_docs,
+        }
+        self.vocab_dict = vocabulary
+        self.unique_token_ids_set = set(vocabulary.values())
+        self.nonoccurrence_array = None  # the Lucene variant has none
+
+
 def _bm25(vocabulary: dict[str, int], indptr: Ints, tokens: npt.NDArray[np.int32]) -> bm25s.BM25:
-    flat = tokens.tolist()
-    bounds = indptr.tolist()
-    documents = [flat[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
-    bm25 = bm25s.BM25()
-    bm25.index((documents, vocabulary), create_empty_token=False, show_progress=False)
+    bm25 = _FlatBM25()
+    bm25.index_flat(vocabulary, indptr, tokens)
     return bm25
 
 
 def _with_scores(corpus: Corpus, scores: dict[str, npt.NDArray[np.generic]]) -> Corpus:
     """The corpus with its saved BM25 matrix, as `bm25s.BM25.load` restores one."""
-    bm25 = bm25s.BM25()
+    bm25 = _FlatBM25()
     bm25.vocab_dict = corpus.vocabulary
     bm25.unique_token_ids_set = set(corpus.vocabulary.values())
     bm25.nonoccurrence_array = None  # the default (Lucene) BM25 has none

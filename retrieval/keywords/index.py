@@ -13,9 +13,10 @@ store, so that the next process loads it instead of analysing every chunk again.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 # Release versions listed at most in one store query: SQLite takes 32,766 values in a statement.
 _MAX_LISTED = 20_000
+# A search that caught up with a change saves the file at most this often (a writer saves it
+# when done): during a long ingest every batch changes the store.
+_SAVE_AFTER_SECONDS = 60.0
 
 
 class KeywordIndex:
@@ -48,33 +52,32 @@ class KeywordIndex:
         self._analyzer = Analyzer()
         self._corpus: Corpus | None = None
         self._file_seen: tuple[int, int] | None = None  # (mtime, size) of the file last read
+        self._saved_at = -math.inf
         self._lock = threading.Lock()
 
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Ids of the (at most) k chunks that best match the query's words, within the filters;
         only chunks that share a term with the query."""
+        return self.search_many([(query, k, filters or SearchFilters())])[0]
+
+    def search_many(self, searches: Sequence[tuple[str, int, SearchFilters]]) -> list[list[str]]:
+        """`search` for each (query, k, filters), against one state of the store: searches that
+        arrive together during an ingest catch up with it once, not once each."""
         with self._lock:
-            corpus = self._current()
-            terms = self._analyzer.query_terms(query, (filters or SearchFilters()).language)
-        if corpus.bm25 is None or k < 1:
-            return []
-        term_ids = [corpus.vocabulary[t] for t in terms if t in corpus.vocabulary]
-        if not term_ids:
-            return []
-        scores = corpus.bm25.get_scores_from_ids(term_ids)
-        scores[~_passing(corpus, filters or SearchFilters())] = 0.0
-        found = np.flatnonzero(scores > 0)
-        if len(found) > k:
-            found = found[np.argpartition(-scores[found], k - 1)[:k]]
-        best = found[np.lexsort((found, -scores[found]))]  # ties: index order, as stable as any
-        return [corpus.ids[i] for i in best]
+            corpus = self._current(save_after=_SAVE_AFTER_SECONDS)
+            terms = [self._analyzer.query_terms(q, filters.language) for q, _, filters in searches]
+        return [
+            _best(corpus, found, k, filters)
+            for found, (_, k, filters) in zip(terms, searches, strict=True)
+        ]
 
     def refresh(self) -> None:
-        """Bring the index in line with the store now (a search would do it first anyway)."""
+        """Bring the index in line with the store now (a search would do it first anyway), and
+        its file, for the next process."""
         with self._lock:
-            self._current()
+            self._current(save_after=0.0)
 
-    def _current(self) -> Corpus:
+    def _current(self, save_after: float) -> Corpus:
         generation = self.store.generation()  # read before the chunks, so no change is missed
         if self._corpus is not None and self._corpus.generation == generation:
             return self._corpus
@@ -91,7 +94,8 @@ class KeywordIndex:
             len(self._corpus.ids),
             time.perf_counter() - started,
         )
-        self._write_file(self._corpus)
+        if time.monotonic() - self._saved_at >= save_after:
+            self._write_file(self._corpus)
         return self._corpus
 
     def _synced(self, base: Corpus, generation: str) -> Corpus:
@@ -159,12 +163,28 @@ class KeywordIndex:
             corpus.save(self.path, self._settings())
             stat = self.path.stat()
             self._file_seen = (stat.st_mtime_ns, stat.st_size)
+            self._saved_at = time.monotonic()
         except OSError as exc:  # a read-only data dir costs the next process a rebuild, no more
             log.warning("cannot save the keyword index to %s: %s", self.path, exc)
 
 
 def _hash(meta: Mapping[str, Any]) -> bytes:
     return str(meta.get("release_hash", "")).encode()
+
+
+def _best(corpus: Corpus, terms: list[str], k: int, filters: SearchFilters) -> list[str]:
+    if corpus.bm25 is None or k < 1:
+        return []
+    term_ids = [corpus.vocabulary[t] for t in terms if t in corpus.vocabulary]
+    if not term_ids:
+        return []
+    scores = corpus.bm25.get_scores_from_ids(term_ids)
+    scores[~_passing(corpus, filters)] = 0.0
+    found = np.flatnonzero(scores > 0)
+    if len(found) > k:
+        found = found[np.argpartition(-scores[found], k - 1)[:k]]
+    best = found[np.lexsort((found, -scores[found]))]  # ties: index order, as stable as any
+    return [corpus.ids[i] for i in best]
 
 
 def _passing(corpus: Corpus, filters: SearchFilters) -> npt.NDArray[np.bool_]:
