@@ -1,6 +1,7 @@
 """Search latency (query embedding included) and peak memory on an existing store.
 
     python bench/search_bench.py --data-dir DIR --embedder e5-small --queries Q.jsonl [...]
+        [--mode hybrid|dense]
 
 Queries are the `question` fields of the given JSON Lines files, cycled to --n (default 200).
 Each query runs unfiltered, with a one-year date filter, with the language filter "en" (most of
@@ -39,10 +40,14 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, nargs="+", required=True)
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--mode", choices=["hybrid", "dense"], default="hybrid")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    index = Index.from_settings(load_settings(data_dir=args.data_dir, embedder=args.embedder))
+    settings = load_settings(
+        data_dir=args.data_dir, embedder=args.embedder, retrieval_mode=args.mode
+    )
+    index = Index.from_settings(settings)
     chunks = index.store.count()
     texts = [
         json.loads(line)["question"]
@@ -61,6 +66,7 @@ def main() -> None:
         "chunks": chunks,
         "queries": len(queries),
         "k": args.k,
+        "mode": args.mode,
         "machine": platform.machine(),
         "date": time.strftime("%Y-%m-%d"),
         "open_and_warm_s": round(open_seconds, 2),

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,7 @@ class Ingestor:
         write_batch_chunks: int = 64,
         write_batch_chars: int = 24_000,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
+        after_changes: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -93,16 +94,19 @@ class Ingestor:
         self._write_batch = write_batch_chunks
         self._write_chars = write_batch_chars
         self._max_file_bytes = max_file_bytes
+        self._after_changes = after_changes
 
     @classmethod
     def for_index(cls, index: Index) -> Ingestor:
-        """An ingestor writing into the index's store with its embedder and recipe."""
+        """An ingestor writing into the index's store with its embedder and recipe; a run that
+        changed the store brings the index's keyword index in line before it returns."""
         return cls(
             index.store,
             index.embedder,
             index.recipe,
             embed_batch_size=index.settings.embed_batch_size,
             max_file_bytes=index.settings.max_file_mb * 2**20,
+            after_changes=index.refresh,
         )
 
     def ingest(
@@ -182,6 +186,9 @@ class Ingestor:
             present = [root for root in roots if root not in missing_roots]
             run.report.removed = self._prune(present, states, seen, unreadable)
             run.report.removed += self._prune_scopes(scopes, states, seen)
+        changed = run.report.chunks_written or run.report.removed
+        if changed and self._after_changes is not None:
+            self._after_changes()
         run.report.seconds = time.perf_counter() - started
         return run.report
 

@@ -144,7 +144,9 @@ def operations_for(
 
     def delete_release(release_id: str) -> int:
         with lock:  # not in the middle of an ingest that may be writing the same release
-            return assistant.index.store.delete_release(release_id)
+            removed = assistant.index.store.delete_release(release_id)
+            assistant.index.refresh()
+            return removed
 
     return AdminOperations(
         ingest_uploads=ingest_uploads,

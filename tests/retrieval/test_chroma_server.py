@@ -10,10 +10,10 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from retrieval.embedders import FakeEmbedder
-from retrieval.index import Index
+from retrieval.index import Index, keyword_path
 from retrieval.settings import Settings, load_settings
 from retrieval.types import SearchFilters
-from tests.conftest import free_port, running_server
+from tests.conftest import free_port, running_server, write_jsonl
 
 pytestmark = pytest.mark.server
 
@@ -68,3 +68,32 @@ def test_ingest_search_and_reingest_through_the_server(
     assert second.unchanged == 9 and again_embedder.passages_embedded == 0
     assert reopened.store.delete_release("ru-test-2") > 0
     assert "ru-test-2" not in {s.release_id for s in reopened.store.releases()}
+
+
+def test_two_hosts_on_one_server_keep_their_keyword_indexes_exact(
+    server_settings: Settings, tmp_path: Path
+) -> None:
+    """Each host keeps its keyword index in its own data dir; each sees the other's writes."""
+    here = Index.from_settings(server_settings, embedder=FakeEmbedder())
+    there_settings = server_settings.model_copy(update={"data_dir": tmp_path / "other-host"})
+    there = Index.from_settings(there_settings, embedder=FakeEmbedder())
+    assert here.keywords is not None and there.keywords is not None
+    source = tmp_path / "src"
+    source.mkdir()
+    release = {"id": "k", "title": "Case", "paragraphs": ["Plea in 1:09-cr-00123 accepted."]}
+    write_jsonl(source / "k.jsonl", [release])
+    Ingestor.for_index(here).ingest([source])
+    assert there.keywords.search("1:09-cr-00123", 5) != []
+
+    release["paragraphs"] = ["Plea in 2:10-mj-00777 accepted."]
+    write_jsonl(source / "k.jsonl", [release])
+    Ingestor.for_index(there).ingest([source])
+    assert here.keywords.search("1:09-cr-00123", 5) == []
+    assert here.keywords.search("2:10-mj-00777", 5) != []
+
+    there.store.delete_release("k")
+    assert here.keywords.search("2:10-mj-00777", 5) == []
+    assert here.search("plea accepted") == []
+    assert keyword_path(server_settings, here.store.collection_name).name.endswith(
+        f"@127.0.0.1-{server_settings.chroma_port}.npz"
+    )

@@ -7,6 +7,7 @@ from retrieval.embedders import FakeEmbedder
 from retrieval.index import ChunkingRecipe, Index, collection_name
 from retrieval.settings import load_settings
 from retrieval.types import SearchFilters
+from tests.conftest import write_jsonl
 
 
 def test_collection_name_includes_embedder_and_recipe() -> None:
@@ -61,3 +62,53 @@ def test_concurrent_searches_share_calls_and_keep_their_own_filters(
     for lang in ("ru", "en"):
         assert results[lang] == [[h.chunk_id for h in alone[lang]]] * 10
     assert embedder.query_calls - calls < 20
+
+
+def _case_records() -> list[dict[str, object]]:
+    """Twenty releases that share the question's common words, and one that names its case
+    number in other words."""
+    decoys = [
+        {
+            "id": f"decoy-{i}",
+            "title": f"Who was who {i}",
+            "paragraphs": [f"Who was who, and who was in, was said to be who it was ({i})."],
+        }
+        for i in range(100, 120)
+    ]
+    gold = {
+        "id": "gold",
+        "title": "Plea accepted",
+        "paragraphs": ["Judge Alvarez accepted the plea entered in 1:09-cr-00123 on Tuesday."],
+    }
+    return [*decoys, gold]
+
+
+def test_hybrid_finds_an_exact_case_number_the_dense_ranking_misses(tmp_path: Path) -> None:
+    question = "Who was sentenced in 1:09-cr-00123?"
+    found = {}
+    for mode in ("dense", "hybrid"):
+        settings = load_settings(data_dir=tmp_path / mode, embedder="fake", retrieval_mode=mode)
+        index = Index.from_settings(settings, embedder=FakeEmbedder())
+        cases = write_jsonl(tmp_path / "cases.jsonl", _case_records())
+        Ingestor.for_index(index).ingest([cases])
+        found[mode] = [h.release_id for h in index.search(question, 3)]
+    assert "gold" not in found["dense"], found
+    assert found["hybrid"][0] == "gold", found
+
+
+def test_dense_mode_builds_no_keyword_index(tmp_path: Path, data_dir: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, embedder="fake", retrieval_mode="dense")
+    index = Index.from_settings(settings, embedder=FakeEmbedder())
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    assert index.keywords is None
+    assert index.search("digital visa portal")[0].release_id == "json-array-1"
+    assert not settings.keywords_dir.exists()
+
+
+def test_hybrid_hits_are_distinct_within_k_and_filters(index: Index, data_dir: Path) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    for k in (1, 3, 10):
+        hits = index.search("Tyson Foods fine water", k, SearchFilters(language="en"))
+        assert 0 < len(hits) <= k
+        assert len({h.chunk_id for h in hits}) == len(hits)
+        assert all(h.language == "en" for h in hits)

@@ -1,0 +1,92 @@
+"""Terms of a text for the keyword index: lower-cased words reduced to a stem, numbers and codes
+kept whole.
+
+Latin-script words go through Snowball's English stemmer and Cyrillic ones through its Russian
+stemmer, except in Kazakh text: Snowball has no Kazakh, and a Kazakh word is a stem followed by a
+chain of suffixes (`министрлігінің` = министр-лік-і-нің), so its first `KAZAKH_PREFIX` letters
+stand for it, as fixed-prefix truncation does for Turkish in IR studies (BENCHMARKS.md gives
+the figures on KazQAD). A code such as a case number (`1:09-cr-00123`) or a date is kept whole
+as well as in parts, so a question that writes it the same way matches it exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import Stemmer
+
+from retrieval.words import STOP_WORDS
+
+ANALYZER_VERSION = 1
+"""Bump when terms come out differently, so that saved keyword indexes are rebuilt."""
+
+KAZAKH_PREFIX = 5
+
+_MEMO_LIMIT = 1_000_000
+
+_TOKEN = re.compile(r"\w+(?:[-–./:'’]\w+)*")
+_PART = re.compile(r"\w+")
+_STOP = frozenset().union(*STOP_WORDS.values())
+
+
+def _is_cyrillic(word: str) -> bool:
+    return "\u0400" <= word[0] <= "\u04ff"
+
+
+class Analyzer:
+    """Turns texts into terms; one per index, since the stemmers keep a cache of their own.
+    Not thread-safe (neither are the stemmers)."""
+
+    def __init__(self, kazakh_prefix: int | None = KAZAKH_PREFIX) -> None:
+        english = Stemmer.Stemmer("english")
+        russian = Stemmer.Stemmer("russian")
+        self._stems: dict[str, Callable[[str], str]] = {
+            "latin": english.stemWord,
+            "ru": russian.stemWord,
+            "kk": lambda word: word[:kazakh_prefix],
+        }
+        # The terms of each token, by the treatment of Cyrillic ('ru' or 'kk'): a corpus has far
+        # fewer distinct tokens than tokens, so most tokens cost one lookup.
+        self._memo: dict[str, dict[str, tuple[str, ...]]] = {"ru": {}, "kk": {}}
+
+    def document_terms(self, text: str, language: str) -> list[str]:
+        """The terms of a stored paragraph in `language` ('en', 'ru', 'kk' or other), with
+        repeats, in order."""
+        cyrillic = "kk" if language == "kk" else "ru"
+        memo = self._memo[cyrillic]
+        terms: list[str] = []
+        for token in _TOKEN.findall(text.lower()):
+            found = memo.get(token)
+            if found is None:
+                if len(memo) >= _MEMO_LIMIT:  # questions bring new words for ever
+                    memo.clear()
+                found = memo[token] = self._analysed(token, cyrillic)
+            terms += found
+        return terms
+
+    def query_terms(self, text: str, language: str | None = None) -> list[str]:
+        """The distinct terms of a question. Cyrillic words are stemmed both ways (Russian and
+        Kazakh) unless the search is limited to one `language`, since a short question says
+        little about its language and names are written alike in both."""
+        if language in ("ru", "kk"):
+            ways: tuple[str, ...] = (language,)
+        elif language:  # a Latin-script language: Cyrillic words are taken as Russian
+            ways = ("ru",)
+        else:
+            ways = ("ru", "kk")
+        return list(dict.fromkeys(t for way in ways for t in self.document_terms(text, way)))
+
+    def _analysed(self, token: str, cyrillic: str) -> tuple[str, ...]:
+        """A code (a token with digits and joiners) whole and its parts; any other token as its
+        stem; function words and lone letters as nothing."""
+        parts = _PART.findall(token)
+        terms = [token] if len(parts) > 1 and any(c.isdigit() for c in token) else []
+        for part in parts:
+            if part in _STOP or (len(part) == 1 and not part.isdigit()):
+                continue
+            if not part.isalpha():  # numbers and words with digits stay as written
+                terms.append(part)
+            else:
+                terms.append(self._stems[cyrillic if _is_cyrillic(part) else "latin"](part))
+        return tuple(terms)

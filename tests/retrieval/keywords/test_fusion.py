@@ -1,0 +1,34 @@
+"""Reciprocal rank fusion: rank alone decides, agreement wins."""
+
+import pytest
+
+from retrieval.keywords.fusion import RRF_K, reciprocal_rank_fusion
+
+
+def test_an_item_both_rankings_found_beats_the_top_of_one() -> None:
+    dense = ["a", "b", "c"]
+    keywords = ["x", "c"]
+    assert reciprocal_rank_fusion([dense, keywords]) == ["c", "a", "x", "b"]
+
+
+def test_ties_keep_the_first_ranking_first() -> None:
+    assert reciprocal_rank_fusion([["a", "b"], ["x", "y"]]) == ["a", "x", "b", "y"]
+
+
+def test_each_item_scores_the_sum_of_one_over_k_plus_rank() -> None:
+    # 'b' at ranks 2 and 3 against 'a' at rank 1 alone: 1/62 + 1/63 > 1/61.
+    assert reciprocal_rank_fusion([["a", "b"], ["c", "d", "b"]])[0] == "b"
+    # With a large k, rank matters less and agreement more; with k=0 rank 1 alone wins.
+    assert reciprocal_rank_fusion([["a", "b"], ["c", "d", "e", "f", "b"]], k=0)[0] == "a"
+    assert RRF_K == 60
+
+
+def test_weights_favour_one_ranking() -> None:
+    assert reciprocal_rank_fusion([["a"], ["x"]], weights=[1.0, 2.0]) == ["x", "a"]
+    with pytest.raises(ValueError, match="one weight per ranking"):
+        reciprocal_rank_fusion([["a"], ["x"]], weights=[1.0])
+
+
+def test_empty_rankings_give_the_other_one_unchanged() -> None:
+    assert reciprocal_rank_fusion([[], ["x", "y"]]) == ["x", "y"]
+    assert reciprocal_rank_fusion([[], []]) == []
