@@ -125,3 +125,28 @@ def test_bounded_date_ranges_are_exact_at_both_ends(
     assert {h.release_id for h in store.query(query, 10, until)} == {"2013-02-28", "2013-03-01"}
     backwards = SearchFilters(since=dt.date(2013, 4, 1), until=dt.date(2013, 3, 1))
     assert store.query(query, 10, backwards) == []
+
+
+def test_the_generation_changes_with_every_write_from_any_store_object(
+    store: ChromaStore, embedder: FakeEmbedder, settings: Settings
+) -> None:
+    other = ChromaStore.open(settings, store.collection_name)  # another process, in effect
+    seen = {store.generation()}
+    _put(other, embedder, "a", dt.date(2024, 1, 1), "en", "First paragraph.")
+    seen.add(store.generation())
+    _put(other, embedder, "a", dt.date(2024, 1, 1), "en", "Changed, same count.")
+    seen.add(store.generation())
+    other.delete_release("a")
+    seen.add(store.generation())
+    assert len(seen) == 4
+    assert store.generation() == other.generation()
+
+
+def test_a_collection_no_writer_marked_falls_back_to_its_count(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    store._collection.modify(metadata={"other": "x"})  # as a writer of an older version left it
+    before = store.generation()
+    assert before.startswith("untracked/")
+    store._collection.add(ids=["x"], embeddings=embedder.embed_passages(["x"]), documents=["x"])
+    assert store.generation() != before
