@@ -118,15 +118,15 @@ class KeywordIndex:
                 i = position.get(chunk_id)
                 if i is not None and chunk_id not in read:
                     keep[i] = True
-        else:
-            rows = []
-            for chunk_id, meta, text in self.store.scan(texts=True):
-                i = position.get(chunk_id)
-                if i is not None and base.hashes[i] and base.hashes[i] == _hash(meta):
-                    keep[i] = True
-                else:
-                    rows.append((chunk_id, meta, text))
-        return base.with_changes(generation, keep, [self._entry(*row) for row in rows])
+            return base.with_changes(generation, keep, [self._entry(*row) for row in rows])
+        added = []  # analysed as read, so that the rows of a whole store are never all held
+        for chunk_id, meta, text in self.store.scan(texts=True):
+            i = position.get(chunk_id)
+            if i is not None and base.hashes[i] and base.hashes[i] == _hash(meta):
+                keep[i] = True
+            else:
+                added.append(self._entry(chunk_id, meta, text))
+        return base.with_changes(generation, keep, added)
 
     def _entry(self, chunk_id: str, meta: Mapping[str, Any], text: str) -> NewChunk:
         language = str(meta.get("lang", ""))
