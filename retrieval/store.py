@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 _PAGE = 5000
 _STATE = "presschat_state"
+_ID_PAGE = 30_000
 _GENERATION = "presschat_generation"
 _WIDEN = 4  # a language-filtered search first looks this many times k chunks deep, unfiltered
 
@@ -211,9 +212,11 @@ class ChromaStore:
 
     def generation(self) -> str:
         """A value that changes whenever the stored chunks change, whichever process or host
-        wrote them: the token every write renews, and the number of chunks."""
+        wrote them: the token every write renews (2 ms). A collection that no writer of this
+        version has written yet has none: the number of chunks stands in (20 ms on 120k)."""
         fresh = self._call("read", self._client.get_collection, name=self.collection_name)
-        return f"{(fresh.metadata or {}).get(_GENERATION, '')}/{self.count()}"
+        token = (fresh.metadata or {}).get(_GENERATION)
+        return str(token) if token else f"untracked/{self.count()}"
 
     def release_states(self) -> dict[str, ReleaseState]:
         """State of every stored release, from one paged scan of chunk metadata."""
@@ -252,14 +255,14 @@ class ChromaStore:
         return [(chunk_id, meta, text) for chunk_id, meta, text, _ in rows]
 
     def ids(self) -> list[str]:
-        """Ids of every stored chunk; cheap, as no row is read (70 ms for 17k chunks)."""
+        """Ids of every stored chunk; cheap, as no row is read (0.7 s for 120k chunks)."""
         found: list[str] = []
-        while True:
+        while True:  # large pages: each page costs Chroma a walk from the first row
             got = self._call(
-                "read", self._collection.get, include=[], limit=_PAGE, offset=len(found)
+                "read", self._collection.get, include=[], limit=_ID_PAGE, offset=len(found)
             )
             found += got["ids"]
-            if len(got["ids"]) < _PAGE:
+            if len(got["ids"]) < _ID_PAGE:
                 return found
 
     def chunks_not_of(

@@ -1,13 +1,13 @@
 """BM25 search over the store's chunks, kept exactly in line with the store.
 
 The keyword index is derived from the Chroma collection and never written to directly: before
-each search it compares the store's generation (a token every write renews, and the chunk
-count; see `ChromaStore.generation`) with the one it reflects. When they differ, whoever wrote
-(this process's ingest, another process, another host on the same Chroma server), it reads the
-ids of all stored chunks and the chunks of release versions it does not hold whole, analyses
-those, drops the chunks gone, and rebuilds the BM25 statistics: a change costs what it touches,
-plus the statistics (0.7 s for 17k chunks, BENCHMARKS.md). The result is saved beside the
-store, so that the next process loads it instead of analysing every chunk again.
+each search it compares the store's generation (a token every write renews; see
+`ChromaStore.generation`) with the one it reflects. When they differ, whoever wrote (this
+process's ingest, another process, another host on the same Chroma server), it reads the ids of
+all stored chunks and the chunks of release versions it does not hold whole, analyses those,
+drops the chunks gone, and rebuilds the BM25 statistics: a change costs what it touches, plus
+0.4 s for 17k chunks or 3.7 s for 120k (BENCHMARKS.md). The result is saved beside the store,
+so that the next process loads it instead of analysing every chunk again.
 """
 
 from __future__ import annotations
@@ -118,15 +118,15 @@ class KeywordIndex:
                 i = position.get(chunk_id)
                 if i is not None and chunk_id not in read:
                     keep[i] = True
-        else:
-            rows = []
-            for chunk_id, meta, text in self.store.scan(texts=True):
-                i = position.get(chunk_id)
-                if i is not None and base.hashes[i] and base.hashes[i] == _hash(meta):
-                    keep[i] = True
-                else:
-                    rows.append((chunk_id, meta, text))
-        return base.with_changes(generation, keep, [self._entry(*row) for row in rows])
+            return base.with_changes(generation, keep, [self._entry(*row) for row in rows])
+        added = []  # analysed as read, so that the rows of a whole store are never all held
+        for chunk_id, meta, text in self.store.scan(texts=True):
+            i = position.get(chunk_id)
+            if i is not None and base.hashes[i] and base.hashes[i] == _hash(meta):
+                keep[i] = True
+            else:
+                added.append(self._entry(chunk_id, meta, text))
+        return base.with_changes(generation, keep, added)
 
     def _entry(self, chunk_id: str, meta: Mapping[str, Any], text: str) -> NewChunk:
         language = str(meta.get("lang", ""))

@@ -148,3 +148,28 @@ def test_language_filter_gives_the_filtered_querys_hits_for_common_and_rare_lang
             assert all(h.language == language for hits in got for h in hits)
     kk = store.query_many(queries, 10, SearchFilters(language="kk"))
     assert all(len(hits) == 3 for hits in kk)  # all three Kazakh chunks, none missed
+
+
+def test_the_generation_changes_with_every_write_from_any_store_object(
+    store: ChromaStore, embedder: FakeEmbedder, settings: Settings
+) -> None:
+    other = ChromaStore.open(settings, store.collection_name)  # another process, in effect
+    seen = {store.generation()}
+    _put(other, embedder, "a", dt.date(2024, 1, 1), "en", "First paragraph.")
+    seen.add(store.generation())
+    _put(other, embedder, "a", dt.date(2024, 1, 1), "en", "Changed, same count.")
+    seen.add(store.generation())
+    other.delete_release("a")
+    seen.add(store.generation())
+    assert len(seen) == 4
+    assert store.generation() == other.generation()
+
+
+def test_a_collection_no_writer_marked_falls_back_to_its_count(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    store._collection.modify(metadata={"other": "x"})  # as a writer of an older version left it
+    before = store.generation()
+    assert before.startswith("untracked/")
+    store._collection.add(ids=["x"], embeddings=embedder.embed_passages(["x"]), documents=["x"])
+    assert store.generation() != before
