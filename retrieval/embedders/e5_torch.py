@@ -14,7 +14,6 @@ oneDNN reuses its kernels across batches of nearby lengths.
 
 from __future__ import annotations
 
-import ctypes
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.embedders import prefer_passive_threads
+from retrieval.embedders import bounded_thread_spinning
 from retrieval.embedders.e5_convert import ConvertedModel
 from retrieval.embedders.e5_onnx import E5OnnxEmbedder
 from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
@@ -31,7 +30,6 @@ from retrieval.errors import BackendError
 if TYPE_CHECKING:
     import torch
 
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 PAD_TO = 16  # rows are padded to a multiple of this many tokens
 _LINEARS = ("ao", "fi", "fo")
 _ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
@@ -54,27 +52,14 @@ class E5TorchEmbedder(E5OnnxEmbedder):
         return "e5-small-torch"
 
     def _new_session(self, model: ConvertedModel) -> Any:
-        prefer_passive_threads()
+        bounded_thread_spinning()
         try:
             import torch
         except ImportError as exc:
             raise BackendError(f"the e5-small embedder needs PyTorch: {exc}") from exc
         torch.set_num_threads(self._threads)
-        _fixed_mmap_threshold()
         dtype = torch.bfloat16 if has_native_bf16() else torch.float32
         return _TorchEncoder(packaged_source(), torch, dtype)
-
-
-def _fixed_mmap_threshold() -> None:
-    """Keep glibc from raising its mmap threshold after each large free (its default): with it,
-    a long batch's activations are served from the heap afterwards and never returned, and the
-    process grew from 0.65 to 1.1 GB over 1,500 DOJ paragraphs; with a fixed 128 KiB threshold,
-    to 0.8 GB. Process-wide, and harmless elsewhere; a no-op without glibc."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def has_native_bf16() -> bool:
