@@ -171,8 +171,8 @@ def _reindex(index: Index, *, quiet: bool) -> ReindexReport:
         bar.close()
     if not quiet:
         click.echo(report.summary_line())
-    if report.complete:
-        index.switch_if_upgraded()
+    if report.complete and index.switch_if_upgraded():
+        index.refresh()  # the new collection's keyword index, built here, not at a first search
     return report
 
 

@@ -56,5 +56,5 @@ def test_next_run_completes_a_killed_ingest_without_duplicates(
     assert all(
         s.chunks == s.expected_chunks and len(s.release_hashes) == 1 for s in states.values()
     )
-    keys = Counter((str(m["release_id"]), int(m["seq"])) for m in store._scan_metadata())
+    keys = Counter((str(m["release_id"]), int(m["seq"])) for _, m, _ in store.scan())
     assert max(keys.values()) == 1 and sum(keys.values()) == store.count()
