@@ -146,8 +146,7 @@ class ChromaStore:
     @property
     def state(self) -> str:
         """'reindexing' while `presschat reindex` fills this collection, else 'ready'."""
-        metadata = self._call("read", lambda: self._client.get_collection(self.collection_name))
-        return str((metadata.metadata or {}).get(_STATE, "ready"))
+        return str(self._metadata().get(_STATE, "ready"))
 
     def set_state(self, state: str) -> None:
         """Record the collection's state where every process sees it (collection metadata)."""
@@ -189,11 +188,13 @@ class ChromaStore:
         # (a reader that looked in between sees it change again).
         self._set_metadata(_GENERATION, uuid.uuid4().hex)
 
-    def _set_metadata(self, key: str, value: str) -> None:
-        # Read afresh: another ChromaStore of this collection (or another process) may have
-        # set the other keys since this one opened it; modify replaces the whole mapping.
+    def _metadata(self) -> Mapping[str, Any]:
+        """Read afresh: another process or ChromaStore of the collection may have changed it."""
         fresh = self._call("read", self._client.get_collection, name=self.collection_name)
-        kept = {k: v for k, v in (fresh.metadata or {}).items() if ":" not in k}
+        return fresh.metadata or {}
+
+    def _set_metadata(self, key: str, value: str) -> None:
+        kept = {k: v for k, v in self._metadata().items() if ":" not in k}  # modify replaces all
         self._call("write", self._collection.modify, metadata=kept | {key: value})
 
     def delete_release(self, release_id: str) -> int:
@@ -214,8 +215,7 @@ class ChromaStore:
         """A value that changes whenever the stored chunks change, whichever process or host
         wrote them: the token every write renews (2 ms). A collection that no writer of this
         version has written yet has none: the number of chunks stands in (20 ms on 120k)."""
-        fresh = self._call("read", self._client.get_collection, name=self.collection_name)
-        token = (fresh.metadata or {}).get(_GENERATION)
+        token = self._metadata().get(_GENERATION)
         return str(token) if token else f"untracked/{self.count()}"
 
     def release_states(self) -> dict[str, ReleaseState]:

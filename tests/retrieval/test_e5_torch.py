@@ -10,14 +10,7 @@ import pytest
 
 from retrieval.embedders.e5 import E5Embedder
 from retrieval.embedders.e5_torch import E5TorchEmbedder, _padded
-
-TEXTS = [
-    "The company agreed to pay a civil penalty for violating the Clean Air Act.",
-    "Компания согласилась выплатить штраф за нарушение закона о чистом воздухе.",
-    "Компания Таза ауа туралы заңды бұзғаны үшін айыппұл төлеуге келісті.",
-    "Қазақстан Республикасының Үкіметі\n\nАстана қаласында   жаңа мектеп ашылды.",
-    "Ｆｕｌｌｗｉｄｔｈ text,\ttabs and\u00a0no-break spaces; emoji 😀 and <s> markers.",
-]
+from tests.retrieval.test_e5_onnx import TEXTS
 
 
 def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
