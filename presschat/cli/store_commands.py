@@ -44,9 +44,11 @@ class _Bar:
                 dynamic_ncols=True,
             )
         self._bar.total = tally.chunks_queued
-        self._bar.set_postfix_str(
-            f"{tally.files} files, {tally.releases} releases, {tally.failed} failed", refresh=False
-        )
+        if tally.files or tally.releases:  # a reindex reads no files: nothing to count there
+            self._bar.set_postfix_str(
+                f"{tally.files} files, {tally.releases} releases, {tally.failed} failed",
+                refresh=False,
+            )
         self._bar.update(tally.chunks_stored - self._bar.n)
 
     def failed(self, failure: Failure) -> None:
