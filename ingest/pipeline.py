@@ -81,9 +81,9 @@ class Ingestor:
         embedder: Embedder,
         recipe: ChunkingRecipe,
         *,
-        embed_batch_size: int = 32,
-        write_batch_chunks: int = 64,
-        write_batch_chars: int = 24_000,
+        embed_batch_size: int = 128,
+        write_batch_chunks: int = 128,
+        write_batch_chars: int = 64_000,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         after_changes: Callable[[], None] | None = None,
     ) -> None:
