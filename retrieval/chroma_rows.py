@@ -45,6 +45,22 @@ def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def passes(meta: Mapping[str, Any], filters: SearchFilters | None) -> bool:
+    """Whether a stored chunk's metadata passes the filters, as `chroma_where` would decide.
+    For rows fetched by id: Chroma would scan every row a clause matches (all the English rows
+    of a DOJ store for `lang`) only to keep the few ids asked for."""
+    if filters is None:
+        return True
+    if filters.language and meta.get("lang") != filters.language:
+        return False
+    day = int(meta.get("date_int", 0) or 0)
+    if (filters.since or filters.until) and day <= 0:
+        return False
+    if filters.since and day < date_key(filters.since):
+        return False
+    return not (filters.until and day > date_key(filters.until))
+
+
 def _date(meta: Mapping[str, Any]) -> dt.date | None:
     value = meta.get("date") or ""
     return dt.date.fromisoformat(value) if value else None

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.chroma_rows import chroma_where, hit_from_row, summary_from_row
+from retrieval.chroma_rows import chroma_where, hit_from_row, passes, summary_from_row
 from retrieval.dates import date_key
 from retrieval.embedders import Vectors
 from retrieval.errors import StoreError
@@ -280,10 +280,9 @@ class ChromaStore:
     ) -> list[dict[str, Hit]]:
         """For each row of `vectors`, the stored chunks of `chunk_ids` that pass the filters, by
         id, as hits scored by cosine similarity to that row (as `query_many` scores them)."""
-        where = chroma_where(filters or SearchFilters())
-        rows = self._get(True, ids=list(chunk_ids), where=where) if chunk_ids else []
+        got = self._get(True, ids=list(chunk_ids)) if chunk_ids else []
         found: list[dict[str, Hit]] = [{} for _ in vectors]
-        for chunk_id, meta, text, vector in rows:
+        for chunk_id, meta, text, vector in (r for r in got if passes(r[1], filters)):
             assert vector is not None
             for query, hits in zip(vectors, found, strict=True):
                 hits[chunk_id] = hit_from_row(chunk_id, meta, text, float(np.dot(query, vector)))

@@ -173,3 +173,24 @@ def test_a_collection_no_writer_marked_falls_back_to_its_count(
     assert before.startswith("untracked/")
     store._collection.add(ids=["x"], embeddings=embedder.embed_passages(["x"]), documents=["x"])
     assert store.generation() != before
+
+
+def test_hits_by_id_keep_the_rows_chromas_own_filter_keeps(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    # hits_by_id filters the fetched rows itself (a Chroma clause scans every row it matches);
+    # it must keep exactly what the same filters keep inside Chroma.
+    days = [dt.date(2013, 2, 28), dt.date(2013, 3, 1), dt.date(2013, 3, 31), None]
+    for n, day in enumerate(days * 2):
+        _put(store, embedder, f"r{n}", day, "en" if n < 4 else "kk", f"water treaty {n}")
+    ids = store.ids()
+    query = np.stack([embedder.embed_query("water treaty")])
+    for filters in (
+        SearchFilters(),
+        SearchFilters(language="kk"),
+        SearchFilters(since=dt.date(2013, 3, 1)),
+        SearchFilters(until=dt.date(2013, 3, 1), language="en"),
+        SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31)),
+    ):
+        expected = {h.chunk_id for h in store.query_many(query, 100, filters)[0]}
+        assert set(store.hits_by_id(ids, query, filters)[0]) == expected, filters
