@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import assert_never
+from typing import Any, assert_never
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from answer.answerability import is_answerable, refusal_with_closest
+from answer.attribution import attribute_citations
 from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
@@ -56,11 +58,18 @@ def final_answer(events: Iterable[AnswerEvent]) -> Answer:
     raise AssertionError("an answer stream always ends with AnswerDone")
 
 
-def _retrieval_query(standalone: str, history: Sequence[Turn]) -> str:
+def search_text(standalone: str, history: Sequence[Turn]) -> str:
     """What to search with: the standalone question, and for a follow-up also the asker's
-    previous question, so that a rewrite that lost a name still finds the right release."""
+    previous question, so that a follow-up (rewritten or not) finds its release by the names
+    asked about before."""
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
+
+
+def _recent_turns(history: Sequence[Turn]) -> str:
+    """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
+    turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
+    return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
 
 
 def _has_words(text: str) -> bool:
@@ -134,16 +143,22 @@ class Assistant:
         if not question:
             raise PresschatError("the question is empty")
         language = self._language(question, history)
-        standalone = self.standalone_question(question, history)
+        rewrite = self.settings.follow_ups == "rewrite"
+        standalone = self.standalone_question(question, history) if rewrite else question
         effective = combine_filters(
             filters or SearchFilters(), dates_in_question(standalone, self._today())
         )
         hits = self.index.search(
-            _retrieval_query(standalone, history), self.settings.answer_sources, effective
+            search_text(standalone, history), self.settings.answer_sources, effective
         )
         sources = tuple(h for h in hits if h.score >= self.settings.min_score)
         yield from self.answer_from_sources(
-            question, sources, language=language, standalone=standalone, filters=effective
+            question,
+            sources,
+            language=language,
+            standalone=standalone,
+            filters=effective,
+            history=() if rewrite else history,
         )
 
     def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:
@@ -159,9 +174,10 @@ class Assistant:
         language: str,
         standalone: str | None = None,
         filters: SearchFilters | None = None,
+        history: Sequence[Turn] = (),
     ) -> Iterator[AnswerEvent]:
         """Answer from the given paragraphs, skipping retrieval (also used to evaluate the model
-        on gold evidence). Events as in `stream`."""
+        on gold evidence); `history` goes into the prompt. Events as in `stream`."""
         standalone = standalone or question
         filters = filters or SearchFilters()
         sources = tuple(sources)
@@ -175,16 +191,31 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
+        if self.settings.check_answers and not is_answerable(standalone, sources):
+            log.info("refused without the model: the sources miss what %r names", standalone)
+            yield finish(refusal_with_closest(language, sources), True)
+            return
         reply = ""
         held = True  # hold output back while it may still turn out to be the refusal token
+        info: dict[str, Any] = {}
         for piece in stream_text(
             self.chat_model,
-            self._messages(standalone, sources, language),
+            self._messages(standalone, sources, language, history),
             max_tokens=self.settings.llm_max_tokens,
             temperature=self.settings.llm_temperature,
             stop=self.stop_signal,
+            watch_first_token=CANNOT_ANSWER,
+            info=info,
         ):
             reply += piece
+            if (
+                held
+                and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability
+            ):
+                # The model leant towards "no answer" even if it did not write it (a threshold
+                # an operator may set for another model; off by default, see BENCHMARKS.md).
+                yield finish(refusal_with_closest(language, sources), True)
+                return
             if held:
                 start = reply.lstrip()
                 # Hold while the reply may become the token, and for good once it starts with it.
@@ -194,21 +225,28 @@ class Assistant:
                 yield AnswerToken(reply)
             else:
                 yield AnswerToken(piece)
-        text, citations = resolve_citations(reply.replace(CANNOT_ANSWER, "").strip(), sources)
+        text = reply.replace(CANNOT_ANSWER, "").strip()
+        invented = False
+        if self.settings.check_answers:
+            attribution = attribute_citations(text, sources, standalone)
+            invented = attribution.unsupported > 0 and not attribution.supported
+            text = attribution.text
+        text, citations = resolve_citations(text, sources)
         says_cannot_answer = reply.lstrip().startswith(CANNOT_ANSWER) or (
             CANNOT_ANSWER in reply and not citations
         )
-        if says_cannot_answer or not _has_words(text):
-            yield finish(refusal(language), True)
+        if says_cannot_answer or invented or not _has_words(text):
+            if invented:
+                log.info("refused: no source holds the facts of %r", reply)
+            yield finish(refusal_with_closest(language, sources), True)
         else:
             yield finish(text, False, citations)
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
-        turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
-        if not turns:
+        conversation = _recent_turns(history)
+        if not conversation:
             return question
-        conversation = "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
         # A worked example as a chat turn: the small default model follows it far better than
         # instructions alone.
         messages = [
@@ -239,7 +277,9 @@ class Assistant:
                 return detect_language(turn.content)
         return "en" if detected == UNKNOWN else detected
 
-    def _messages(self, question: str, sources: Sequence[Hit], language: str) -> list[BaseMessage]:
+    def _messages(
+        self, question: str, sources: Sequence[Hit], language: str, history: Sequence[Turn] = ()
+    ) -> list[BaseMessage]:
         numbered = "\n\n".join(
             render_prompt(
                 "source",
@@ -251,9 +291,11 @@ class Assistant:
             )
             for number, hit in enumerate(sources, start=1)
         )
+        turns = _recent_turns(history)
         user = render_prompt(
             "answer",
             sources=numbered,
+            conversation=render_prompt("conversation", turns=turns) if turns else "",
             question=question,
             language=LANGUAGE_NAMES.get(language, "English"),
         )

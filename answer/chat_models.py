@@ -90,17 +90,28 @@ def stream_text(
     max_tokens: int,
     temperature: float,
     stop: StopSignal | None = None,
+    watch_first_token: str | None = None,
+    info: dict[str, Any] | None = None,
 ) -> Iterator[str]:
     """The reply's text in pieces as the model writes it. `max_tokens` and `temperature` go to
     the model as call options (the names LangChain's chat models take). Raises BackendError on
-    failure, GenerationStopped once `stop` is set (checked before and between pieces)."""
+    failure, GenerationStopped once `stop` is set (checked before and between pieces).
+
+    With `watch_first_token`, a model that can tell (`reports_first_token_probability`, the
+    local one) puts `first_token_probability` into `info` with the first piece; each piece's
+    response metadata goes into `info` before the piece is yielded."""
     if stop:
         stop.check()
-    pieces = model.stream(list(messages), max_tokens=max_tokens, temperature=temperature)
+    options: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
+    if watch_first_token and getattr(model, "reports_first_token_probability", False):
+        options["watch_first_token"] = watch_first_token
+    pieces = model.stream(list(messages), **options)
     try:
         for chunk in pieces:
             if stop:
                 stop.check()
+            if info is not None:
+                info.update(chunk.response_metadata)
             text = chunk.content
             if not isinstance(text, str):
                 raise BackendError(f"the LLM {_where(model)} sent a reply that is not text")
@@ -153,6 +164,8 @@ class FakeChatModel(StreamingChatModel):
     queue it repeats `default`."""
 
     default: str = "NO_ANSWER"
+    first_token_probability: float | None = None
+    """Reported with the first piece when the caller watches the first token (None: never)."""
     calls: list[list[BaseMessage]] = Field(default_factory=list, exclude=True)
     options: list[dict[str, Any]] = Field(default_factory=list, exclude=True)
     _replies: deque[str | Exception] = PrivateAttr(default_factory=deque)
@@ -191,6 +204,14 @@ class FakeChatModel(StreamingChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         words = self._next_reply(messages, kwargs).split(" ")
+        watched = kwargs.get("watch_first_token") and self.first_token_probability is not None
         for i, word in enumerate(words):
             text = word if i == len(words) - 1 else word + " "
-            yield ChatGenerationChunk(message=AIMessageChunk(content=text))
+            info = {"first_token_probability": self.first_token_probability} if watched else None
+            watched = False
+            yield ChatGenerationChunk(message=AIMessageChunk(content=text), generation_info=info)
+
+    @property
+    def reports_first_token_probability(self) -> bool:
+        """Whether `first_token_probability` is set."""
+        return self.first_token_probability is not None

@@ -13,10 +13,15 @@ CITATION_MARKER = re.compile(r"\[(\d+)\]")
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 
 
+def split_grouped_markers(text: str) -> str:
+    """Grouped markers such as [1, 3] as [1][3]."""
+    return _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m[1].split(",")), text)
+
+
 def resolve_citations(text: str, sources: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
     """Drop markers that point to no source; return the cleaned text and the kept citations,
     in order of first appearance. Grouped markers such as [1, 3] become [1][3]."""
-    text = _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m[1].split(",")), text)
+    text = split_grouped_markers(text)
     cited: dict[int, Citation] = {}
 
     def keep_or_drop(match: re.Match[str]) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_openai_messages
 from langchain_core.outputs import ChatGenerationChunk
@@ -33,7 +35,13 @@ class LlamaCppChatModel(StreamingChatModel):
 
     `max_tokens` and `temperature` are defaults that call options override (as in
     `model.stream(messages, max_tokens=64)`). Once `stop_signal` is set, the generation under
-    way ends at its next token and those waiting for the model end before they start."""
+    way ends at its next token and those waiting for the model end before they start.
+
+    The call option `watch_first_token=TEXT` makes the first chunk's `generation_info` carry
+    `first_token_probability`: how likely the model found TEXT's first token as the reply's
+    first, read from the logits it sampled from (no extra model call)."""
+
+    reports_first_token_probability: bool = True
 
     model_path: Path
     context: int = 4096
@@ -127,28 +135,51 @@ class LlamaCppChatModel(StreamingChatModel):
         self._acquire()
         try:
             llama = self._model()
+            first: list[float] = []  # the watched token's probability, once known
+            watched = kwargs.get("watch_first_token")
             chunks = llama.create_chat_completion(
                 messages=convert_to_openai_messages(messages),
                 max_tokens=kwargs.get("max_tokens", self.max_tokens),
                 temperature=kwargs.get("temperature", self.temperature),
                 stop=stop or [],
                 stream=True,
+                logits_processor=_first_token_watch(llama, watched, first) if watched else None,
             )
             try:
                 # llama.cpp decodes one token per step of this iterator, so leaving the loop
                 # (a stop, or the caller closing this stream) stops the generation.
+                reported = False
                 for chunk in chunks:
                     self.stop_signal.check()
                     choice = chunk["choices"][0]
                     text = choice.get("delta", {}).get("content") or ""
                     finish = choice.get("finish_reason")
                     if text or finish:
-                        info = {"finish_reason": finish} if finish else None
+                        info: dict[str, Any] = {"finish_reason": finish} if finish else {}
+                        if first and not reported:
+                            info["first_token_probability"] = first[0]
+                            reported = True
                         message = AIMessageChunk(content=text)
-                        yield ChatGenerationChunk(message=message, generation_info=info)
+                        yield ChatGenerationChunk(message=message, generation_info=info or None)
             finally:
                 chunks.close()
         except (ValueError, RuntimeError) as exc:
             raise BackendError(f"the local model failed: {exc}") from exc
         finally:
             self._lock.release()
+
+
+def _first_token_watch(llama: Any, text: str, found: list[float]) -> Any:
+    """A llama.cpp logits processor that appends to `found` the probability of `text`'s first
+    token at the first sampling step, and changes nothing."""
+    from llama_cpp import LogitsProcessorList
+
+    token = llama.tokenize(text.encode(), add_bos=False, special=False)[0]
+
+    def watch(_: npt.NDArray[np.intc], scores: npt.NDArray[np.single]) -> npt.NDArray[np.single]:
+        if not found:
+            shifted = np.exp(scores - scores.max())
+            found.append(float(shifted[token] / shifted.sum()))
+        return scores
+
+    return LogitsProcessorList([watch])

@@ -1,7 +1,8 @@
 """Answer quality and speed of the embedded default (llama.cpp + packaged Qwen2.5 1.5B).
 
     python bench/answer_bench.py --data-dir DIR --questions doj_dev.jsonl \
-        [--multihop ../shared/data/eval/multihop500 --multihop-limit 100] [--skip-doj]
+        [--multihop ../shared/data/eval/multihop500 --multihop-limit 100] [--skip-doj] \
+        [--replies replies.jsonl] [--types follow_up,null] [--langs kk]
 
 DIR holds the DOJ 2,000-release subset ingested with the default embedder. For each question:
 time until the sources are known, until the first answer token is shown, until the answer is
@@ -28,6 +29,7 @@ from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
 
 from answer.assistant import Assistant, build_chat_model  # noqa: E402
 from answer.chat_models import model_name  # noqa: E402
+from answer.serialize import answer_to_dict  # noqa: E402
 from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
 from evaluation.answer_scores import AnswerReport, normalize_answer  # noqa: E402
 from evaluation.questions import load_questions  # noqa: E402
@@ -47,9 +49,15 @@ class CallTimer(BaseCallbackHandler):
         self.calls.append({"started": now, "first": 0.0, "last": 0.0, "pieces": 0})
 
     def on_llm_new_token(self, token: str | list[str | dict[str, Any]], **kwargs: Any) -> None:
-        if not token or not self.calls:
+        if not self.calls:
             return
         record, now = self.calls[-1], time.perf_counter()
+        chunk = kwargs.get("chunk")
+        info = getattr(chunk, "generation_info", None) or {}
+        if "first_token_probability" in info:
+            record["first_token_probability"] = info["first_token_probability"]
+        if not token:
+            return
         record["first"] = record["first"] or now
         record["last"] = now
         record["pieces"] += 1
@@ -66,10 +74,20 @@ def summary(values: list[float]) -> dict[str, float | None]:
     return {"p50": pct(values, 50), "p95": pct(values, 95), "n": len(values)}
 
 
-def run_doj(assistant: Assistant, timed: CallTimer, path: Path) -> dict[str, Any]:
+def run_doj(
+    assistant: Assistant,
+    timed: CallTimer,
+    path: Path,
+    replies: Path | None = None,
+    types: set[str] | None = None,
+    langs: set[str] | None = None,
+) -> dict[str, Any]:
     report = AnswerReport()
+    saved = replies.open("w", encoding="utf-8") if replies else None
     sources_s, first_token_s, first_model_piece_s, total_s, rates = [], [], [], [], []
     for question in load_questions(path):
+        if (types and question.type not in types) or (langs and question.lang not in langs):
+            continue
         timed.calls.clear()
         started = time.perf_counter()
         shown_first = None
@@ -94,6 +112,19 @@ def run_doj(assistant: Assistant, timed: CallTimer, path: Path) -> dict[str, Any
                     (answer_call["pieces"] - 1) / (answer_call["last"] - answer_call["first"])
                 )
         report.add(question, answer)
+        if saved:
+            record = {
+                "id": question.id,
+                "answer": answer_to_dict(answer),
+                "total_s": total_s[-1],
+                "first_token_s": shown_first,
+                "sources_s": sources_s[-1] if sources_s else None,
+                "first_token_probability": answer_call.get("first_token_probability")
+                if answer_call
+                else None,
+            }
+            saved.write(json.dumps(record, ensure_ascii=False) + "\n")
+            saved.flush()
         print(
             json.dumps(
                 {
@@ -106,6 +137,8 @@ def run_doj(assistant: Assistant, timed: CallTimer, path: Path) -> dict[str, Any
             file=sys.stderr,
             flush=True,
         )
+    if saved:
+        saved.close()
     data = report.as_dict()
     return {
         "scores": {k: data[k] for k in ("overall", "by_language", "by_type")},
@@ -208,6 +241,13 @@ def main() -> None:
     parser.add_argument("--multihop", type=Path)
     parser.add_argument("--multihop-limit", type=int, default=100)
     parser.add_argument("--skip-doj", action="store_true")
+    parser.add_argument(
+        "--replies",
+        type=Path,
+        help="write each answer (text, citations, sources) as JSON Lines",
+    )
+    parser.add_argument("--types", help="only questions of these types (comma-separated)")
+    parser.add_argument("--langs", help="only questions in these languages (comma-separated)")
     args = parser.parse_args()
 
     settings = load_settings(data_dir=args.data_dir, llm="local")
@@ -225,7 +265,14 @@ def main() -> None:
     }
     assistant = Assistant.from_settings(settings, chat_model=chat_model)
     if not args.skip_doj:
-        result["doj_dev"] = run_doj(assistant, timed, args.questions)
+        result["doj_dev"] = run_doj(
+            assistant,
+            timed,
+            args.questions,
+            args.replies,
+            set(args.types.split(",")) if args.types else None,
+            set(args.langs.split(",")) if args.langs else None,
+        )
     if args.multihop:
         result["multihop"] = run_multihop(assistant, args.multihop, args.multihop_limit)
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

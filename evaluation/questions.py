@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from answer.assistant import search_text
+from answer.question_dates import combine_filters, dates_in_question
 from answer.types import Turn
 from retrieval.errors import ReadError, RequestError
 from retrieval.filters import read_filters
@@ -32,9 +35,13 @@ class Question:
         return [Turn(role, content) for role, content in self.history]
 
     def retrieval_query(self) -> str:
-        """The text to search with: for a follow-up, the earlier user turns come first."""
-        earlier = [content for role, content in self.history if role == "user"]
-        return "\n".join([*earlier, self.question])
+        """The text `presschat ask` searches with when a follow-up is not rewritten
+        (`PRESSCHAT_FOLLOW_UPS=context`): the question, then the asker's previous one."""
+        return search_text(self.question, self.turns())
+
+    def search_filters(self, today: dt.date) -> SearchFilters:
+        """The filters `ask` searches within: the question's own, narrowed by its date words."""
+        return combine_filters(self.filters, dates_in_question(self.question, today))
 
 
 def load_questions(path: Path) -> list[Question]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,7 +78,7 @@ def evaluate_retrieval(
         if not question.gold:  # null questions have nothing to retrieve
             report.skipped += 1
             continue
-        hits = search(question.retrieval_query(), k, question.filters)
+        hits = search(question.retrieval_query(), k, question.search_filters(dt.date.today()))
         rank = first_gold_rank(hits, question.gold)
         report.ranks[question.id] = rank
         for scores in report.groups.of(question):

@@ -79,7 +79,12 @@ def test_model_refusal_becomes_the_localized_message_and_is_not_streamed(
     assert not [e for e in events if isinstance(e, AnswerToken)]
     answer = events[-1].answer  # type: ignore[union-attr]
     assert answer.refused and answer.citations == ()
-    assert answer.text == refusal("ru") and answer.language == "ru"
+    assert answer.language == "ru"
+    # The refusal leads somewhere: the releases that came closest, with their dates.
+    lines = answer.text.split("\n")
+    assert lines[:2] == [refusal("ru"), "Ближайшие найденные релизы:"]
+    first = answer.sources[0]
+    assert lines[2] == f"- {first.title} ({first.date})"
 
 
 def test_nothing_relevant_refuses_without_calling_the_model(
@@ -93,9 +98,10 @@ def test_nothing_relevant_refuses_without_calling_the_model(
     assert answer.text == refusal("en")
 
 
-def test_follow_up_is_rewritten_before_retrieval(
+def test_in_rewrite_mode_a_follow_up_is_rewritten_before_retrieval(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
+    assistant.settings = assistant.settings.model_copy(update={"follow_ups": "rewrite"})
     chat_model.enqueue(
         "How many scholarships for Kazakh students at Japanese universities?",
         "150 scholarships [1].",
@@ -166,7 +172,8 @@ def test_refusal_token_variants_are_never_shown_and_refuse(
     events = list(assistant.stream("What fine did Tyson Foods pay?"))
     assert not [e for e in events if isinstance(e, AnswerToken)]
     answer = events[-1].answer  # type: ignore[union-attr]
-    assert answer.refused and answer.citations == () and answer.text == refusal("en")
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en") + "\nClosest releases found:\n- ")
 
 
 def test_a_reply_of_only_markers_is_a_refusal(
@@ -216,3 +223,76 @@ def test_stop_ends_the_answer_being_written_and_refuses_new_ones(
     with pytest.raises(GenerationStopped, match="the server is shutting down"):
         assistant.ask("What fine did Tyson Foods pay?")
     assert len(chat_model.calls) == 1
+
+
+def test_a_model_leaning_to_no_answer_is_refused_before_its_text_is_shown(
+    index: Index, settings: Settings, data_dir: Path
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    question, reply = "What fine did Tyson Foods pay?", "Tyson Foods paid $500,000 [1]."
+    halfway = settings.model_copy(update={"refusal_probability": 0.5})
+    leaning = FakeChatModel(first_token_probability=0.6).enqueue(reply)
+    events = list(Assistant(index, leaning, halfway).stream(question))
+    assert not [e for e in events if isinstance(e, AnswerToken)]
+    assert events[-1].answer.refused  # type: ignore[union-attr]
+    assert leaning.options[0]["watch_first_token"] == "NO_ANSWER"
+
+    sure = FakeChatModel(first_token_probability=0.1).enqueue(reply)
+    answer = Assistant(index, sure, halfway).ask(question)
+    assert not answer.refused and answer.citations
+    # The default (1) refuses only a written NO_ANSWER.
+    default = Assistant(index, FakeChatModel(first_token_probability=0.6).enqueue(reply), settings)
+    assert not default.ask(question).refused
+
+
+def test_an_answer_no_source_supports_is_refused(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    chat_model.enqueue("The ministers agreed on a lunar satellite programme worth $75 million [1].")
+    answer = assistant.ask("What fine did Tyson Foods pay?")
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en"))
+
+
+def test_a_question_about_names_no_source_mentions_never_reaches_the_model(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    answer = assistant.ask("How much did Acme Widgets Corporation pay Wyoming regulators?")
+    assert answer.refused and chat_model.calls == []
+    assert "Closest releases found:" in answer.text
+
+
+def test_citations_point_at_the_source_that_holds_the_figure(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death?"
+    sources = assistant.index.search(question, assistant.settings.answer_sources)
+    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    other = next(n for n in range(1, len(sources) + 1) if n != holding)
+    chat_model.enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
+    answer = assistant.ask(question)
+    assert [c.number for c in answer.citations] == [holding]
+
+    unchecked = assistant.settings.model_copy(update={"check_answers": False})
+    chat_model.enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
+    answer = Assistant(assistant.index, chat_model, unchecked).ask(question)
+    assert [c.number for c in answer.citations] == [other]
+
+
+def test_in_context_mode_a_follow_up_is_answered_with_the_conversation_in_one_call(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    in_context = assistant.settings  # the default
+    assert in_context.follow_ups == "context"
+    chat_model.enqueue("150 scholarships [1].")
+    history = [
+        Turn("user", "How many scholarships does Japan give Kazakh students?"),
+        Turn("assistant", "Japan gives scholarships [1]."),
+    ]
+    answer = Assistant(assistant.index, chat_model, in_context).ask("How many?", history)
+    (call,) = chat_model.calls  # no rewrite first
+    prompt = call[-1].content
+    assert "Earlier in this conversation:\nUser: How many scholarships does Japan" in prompt
+    assert "Question: How many?" in prompt
+    assert answer.standalone_question == "How many?"
+    assert "150 scholarships" in answer.sources[0].text  # searched with the earlier question

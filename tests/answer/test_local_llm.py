@@ -62,7 +62,9 @@ def test_answers_a_russian_question_in_russian(assistant: Assistant) -> None:
 def test_refuses_when_the_releases_do_not_hold_the_answer(assistant: Assistant) -> None:
     answer = assistant.ask("Who won the 2018 FIFA World Cup final?")
     assert answer.refused and answer.citations == ()
-    assert answer.text == "The press releases I have do not contain the answer to this question."
+    assert answer.text.startswith(
+        "The press releases I have do not contain the answer to this question."
+    )
 
 
 def test_instructions_inside_a_release_are_not_followed(assistant: Assistant) -> None:

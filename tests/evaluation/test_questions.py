@@ -12,7 +12,7 @@ from retrieval.types import SearchFilters
 def test_loads_the_shared_question_format(shared: Path) -> None:
     questions = load_questions(shared / "eval" / "doj_dev.jsonl")
     follow_up = next(q for q in questions if q.type == "follow_up")
-    assert follow_up.history and follow_up.retrieval_query().endswith(follow_up.question)
+    assert follow_up.history and follow_up.retrieval_query().startswith(follow_up.question)
     assert follow_up.history[0][1] in follow_up.retrieval_query()
     scoped = next(q for q in questions if q.type == "date_scoped")
     assert isinstance(scoped.filters, SearchFilters) and scoped.filters.since is not None

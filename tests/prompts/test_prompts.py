@@ -6,7 +6,8 @@ from prompts import CANNOT_ANSWER, load_prompt, placeholders, refusal, render_pr
 
 FILLED_BY_CODE = {
     "system": set(),
-    "answer": {"sources", "question", "language"},
+    "answer": {"sources", "conversation", "question", "language"},
+    "conversation": {"turns"},
     "source": {"number", "title", "date", "paragraph", "text"},
     "condense": {"history", "question"},
     "condense_system": set(),
@@ -15,6 +16,9 @@ FILLED_BY_CODE = {
     "refusal_en": set(),
     "refusal_ru": set(),
     "refusal_kk": set(),
+    "closest_en": set(),
+    "closest_ru": set(),
+    "closest_kk": set(),
 }
 
 

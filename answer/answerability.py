@@ -1,0 +1,65 @@
+"""Whether the sources can answer a question, decided before the model is asked, and the
+refusal that says what was searched and which releases came closest.
+
+A question that names people, places, companies or figures the shown sources never mention is
+about something else than those sources: the small model tends to answer it anyway, from the
+nearest paragraph. The share of the question's names and numbers that some source holds
+(title, date and text) must reach `MIN_NAMED`; a question with nothing checkable (a follow-up
+such as "How much did he pay?", or a Russian question over English releases without numbers)
+is left to the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
+from prompts import load_prompt, refusal
+from retrieval.types import Hit
+
+MIN_NAMED = 0.5
+"""The share of a question's names and numbers the sources must hold (calibrated on the dev
+sets' null questions; BENCHMARKS.md)."""
+CLOSEST_RELEASES = 3
+
+
+def named_share(question: str, sources: Sequence[Hit]) -> float | None:
+    """The weighted share of the question's names and numbers that some source holds; None when
+    it has none that can be checked against these sources."""
+    facts = Facts.of(question)
+    vocabularies = [SourceText.of(hit) for hit in sources]
+    found = checked = 0.0
+    # Small whole numbers ("the 3 main points", "one thing") ask for a count, not about a
+    # figure the release must state; years, amounts and decimals are checked.
+    for number in (n for n in facts.numbers if "." in n or float(n) >= 100):
+        checked += NUMBER_WEIGHT
+        found += NUMBER_WEIGHT * any(number in v.numbers for v in vocabularies)
+    for name in facts.names:
+        # Only where every source can tell: a Russian name is not looked for in English text.
+        if vocabularies and all(v.checks(name) for v in vocabularies):
+            checked += NAME_WEIGHT
+            found += NAME_WEIGHT * any(v.has_name(name) for v in vocabularies)
+    return found / checked if checked else None
+
+
+def is_answerable(question: str, sources: Sequence[Hit], min_named: float = MIN_NAMED) -> bool:
+    """False when the sources miss too much of what the question names."""
+    share = named_share(question, sources)
+    return share is None or share >= min_named
+
+
+def refusal_with_closest(language: str, sources: Sequence[Hit]) -> str:
+    """The refusal in the asker's language, then the releases that came closest (title and
+    date), so that a refusal leads somewhere."""
+    releases: dict[str, Hit] = {}
+    for hit in sources:
+        releases.setdefault(hit.release_id, hit)
+    lines = [refusal(language)]
+    if releases:
+        code = language if language in ("en", "ru", "kk") else "en"
+        lines.append(load_prompt(f"closest_{code}"))
+        lines += [
+            f"- {hit.title or hit.release_id} ({hit.date.isoformat() if hit.date else '—'})"
+            for hit in list(releases.values())[:CLOSEST_RELEASES]
+        ]
+    return "\n".join(lines)

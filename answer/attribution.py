@@ -1,0 +1,212 @@
+"""Citations checked after generation: each sentence of an answer points at the shown sources
+that hold its facts, whatever markers the small model wrote.
+
+A sentence's facts are the numbers, names and content words it adds to the question (what it
+repeats of the question is in every source the search found, so it tells them apart poorly).
+The sentence keeps the sources it cited that hold about as much of those as the best one; a
+cited source that holds too little is dropped, and the best source is cited where the model
+cited none or only poor ones. A source is added when it holds a number or name the chosen ones
+lack (an answer drawing on two paragraphs cites both). A sentence whose facts no source holds
+keeps no citation, and is counted, so that the caller can refuse an answer made of them.
+Sentences with nothing to check (nothing beyond the question, or only words in a script no
+source is written in) keep the model's markers; a sentence that only points at the sources
+("This is found in paragraph 5 of the press release [1].") is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from answer.citations import CITATION_MARKER, split_grouped_markers
+from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, support
+from retrieval.sentences import split_sentences
+from retrieval.types import Hit
+
+MIN_SUPPORT = 0.5
+"""The share of a sentence's checkable facts a source must hold to be cited for it."""
+MARGIN = 0.15
+"""A source the model cited stays while it holds at least the best source's share less this."""
+
+# "[1]", "[1][2]", "[1], [2] and [3]": the model's ways of listing markers.
+_MARKER_LIST = r"\[\d+\](?:(?:[ \t]*(?:,|and|&|и|және))*[ \t]*\[\d+\])*"
+_MARKERS_AFTER_STOP = re.compile(rf"(\S*\w)([.!?…])((?:[ \t]*{_MARKER_LIST})+)")
+_LISTED_MARKERS = re.compile(_MARKER_LIST)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr no inc co ltd corp gen gov sen rep ст г им".split()  # noqa: SIM905
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*(?:(?:sources?|источник\w*|дереккөз\w*)\s*:?)?\s*\)", re.I)
+# A sentence that only points at the sources ("This information is found in paragraph 5 of
+# the press release [1].", "The sources are [1], [2]."): the citations say it better.
+_POINTER = re.compile(
+    r"^(?:this|that|the|these)\b[^.]{0,40}?\b(?:is|are|can be|was)\s+"
+    r"(?:found|stated|mentioned|given|provided|reported|taken)\s+(?:in|from)\b"
+    r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
+    r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$",
+    re.IGNORECASE,
+)
+_TRAILING_PUNCTUATION = re.compile(r"([.!?…:;]+[\"'”»)]*)\s*$")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """An answer's text with its markers re-pointed, and how many of its sentences a source
+    supports (`supported`) or none does (`unsupported`; sentences with nothing checkable are
+    neither)."""
+
+    text: str
+    supported: int
+    unsupported: int
+
+
+def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -> Attribution:
+    """Point each sentence of `text` at the sources ([n] = sources[n - 1]) that hold its facts:
+    those it adds to the `question` (a small model repeats the question in its answer, and the
+    repeated words are in every source the search found)."""
+    vocabularies = [SourceText.of(hit) for hit in sources]
+    asked = Facts.of(question)
+    text = _MARKERS_AFTER_STOP.sub(_before_the_stop, split_grouped_markers(text))
+    supported = unsupported = 0
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        sentences = _sentences(line)
+        rewritten = []
+        for sentence in sentences:
+            markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
+            markers = [n for n in markers if 1 <= n <= len(sources)]
+            bare = CITATION_MARKER.sub("", sentence).strip()
+            if _POINTER.match(bare):  # "This is found in paragraph 5 [1]." says nothing
+                continue
+            lead_in = bare.endswith(":")  # "Two points:"
+            claim = Facts.of(sentence).beyond(asked)
+            chosen = None if lead_in else _choose(claim, markers, vocabularies)
+            if chosen is None:  # nothing to check: as the model wrote it
+                rewritten.append(sentence)
+                continue
+            supported += bool(chosen)
+            unsupported += not chosen
+            rewritten.append(_with_markers(sentence, chosen))
+        lines.append(indent + " ".join(rewritten) if rewritten or not sentences else "")
+    return Attribution("\n".join(lines), supported, unsupported)
+
+
+def _before_the_stop(match: re.Match[str]) -> str:
+    """ "... a fine. [1] The ..." -> "... a fine [1]. The ...", but not across the stop of an
+    abbreviation ("U.S. [1] Attorney", "ст. [1] 190"), which does not end the sentence."""
+    word = match[1].rsplit(None, 1)[-1].lower() if match[1].strip() else ""
+    if len(word.rstrip(".")) < 2 or "." in word or word in _ABBREVIATIONS:
+        return match[0]
+    return f"{match[1]} {match[3].strip()}{match[2]}"
+
+
+def _sentences(line: str) -> list[str]:
+    """The line's sentences; a lone list number ("1.") joins the sentence after it."""
+    if not line.strip():
+        return [line] if line else []
+    sentences: list[str] = []
+    for piece in split_sentences(line):
+        if sentences and re.fullmatch(r"\W*\d+[.)]", sentences[-1]):
+            piece = f"{sentences.pop()} {piece}"
+        if piece:
+            sentences.append(piece)
+    return sentences
+
+
+def _choose(claim: Facts, cited: list[int], sources: Sequence[SourceText]) -> list[int] | None:
+    """The source numbers to cite for a claim: [] if no source supports it, None if nothing in
+    it can be checked."""
+    if claim.empty:
+        return None
+    shares = [support(claim, source) for source in sources]
+    checkable = [share for share in shares if share is not None]
+    if not checkable:
+        return None
+    best = max(checkable)
+    if best < MIN_SUPPORT:
+        together = _cover(claim, sources)  # "A is X [1] and B is Y [2]" in one sentence
+        if len(together) > 1:
+            return together
+        # Unsupported, unless a source in another script (not checkable) may hold it.
+        return None if len(checkable) < len(shares) else []
+    floor = max(MIN_SUPPORT, best - MARGIN)
+    chosen = [n for n in dict.fromkeys(cited) if (shares[n - 1] or 0.0) >= floor]
+    if not chosen:
+        chosen = [shares.index(best) + 1]
+    # A number or name that no chosen source holds: cite the source that holds most of them.
+    missing = _missing(claim, [sources[n - 1] for n in chosen])
+    while missing:
+        gains = {
+            n: sum(weight for key, weight in missing.items() if _holds(sources[n - 1], key))
+            for n in range(1, len(sources) + 1)
+            if n not in chosen
+        }
+        extra = max(gains, key=lambda n: (gains[n], -n), default=None)
+        if extra is None or gains[extra] < NAME_WEIGHT:
+            break
+        chosen.append(extra)
+        missing = _missing(claim, [sources[n - 1] for n in chosen])
+    return chosen
+
+
+def _cover(claim: Facts, sources: Sequence[SourceText]) -> list[int]:
+    """Sources that together hold at least MIN_SUPPORT of the claim, each adding a number or
+    name the others lack, best first; [] if no such set exists."""
+    chosen: list[int] = []
+    while True:
+        missing = _missing(claim, [sources[n - 1] for n in chosen]) if chosen else _all(claim)
+        gains = {
+            n: sum(weight for key, weight in missing.items() if _holds(sources[n - 1], key))
+            for n in range(1, len(sources) + 1)
+            if n not in chosen
+        }
+        extra = max(gains, key=lambda n: (gains[n], -n), default=None)
+        if extra is None or gains[extra] < NAME_WEIGHT:
+            return []
+        chosen.append(extra)
+        union = SourceText(
+            frozenset().union(*(sources[n - 1].numbers for n in chosen)),
+            frozenset().union(*(sources[n - 1].prefixes for n in chosen)),
+            frozenset().union(*(sources[n - 1].scripts for n in chosen)),
+        )
+        if (support(claim, union) or 0.0) >= MIN_SUPPORT:
+            return chosen
+
+
+def _all(claim: Facts) -> dict[str | tuple[str, str], float]:
+    return {n: NUMBER_WEIGHT for n in claim.numbers} | {n: NAME_WEIGHT for n in claim.names}
+
+
+def _missing(claim: Facts, chosen: Sequence[SourceText]) -> dict[str | tuple[str, str], float]:
+    """The claim's numbers and names that none of the chosen sources holds, with weights."""
+    facts: dict[str | tuple[str, str], float] = {n: NUMBER_WEIGHT for n in claim.numbers}
+    facts |= {name: NAME_WEIGHT for name in claim.names}
+    return {
+        key: weight
+        for key, weight in facts.items()
+        if not any(_holds(source, key) for source in chosen)
+        and any(_checks(source, key) for source in chosen)
+    }
+
+
+def _holds(source: SourceText, key: str | tuple[str, str]) -> bool:
+    return key in source.numbers if isinstance(key, str) else source.has_name(key)
+
+
+def _checks(source: SourceText, key: str | tuple[str, str]) -> bool:
+    return isinstance(key, str) or source.checks(key)
+
+
+def _with_markers(sentence: str, numbers: list[int]) -> str:
+    """The sentence with its markers replaced by `numbers`, before its closing punctuation."""
+    bare = _EMPTY_BRACKETS.sub("", _LISTED_MARKERS.sub("", sentence))
+    bare = re.sub(r"[ \t]+([.,;:!?])", r"\1", bare).rstrip()
+    bare = re.sub(r"[ \t]{2,}", " ", bare)
+    if not numbers:
+        return bare
+    markers = "".join(f"[{n}]" for n in numbers)
+    end = _TRAILING_PUNCTUATION.search(bare)
+    if end:
+        return f"{bare[: end.start()].rstrip()} {markers}{end[1]}"
+    return f"{bare} {markers}"

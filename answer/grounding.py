@@ -1,0 +1,198 @@
+"""What a sentence states that its source must also say: its numbers, names and content words,
+in a form that survives the ways releases write them (case, thousands separators, inflection).
+
+Used after generation to point each answer sentence at the sources that hold its facts
+(`answer.attribution`) and before it to see whether the sources mention what a question asks
+about (`answer.answerability`). Words are compared by their first letters (six for Latin
+script, five for Cyrillic), which joins "sentenced" and "sentence", "Tajikistan's" and
+"Tajikistan", "Тәжікстанның" and "Тәжікстан" without a stemmer per language. A word can be
+checked only against a source in its script: a Russian answer over an English release is
+checked by its numbers and any Latin names it keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from retrieval.types import Hit
+from retrieval.words import ALL_STOP_WORDS
+
+NUMBER_WEIGHT = 3.0
+NAME_WEIGHT = 2.0
+WORD_WEIGHT = 1.0
+
+# 1,234,567 / 1 234 567 / 1.5 / 1,5 (a comma followed by other than three digits is decimal),
+# with a scale word after it: "$1.5 million" and "$1,500,000" are the same number.
+_NUMBER = re.compile(
+    r"(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d+)?)"
+    r"(?:\s*(million|billion|thousand|миллион\w*|млн|миллиард\w*|млрд|тысяч\w*|тыс)\b)?",
+    re.IGNORECASE,
+)
+_BILLION = ("bi", "миллиард", "млрд")
+_MILLION = ("mi", "миллион", "млн")
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+", re.MULTILINE)
+_TITLE_BEFORE = re.compile(r"(?:^|[\s(])(?:[A-ZА-Я][a-zа-я]{0,2}|[A-Z](?:\.[A-Z])+)\.$")
+_OPENERS = frozenset('.!?…:;"“«(')
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "  # noqa: SIM905
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+# Question and filler words that are capitalised or common in questions but name nothing.
+_NOT_NAMES = frozenset(
+    "what which who whom whose when where why how did does do was were is are according "  # noqa: SIM905
+    "in on at by for of the a an and or as after before during under with from to "
+    "что какой какая какие каком кто когда где почему сколько как "
+    "қандай қай кім қашан қайда неше қанша неге "
+    # Titles and months: capitalised, but a release writes a date as a date ("2014-10-02").
+    "dr mr mrs ms jr sr january february march april may june july august september october "
+    "november december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence, line or quote (so a capital says nothing)."""
+    before = text[max(0, start - 12) : start]
+    kept = before.rstrip()
+    if kept.endswith(".") and _TITLE_BEFORE.search(kept):  # "Mr. Smith", "U.S. Attorney"
+        return "\n" in before[len(kept) :]
+    return not kept or kept[-1] in _OPENERS or "\n" in before[len(kept) :]
+
+
+def _script(word: str) -> str:
+    return "cyrillic" if "\u0400" <= word[0] <= "\u04ff" else "latin"
+
+
+def word_key(word: str) -> str:
+    """A word's comparison key: lower case, cut to its first letters."""
+    word = re.split(r"['’\-]", word.lower())[0]  # "Tajikistan's", "Kazakh-Tajik", "Road-та"
+    return word[:5] if _script(word) == "cyrillic" else word[:6]
+
+
+def number_key(digits: str, scale: str | None = None) -> str:
+    """A number as digits: thousands separators dropped, a decimal comma as a point, a scale
+    word ("million", "млн", "млрд") multiplied out."""
+    if re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+", digits):
+        digits = re.sub(r"\D", "", digits)
+    value = Decimal(digits.replace(",", "."))
+    if scale:
+        lower = scale.lower()
+        value *= (
+            10**9 if lower.startswith(_BILLION) else 10**6 if lower.startswith(_MILLION) else 1000
+        )
+    return format(value.normalize(), "f")  # "1.50" and "1.5" alike; 4.1 million is 4100000
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The checkable content of a text: numbers, names (capitalised words not opening a
+    sentence, and acronyms) and other content words, each as its comparison key."""
+
+    numbers: frozenset[str]
+    names: frozenset[tuple[str, str]]  # (script, key)
+    words: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, text: str) -> Facts:
+        """The facts a text states."""
+        text = _MARKERS.sub(" ", text)
+        text = _LIST_ITEM.sub(" ", text)  # "1. " before a list item states nothing
+        numbers = {number_key(m[1], m[2]) for m in _NUMBER.finditer(text)}
+        text = _NUMBER.sub(lambda m: " " * len(m[0]), text)  # "million" is part of a number
+        names: set[tuple[str, str]] = set()
+        words: set[tuple[str, str]] = set()
+        for match in _WORD.finditer(text):
+            word = match[0]
+            lower = word.lower()
+            if lower in _NUMBER_WORDS:
+                numbers.add(_NUMBER_WORDS[lower])
+                continue
+            if lower in ALL_STOP_WORDS or lower in _NOT_NAMES or len(word) < 2:
+                continue
+            key = (_script(word), word_key(word))
+            capital = word[0].isupper()
+            opening = _opens_sentence(text, match.start())
+            if (capital and not opening) or (word.isupper() and len(word) > 1):
+                names.add(key)
+            elif len(word) >= 4:
+                words.add(key)
+        return cls(frozenset(numbers), frozenset(names), frozenset(words - names))
+
+    def beyond(self, known: Facts) -> Facts:
+        """What this text states that `known` (the question) does not: an answer sentence's
+        own facts, which its source must hold, rather than the question's words it repeats."""
+        return Facts(
+            self.numbers - known.numbers,
+            self.names - known.names - known.words,
+            self.words - known.words - known.names,
+        )
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to check."""
+        return not (self.numbers or self.names or self.words)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's vocabulary, to look facts up in: its title, date and text."""
+
+    numbers: frozenset[str]
+    prefixes: frozenset[tuple[str, str]]  # each word's key and its shorter prefixes (4+ letters)
+    scripts: frozenset[str]
+
+    @classmethod
+    def of(cls, hit: Hit) -> SourceText:
+        """The vocabulary of a retrieved paragraph, with its release's title and date."""
+        return cls.of_text(f"{hit.title}\n{hit.text}", hit.date)
+
+    @classmethod
+    def of_text(cls, text: str, date: dt.date | None = None) -> SourceText:
+        """The vocabulary of a text (and of a date)."""
+        facts = Facts.of(text)
+        numbers = set(facts.numbers)
+        if isinstance(date, dt.date):
+            numbers.add(str(date.year))  # (not the day: it would match any small number)
+        prefixes = {
+            (script, key[:n])
+            for script, key in facts.names | facts.words
+            for n in range(min(4, len(key)), len(key) + 1)
+        }
+        return cls(frozenset(numbers), frozenset(prefixes), frozenset(s for s, _ in prefixes))
+
+    def has_name(self, key: tuple[str, str]) -> bool:
+        """Whether the source writes this word (as a name or not), or a longer form of it
+        ("fine" is found in "fines")."""
+        return key in self.prefixes
+
+    def checks(self, key: tuple[str, str]) -> bool:
+        """Whether a word in this script can be looked for here at all."""
+        return key[0] in self.scripts
+
+
+def coverage(claim: Facts, source: SourceText) -> tuple[float, float]:
+    """(weight of the claim's facts the source holds, weight of those it could be checked for).
+    Numbers always count; words only where the source is in their script."""
+    found = checked = 0.0
+    for number in claim.numbers:
+        checked += NUMBER_WEIGHT
+        found += NUMBER_WEIGHT * (number in source.numbers)
+    for weight, keys in ((NAME_WEIGHT, claim.names), (WORD_WEIGHT, claim.words)):
+        for key in keys:
+            if source.checks(key):
+                checked += weight
+                found += weight * source.has_name(key)
+    return found, checked
+
+
+def support(claim: Facts, source: SourceText) -> float | None:
+    """The share of the claim's checkable facts the source holds; None if none is checkable."""
+    found, checked = coverage(claim, source)
+    return found / checked if checked else None

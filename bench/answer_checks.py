@@ -1,0 +1,162 @@
+"""Score the answer checks (issue 9, levers 2 and 3) on saved model replies, without the model.
+
+    python bench/answer_bench.py ... --questions Q.jsonl --replies R.jsonl   # with
+        PRESSCHAT_CHECK_ANSWERS=false PRESSCHAT_REFUSAL_PROBABILITY=1   (the model alone)
+    python bench/answer_checks.py Q.jsonl R.jsonl [--sweep]
+
+The checks are deterministic functions of the question, the sources and the model's reply (and
+of the probability the model gave its refusal as first word, which the bench records), so each
+variant below is exactly what presschat would have answered with that check on, from the same
+model output:
+
+- model: the reply as the model wrote it (markers as written; NO_ANSWER refuses);
+- +citations: each sentence's markers re-pointed to the sources holding its facts
+  (`answer.attribution`), and an answer no source supports refused;
+- +names: questions naming what no source mentions refused before the model
+  (`answer.answerability`);
+- all: the checks as presschat's default settings apply them (names, citations, and the
+  first-word probability at `PRESSCHAT_REFUSAL_PROBABILITY`'s default).
+
+With --sweep, the thresholds of the two refusal checks are varied (`probability>=T`: refused when
+the model gave NO_ANSWER at least T as its first word). Prints JSON: per variant, the
+scores overall, by language and by type, the share of Kazakh questions answered in Kazakh, and
+of the citations of correct answers, the share whose paragraph holds the gold answer (another
+paragraph than the gold one often states the same fact).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from answer.answerability import MIN_NAMED, is_answerable  # noqa: E402
+from answer.attribution import attribute_citations  # noqa: E402
+from answer.citations import resolve_citations  # noqa: E402
+from answer.types import Answer  # noqa: E402
+from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
+from evaluation.questions import Question, load_questions  # noqa: E402
+from retrieval.language import detect_language  # noqa: E402
+from retrieval.settings import Settings  # noqa: E402
+from retrieval.types import Hit, SearchFilters  # noqa: E402
+
+Check = Callable[[Answer, float | None], Answer]
+
+
+def hit_from_dict(data: dict[str, Any]) -> Hit:
+    fields = {f.name for f in dataclasses.fields(Hit)}
+    values = {k: v for k, v in data.items() if k in fields}
+    values["date"] = dt.date.fromisoformat(data["date"]) if data.get("date") else None
+    return Hit(**values)
+
+
+def answer_from_dict(data: dict[str, Any]) -> Answer:
+    sources = tuple(hit_from_dict(h) for h in data["sources"])
+    text, citations = resolve_citations(data["answer"], sources)
+    return Answer(
+        data["question"],
+        data["standalone_question"],
+        data["language"],
+        text,
+        citations if not data["refused"] else (),
+        sources,
+        data["refused"],
+        SearchFilters(),
+    )
+
+
+def refused(answer: Answer) -> Answer:
+    return dataclasses.replace(answer, text="", citations=(), refused=True)
+
+
+def with_citations(answer: Answer, _: float | None) -> Answer:
+    if answer.refused:
+        return answer
+    attribution = attribute_citations(answer.text, answer.sources, answer.standalone_question)
+    if attribution.unsupported and not attribution.supported:
+        return refused(answer)
+    text, citations = resolve_citations(attribution.text, answer.sources)
+    return dataclasses.replace(answer, text=text, citations=citations)
+
+
+def with_names(min_named: float) -> Check:
+    def check(answer: Answer, _: float | None) -> Answer:
+        if answer.refused or is_answerable(answer.standalone_question, answer.sources, min_named):
+            return answer
+        return refused(answer)
+
+    return check
+
+
+def with_probability(threshold: float) -> Check:
+    def check(answer: Answer, probability: float | None) -> Answer:
+        if answer.refused or probability is None or probability < threshold:
+            return answer
+        return refused(answer)
+
+    return check
+
+
+def score(
+    questions: dict[str, Question], replies: list[dict[str, Any]], checks: list[Check]
+) -> dict[str, Any]:
+    report = AnswerReport()
+    kk_answered = kk_in_kazakh = 0
+    cited = holding = 0  # citations of correct answers, and those whose paragraph holds the answer
+    for reply in replies:
+        question = questions[reply["id"]]
+        answer = answer_from_dict(reply["answer"])
+        for check in checks:
+            answer = check(answer, reply.get("first_token_probability"))
+        report.add(question, answer)
+        if is_correct(question, answer):
+            cited += len(answer.citations)
+            holding += sum(answer_matches(question.answer, c.text) for c in answer.citations)
+        if question.lang == "kk" and not answer.refused:
+            kk_answered += 1
+            kk_in_kazakh += detect_language(answer.text) == "kk"
+    data = report.as_dict()
+    data.pop("replies")
+    data["kk_replies_in_kazakh"] = round(kk_in_kazakh / kk_answered, 3) if kk_answered else None
+    data["citations_holding_the_answer"] = round(holding / cited, 3) if cited else None
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("questions", type=Path)
+    parser.add_argument("replies", type=Path)
+    parser.add_argument("--sweep", action="store_true")
+    args = parser.parse_args()
+
+    questions = {q.id: q for q in load_questions(args.questions)}
+    replies = [json.loads(line) for line in args.replies.open(encoding="utf-8") if line.strip()]
+    threshold = Settings.model_fields["refusal_probability"].default
+    variants: dict[str, list[Check]] = {
+        "model": [],
+        "+citations": [with_citations],
+        "+names": [with_names(MIN_NAMED)],
+        "all": [with_names(MIN_NAMED), with_probability(threshold), with_citations],
+    }
+    if args.sweep:
+        for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            variants[f"names>={value}"] = [with_names(value)]
+        for value in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
+            variants[f"probability>={value}"] = [with_probability(value)]
+    result = {
+        "questions": str(args.questions),
+        "replies": len(replies),
+        "variants": {name: score(questions, replies, checks) for name, checks in variants.items()},
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

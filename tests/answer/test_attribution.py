@@ -1,0 +1,147 @@
+"""Citations re-pointed by the facts each answer sentence states."""
+
+from answer.attribution import attribute_citations
+from tests.factories import make_hit
+
+TRADE = make_hit(
+    "seed",
+    2,
+    title="Kazakhstan and Tajikistan foreign ministers meet in Dushanbe",
+    text="The ministers emphasized the importance of taking practical steps to achieve the goal "
+    "of increasing bilateral trade turnover to 2 billion US dollars in the coming years. In this "
+    "context, Kazakhstan expressed its readiness to expand supplies of agricultural products, "
+    "food industry goods, and machinery to the Tajik market by 200 million US dollars.",
+)
+REGION = make_hit(
+    "seed",
+    3,
+    title="Kazakhstan and Tajikistan foreign ministers meet in Dushanbe",
+    text="The interlocutors stressed the necessity of further developing regional cooperation, "
+    "as well as joint efforts to strengthen peace and stability in Central Asia. This includes "
+    "cooperation within the framework of the Consultative Meetings of the Heads of Central "
+    "Asian States, the International Fund for Saving the Aral Sea, SCO, CIS, CSTO.",
+)
+FINE = make_hit(
+    "doj-1",
+    0,
+    title="Tyson Foods pleads guilty to OSHA violation",
+    text="Tyson Foods Inc. pleaded guilty and agreed to pay a $500,000 fine for the death of a "
+    "worker at its Hutchinson, Kansas, plant.",
+)
+SOURCES = [TRADE, REGION, FINE]
+
+
+def test_a_cited_source_without_the_sentences_facts_is_dropped() -> None:
+    result = attribute_citations(
+        "Kazakhstan and Tajikistan aim to raise trade turnover to 2 billion US dollars [1][2].",
+        SOURCES,
+    )
+    assert result.text.endswith("2 billion US dollars [1].")
+    assert (result.supported, result.unsupported) == (1, 0)
+
+
+def test_a_citation_to_the_wrong_paragraph_is_re_pointed() -> None:
+    result = attribute_citations(
+        "Kazakhstan will expand supplies to the Tajik market by $200 million [2].", SOURCES
+    )
+    assert result.text == "Kazakhstan will expand supplies to the Tajik market by $200 million [1]."
+
+
+def test_a_sentence_without_markers_gets_the_source_that_holds_it() -> None:
+    result = attribute_citations("Tyson Foods agreed to pay a $500,000 fine.", SOURCES)
+    assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+
+
+def test_facts_from_two_paragraphs_cite_both() -> None:
+    result = attribute_citations(
+        "They aim for 2 billion US dollars of trade and work together in the SCO and CSTO [1].",
+        SOURCES,
+    )
+    assert "[1][2]" in result.text
+
+
+def test_an_invented_sentence_keeps_no_citation_and_is_counted() -> None:
+    result = attribute_citations(
+        "The ministers agreed on a joint space programme with a lunar satellite launch [1].",
+        SOURCES,
+    )
+    assert "[" not in result.text
+    assert (result.supported, result.unsupported) == (0, 1)
+
+
+def test_a_russian_answer_over_english_sources_is_checked_by_its_numbers() -> None:
+    result = attribute_citations(
+        "Казахстан готов расширить поставки на 200 миллионов долларов [2].", SOURCES
+    )
+    assert result.text == "Казахстан готов расширить поставки на 200 миллионов долларов [1]."
+
+
+def test_a_sentence_with_nothing_to_check_keeps_the_models_markers() -> None:
+    result = attribute_citations("Yes, that is so [2].", SOURCES)
+    assert result.text == "Yes, that is so [2]."
+    assert (result.supported, result.unsupported) == (0, 0)
+
+
+def test_markers_written_after_the_full_stop_belong_to_the_sentence_before() -> None:
+    result = attribute_citations(
+        "Tyson Foods paid a $500,000 fine. [3] The plant is in Hutchinson, Kansas. [3]", SOURCES
+    )
+    assert result.text == (
+        "Tyson Foods paid a $500,000 fine [3]. The plant is in Hutchinson, Kansas [3]."
+    )
+
+
+def test_lines_and_list_numbers_survive() -> None:
+    result = attribute_citations(
+        "Two things:\n1. Trade turnover of 2 billion US dollars [2].\n2. The SCO and CSTO [1].",
+        SOURCES,
+    )
+    assert result.text.split("\n") == [
+        "Two things:",
+        "1. Trade turnover of 2 billion US dollars [1].",
+        "2. The SCO and CSTO [2].",
+    ]
+
+
+def test_grouped_markers_are_checked_like_single_ones() -> None:
+    result = attribute_citations("The fine was $500,000 [2, 3].", SOURCES)
+    assert (result.text, result.supported) == ("The fine was $500,000 [3].", 1)
+
+
+def test_numbered_lists_keep_their_numbers_and_citations() -> None:
+    result = attribute_citations(
+        "Tyson Foods:\n1. Pleaded guilty [3].\n2. Agreed to pay a fine [3].", SOURCES
+    )
+    assert result.text == "Tyson Foods:\n1. Pleaded guilty [3].\n2. Agreed to pay a fine [3]."
+    assert (result.supported, result.unsupported) == (2, 0)
+
+
+def test_scaled_decimals_match_the_written_out_figure() -> None:
+    penalty = make_hit("doj-2", 1, text="The company will pay $4,100,000 to settle the claims.")
+    for answer in ("It will pay a $4.1 million penalty [1].", "Штраф составит 4,1 млн долларов."):
+        assert attribute_citations(answer, [penalty]).supported == 1
+
+
+def test_a_source_in_another_script_is_not_taken_as_evidence_against_a_sentence() -> None:
+    russian = make_hit("ru-1", 0, text="Министры обсудили торговлю и транспорт.")
+    result = attribute_citations(
+        "Министры подчеркнули важность сотрудничества в Центральной Азии [1].", [REGION, russian]
+    )
+    assert result.text.endswith("[1].") and result.unsupported == 0
+
+
+def test_markers_do_not_move_across_an_abbreviation() -> None:
+    result = attribute_citations("The U.S. [3] Attorney said Tyson Foods paid a fine.", SOURCES)
+    assert result.text == "The U.S. Attorney said Tyson Foods paid a fine [3]."
+
+
+def test_a_sentence_whose_facts_two_paragraphs_share_between_them_cites_both() -> None:
+    deere = make_hit("d", 0, text="Deere sells its ExactEmerge high-speed planting system.")
+    planting = make_hit("d", 1, text="Precision Planting sells its SpeedTube planting system.")
+    other = make_hit("d", 2, text="The acquisition would have combined the two providers.")
+    result = attribute_citations(
+        "They are called ExactEmerge and SpeedTube. [1], [2], [3]",
+        [deere, planting, other],
+        "What are the planting systems sold by Deere and by Precision Planting called?",
+    )
+    assert result.text == "They are called ExactEmerge and SpeedTube [1][2]."
