@@ -135,18 +135,8 @@ def _choose(claim: Facts, cited: list[int], sources: Sequence[SourceText]) -> li
     if not chosen:
         chosen = [shares.index(best) + 1]
     # A number or name that no chosen source holds: cite the source that holds most of them.
-    missing = _missing(claim, [sources[n - 1] for n in chosen])
-    while missing:
-        gains = {
-            n: sum(weight for key, weight in missing.items() if _holds(sources[n - 1], key))
-            for n in range(1, len(sources) + 1)
-            if n not in chosen
-        }
-        extra = max(gains, key=lambda n: (gains[n], -n), default=None)
-        if extra is None or gains[extra] < NAME_WEIGHT:
-            break
+    while (extra := _next_source(claim, chosen, sources)) is not None:
         chosen.append(extra)
-        missing = _missing(claim, [sources[n - 1] for n in chosen])
     return chosen
 
 
@@ -154,16 +144,7 @@ def _cover(claim: Facts, sources: Sequence[SourceText]) -> list[int]:
     """Sources that together hold at least MIN_SUPPORT of the claim, each adding a number or
     name the others lack, best first; [] if no such set exists."""
     chosen: list[int] = []
-    while True:
-        missing = _missing(claim, [sources[n - 1] for n in chosen]) if chosen else _all(claim)
-        gains = {
-            n: sum(weight for key, weight in missing.items() if _holds(sources[n - 1], key))
-            for n in range(1, len(sources) + 1)
-            if n not in chosen
-        }
-        extra = max(gains, key=lambda n: (gains[n], -n), default=None)
-        if extra is None or gains[extra] < NAME_WEIGHT:
-            return []
+    while (extra := _next_source(claim, chosen, sources)) is not None:
         chosen.append(extra)
         union = SourceText(
             frozenset().union(*(sources[n - 1].numbers for n in chosen)),
@@ -172,19 +153,32 @@ def _cover(claim: Facts, sources: Sequence[SourceText]) -> list[int]:
         )
         if (support(claim, union) or 0.0) >= MIN_SUPPORT:
             return chosen
+    return []
+
+
+def _next_source(claim: Facts, chosen: list[int], sources: Sequence[SourceText]) -> int | None:
+    """The source that holds most of the claim's numbers and names the chosen ones lack; None
+    if none holds at least one name's worth."""
+    missing = _missing(claim, [sources[n - 1] for n in chosen]) if chosen else _all(claim)
+    gains = {
+        n: sum(weight for key, weight in missing.items() if _holds(sources[n - 1], key))
+        for n in range(1, len(sources) + 1)
+        if n not in chosen
+    }
+    extra = max(gains, key=lambda n: (gains[n], -n), default=None)
+    return None if extra is None or gains[extra] < NAME_WEIGHT else extra
 
 
 def _all(claim: Facts) -> dict[str | tuple[str, str], float]:
+    """The claim's numbers and names, with their weights."""
     return {n: NUMBER_WEIGHT for n in claim.numbers} | {n: NAME_WEIGHT for n in claim.names}
 
 
 def _missing(claim: Facts, chosen: Sequence[SourceText]) -> dict[str | tuple[str, str], float]:
     """The claim's numbers and names that none of the chosen sources holds, with weights."""
-    facts: dict[str | tuple[str, str], float] = {n: NUMBER_WEIGHT for n in claim.numbers}
-    facts |= {name: NAME_WEIGHT for name in claim.names}
     return {
         key: weight
-        for key, weight in facts.items()
+        for key, weight in _all(claim).items()
         if not any(_holds(source, key) for source in chosen)
         and any(_checks(source, key) for source in chosen)
     }
