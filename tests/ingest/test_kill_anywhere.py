@@ -62,12 +62,13 @@ def _release(rid: str, paragraphs: int, version: str) -> dict[str, Any]:
 
 
 def _corpus(folder: Path, version: str) -> Path:
-    """Small releases, one release of ~150 chunks (three batches) and a JSON array."""
+    """Small releases, one release of ~400 chunks (three write batches of 128) and a JSON array:
+    at least six upserts, as the tests kill at up to the sixth."""
     folder.mkdir(parents=True, exist_ok=True)
     short = 4 if version == "a" else 3  # version b drops paragraphs: leftovers to remove
-    lines = [_release(f"r{i}", short, version) for i in range(40)]
+    lines = [_release(f"r{i}", short, version) for i in range(60)]
     (folder / "many.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
-    (folder / "long.jsonl").write_text(json.dumps(_release("long", 150, version)) + "\n")
+    (folder / "long.jsonl").write_text(json.dumps(_release("long", 404, version)) + "\n")
     array = [_release(f"a{i}", 2, version) for i in range(30)]
     (folder / "array.json").write_text(json.dumps(array))
     return folder
@@ -120,12 +121,27 @@ def _killed_then_completed(
     )
     assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
     _ingest(new, data_dir)
-    got = _snapshot(data_dir)
+    _assert_same_store(_snapshot(data_dir), reference)
+
+
+def _assert_same_store(
+    got: dict[str, tuple[str, dict[str, Any], bytes]],
+    reference: dict[str, tuple[str, dict[str, Any], bytes]],
+) -> None:
+    """The same chunks, texts and metadata, and the same vectors up to Chroma's rounding: a
+    vector read back from its HNSW segment can differ in the last bit (measured: 1 of 3,000
+    rows, by 3e-8), and a rewritten release reuses its unchanged chunks' stored vectors."""
     assert got.keys() == reference.keys()
     for key in got:
         text, meta, vector = got[key]
         assert (text, meta) == reference[key][:2], key
-        assert vector == reference[key][2], key
+        np.testing.assert_allclose(
+            np.frombuffer(vector, np.float32),
+            np.frombuffer(reference[key][2], np.float32),
+            rtol=0,
+            atol=1e-6,
+            err_msg=key,
+        )
 
 
 @pytest.mark.parametrize(("method", "nth"), [("upsert", 2), ("delete_chunks", 5)])
@@ -160,4 +176,4 @@ def test_cli_killed_at_a_random_moment_then_one_more_run_equals_a_clean_store(
     process.send_signal(signal.SIGKILL)
     process.wait()
     _ingest(new, data_dir)
-    assert _snapshot(data_dir) == reference
+    _assert_same_store(_snapshot(data_dir), reference)

@@ -284,9 +284,8 @@ def test_a_question_sent_while_an_answer_streams_waits_its_turn(
     site = intranet.site
     first = "Tyson Foods agreed to pay the maximum fine of $500,000 for a worker death [1]."
     second = "Sentencing is scheduled for March 2009 [1]."
-    # The second question comes with the first answer as history, so the model first rewrites
-    # it into a question of its own, then answers.
-    site.generator.enqueue(first, "When is Tyson Foods sentenced?", second)
+    # The second question comes with the first answer as history, which goes into its prompt.
+    site.generator.enqueue(first, second)
     context = browser.new_context(locale={"en": "en-US", "ru": "ru-RU"}[locale])
     page = intranet.open(context)
     requests: list[Request] = []
