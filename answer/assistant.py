@@ -1,5 +1,6 @@
-"""Answering: rewrite a follow-up, retrieve, ask the model with numbered sources, check the
-citations, and refuse plainly when the releases do not hold the answer.
+"""Answering: retrieve (a follow-up together with the asker's previous question, or rewritten
+by the model first), ask the model with numbered sources, check the answer against them, and
+refuse plainly, naming the closest releases, when the releases do not hold the answer.
 
 `Assistant.from_settings` is the composition point of the whole answering stack.
 """
