@@ -6,11 +6,14 @@ repeats of the question is in every source the search found, so it tells them ap
 The sentence keeps the sources it cited that hold about as much of those as the best one; a
 cited source that holds too little is dropped, and the best source is cited where the model
 cited none or only poor ones. A source is added when it holds a number or name the chosen ones
-lack (an answer drawing on two paragraphs cites both). A sentence whose facts no source holds
-keeps no citation, and is counted, so that the caller can refuse an answer made of them.
-Sentences with nothing to check (nothing beyond the question, or only words in a script no
-source is written in) keep the model's markers; a sentence that only points at the sources
-("This is found in paragraph 5 of the press release [1].") is dropped.
+lack (an answer drawing on two paragraphs cites both).
+
+A sentence that no source supports and that states a number or name no source holds (an
+invented figure or party) keeps no citation and is counted, so that the caller can refuse an
+answer made of such sentences. One that only words things its own way ("Yes, both reports
+agree") keeps the model's markers, as do sentences with nothing to check (nothing beyond the
+question, or only words in a script no source is written in). A sentence that only points at
+the sources ("This is found in paragraph 5 of the press release [1].") is dropped.
 """
 
 from __future__ import annotations
@@ -128,8 +131,12 @@ def _choose(claim: Facts, cited: list[int], sources: Sequence[SourceText]) -> li
         together = _cover(claim, sources)  # "A is X [1] and B is Y [2]" in one sentence
         if len(together) > 1:
             return together
-        # Unsupported, unless a source in another script (not checkable) may hold it.
-        return None if len(checkable) < len(shares) else []
+        # Unsupported when it states a number or name no source holds (an invented figure or
+        # party) and every source could be checked; a sentence that only words things its own
+        # way ("Yes, both reports agree") is left as written.
+        if len(checkable) < len(shares) or not _missing(claim, sources):
+            return None
+        return []
     floor = max(MIN_SUPPORT, best - MARGIN)
     chosen = [n for n in dict.fromkeys(cited) if (shares[n - 1] or 0.0) >= floor]
     if not chosen:

@@ -60,13 +60,19 @@ def test_facts_from_two_paragraphs_cite_both() -> None:
     assert "[1][2]" in result.text
 
 
-def test_an_invented_sentence_keeps_no_citation_and_is_counted() -> None:
+def test_an_invented_figure_keeps_no_citation_and_is_counted() -> None:
     result = attribute_citations(
-        "The ministers agreed on a joint space programme with a lunar satellite launch [1].",
-        SOURCES,
+        "The ministers agreed on a space programme worth $75 million with NASA [1].", SOURCES
     )
     assert "[" not in result.text
     assert (result.supported, result.unsupported) == (0, 1)
+
+
+def test_a_sentence_that_only_words_things_its_own_way_is_left_as_written() -> None:
+    # No source has these words, but it names no figure or party they lack: not invented.
+    result = attribute_citations("Yes, both reports agree on that point [1].", SOURCES)
+    assert result.text == "Yes, both reports agree on that point [1]."
+    assert (result.supported, result.unsupported) == (0, 0)
 
 
 def test_a_russian_answer_over_english_sources_is_checked_by_its_numbers() -> None:
