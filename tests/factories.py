@@ -28,3 +28,14 @@ def make_hit(
         text=text,
         score=score,
     )
+
+
+def release_record(rid: str, *paragraphs: str, **fields: object) -> dict[str, object]:
+    """A release as one JSON Lines record (dated 2024-05-01), for ingest tests."""
+    return {
+        "id": rid,
+        "title": f"Release {rid}",
+        "date": "2024-05-01",
+        "paragraphs": list(paragraphs),
+        **fields,
+    }

@@ -10,18 +10,9 @@ from ingest.pipeline import Ingestor
 from retrieval.embedders import FakeEmbedder
 from retrieval.index import Index
 from tests.conftest import write_jsonl
+from tests.factories import release_record
 
 ALL_TEST_RELEASES = 9
-
-
-def _record(rid: str, *paragraphs: str, **fields: object) -> dict[str, object]:
-    return {
-        "id": rid,
-        "title": f"Release {rid}",
-        "date": "2024-05-01",
-        "paragraphs": list(paragraphs),
-        **fields,
-    }
 
 
 def _texts(index: Index) -> list[str]:
@@ -55,7 +46,7 @@ def test_changed_release_replaces_its_chunks_and_reuses_unchanged_vectors(
     write_jsonl(
         path,
         [
-            _record(
+            release_record(
                 "a",
                 "Alpha paragraph about the ancient lighthouse keeper.",
                 "Beta paragraph about harbour tariffs and fishing quotas.",
@@ -67,7 +58,7 @@ def test_changed_release_replaces_its_chunks_and_reuses_unchanged_vectors(
     write_jsonl(
         path,
         [
-            _record(
+            release_record(
                 "a",
                 "Alpha paragraph about the ancient lighthouse keeper.",
                 "Beta paragraph about harbour tariffs and new shipping rules.",
@@ -86,7 +77,7 @@ def test_changed_release_replaces_its_chunks_and_reuses_unchanged_vectors(
 def test_moved_release_updates_metadata_without_embedding(
     ingestor: Ingestor, embedder: FakeEmbedder, index: Index, tmp_path: Path
 ) -> None:
-    write_jsonl(tmp_path / "old.jsonl", [_record("m", "A paragraph that will move files.")])
+    write_jsonl(tmp_path / "old.jsonl", [release_record("m", "A paragraph that will move files.")])
     ingestor.ingest([tmp_path])
     before = embedder.passages_embedded
     (tmp_path / "old.jsonl").rename(tmp_path / "new.jsonl")
@@ -103,13 +94,13 @@ def test_prune_removes_only_releases_gone_from_the_given_paths(
     (tmp_path / "two").mkdir()
     write_jsonl(
         tmp_path / "one" / "a.jsonl",
-        [_record("a1", "Text a1 here."), _record("a2", "Text a2 here.")],
+        [release_record("a1", "Text a1 here."), release_record("a2", "Text a2 here.")],
     )
-    write_jsonl(tmp_path / "one" / "b.jsonl", [_record("b1", "Text b1 here.")])
-    write_jsonl(tmp_path / "two" / "c.jsonl", [_record("c1", "Text c1 here.")])
+    write_jsonl(tmp_path / "one" / "b.jsonl", [release_record("b1", "Text b1 here.")])
+    write_jsonl(tmp_path / "two" / "c.jsonl", [release_record("c1", "Text c1 here.")])
     ingestor.ingest([tmp_path / "one", tmp_path / "two"])
 
-    write_jsonl(tmp_path / "one" / "a.jsonl", [_record("a1", "Text a1 here.")])
+    write_jsonl(tmp_path / "one" / "a.jsonl", [release_record("a1", "Text a1 here.")])
     (tmp_path / "one" / "b.jsonl").unlink()
     without = ingestor.ingest([tmp_path / "one"])
     assert without.removed == []
@@ -123,7 +114,9 @@ def test_prune_removes_only_releases_gone_from_the_given_paths(
 def test_prune_keeps_releases_of_a_file_that_failed_to_read(
     ingestor: Ingestor, index: Index, tmp_path: Path
 ) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [_record("a1", "Text a1."), _record("a2", "Text.")])
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [release_record("a1", "Text a1."), release_record("a2", "Text.")]
+    )
     ingestor.ingest([tmp_path])
     path.write_text('{"id": "a1", "title": "T", "paragraphs": ["Text a1."]}\n{broken\n')
     report = ingestor.ingest([tmp_path], prune=True)
@@ -142,12 +135,12 @@ def test_bad_files_fail_alone_and_the_store_keeps_everything(
     (bad / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (bad / "cp1251.txt").write_bytes("Новости министерства".encode("cp1251"))
     (bad / "lines.jsonl").write_text(
-        json.dumps(_record("good-1", "A good release among bad lines."))
+        json.dumps(release_record("good-1", "A good release among bad lines."))
         + "\n"
         + "{oops\n"
-        + json.dumps(_record("no-paragraphs"))
+        + json.dumps(release_record("no-paragraphs"))
         + "\n"
-        + json.dumps(_record("bad-date", "Text.", date="31/31/2020"))
+        + json.dumps(release_record("bad-date", "Text.", date="31/31/2020"))
         + "\n"
     )
     report = ingestor.ingest([bad, tmp_path / "missing-folder"])
@@ -166,8 +159,8 @@ def test_bad_files_fail_alone_and_the_store_keeps_everything(
 def test_duplicate_ids_keep_the_first_and_report_the_second(
     ingestor: Ingestor, index: Index, tmp_path: Path
 ) -> None:
-    write_jsonl(tmp_path / "a.jsonl", [_record("dup", "First copy of it.")])
-    write_jsonl(tmp_path / "b.jsonl", [_record("dup", "Second copy of it.")])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("dup", "First copy of it.")])
+    write_jsonl(tmp_path / "b.jsonl", [release_record("dup", "Second copy of it.")])
     report = ingestor.ingest([tmp_path])
     assert report.added == ["dup"]
     (failure,) = report.failed
@@ -178,7 +171,7 @@ def test_partially_written_release_is_completed_without_duplicates(
     ingestor: Ingestor, index: Index, embedder: FakeEmbedder, tmp_path: Path
 ) -> None:
     paragraphs = [f"Paragraph number {i} of a long release about budgets." for i in range(10)]
-    path = write_jsonl(tmp_path / "r.jsonl", [_record("p", *paragraphs)])
+    path = write_jsonl(tmp_path / "r.jsonl", [release_record("p", *paragraphs)])
     ingestor.ingest([path])
     # Simulate a run killed after writing only some chunks: drop the last four.
     rows = sorted(index.store.chunks_of(["p"]), key=lambda r: int(r[1]["seq"]))
@@ -232,9 +225,9 @@ def test_chunks_reach_the_store_in_small_batches_as_the_run_goes(
     from ingest.pipeline import Failure, Tally
 
     paragraphs = [f"Paragraph {i} of a very long release about the budget." for i in range(300)]
-    write_jsonl(tmp_path / "a.jsonl", [_record("long", *paragraphs)])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("long", *paragraphs)])
     (tmp_path / "b.jsonl").write_text("{oops\n")
-    write_jsonl(tmp_path / "c.jsonl", [_record("c", "A later release.")])
+    write_jsonl(tmp_path / "c.jsonl", [release_record("c", "A later release.")])
     events: list[tuple[str, int]] = []
 
     class Watch:

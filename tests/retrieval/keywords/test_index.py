@@ -19,6 +19,7 @@ from retrieval.settings import Settings
 from retrieval.store import StoredChunk
 from retrieval.types import SearchFilters
 from tests.conftest import write_jsonl
+from tests.factories import release_record
 
 QUERIES = (
     "lighthouse keeper",
@@ -29,16 +30,6 @@ QUERIES = (
     "1:09-cr-00123",
     "Release",
 )
-
-
-def _record(rid: str, *paragraphs: str, **fields: object) -> dict[str, object]:
-    return {
-        "id": rid,
-        "title": f"Release {rid}",
-        "date": "2024-05-01",
-        "paragraphs": list(paragraphs),
-        **fields,
-    }
 
 
 def _keywords(index: Index) -> KeywordIndex:
@@ -67,14 +58,14 @@ def test_ingest_change_delete_and_prune_keep_the_index_exact(
     source.mkdir()
     path = source / "r.jsonl"
     first = [
-        _record(
+        release_record(
             "a",
             "Alpha paragraph about the ancient lighthouse keeper.",
             "Beta paragraph about harbour tariffs and fishing quotas.",
             "Gamma paragraph about the zebra crossing on Main Street.",
         ),
-        _record("b", "Case 1:09-cr-00123 concerns harbour tariffs."),
-        _record("c", "A lighthouse keeper retired."),
+        release_record("b", "Case 1:09-cr-00123 concerns harbour tariffs."),
+        release_record("c", "A lighthouse keeper retired."),
     ]
     write_jsonl(path, first)
     ingestor.ingest([source])
@@ -83,7 +74,7 @@ def test_ingest_change_delete_and_prune_keep_the_index_exact(
     assert_same_as_fresh(index)
 
     # A changed release: its old paragraphs leave the index, its new ones come in.
-    changed = _record(
+    changed = release_record(
         "a",
         "Alpha paragraph about the ancient lighthouse keeper.",
         "Beta paragraph about harbour tariffs and new shipping rules.",
@@ -136,12 +127,12 @@ def test_a_deleted_file_is_rebuilt(
 def test_a_stale_file_is_brought_up_to_date(
     settings: Settings, index: Index, ingestor: Ingestor, tmp_path: Path
 ) -> None:
-    write_jsonl(tmp_path / "a.jsonl", [_record("a", "The lighthouse keeper.")])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("a", "The lighthouse keeper.")])
     ingestor.ingest([tmp_path])
     _keywords(index).refresh()
     path = keyword_path(settings, index.store.collection_name)
     old = path.read_bytes()
-    write_jsonl(tmp_path / "a.jsonl", [_record("a", "The zebra crossing.")])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("a", "The zebra crossing.")])
     ingestor.ingest([tmp_path])
     _keywords(index).refresh()
     path.write_bytes(old)  # as if the newer file had never been written
@@ -171,12 +162,12 @@ def test_another_writer_is_seen_at_the_next_search(
     settings: Settings, index: Index, tmp_path: Path
 ) -> None:
     other = Index.from_settings(settings, embedder=FakeEmbedder())  # another process
-    write_jsonl(tmp_path / "a.jsonl", [_record("a", "The lighthouse keeper.")])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("a", "The lighthouse keeper.")])
     Ingestor.for_index(other).ingest([tmp_path])
     assert _releases(index, "lighthouse") == ["a"]
 
     # Same number of chunks, other words: the count alone would not tell.
-    write_jsonl(tmp_path / "a.jsonl", [_record("a", "The zebra crossing.")])
+    write_jsonl(tmp_path / "a.jsonl", [release_record("a", "The zebra crossing.")])
     Ingestor.for_index(other).ingest([tmp_path])
     assert _releases(index, "lighthouse") == []
     assert _releases(index, "zebra") == ["a"]
@@ -243,10 +234,10 @@ def test_keyword_hits_honour_the_filters_as_the_store_does(
     index: Index, ingestor: Ingestor, tmp_path: Path
 ) -> None:
     records = [
-        _record("en-jan", "Zeppelin over the harbour.", date="2024-01-10", language="en"),
-        _record("en-mar", "Zeppelin over the bay.", date="2024-03-05", language="en"),
-        _record("ru-mar", "Zeppelin над заливом.", date="2024-03-20", language="ru"),
-        _record("kk-may", "Zeppelin шығанақ үстінде.", date="2024-05-01", language="kk"),
+        release_record("en-jan", "Zeppelin over the harbour.", date="2024-01-10", language="en"),
+        release_record("en-mar", "Zeppelin over the bay.", date="2024-03-05", language="en"),
+        release_record("ru-mar", "Zeppelin над заливом.", date="2024-03-20", language="ru"),
+        release_record("kk-may", "Zeppelin шығанақ үстінде.", date="2024-05-01", language="kk"),
         {"id": "undated", "title": "Undated", "language": "en", "paragraphs": ["Zeppelin."]},
     ]
     ingestor.ingest([write_jsonl(tmp_path / "z.jsonl", records)])
