@@ -230,7 +230,7 @@ class Assistant:
         invented = False
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
-            invented = attribution.unsupported > 0 and not attribution.supported
+            invented = attribution.invented
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         says_cannot_answer = reply.lstrip().startswith(CANNOT_ANSWER) or (

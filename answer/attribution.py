@@ -62,6 +62,11 @@ class Attribution:
     supported: int
     unsupported: int
 
+    @property
+    def invented(self) -> bool:
+        """Whether the answer is made of unsupported sentences only: to be refused."""
+        return self.unsupported > 0 and not self.supported
+
 
 def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -> Attribution:
     """Point each sentence of `text` at the sources ([n] = sources[n - 1]) that hold its facts:

@@ -80,7 +80,7 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
     if answer.refused:
         return answer
     attribution = attribute_citations(answer.text, answer.sources, answer.standalone_question)
-    if attribution.unsupported and not attribution.supported:
+    if attribution.invented:
         return refused(answer)
     text, citations = resolve_citations(attribution.text, answer.sources)
     return dataclasses.replace(answer, text=text, citations=citations)
