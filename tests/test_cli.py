@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from answer.assistant import Assistant
+from answer.chat_models import FakeChatModel
+from answer.request import read_ask_request
+from ingest.pipeline import Ingestor
 from presschat.cli import cli
+from presschat.cli.question_commands import _stream_answer
+from retrieval.index import Index
+from retrieval.settings import Settings
 
 
 @pytest.fixture
@@ -191,3 +198,22 @@ def test_serve_starts_the_web_app(tmp_path: Path, data_dir: Path) -> None:
             answer = json.loads(response.read())
         assert answer["refused"] is True and answer["citations"] == []  # the fake model refuses
     assert "chat on http://127.0.0.1" in (tmp_path / "serve.log").read_text()
+
+
+def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    question = "What fine did Tyson Foods pay for the worker death?"
+    sources = index.search(question, settings.answer_sources)
+    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    other = next(n for n in range(1, len(sources) + 1) if n != holding)
+    model = FakeChatModel().enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
+    _stream_answer(Assistant(index, model, settings), read_ask_request(question))
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == f"Tyson Foods agreed to pay a $500,000 fine [{other}]."  # as streamed
+    assert shown[1:3] == [
+        "With its citations checked:",
+        f"Tyson Foods agreed to pay a $500,000 fine [{holding}].",
+    ]
+    assert shown[3].startswith(f"  [{holding}] ")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from answer.assistant import Assistant
+from answer.citations import CITATION_MARKER
 from answer.request import AskRequest, read_ask_request
 from answer.serialize import answer_to_dict
 from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
@@ -114,6 +115,13 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
             answer = event.answer
     assert answer is not None
     if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
+        if streamed:  # a refusal after the text: it replaces what was shown
+            click.echo()
+        click.echo(answer.text, nl=False)
+    elif CITATION_MARKER.findall(answer.text) != CITATION_MARKER.findall(streamed):
+        # The citation check re-pointed the model's markers: show the text they belong to.
+        click.echo()
+        click.secho("With its citations checked:", dim=True)
         click.echo(answer.text, nl=False)
     click.echo()
     for c in answer.citations:
