@@ -22,10 +22,11 @@ import numpy as np
 from ingest.chunking import chunk_release, release_hash
 from ingest.files import DEFAULT_MAX_BYTES, SourceFile, find_files, read_releases
 from ingest.report import Failure, IngestReport, Progress, SilentProgress, Tally
+from retrieval.chroma_rows import StoredChunk, chunk_id, chunk_record
 from retrieval.embedders import Embedder, Vectors
 from retrieval.errors import ReadError
 from retrieval.index import ChunkingRecipe, Index
-from retrieval.store import ChromaStore, ReleaseState, StoredChunk, chunk_id, chunk_record
+from retrieval.store import ChromaStore, ReleaseState
 from retrieval.types import Chunk, Release
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,10 @@ from typing import Any
 
 from ingest.chunking import title_prefix
 from ingest.report import Failure, Progress, SilentProgress, Tally
+from retrieval.chroma_rows import StoredChunk
 from retrieval.embedders import Embedder
 from retrieval.index import ChunkingRecipe
-from retrieval.store import ChromaStore, StoredChunk
+from retrieval.store import ChromaStore
 from retrieval.upgrade import REINDEXING
 
 READY = "ready"

@@ -8,6 +8,7 @@ both `ingest` and `ui`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import secrets
@@ -220,4 +221,8 @@ def run_server(app: FastAPI, assistant: Assistant, *, host: str, port: int) -> N
         log_level="warning",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
+    # What is built by now (the models, the store's client: ~400k objects) lives as long as
+    # the server. Out of the cyclic collector's sight, a full collection takes ~10 ms instead
+    # of ~160 ms, a pause that every request in flight waited for.
+    gc.freeze()
     _StoppingServer(config, assistant).run()

@@ -1,14 +1,57 @@
-"""How presschat's types sit in Chroma: stored rows read back as hits and release summaries,
-and search filters as `where` clauses, written for Chroma's speed on large stores."""
+"""How presschat's types sit in Chroma: chunks written as rows with flat metadata, rows read
+back as hits and release summaries, and search filters as `where` clauses, written for Chroma's
+speed on large stores."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from retrieval.dates import date_key
-from retrieval.types import Hit, ReleaseSummary, SearchFilters
+from retrieval.types import Chunk, Hit, MetaValue, Release, ReleaseSummary, SearchFilters
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk ready to be written: id, text, metadata and vector."""
+
+    chunk_id: str
+    text: str
+    metadata: Mapping[str, MetaValue]
+
+
+def chunk_id(release_id: str, seq: int) -> str:
+    """Deterministic id of a release's seq-th chunk, so rewriting a release overwrites in place."""
+    return f"{hashlib.sha256(release_id.encode()).hexdigest()[:20]}-{seq:05d}"
+
+
+def chunk_record(release: Release, chunk: Chunk, release_hash: str, n_chunks: int) -> StoredChunk:
+    """The stored form of a chunk: its text and the flat metadata Chroma can filter on."""
+    metadata: dict[str, MetaValue] = {f"x_{key}": value for key, value in release.extra.items()}
+    metadata.update(
+        release_id=release.release_id,
+        title=release.title,
+        date=release.date.isoformat() if release.date else "",
+        date_int=date_key(release.date),
+        url=release.url,
+        site=release.site,
+        lang=release.language,
+        source_path=release.source_path,
+        n_paragraphs=len(release.paragraphs),
+        seq=chunk.seq,
+        n_chunks=n_chunks,
+        paragraph=chunk.paragraph,
+        paragraph_first=chunk.paragraph_first,
+        paragraph_last=chunk.paragraph_last,
+        piece=chunk.piece,
+        content_hash=chunk.content_hash,
+        release_hash=release_hash,
+    )
+    return StoredChunk(chunk_id(release.release_id, chunk.seq), chunk.text, metadata)
+
 
 # Chroma evaluates each clause of a filter on its own and intersects the results, so a clause
 # costs in proportion to the rows it matches: "date_int >= since" and "date_int <= until" each

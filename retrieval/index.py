@@ -223,7 +223,9 @@ class Index:
     def _search_together(self, searches: Sequence[_Search]) -> list[list[Hit]]:
         """Searches that arrived together: one embedder call, one store query per (k, filters)."""
         active = self._active  # one pair throughout, even if an upgrade switches meanwhile
+        began = time.perf_counter()
         vectors = active.embedder.embed_queries([query for query, _, _ in searches])
+        embedded = time.perf_counter()
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
@@ -240,6 +242,12 @@ class Index:
                 found = _fused(active.store, keyword_ids, vectors[members], k, filters)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
+        log.debug(
+            "%d searches together: %.0f ms embedding, %.0f ms searching",
+            len(searches),
+            1000 * (embedded - began),
+            1000 * (time.perf_counter() - embedded),
+        )
         return results
 
 
@@ -251,20 +259,14 @@ def _fused(
     filters: SearchFilters,
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
-    cosine score, so that `min_score` means the same in both modes."""
-    dense = store.query_many(vectors, max(k, FUSION_CANDIDATES), filters)
+    cosine score, so that `min_score` means the same in both modes. Only the rows shown are
+    read, keyword-only ones included, in one read."""
+    dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters)
     fused = [
-        reciprocal_rank_fusion([[h.chunk_id for h in hits], ids])[:k]
-        for ids, hits in zip(keyword_ids, dense, strict=True)
+        reciprocal_rank_fusion([[chunk_id for chunk_id, _ in ranked], ids])[:k]
+        for ids, ranked in zip(keyword_ids, dense, strict=True)
     ]
-    known = {h.chunk_id for hits in dense for h in hits}
-    missing = sorted({chunk_id for ids in fused for chunk_id in ids} - known)
-    fetched = store.hits_by_id(missing, vectors, filters)  # keyword-only hits
-    results = []
-    for ids, hits, more in zip(fused, dense, fetched, strict=True):
-        by_id = {h.chunk_id: h for h in hits} | more
-        results.append([by_id[i] for i in ids if i in by_id])  # gone since: left out
-    return results
+    return store.hits(fused, vectors, filters)
 
 
 def _keywords(

@@ -41,6 +41,11 @@ ANSWER_SLOTS = 16
 """Questions answered at once; more wait without holding a worker thread, so a burst of
 questions cannot take every thread from health checks, search and ingest."""
 
+SEARCH_THREADS = 100
+"""Searches waiting at once, each in a worker thread of its own besides the 40 the other routes
+share: searches that wait together are done as one batch (`retrieval.batching`), so a burst of
+50 costs two batches instead of three or four in turn behind the shared threads."""
+
 
 def event_to_sse(event: AnswerEvent) -> ServerSentEvent:
     """A streamed answer's event as the SSE the widget and API clients read."""
@@ -76,10 +81,12 @@ class ApiHandlers:
     feedback: FeedbackLog | None = None
     votes: RateLimiter = field(init=False)
     answering: anyio.Semaphore = field(init=False)
+    searching: anyio.CapacityLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         self.votes = RateLimiter(60 if self.limiter.per_minute else 0, what="votes")
         self.answering = anyio.Semaphore(ANSWER_SLOTS)
+        self.searching = anyio.CapacityLimiter(SEARCH_THREADS)
 
     def healthz(self) -> dict[str, Any]:
         """Liveness and what the store holds."""
@@ -119,7 +126,7 @@ class ApiHandlers:
             log.warning("streamed answer failed: %s", exc)
             yield ServerSentEvent(event="error", data={"message": str(exc)})
 
-    def search(
+    async def search(
         self,
         q: Annotated[str, Query(min_length=1, max_length=2_000)],
         k: Annotated[int, Query(ge=1, le=100)] = 10,
@@ -129,7 +136,9 @@ class ApiHandlers:
     ) -> list[dict[str, Any]]:
         """The paragraphs that best match `q`."""
         filters = read_filters(since, until, lang)
-        return [hit_to_dict(h) for h in self.assistant.index.search(q, k, filters)]
+        search = self.assistant.index.search
+        hits = await anyio.to_thread.run_sync(search, q, k, filters, limiter=self.searching)
+        return [hit_to_dict(h) for h in hits]
 
     def give_feedback(self, body: FeedbackIn, request: Request) -> dict[str, Any]:
         """Thumbs up or down on an answer, logged with its question and citations."""

@@ -26,8 +26,9 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
             err=True,
         )
     assistant = state.assistant()
-    click.echo("loading the models…", err=True)
+    click.echo("loading the models and the keyword index…", err=True)
     assistant.index.embedder.embed_query("warm up")
+    assistant.index.refresh()  # not on the first search
     load = getattr(assistant.chat_model, "load", None)
     if callable(load):
         load()

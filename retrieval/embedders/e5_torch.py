@@ -15,6 +15,7 @@ oneDNN reuses its kernels across batches of nearby lengths.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     import torch
 
 PAD_TO = 16  # rows are padded to a multiple of this many tokens
+ONE_THREAD_TOKENS = 256  # batches of up to this many token slots run on one thread
 _LINEARS = ("ao", "fi", "fo")
 _ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
 _NORMS = ("aln.w", "aln.b", "oln.w", "oln.b")
@@ -58,9 +60,8 @@ class E5TorchEmbedder(E5OnnxEmbedder):
             import torch
         except ImportError as exc:
             raise BackendError(f"the e5-small embedder needs PyTorch: {exc}") from exc
-        torch.set_num_threads(self._threads)
         dtype = torch.bfloat16 if has_native_bf16() else torch.float32
-        return _TorchEncoder(packaged_source(), torch, dtype)
+        return _TorchEncoder(packaged_source(), torch, dtype, self._threads)
 
 
 def has_native_bf16() -> bool:
@@ -87,10 +88,12 @@ class _Layer:
 class _TorchEncoder:
     """BERT with masked mean pooling, behind ONNX Runtime's `run` so the embedder can share."""
 
-    def __init__(self, source: Path, torch: Any, dtype: Any) -> None:
+    def __init__(self, source: Path, torch: Any, dtype: Any, threads: int) -> None:
         packed = read_packed_model(source)
         self._torch = torch
         self._dtype = dtype
+        self._threads = threads
+        self._threads_now = 0  # what the encoder thread last set
         self._heads = packed.heads
         self._eps = packed.layer_norm_eps
         self._words: Q4Matrix = packed.q4["emb.word"]
@@ -130,11 +133,24 @@ class _TorchEncoder:
             # torch.export (runs its graph op by op from Python again).
             warnings.simplefilter("ignore", DeprecationWarning)
             self._stack = torch.jit.trace(self._layers_in_turn, example, check_trace=False)
+        # Every batch runs on this one thread, which sets how many threads work on it: OpenMP
+        # keeps that number, and a team of worker threads, per calling thread.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-encoder")
 
     def run(self, outputs: list[str], feeds: dict[str, npt.NDArray[np.int64]]) -> list[Any]:
         """{input_ids, attention_mask} [batch, tokens] -> [masked mean [batch, hidden]]."""
+        return self._thread.submit(self._encode, feeds).result()
+
+    def _encode(self, feeds: dict[str, npt.NDArray[np.int64]]) -> list[Any]:
         torch = self._torch
         ids, mask = _padded(feeds["input_ids"], feeds["attention_mask"])
+        # A small batch (a few queries) is done sooner by one thread than by two waiting for
+        # each other after every operation (1 query: 13 ms against 22; 4: 26 against 35; 16:
+        # 76 against 59), and leaves the other core to the server answering meanwhile.
+        threads = 1 if ids.size <= ONE_THREAD_TOKENS else self._threads
+        if threads != self._threads_now:
+            torch.set_num_threads(threads)
+            self._threads_now = threads
         with torch.inference_mode():
             mask_t = torch.from_numpy(mask)
             x = self._embed(ids)

@@ -129,7 +129,7 @@ def test_a_chunk_whose_embedded_text_cannot_be_rebuilt_fails_and_is_not_switched
     (cid, meta, text), *_ = old.store.scan(texts=True)
     chunk = old.store.chunks_of([str(meta["release_id"])], with_vectors=True)[0]
     tampered = dict(meta) | {"title": "Another title"}
-    from retrieval.store import StoredChunk
+    from retrieval.chroma_rows import StoredChunk
 
     old.store.upsert([StoredChunk(cid, text, tampered)], np.stack([chunk[3]]))  # type: ignore[list-item]
     target = old.store.sibling("presschat-new")
@@ -172,7 +172,7 @@ def test_a_collection_being_reindexed_never_answers(old: Index) -> None:
 
 
 def _one_chunk(store: ChromaStore) -> tuple[list[object], np.ndarray]:
-    from retrieval.store import StoredChunk
+    from retrieval.chroma_rows import StoredChunk
 
     (cid, meta, text), *_ = store.scan(texts=True)
     return [StoredChunk(cid, text, meta)], np.zeros((1, 384), np.float32)

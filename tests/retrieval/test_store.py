@@ -5,11 +5,12 @@ import pytest
 
 from ingest.chunking import chunk_release
 from ingest.release import build_release
+from retrieval.chroma_rows import chroma_where, chunk_record
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import StoreError
 from retrieval.index import ChunkingRecipe
 from retrieval.settings import Settings
-from retrieval.store import ChromaStore, chunk_record
+from retrieval.store import ChromaStore
 from retrieval.types import SearchFilters
 
 RECIPE = ChunkingRecipe(min_chars=0, max_tokens=512, embed_titles=False)
@@ -140,10 +141,10 @@ def test_language_filter_gives_the_filtered_querys_hits_for_common_and_rare_lang
         for k in (1, 5, 10):
             filters = SearchFilters(language=language)
             got = store.query_many(queries, k, filters)
-            expected = store._query(queries, k, {"lang": language})
+            expected = store._nearest(queries, k, {"lang": language})  # Chroma's own filter
             # The same hits; chunks of equal score may come in another order.
             assert [[round(h.score, 5) for h in hits] for hits in got] == [
-                [round(h.score, 5) for h in hits] for hits in expected
+                [round(score, 5) for _, score in ranked] for ranked in expected
             ], (language, k)
             assert all(h.language == language for hits in got for h in hits)
     kk = store.query_many(queries, 10, SearchFilters(language="kk"))
@@ -175,11 +176,11 @@ def test_a_collection_no_writer_marked_falls_back_to_its_count(
     assert store.generation() != before
 
 
-def test_hits_by_id_keep_the_rows_chromas_own_filter_keeps(
+def test_hits_keep_the_rows_chromas_own_filter_keeps(
     store: ChromaStore, embedder: FakeEmbedder
 ) -> None:
-    # hits_by_id filters the fetched rows itself (a Chroma clause scans every row it matches);
-    # it must keep exactly what the same filters keep inside Chroma.
+    # hits filters the rows it reads itself (a Chroma clause scans every row it matches); it
+    # must keep exactly what the same filters keep inside Chroma.
     days = [dt.date(2013, 2, 28), dt.date(2013, 3, 1), dt.date(2013, 3, 31), None]
     for n, day in enumerate(days * 2):
         _put(store, embedder, f"r{n}", day, "en" if n < 4 else "kk", f"water treaty {n}")
@@ -192,5 +193,7 @@ def test_hits_by_id_keep_the_rows_chromas_own_filter_keeps(
         SearchFilters(until=dt.date(2013, 3, 1), language="en"),
         SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31)),
     ):
-        expected = {h.chunk_id for h in store.query_many(query, 100, filters)[0]}
-        assert set(store.hits_by_id(ids, query, filters)[0]) == expected, filters
+        expected = {
+            chunk_id for chunk_id, _ in store._nearest(query, 100, chroma_where(filters))[0]
+        }
+        assert {h.chunk_id for h in store.hits([ids], query, filters)[0]} == expected, filters

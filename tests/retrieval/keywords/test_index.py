@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestor
+from retrieval.chroma_rows import StoredChunk
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import StoreError
 from retrieval.index import Index, keyword_path
 from retrieval.keywords.index import KeywordIndex
 from retrieval.settings import Settings
-from retrieval.store import StoredChunk
 from retrieval.types import SearchFilters
 from tests.conftest import write_jsonl
 from tests.factories import release_record
