@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import free_port
 from tests.ui.conftest import ADMIN_TOKEN, Site, running_site
 
 pytestmark = pytest.mark.browser
@@ -39,25 +38,35 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+class _Page:
+    """An HTML page to serve; the body is set once the port (its origin) is known."""
+
+    body = b""
+
+
 @contextlib.contextmanager
-def static_page(html: str, port: int) -> Iterator[str]:
-    """Serve one HTML page on another loopback port: a different origin from the server."""
-    body = html.encode()
+def static_page(page: _Page) -> Iterator[str]:
+    """Serve one HTML page on a loopback port of its own: a different origin from the server.
+
+    The port is bound here (port 0, chosen by the kernel) and held for the whole test, so
+    nothing started later can take it: picking a free port first and binding it afterwards
+    raced with the site's own server in CI.
+    """
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(page.body)
 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
@@ -147,17 +156,18 @@ def hostile_site(tmp_path: Path) -> Iterator[tuple[Site, str]]:
     }
     path = tmp_path / "hostile.jsonl"
     path.write_text(json.dumps(release) + "\n", encoding="utf-8")
-    page_port = free_port()
+    page = _Page()
     with (
+        static_page(page) as page_url,
         running_site(
             tmp_path,
             [path],
             answer=HOSTILE_ANSWER,
             rate_limit=0,
-            allowed_origins=f"http://127.0.0.1:{page_port}",
+            allowed_origins=page_url.rstrip("/"),
         ) as site,
-        static_page(_intranet_page(site.url), page_port) as page_url,
     ):
+        page.body = _intranet_page(site.url).encode()
         yield site, page_url
 
 
@@ -197,16 +207,19 @@ def test_html_in_releases_questions_and_answers_renders_as_text(
 
 @pytest.fixture
 def widget_site(tmp_path: Path, data_dir: Path) -> Iterator[tuple[Site, str, str]]:
-    allowed_port, other_port = free_port(), free_port()
-    with running_site(
-        tmp_path,
-        [data_dir / "releases"],
-        rate_limit=0,
-        allowed_origins=f"http://127.0.0.1:{allowed_port}",
-    ) as site:
-        html = _intranet_page(site.url)
-        with static_page(html, allowed_port) as allowed, static_page(html, other_port) as other:
-            yield site, allowed, other
+    page = _Page()
+    with (
+        static_page(page) as allowed,
+        static_page(page) as other,
+        running_site(
+            tmp_path,
+            [data_dir / "releases"],
+            rate_limit=0,
+            allowed_origins=allowed.rstrip("/"),
+        ) as site,
+    ):
+        page.body = _intranet_page(site.url).encode()
+        yield site, allowed, other
 
 
 def test_widget_on_an_intranet_page_answers_with_citations(
