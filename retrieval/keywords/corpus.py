@@ -8,6 +8,7 @@ with the store generation it reflects and with the versions that shaped it.
 
 from __future__ import annotations
 
+import array
 import dataclasses
 import json
 import logging
@@ -33,17 +34,39 @@ FORMAT = 1
 Ints = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class NewChunk:
-    """A chunk to index: its id, its release's version (`release_hash`) and chunk count, its
-    date (as `date_key`), language and terms."""
+class Changes:
+    """Chunks to add to a corpus, their terms turned into ids as they are added: a whole store's
+    terms held as strings until the end took ~0.3 GB at 120k chunks."""
 
-    chunk_id: str
-    release_hash: str
-    size: int
-    date: int
-    language: str
-    terms: list[str]
+    def __init__(self, base: Corpus) -> None:
+        self.vocabulary = dict(base.vocabulary)  # base's terms keep their ids
+        self.ids: list[str] = []
+        self.hashes: list[bytes] = []
+        self.sizes: list[int] = []
+        self.dates: list[int] = []
+        self.languages: list[str] = []
+        self.lengths: list[int] = []
+        self.tokens = array.array("i")
+
+    def add(
+        self,
+        chunk_id: str,
+        release_hash: str,
+        size: int,
+        date: int,
+        language: str,
+        terms: list[str],
+    ) -> None:
+        """A chunk: its id, its release's version (`release_hash`) and chunk count, its date
+        (as `date_key`), language and terms."""
+        vocabulary = self.vocabulary
+        self.ids.append(chunk_id)
+        self.hashes.append(release_hash.encode())
+        self.sizes.append(size)
+        self.dates.append(date)
+        self.languages.append(language)
+        self.lengths.append(len(terms))
+        self.tokens.extend(vocabulary.setdefault(t, len(vocabulary)) for t in terms)
 
 
 @dataclass(frozen=True)
@@ -75,25 +98,22 @@ class Corpus:
         complete = (counts == self.sizes[first]) & (values != b"")
         return [value.decode() for value in values[complete].tolist()]
 
-    def with_changes(
-        self, generation: str, keep: npt.NDArray[np.bool_], added: Sequence[NewChunk]
-    ) -> Corpus:
-        """The chunks where `keep` is true, then `added`; BM25 statistics recomputed."""
+    def with_changes(self, generation: str, keep: npt.NDArray[np.bool_], added: Changes) -> Corpus:
+        """The chunks where `keep` is true, then those `added` (made from this corpus); BM25
+        statistics recomputed."""
         lengths = np.diff(self.indptr)
         kept_tokens = self.tokens[np.repeat(keep, lengths)]
-        vocabulary = dict(self.vocabulary)
-        new_tokens = [vocabulary.setdefault(t, len(vocabulary)) for c in added for t in c.terms]
         indices = np.flatnonzero(keep)
         return Corpus._build(
             generation,
-            [self.ids[i] for i in indices] + [c.chunk_id for c in added],
-            [*self.hashes[indices].tolist(), *(c.release_hash.encode() for c in added)],
-            [*self.sizes[indices].tolist(), *(c.size for c in added)],
-            [*self.dates[indices].tolist(), *(c.date for c in added)],
-            [*self.languages[indices].tolist(), *(c.language for c in added)],
-            vocabulary,
-            np.concatenate(([0], np.cumsum([*lengths[indices], *(len(c.terms) for c in added)]))),
-            np.concatenate((kept_tokens, np.asarray(new_tokens, dtype=np.int32))),
+            [self.ids[i] for i in indices] + added.ids,
+            [*self.hashes[indices].tolist(), *added.hashes],
+            [*self.sizes[indices].tolist(), *added.sizes],
+            [*self.dates[indices].tolist(), *added.dates],
+            [*self.languages[indices].tolist(), *added.languages],
+            added.vocabulary,
+            np.concatenate(([0], np.cumsum([*lengths[indices], *added.lengths]))),
+            np.concatenate((kept_tokens, np.frombuffer(added.tokens, dtype=np.int32))),
         )
 
     @staticmethod
@@ -226,12 +246,25 @@ class _FlatBM25(bm25s.BM25):  # type: ignore[misc]
     def index_flat(
         self, vocabulary: dict[str, int], indptr: Ints, tokens: npt.NDArray[np.int32]
     ) -> None:
-        """Index the documents whose term ids are tokens[indptr[i]:indptr[i + 1]]."""
+        """Index the documents whose term ids are tokens[indptr[i]:indptr[i + 1]].
+
+        Each (term, document) occurrence becomes one int64 key, term-major, sorted in place:
+        equal keys count the term's frequency in the document, and the distinct keys come out
+        in the order of bm25s's CSC matrix. (`np.unique` on document-major keys, then bm25s's
+        CSC builder: peak 1,122 MiB building the full DOJ store's index, against 851 now.)"""
         n_docs, n_terms = len(indptr) - 1, len(vocabulary)
         lengths = np.diff(indptr)
-        document = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        pairs, tf = np.unique(document * n_terms + tokens, return_counts=True)
-        rows, columns = pairs // n_terms, pairs % n_terms
+        keys = tokens.astype(np.int64)
+        keys *= n_docs
+        keys += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        keys.sort()
+        starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        tf = np.diff(np.append(starts, len(keys)))
+        keys = keys[starts]
+        del starts
+        columns = (keys // n_docs).astype(self.int_dtype)
+        rows = (keys % n_docs).astype(self.int_dtype)
+        del keys
         df = np.bincount(columns, minlength=n_terms)
         idf_of = scoring._select_idf_scorer(self.idf_method)
         idf = np.zeros(n_terms, dtype=np.float64)
@@ -240,12 +273,9 @@ class _FlatBM25(bm25s.BM25):  # type: ignore[misc]
         tfc = scoring._select_tfc_scorer(self.method)(
             tf_array=tf, l_d=lengths[rows], l_avg=lengths.mean(), k1=self.k1, b=self.b
         )
-        data, indices, column_ptr = self._np_csc(
-            data=(idf[columns] * tfc).astype(self.dtype),
-            rows=rows.astype(self.int_dtype),
-            cols=columns.astype(self.int_dtype),
-            shape=(n_docs, n_terms),
-        )
+        data = (idf[columns] * tfc).astype(self.dtype)
+        column_ptr = np.concatenate(([0], np.cumsum(df))).astype(self.int_dtype)
+        indices = rows
         self.scores = {
             "data": data.astype(self.dtype),
             "indices": indices,

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.dates import date_key
-from retrieval.keywords.corpus import Corpus, NewChunk
+from retrieval.keywords.corpus import Changes, Corpus
 from retrieval.keywords.terms import Analyzer
 from retrieval.store import ChromaStore
 from retrieval.types import SearchFilters
@@ -109,6 +109,7 @@ class KeywordIndex:
         complete = base.complete_releases()
         position = {chunk_id: i for i, chunk_id in enumerate(base.ids)}
         keep = np.zeros(len(base.ids), dtype=bool)
+        added = Changes(base)  # analysed as read: the rows of a whole store are never all held
         if complete and len(complete) <= _MAX_LISTED:
             present = self.store.ids()
             rows = self.store.chunks_not_of(complete)
@@ -118,20 +119,21 @@ class KeywordIndex:
                 i = position.get(chunk_id)
                 if i is not None and chunk_id not in read:
                     keep[i] = True
-            return base.with_changes(generation, keep, [self._entry(*row) for row in rows])
-        added = []  # analysed as read, so that the rows of a whole store are never all held
+            for row in rows:
+                self._add(added, *row)
+            return base.with_changes(generation, keep, added)
         for chunk_id, meta, text in self.store.scan(texts=True):
             i = position.get(chunk_id)
             if i is not None and base.hashes[i] and base.hashes[i] == _hash(meta):
                 keep[i] = True
             else:
-                added.append(self._entry(chunk_id, meta, text))
+                self._add(added, chunk_id, meta, text)
         return base.with_changes(generation, keep, added)
 
-    def _entry(self, chunk_id: str, meta: Mapping[str, Any], text: str) -> NewChunk:
+    def _add(self, added: Changes, chunk_id: str, meta: Mapping[str, Any], text: str) -> None:
         language = str(meta.get("lang", ""))
         title = str(meta.get("title", "")) if self.titles else ""
-        return NewChunk(
+        added.add(
             chunk_id,
             _hash(meta).decode(),
             int(meta.get("n_chunks", 0)),

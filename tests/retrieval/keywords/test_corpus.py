@@ -4,8 +4,9 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 
-from retrieval.keywords.corpus import Corpus, NewChunk, _FlatBM25
+from retrieval.keywords.corpus import Changes, Corpus, _FlatBM25
 
 
 def _random_documents(seed: int = 1) -> tuple[list[list[int]], dict[str, int]]:
@@ -32,20 +33,34 @@ def test_the_flat_build_scores_as_bm25s_own_index() -> None:
         assert np.allclose(flat.get_scores_from_ids(query), expected, rtol=1e-5, atol=1e-6)
 
 
-def _chunk(chunk_id: str, *terms: str, release: str = "v1", size: int = 1) -> NewChunk:
-    return NewChunk(chunk_id, release, size, 20240501, "en", list(terms))
+_Chunk = tuple[str, list[str], str, int]
+
+
+def _chunk(chunk_id: str, *terms: str, release: str = "v1", size: int = 1) -> _Chunk:
+    return chunk_id, list(terms), release, size
+
+
+def _with(
+    base: Corpus, generation: str, keep: npt.NDArray[np.bool_], chunks: list[_Chunk]
+) -> Corpus:
+    changes = Changes(base)
+    for chunk_id, terms, release, size in chunks:
+        changes.add(chunk_id, release, size, 20240501, "en", terms)
+    return base.with_changes(generation, keep, changes)
 
 
 def test_changes_give_the_corpus_a_fresh_build_would() -> None:
-    first = Corpus.empty().with_changes(
+    first = _with(
+        Corpus.empty(),
         "g1",
         np.zeros(0, dtype=bool),
         [_chunk("a", "harbour", "tariff"), _chunk("b", "zebra", "crossing", "zebra")],
     )
-    changed = first.with_changes(
-        "g2", np.array([False, True]), [_chunk("c", "harbour", "light", release="v2")]
+    changed = _with(
+        first, "g2", np.array([False, True]), [_chunk("c", "harbour", "light", release="v2")]
     )
-    fresh = Corpus.empty().with_changes(
+    fresh = _with(
+        Corpus.empty(),
         "g2",
         np.zeros(0, dtype=bool),
         [_chunk("b", "zebra", "crossing", "zebra"), _chunk("c", "harbour", "light", release="v2")],
@@ -61,7 +76,8 @@ def test_changes_give_the_corpus_a_fresh_build_would() -> None:
 
 
 def test_the_file_gives_back_the_same_corpus(tmp_path: Path) -> None:
-    corpus = Corpus.empty().with_changes(
+    corpus = _with(
+        Corpus.empty(),
         "g1",
         np.zeros(0, dtype=bool),
         [_chunk("a", "harbour", "tariff", size=2), _chunk("b", "zebra", release="")],
