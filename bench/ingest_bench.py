@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.chunking import chunk_release  # noqa: E402
 from ingest.files import read_releases  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
-from retrieval.embedders import Embedder, Vectors  # noqa: E402
+from retrieval.embedders import Embedder, Vectors, few_cached_kernels  # noqa: E402
 from retrieval.index import Index, build_embedder  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.types import Release  # noqa: E402
@@ -72,6 +72,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    few_cached_kernels()  # as `presschat ingest` does
     settings = load_settings(data_dir=args.data_dir, embedder=args.embedder)
     embedder = CountingEmbedder(build_embedder(settings))
     index = Index.from_settings(settings, embedder=embedder)

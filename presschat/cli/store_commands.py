@@ -18,6 +18,7 @@ from ingest.reindex import reindex as run_reindex
 from ingest.web.sources import is_web_url
 from ingest.web.sync import ingest_sources
 from presschat.cli.common import handle_errors, parts
+from retrieval.embedders import few_cached_kernels
 from retrieval.index import Index
 from retrieval.serialize import summary_to_dict
 
@@ -108,6 +109,7 @@ def _run_ingest(
     as_json: bool,
     quiet: bool,
 ) -> None:
+    few_cached_kernels()
     index = parts(ctx).index()
     if index.upgrade is not None:
         click.echo(
@@ -156,6 +158,7 @@ def reindex(ctx: click.Context, as_json: bool, quiet: bool) -> None:
 
 def _reindex(index: Index, *, quiet: bool) -> ReindexReport:
     """Fill the collection the settings name from the one answering now; switch when done."""
+    few_cached_kernels()
     upgrade = index.upgrade
     assert upgrade is not None
     embedder, target = index.upgrade_parts()

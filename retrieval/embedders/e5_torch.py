@@ -14,6 +14,7 @@ oneDNN reuses its kernels across batches of nearby lengths.
 
 from __future__ import annotations
 
+import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.embedders import bounded_thread_spinning
+from retrieval.embedders import bounded_thread_spinning, return_freed_memory
 from retrieval.embedders.e5_convert import ConvertedModel
 from retrieval.embedders.e5_onnx import E5OnnxEmbedder
 from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 PAD_TO = 16  # rows are padded to a multiple of this many tokens
 ONE_THREAD_TOKENS = 256  # batches of up to this many token slots run on one thread
+TRIM_EVERY_S = 2.0  # free heap is handed back to the system at most this often
 _LINEARS = ("ao", "fi", "fo")
 _ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
 _NORMS = ("aln.w", "aln.b", "oln.w", "oln.b")
@@ -94,6 +96,7 @@ class _TorchEncoder:
         self._dtype = dtype
         self._threads = threads
         self._threads_now = 0  # what the encoder thread last set
+        self._trimmed_at = 0.0  # time.monotonic() of the last return_freed_memory()
         self._heads = packed.heads
         self._eps = packed.layer_norm_eps
         self._words: Q4Matrix = packed.q4["emb.word"]
@@ -157,7 +160,15 @@ class _TorchEncoder:
             x = self._stack(x, mask_t.bool()[:, None, None, :])
             weights = mask_t.unsqueeze(-1).float()
             mean = (x.float() * weights).sum(1) / weights.sum(1)
-        return [mean.numpy()]
+            pooled = mean.numpy()
+        del x, mask_t, weights, mean
+        # An ingest batch's activations are free now, and the heap keeps them unless asked.
+        # Not after every batch (~0.2 s apart): each batch would fault the pages in again.
+        # Every 2 s: 131 passages/s against 132 untrimmed (alternating blocks, one process).
+        if ids.size > ONE_THREAD_TOKENS and time.monotonic() - self._trimmed_at >= TRIM_EVERY_S:
+            return_freed_memory()
+            self._trimmed_at = time.monotonic()
+        return [pooled]
 
     def _layers_in_turn(self, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
         for layer in self._layers:

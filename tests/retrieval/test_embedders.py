@@ -1,11 +1,13 @@
 """The Embedder contract, checked on the fake and on both real packaged models."""
 
+import sys
 from collections.abc import Iterator
 
 import numpy as np
+import psutil
 import pytest
 
-from retrieval.embedders import Embedder, FakeEmbedder
+from retrieval.embedders import Embedder, FakeEmbedder, return_freed_memory
 from retrieval.errors import ConfigError
 from retrieval.index import build_embedder
 from retrieval.settings import Settings
@@ -98,3 +100,17 @@ def test_fake_counts_calls() -> None:
 def test_sentence_transformers_path_must_be_a_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ConfigError, match="not a sentence-transformers model"):
         build_embedder(Settings(embedder=f"sentence-transformers:{tmp_path}"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_freed_heap_goes_back_to_the_system() -> None:
+    def rss() -> int:
+        return int(psutil.Process().memory_info().rss)
+
+    blocks = [np.ones(8192) for _ in range(2000)]  # 128 MiB in 64 KiB blocks of the C heap
+    pin = np.ones(8192)  # above them, so that freeing them cannot shrink the heap by itself
+    del blocks
+    before = rss()
+    return_freed_memory()
+    assert before - rss() > 64 * 2**20
+    assert pin.sum() == 8192
