@@ -56,6 +56,7 @@ def test_search_with_filters_and_json(run, data_dir: Path) -> None:  # type: ign
     assert "Minister of Foreign Affairs Murat Nurtleu met the Ambassador" in result.stdout
     hits = json.loads(run("search", "water", "--lang", "ru", "--json").stdout)
     assert hits and {h["language"] for h in hits} == {"ru"}
+    assert len(json.loads(run("search", "water", "-k", "2", "--json").stdout)) == 2
     dated = json.loads(
         run("search", "release", "--since", "2025-01-01", "--until", "31.08.2025", "--json").stdout
     )

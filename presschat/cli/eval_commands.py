@@ -25,6 +25,7 @@ def eval_group() -> None:
 @eval_group.command("retrieval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
+    "-k",
     "--k",
     "k",
     default=10,

@@ -22,7 +22,9 @@ from retrieval.serialize import hit_to_dict
 
 @click.command()
 @click.argument("query")
-@click.option("--k", "k", type=click.IntRange(1, 200), help="How many paragraphs (default 10).")
+@click.option(
+    "-k", "--k", "k", type=click.IntRange(1, 200), help="How many paragraphs (default 10)."
+)
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.pass_context
