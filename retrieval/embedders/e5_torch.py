@@ -60,7 +60,8 @@ class E5TorchEmbedder(E5OnnxEmbedder):
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         """As the ONNX embedder's; then the memory its batches freed goes back to the system,
         which glibc's heap would otherwise keep (ingest of 2,000 releases: peak 1.77 GB
-        without, 1.40 GB with). Passages are ingest's work: searches never wait for this."""
+        without, 1.40 GB with). Passages are ingest's work: a search's own embedding never
+        trims (an ingest or web sync running beside it in the server may)."""
         vectors = super().embed_passages(texts)
         if isinstance(self._session, _TorchEncoder):
             self._session.return_freed_memory()
