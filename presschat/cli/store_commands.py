@@ -145,6 +145,7 @@ def reindex(ctx: click.Context, as_json: bool, quiet: bool) -> None:
     complete, then switches to it. An interrupted run resumes where it stopped. The earlier
     collection is kept; switching back to its embedder needs no reindex.
     """
+    few_cached_kernels()
     index = parts(ctx).index()
     if index.upgrade is None:
         click.echo(f"nothing to reindex: {index.store.collection_name} answers and is complete")
@@ -158,7 +159,6 @@ def reindex(ctx: click.Context, as_json: bool, quiet: bool) -> None:
 
 def _reindex(index: Index, *, quiet: bool) -> ReindexReport:
     """Fill the collection the settings name from the one answering now; switch when done."""
-    few_cached_kernels()
     upgrade = index.upgrade
     assert upgrade is not None
     embedder, target = index.upgrade_parts()

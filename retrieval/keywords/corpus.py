@@ -273,13 +273,10 @@ class _FlatBM25(bm25s.BM25):  # type: ignore[misc]
         tfc = scoring._select_tfc_scorer(self.method)(
             tf_array=tf, l_d=lengths[rows], l_avg=lengths.mean(), k1=self.k1, b=self.b
         )
-        data = (idf[columns] * tfc).astype(self.dtype)
-        column_ptr = np.concatenate(([0], np.cumsum(df)))  # int64, as bm25s builds it
-        indices = rows
         self.scores = {
-            "data": data.astype(self.dtype),
-            "indices": indices,
-            "indptr": column_ptr,
+            "data": (idf[columns] * tfc).astype(self.dtype),
+            "indices": rows,  # the distinct keys are term-major: rows come in CSC order
+            "indptr": np.concatenate(([0], np.cumsum(df))),  # int64, as bm25s builds it
             "num_docs": n_docs,
         }
         self.vocab_dict = vocabulary
