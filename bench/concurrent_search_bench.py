@@ -6,8 +6,9 @@
 Builds a store of the first releases of the DOJ demo sample (about --paragraphs paragraphs) in
 a temporary folder, starts `presschat serve` on it in a process of its own, as deployed (with
 the fake LLM, which search never calls), and sends --concurrent different questions at once,
---rounds times, from threads of this process. Prints one JSON object: p50 / p95 / max seconds
-per search.
+--rounds times, from threads of this process: each round the next questions of the dev sets
+(282; they come round again after 5 rounds of 50). Prints one JSON object: p50 / p95 / max
+seconds per search.
 """
 
 from __future__ import annotations
@@ -50,15 +51,15 @@ def sample(paragraphs: int, folder: Path) -> Path:
     return path
 
 
-def questions(n: int) -> list[str]:
-    """n different questions from the dev sets."""
+def questions() -> list[str]:
+    """The questions of the dev sets."""
     found: list[str] = []
     for path in (
         SHARED / "eval" / "doj_dev.jsonl",
         Path(__file__).parent / "data" / "presschat_dev.jsonl",
     ):
         found += [json.loads(line)["question"] for line in path.open(encoding="utf-8")]
-    return found[:n]
+    return found
 
 
 def one_round(url: str, texts: list[str]) -> list[float]:
@@ -128,13 +129,18 @@ def main() -> None:
             data_dir, args.embedder, "ingest", str(sample(args.paragraphs, folder))
         ).wait():
             raise SystemExit("presschat ingest failed")
-        texts = questions(args.concurrent)
+        texts = questions()
+        n = args.concurrent
+
+        def round_of(number: int) -> list[str]:
+            return [texts[(number * n + i) % len(texts)] for i in range(n)]
+
         with presschat_serve(data_dir, args.embedder) as url:
             with urllib.request.urlopen(f"{url}/healthz") as health:
                 paragraphs = json.load(health)["chunks"]
-            for warm_up in (texts[:5], texts):  # not counted: the first batches of new
-                one_round(url, warm_up)  # shapes wait for oneDNN to build their kernels
-            rounds = [one_round(url, texts) for _ in range(args.rounds)]
+            for warm_up in (round_of(0)[:5], round_of(0)):  # not counted: the first batches of
+                one_round(url, warm_up)  # new shapes wait for oneDNN to build their kernels
+            rounds = [one_round(url, round_of(number)) for number in range(1, args.rounds + 1)]
     times = [t for round_times in rounds for t in round_times]
     ordered = sorted(times)
     print(

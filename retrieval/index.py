@@ -230,16 +230,17 @@ class Index:
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
         lexical: list[list[str]] = []
+        generation = ""
         if active.keywords is not None:  # one catch-up with the store for all of them
             depths = [(query, max(k, FUSION_CANDIDATES), f) for query, k, f in searches]
-            lexical = active.keywords.search_many(depths)
+            generation, lexical = active.keywords.search_at(depths)
         results: list[list[Hit]] = [[] for _ in searches]
         for (k, filters), members in groups.items():
             if active.keywords is None:
                 found = active.store.query_many(vectors[members], k, filters)
             else:
                 keyword_ids = [lexical[i] for i in members]
-                found = _fused(active.store, keyword_ids, vectors[members], k, filters)
+                found = _fused(active.store, keyword_ids, vectors[members], k, filters, generation)
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
         log.debug(
@@ -257,16 +258,18 @@ def _fused(
     vectors: Vectors,
     k: int,
     filters: SearchFilters,
+    generation: str,
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
     cosine score, so that `min_score` means the same in both modes. Only the rows shown are
-    read, keyword-only ones included, in one read."""
+    read, keyword-only ones included, in one read, less those the store holds from earlier
+    reads at the generation the keyword ranking saw."""
     dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters)
     fused = [
         reciprocal_rank_fusion([[chunk_id for chunk_id, _ in ranked], ids])[:k]
         for ids, ranked in zip(keyword_ids, dense, strict=True)
     ]
-    return store.hits(fused, vectors, filters)
+    return store.hits(fused, vectors, filters, generation)
 
 
 def _keywords(

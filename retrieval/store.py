@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from retrieval.chroma_rows import (
+    Row,
+    RowCache,
     StoredChunk,
     chroma_where,
     hit_from_row,
@@ -60,6 +62,7 @@ class ChromaStore:
     def __init__(self, client: Any, collection_name: str) -> None:
         self._client = client
         self.collection_name = collection_name
+        self._rows = RowCache()
         try:
             self._collection = client.get_or_create_collection(
                 collection_name,
@@ -245,13 +248,18 @@ class ChromaStore:
         ranked: Sequence[Sequence[str]],
         vectors: Vectors,
         filters: SearchFilters | None = None,
+        generation: str | None = None,
     ) -> list[list[Hit]]:
         """For each row of `vectors`, the hits of its ranked chunk ids, in that order: those
         stored that pass the filters (as Chroma's own filter would: a Chroma clause scans every
-        row it matches), scored by cosine similarity to that row. One read for all rows."""
+        row it matches), scored by cosine similarity to that row. One read for all rows, of
+        those not held from an earlier read at `generation` (seen before this call), if given."""
         wanted = sorted({chunk_id for ids in ranked for chunk_id in ids})
-        read = self._get(True, ids=wanted) if wanted else []
-        rows = {row[0]: row for row in read if passes(row[1], filters)}
+        held, missing = self._rows.get(generation, wanted) if generation else ({}, wanted)
+        read = self._get(True, ids=missing) if missing else []
+        if generation:
+            self._rows.keep(generation, read)
+        rows = {row[0]: row for row in [*held.values(), *read] if passes(row[1], filters)}
         results = []
         for ids, query in zip(ranked, np.asarray(vectors, dtype=np.float32), strict=True):
             hits = []
@@ -261,9 +269,7 @@ class ChromaStore:
             results.append(hits)
         return results
 
-    def _get(
-        self, with_vectors: bool, **query: Any
-    ) -> list[tuple[str, Mapping[str, Any], str, Vectors | None]]:
+    def _get(self, with_vectors: bool, **query: Any) -> list[Row]:
         include = ["metadatas", "documents"] + (["embeddings"] if with_vectors else [])
         got = self._call("read", self._collection.get, include=include, **query)
         vectors = got.get("embeddings") if with_vectors else None

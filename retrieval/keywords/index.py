@@ -63,13 +63,20 @@ class KeywordIndex:
     def search_many(self, searches: Sequence[tuple[str, int, SearchFilters]]) -> list[list[str]]:
         """`search` for each (query, k, filters), against one state of the store: searches that
         arrive together during an ingest catch up with it once, not once each."""
+        return self.search_at(searches)[1]
+
+    def search_at(
+        self, searches: Sequence[tuple[str, int, SearchFilters]]
+    ) -> tuple[str, list[list[str]]]:
+        """`search_many`, and the store generation it searched at (read before the chunks)."""
         with self._lock:
             corpus = self._current(save_after=_SAVE_AFTER_SECONDS)
             terms = [self._analyzer.query_terms(q, filters.language) for q, _, filters in searches]
-        return [
+        ranked = [
             _best(corpus, found, k, filters)
             for found, (_, k, filters) in zip(terms, searches, strict=True)
         ]
+        return corpus.generation, ranked
 
     def refresh(self) -> None:
         """Bring the index in line with the store now (a search would do it first anyway), and

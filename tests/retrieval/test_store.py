@@ -5,7 +5,7 @@ import pytest
 
 from ingest.chunking import chunk_release
 from ingest.release import build_release
-from retrieval.chroma_rows import chroma_where, chunk_record
+from retrieval.chroma_rows import RowCache, chroma_where, chunk_record
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import StoreError
 from retrieval.index import ChunkingRecipe
@@ -197,3 +197,37 @@ def test_hits_keep_the_rows_chromas_own_filter_keeps(
             chunk_id for chunk_id, _ in store._nearest(query, 100, chroma_where(filters))[0]
         }
         assert {h.chunk_id for h in store.hits([ids], query, filters)[0]} == expected, filters
+
+
+def test_hits_held_from_an_earlier_read_are_never_older_than_the_store(
+    settings: Settings, store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    _put(store, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
+    (chunk_id,) = store.ids()
+    query = np.stack([embedder.embed_query("water treaty")])
+    seen = store.generation()
+    assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
+    read = store._get  # a second search at the same generation reads nothing from Chroma
+    store._get = lambda *a, **k: pytest.fail("read again")  # type: ignore[method-assign]
+    assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
+    store._get = read  # type: ignore[method-assign]
+    # Rewritten after the generation was seen, and by a second handle on the collection (as
+    # another process would): the next search's generation differs, the new text is read.
+    other = ChromaStore.open(settings, store.collection_name)
+    _put(other, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in autumn")
+    assert store.hits([[chunk_id]], query, generation=store.generation())[0][0].text.endswith(
+        "autumn"
+    )
+
+
+def test_row_cache_holds_rows_only_for_the_generation_they_were_read_at() -> None:
+    cache = RowCache(limit=2)
+    row = ("a", {"title": "t"}, "text", None)
+    assert cache.get("g1", ["a"]) == ({}, ["a"])
+    cache.keep("g1", [row])
+    assert cache.get("g1", ["a", "b"]) == ({"a": row}, ["b"])
+    assert cache.get("g2", ["a"]) == ({}, ["a"])  # the store changed: nothing held
+    cache.keep("g1", [row])  # read at a generation seen before the change: not kept
+    assert cache.get("g2", ["a"]) == ({}, ["a"])
+    cache.keep("g2", [(i, {}, "", None) for i in "abc"])  # over the limit: oldest go first
+    assert sorted(cache.get("g2", ["a", "b", "c"])[0]) == ["b", "c"]
