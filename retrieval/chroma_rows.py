@@ -1,6 +1,6 @@
 """How presschat's types sit in Chroma: chunks written as rows with flat metadata, rows read
-back as hits and release summaries, and search filters as `where` clauses, written for Chroma's
-speed on large stores."""
+back as hits and release summaries (and held between searches, `RowCache`), and search filters
+as `where` clauses, written for Chroma's speed on large stores."""
 
 from __future__ import annotations
 
@@ -149,18 +149,19 @@ Row = tuple[str, Mapping[str, Any], str, Vectors | None]  # id, metadata, text, 
 
 
 class RowCache:
-    """Rows read by id, kept while the store's generation stays the one they were read at.
+    """Rows read by id, held while the store's generation stays the one they were read at.
 
-    Chroma reads rows by id at ~70 us each (265 rows for 50 searches: ~20 ms, a tenth of a
-    burst's time); the paragraphs of the releases people ask about come back again and again.
-    Exact: every write renews the generation before and after it, and a row is only ever kept
-    under a generation seen before it was read, so a row older than its generation cannot be
-    served. The oldest rows go first beyond `limit`.
+    Chroma reads rows by id at ~70 us each (the ~265 rows 50 simultaneous searches show: 20-30
+    ms, about half of their time in the store); the paragraphs of the releases people ask about
+    come back again and again. A row is only held under a generation seen before it was read,
+    and every write renews the generation before and after it, so a search never gets a row
+    older than the store was when the search read its generation. The oldest rows go first
+    beyond `limit`. Held vectors are read-only: every search that shows the row shares them.
     """
 
     def __init__(self, limit: int = 5_000) -> None:
         self._limit = limit
-        self._generation = ""
+        self._generation: str | None = None
         self._rows: dict[str, Row] = {}
         self._lock = threading.Lock()
 
@@ -173,11 +174,13 @@ class RowCache:
         return found, [i for i in ids if i not in found]
 
     def keep(self, generation: str, rows: Iterable[Row]) -> None:
-        """Hold rows read after `generation` was seen (dropped if it has changed since)."""
+        """Hold rows read after `generation` was seen (none if it has changed since)."""
         with self._lock:
             if generation != self._generation:
                 return
             for row in rows:
+                if row[3] is not None:
+                    row[3].setflags(write=False)
                 self._rows[row[0]] = row
-            for oldest in list(self._rows)[: max(0, len(self._rows) - self._limit)]:
-                del self._rows[oldest]
+            while len(self._rows) > self._limit:
+                del self._rows[next(iter(self._rows))]

@@ -230,7 +230,7 @@ class Index:
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
         lexical: list[list[str]] = []
-        generation = ""
+        generation: str | None = None
         if active.keywords is not None:  # one catch-up with the store for all of them
             depths = [(query, max(k, FUSION_CANDIDATES), f) for query, k, f in searches]
             generation, lexical = active.keywords.search_at(depths)
@@ -258,7 +258,7 @@ def _fused(
     vectors: Vectors,
     k: int,
     filters: SearchFilters,
-    generation: str,
+    generation: str | None,
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
     cosine score, so that `min_score` means the same in both modes. Only the rows shown are

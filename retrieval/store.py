@@ -39,6 +39,7 @@ _PAGE = 1000  # rows per read of a scan: Chroma's memory for one read grows with
 _STATE = "presschat_state"
 _ID_PAGE = 30_000
 _GENERATION = "presschat_generation"
+_UNTRACKED = "untracked/"  # the generation of a collection without a token: its chunk count
 _WIDEN = 4  # a language-filtered search first looks this many times k chunks deep, unfiltered
 
 
@@ -162,8 +163,11 @@ class ChromaStore:
         return fresh.metadata or {}
 
     def _set_metadata(self, key: str, value: str) -> None:
-        kept = {k: v for k, v in self._metadata().items() if ":" not in k}  # modify replaces all
-        self._call("write", self._collection.modify, metadata=kept | {key: value})
+        # `modify` replaces all the metadata: a token read here could be an older one than a
+        # writer renewed meanwhile; writing a new token with every change never restores it.
+        kept = {k: v for k, v in self._metadata().items() if ":" not in k}
+        renewed = {_GENERATION: uuid.uuid4().hex}
+        self._call("write", self._collection.modify, metadata=kept | renewed | {key: value})
 
     def delete_release(self, release_id: str) -> int:
         """Remove every chunk of a release; return how many there were."""
@@ -184,7 +188,7 @@ class ChromaStore:
         wrote them: the token every write renews (2 ms). A collection that no writer of this
         version has written yet has none: the number of chunks stands in (20 ms on 120k)."""
         token = self._metadata().get(_GENERATION)
-        return str(token) if token else f"untracked/{self.count()}"
+        return str(token) if token else f"{_UNTRACKED}{self.count()}"
 
     def release_states(self) -> dict[str, ReleaseState]:
         """State of every stored release, from one paged scan of chunk metadata."""
@@ -203,11 +207,9 @@ class ChromaStore:
             for rid in hashes
         }
 
-    def chunks_of(
-        self, release_ids: Sequence[str], *, with_vectors: bool = False
-    ) -> list[tuple[str, Mapping[str, Any], str, Vectors | None]]:
+    def chunks_of(self, release_ids: Sequence[str], *, with_vectors: bool = False) -> list[Row]:
         """(id, metadata, text, vector) of every stored chunk of these releases."""
-        rows: list[tuple[str, Mapping[str, Any], str, Vectors | None]] = []
+        rows: list[Row] = []
         for start in range(0, len(release_ids), 100):
             part = list(release_ids[start : start + 100])
             where = {"release_id": part[0]} if len(part) == 1 else {"release_id": {"$in": part}}
@@ -255,6 +257,10 @@ class ChromaStore:
         row it matches), scored by cosine similarity to that row. One read for all rows, of
         those not held from an earlier read at `generation` (seen before this call), if given."""
         wanted = sorted({chunk_id for ids in ranked for chunk_id in ids})
+        # A collection no writer of this version has written has no generation token: its
+        # stand-in (the chunk count) misses rewrites, so its rows are not held.
+        if generation is not None and generation.startswith(_UNTRACKED):
+            generation = None
         held, missing = self._rows.get(generation, wanted) if generation else ({}, wanted)
         read = self._get(True, ids=missing) if missing else []
         if generation:

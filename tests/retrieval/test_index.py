@@ -112,3 +112,20 @@ def test_hybrid_hits_are_distinct_within_k_and_filters(index: Index, data_dir: P
         assert 0 < len(hits) <= k
         assert len({h.chunk_id for h in hits}) == len(hits)
         assert all(h.language == "en" for h in hits)
+
+
+def test_a_search_shows_a_paragraph_rewritten_by_another_writer(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    settings = load_settings(data_dir=tmp_path, embedder="fake")
+    index = Index.from_settings(settings)
+    (tmp_path / "in").mkdir()
+    release = {"id": "r1", "title": "Visa news", "date": "2025-05-01", "language": "en"}
+    source = tmp_path / "in" / "r.jsonl"
+    write_jsonl(source, [release | {"paragraphs": ["The digital visa portal opens in May."]}])
+    Ingestor.for_index(index).ingest([source])
+    assert "May" in index.search("digital visa portal")[0].text
+    # Another writer (here a second index on the same data dir, as another process would be).
+    write_jsonl(source, [release | {"paragraphs": ["The digital visa portal opens in June."]}])
+    Ingestor.for_index(Index.from_settings(settings)).ingest([source])
+    assert "June" in index.search("digital visa portal")[0].text

@@ -200,24 +200,73 @@ def test_hits_keep_the_rows_chromas_own_filter_keeps(
 
 
 def test_hits_held_from_an_earlier_read_are_never_older_than_the_store(
-    settings: Settings, store: ChromaStore, embedder: FakeEmbedder
+    settings: Settings, store: ChromaStore, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _put(store, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
     (chunk_id,) = store.ids()
     query = np.stack([embedder.embed_query("water treaty")])
     seen = store.generation()
     assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
-    read = store._get  # a second search at the same generation reads nothing from Chroma
-    store._get = lambda *a, **k: pytest.fail("read again")  # type: ignore[method-assign]
-    assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
-    store._get = read  # type: ignore[method-assign]
-    # Rewritten after the generation was seen, and by a second handle on the collection (as
-    # another process would): the next search's generation differs, the new text is read.
+    with monkeypatch.context() as patched:  # the same generation: nothing read again
+        patched.setattr(store, "_get", lambda *a, **k: pytest.fail("read again"))
+        assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
+    # Rewritten through a second handle on the collection, as another process would: the next
+    # search's generation differs and the new text is read.
     other = ChromaStore.open(settings, store.collection_name)
     _put(other, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in autumn")
-    assert store.hits([[chunk_id]], query, generation=store.generation())[0][0].text.endswith(
-        "autumn"
+    now = store.generation()
+    assert store.hits([[chunk_id]], query, generation=now)[0][0].text.endswith("autumn")
+
+
+def test_rows_read_while_a_writer_rewrites_them_are_not_held_as_newer(
+    settings: Settings, store: ChromaStore, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _put(store, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
+    (chunk_id,) = store.ids()
+    query = np.stack([embedder.embed_query("water treaty")])
+    read = store._get
+    other = ChromaStore.open(settings, store.collection_name)
+
+    def read_then_rewrite(*args: object, **kwargs: object) -> object:
+        rows = read(*args, **kwargs)  # the old text, then the store moves on
+        _put(other, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in autumn")
+        return rows
+
+    with monkeypatch.context() as patched:
+        patched.setattr(store, "_get", read_then_rewrite)
+        assert store.hits([[chunk_id]], query, generation=store.generation())[0][0].text.endswith(
+            "spring"
+        )
+    now = store.generation()
+    assert store.hits([[chunk_id]], query, generation=now)[0][0].text.endswith("autumn")
+
+
+def test_rows_of_a_collection_without_a_generation_token_are_read_every_time(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    # Written as a presschat without the token would (the chunk count stands in for it, and
+    # an in-place rewrite keeps the count).
+    vector = embedder.embed_passages(["water treaty"])
+    store._collection.upsert(
+        ids=["c"],
+        documents=["signed in spring"],
+        embeddings=vector,
+        metadatas=[
+            {
+                "release_id": "r",
+                "paragraph": 0,
+                "paragraph_first": 0,
+                "paragraph_last": 0,
+                "piece": 0,
+            }
+        ],
     )
+    untracked = store.generation()
+    assert untracked.startswith("untracked/")
+    assert store.hits([["c"]], vector, generation=untracked)[0][0].text.endswith("spring")
+    store._collection.upsert(ids=["c"], documents=["signed in autumn"], embeddings=vector)
+    assert store.generation() == untracked
+    assert store.hits([["c"]], vector, generation=untracked)[0][0].text.endswith("autumn")
 
 
 def test_row_cache_holds_rows_only_for_the_generation_they_were_read_at() -> None:
