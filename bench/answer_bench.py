@@ -31,7 +31,7 @@ from answer.assistant import Assistant, build_chat_model  # noqa: E402
 from answer.chat_models import model_name  # noqa: E402
 from answer.serialize import answer_to_dict  # noqa: E402
 from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
-from evaluation.answer_scores import AnswerReport, normalize_answer  # noqa: E402
+from evaluation.answer_scores import AnswerReport, contains_answer  # noqa: E402
 from evaluation.questions import load_questions  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.types import Hit  # noqa: E402
@@ -187,9 +187,7 @@ def run_multihop(assistant: Assistant, folder: Path, limit: int) -> dict[str, An
     for q in sample:
         gold = truth[q["id"]]
         answer = assistant.ask_with_sources(q["question"], evidence_hits(gold["evidence_list"]))
-        hit = (not answer.refused) and normalize_answer(gold["answer"]) in normalize_answer(
-            answer.text
-        )
+        hit = not answer.refused and contains_answer(gold["answer"], answer.text)
         correct += hit
         by_type.setdefault(q.get("question_type", "?"), []).append(int(hit))
         print(

@@ -24,15 +24,22 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
+def contains_answer(gold: str, reply: str) -> bool:
+    """Whether the reply holds the gold answer as whole words, both normalized: "no" is not in
+    "not", "15" not in "115"."""
+    gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
+    return bool(gold_norm) and f" {gold_norm} " in f" {reply_norm} "
+
+
 def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool:
     """Whether the gold answer is found in the reply.
 
-    Found when the normalized gold text is contained in the normalized reply; else when every
+    Found when the reply holds the gold text as whole words (`contains_answer`); else when every
     number of the gold answer appears in the reply and at least 60% of its content words do
     (numbers alone suffice for a reply in another language than the English gold answer).
     """
     gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
-    if gold_norm and gold_norm in reply_norm:
+    if contains_answer(gold, reply):
         return True
     gold_tokens = gold_norm.replace("$", " ").replace("%", " ").split()
     reply_tokens = set(reply_norm.replace("$", " ").replace("%", " ").split())

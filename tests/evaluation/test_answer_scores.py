@@ -27,6 +27,9 @@ from tests.factories import make_hit
         ("18 months", "Оған 18 айға бас бостандығынан айыру жазасы берілді [1].", "kk", True),
         ("15 years", "He was sentenced to 5 years [1].", "en", False),
         ("Mark Midei, M.D.", "The procedures were done by another doctor.", "en", False),
+        ("5 years", "He was sentenced to 15 years [1].", "en", False),  # whole words only
+        ("no", "The report does not say so [1].", "en", False),
+        ("No", "No, the later report contradicts it [2].", "en", True),
     ],
 )
 def test_answer_matching(gold: str, reply: str, lang: str, expected: bool) -> None:

@@ -199,10 +199,14 @@ def test_hits_keep_the_rows_chromas_own_filter_keeps(
         assert {h.chunk_id for h in store.hits([ids], query, filters)[0]} == expected, filters
 
 
+def _treaty(store: ChromaStore, embedder: FakeEmbedder, season: str) -> None:
+    _put(store, embedder, "r", dt.date(2025, 5, 1), "en", f"water treaty signed in {season}")
+
+
 def test_hits_held_from_an_earlier_read_are_never_older_than_the_store(
     settings: Settings, store: ChromaStore, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _put(store, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
+    _treaty(store, embedder, "spring")
     (chunk_id,) = store.ids()
     query = np.stack([embedder.embed_query("water treaty")])
     seen = store.generation()
@@ -212,8 +216,7 @@ def test_hits_held_from_an_earlier_read_are_never_older_than_the_store(
         assert store.hits([[chunk_id]], query, generation=seen)[0][0].text.endswith("spring")
     # Rewritten through a second handle on the collection, as another process would: the next
     # search's generation differs and the new text is read.
-    other = ChromaStore.open(settings, store.collection_name)
-    _put(other, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in autumn")
+    _treaty(ChromaStore.open(settings, store.collection_name), embedder, "autumn")
     now = store.generation()
     assert store.hits([[chunk_id]], query, generation=now)[0][0].text.endswith("autumn")
 
@@ -221,7 +224,7 @@ def test_hits_held_from_an_earlier_read_are_never_older_than_the_store(
 def test_rows_read_while_a_writer_rewrites_them_are_not_held_as_newer(
     settings: Settings, store: ChromaStore, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _put(store, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in spring")
+    _treaty(store, embedder, "spring")
     (chunk_id,) = store.ids()
     query = np.stack([embedder.embed_query("water treaty")])
     read = store._get
@@ -229,7 +232,7 @@ def test_rows_read_while_a_writer_rewrites_them_are_not_held_as_newer(
 
     def read_then_rewrite(*args: object, **kwargs: object) -> object:
         rows = read(*args, **kwargs)  # the old text, then the store moves on
-        _put(other, embedder, "r", dt.date(2025, 5, 1), "en", "water treaty signed in autumn")
+        _treaty(other, embedder, "autumn")
         return rows
 
     with monkeypatch.context() as patched:
