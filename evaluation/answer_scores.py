@@ -27,7 +27,10 @@ def normalize_answer(text: str) -> str:
 def contains_answer(gold: str, reply: str) -> bool:
     """Whether the reply holds the gold answer as whole words, both normalized: "no" is not in
     "not", "15" not in "115"."""
-    gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
+    return _holds_words(normalize_answer(gold), normalize_answer(reply))
+
+
+def _holds_words(gold_norm: str, reply_norm: str) -> bool:
     return bool(gold_norm) and f" {gold_norm} " in f" {reply_norm} "
 
 
@@ -39,7 +42,7 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
     (numbers alone suffice for a reply in another language than the English gold answer).
     """
     gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
-    if contains_answer(gold, reply):
+    if _holds_words(gold_norm, reply_norm):
         return True
     gold_tokens = gold_norm.replace("$", " ").replace("%", " ").split()
     reply_tokens = set(reply_norm.replace("$", " ").replace("%", " ").split())

@@ -119,7 +119,7 @@ class ChromaStore:
 
     def set_state(self, state: str) -> None:
         """Record the collection's state where every process sees it (collection metadata)."""
-        self._set_metadata(_STATE, state)
+        self._set_metadata({_STATE: state})
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -155,19 +155,20 @@ class ChromaStore:
     def _renew_generation(self) -> None:
         # Renewed before a write (a writer killed mid-way still leaves it changed) and after it
         # (a reader that looked in between sees it change again).
-        self._set_metadata(_GENERATION, uuid.uuid4().hex)
+        self._set_metadata({})
 
     def _metadata(self) -> Mapping[str, Any]:
         """Read afresh: another process or ChromaStore of the collection may have changed it."""
         fresh = self._call("read", self._client.get_collection, name=self.collection_name)
         return fresh.metadata or {}
 
-    def _set_metadata(self, key: str, value: str) -> None:
-        # `modify` replaces all the metadata: a token read here could be an older one than a
-        # writer renewed meanwhile; writing a new token with every change never restores it.
+    def _set_metadata(self, changes: Mapping[str, str]) -> None:
+        """Change the collection's metadata and renew its generation token. `modify` replaces
+        all of it: a token read here could be older than one a writer renewed meanwhile, and
+        writing a new token with every change never puts the older one back."""
         kept = {k: v for k, v in self._metadata().items() if ":" not in k}
         renewed = {_GENERATION: uuid.uuid4().hex}
-        self._call("write", self._collection.modify, metadata=kept | renewed | {key: value})
+        self._call("write", self._collection.modify, metadata=kept | renewed | dict(changes))
 
     def delete_release(self, release_id: str) -> int:
         """Remove every chunk of a release; return how many there were."""
@@ -259,12 +260,11 @@ class ChromaStore:
         wanted = sorted({chunk_id for ids in ranked for chunk_id in ids})
         # A collection no writer of this version has written has no generation token: its
         # stand-in (the chunk count) misses rewrites, so its rows are not held.
-        if generation is not None and generation.startswith(_UNTRACKED):
-            generation = None
-        held, missing = self._rows.get(generation, wanted) if generation else ({}, wanted)
+        holding = None if generation is None or generation.startswith(_UNTRACKED) else generation
+        held, missing = self._rows.get(holding, wanted) if holding else ({}, wanted)
         read = self._get(True, ids=missing) if missing else []
-        if generation:
-            self._rows.keep(generation, read)
+        if holding:
+            self._rows.keep(holding, read)
         rows = {row[0]: row for row in [*held.values(), *read] if passes(row[1], filters)}
         results = []
         for ids, query in zip(ranked, np.asarray(vectors, dtype=np.float32), strict=True):

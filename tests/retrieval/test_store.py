@@ -233,6 +233,9 @@ def test_rows_read_while_a_writer_rewrites_them_are_not_held_as_newer(
     def read_then_rewrite(*args: object, **kwargs: object) -> object:
         rows = read(*args, **kwargs)  # the old text, then the store moves on
         _treaty(other, embedder, "autumn")
+        with monkeypatch.context() as unpatched:  # and another search reads the new text
+            unpatched.setattr(store, "_get", read)
+            store.hits([[chunk_id]], query, generation=store.generation())
         return rows
 
     with monkeypatch.context() as patched:
