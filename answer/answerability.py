@@ -7,20 +7,42 @@ nearest paragraph. The share of the question's names and numbers that some sourc
 (title, date and text) must reach `MIN_NAMED`; a question with nothing checkable (a follow-up
 such as "How much did he pay?", or a Russian question over English releases without numbers)
 is left to the model.
+
+The prompt asks for a yes-or-no question to be answered "Yes" or "No" first; the small model
+then also opens a fifth of its answers to "what" and "how much" questions with "Yes,", which
+`without_stray_yes` removes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
 from prompts import load_prompt, refusal
 from retrieval.types import Hit
+from retrieval.words import WORD
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
 sets' null questions; BENCHMARKS.md)."""
 CLOSEST_RELEASES = 3
+
+# Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
+# whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
+# Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh "не" (what) is left out: in Russian it
+# means "not".
+_FACT_WORDS = frozenset(
+    "what which who whom whose when where why how "  # noqa: SIM905
+    "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
+    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
+    "кім кімге кімді кімнің қандай қай қайда қашан қанша неше неге нені неден".split()
+)
+_YES_NO_OPENINGS = frozenset(
+    "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
+)
+_YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
+_STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 
 def named_share(question: str, sources: Sequence[Hit]) -> float | None:
@@ -63,3 +85,22 @@ def refusal_with_closest(language: str, sources: Sequence[Hit]) -> str:
             for hit in list(releases.values())[:CLOSEST_RELEASES]
         ]
     return "\n".join(lines)
+
+
+def asks_for_a_fact(question: str) -> bool:
+    """Whether the question asks what, who, how much... rather than whether something is so."""
+    words = [word.lower() for word in WORD.findall(question)]
+    # "Did ...?", and "According to Fortune, has ...?": a clause that opens with the verb.
+    openings = {clause.split()[0].lower() for clause in question.split(",") if clause.split()}
+    if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
+        return False
+    return bool(_FACT_WORDS.intersection(words))
+
+
+def without_stray_yes(answer: str, question: str) -> str:
+    """The answer without an opening "Yes," ("Да,", "Иә,") when the question asks for a fact:
+    "Yes, he was sentenced to 15 years" answers "How long ...?" as "He was sentenced ..."."""
+    if not asks_for_a_fact(question):
+        return answer
+    rest = _STRAY_YES.sub("", answer, count=1)
+    return rest[:1].upper() + rest[1:] if rest != answer else answer

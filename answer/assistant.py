@@ -15,14 +15,20 @@ from typing import Any, assert_never
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from answer.answerability import is_answerable, refusal_with_closest
+from answer.answerability import is_answerable, refusal_with_closest, without_stray_yes
 from answer.attribution import attribute_citations
 from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
 from answer.question_dates import combine_filters, dates_in_question
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
-from prompts import CANNOT_ANSWER, refusal, render_prompt
+from prompts import (
+    CANNOT_ANSWER,
+    may_become_refusal,
+    refusal,
+    render_prompt,
+    starts_with_refusal,
+)
 from retrieval.errors import PresschatError
 from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
@@ -218,22 +224,23 @@ class Assistant:
                 yield finish(refusal_with_closest(language, sources), True)
                 return
             if held:
-                start = reply.lstrip()
-                # Hold while the reply may become the token, and for good once it starts with it.
-                if CANNOT_ANSWER.startswith(start) or start.startswith(CANNOT_ANSWER):
+                # Hold while the reply may become the token, and for good once it starts with it;
+                # and while it is only a stray "Yes," (removed from an answer to "what ...?").
+                shown = without_stray_yes(reply, standalone)
+                if may_become_refusal(reply) or not _has_words(shown):
                     continue
                 held = False
-                yield AnswerToken(reply)
+                yield AnswerToken(shown)
             else:
                 yield AnswerToken(piece)
-        text = reply.replace(CANNOT_ANSWER, "").strip()
+        text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
         invented = False
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
             invented = attribution.invented
             text = attribution.text
         text, citations = resolve_citations(text, sources)
-        says_cannot_answer = reply.lstrip().startswith(CANNOT_ANSWER) or (
+        says_cannot_answer = starts_with_refusal(reply) or (
             CANNOT_ANSWER in reply and not citations
         )
         if says_cannot_answer or invented or not _has_words(text):

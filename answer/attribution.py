@@ -41,10 +41,13 @@ _ABBREVIATIONS = frozenset(
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*(?:(?:sources?|источник\w*|дереккөз\w*)\s*:?)?\s*\)", re.I)
 # A sentence that only points at the sources ("This information is found in paragraph 5 of
-# the press release [1].", "The sources are [1], [2]."): the citations say it better.
+# the press release [1].", "The sources are [1], [2]."): the citations say it better. What
+# such a sentence goes on to add ("This is emphasized in the press release and confirmed at
+# the meeting, where the sides agreed to deepen relations.") is padding, not the answer.
 _POINTER = re.compile(
     r"^(?:this|that|the|these)\b[^.]{0,40}?\b(?:is|are|can be|was)\s+"
-    r"(?:found|stated|mentioned|given|provided|reported|taken)\s+(?:in|from)\b"
+    r"(?:found|stated|mentioned|given|provided|reported|taken|noted|confirmed|emphasi[sz]ed|"
+    r"highlighted|indicated|described|outlined|announced|shown|explained)\s+(?:in|from)\b"
     r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
     r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$",
     re.IGNORECASE,

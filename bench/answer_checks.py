@@ -43,6 +43,7 @@ from answer.citations import resolve_citations  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
 from evaluation.questions import Question, load_questions  # noqa: E402
+from prompts import starts_with_refusal  # noqa: E402
 from retrieval.language import detect_language  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 from retrieval.types import Hit, SearchFilters  # noqa: E402
@@ -60,14 +61,17 @@ def hit_from_dict(data: dict[str, Any]) -> Hit:
 def answer_from_dict(data: dict[str, Any]) -> Answer:
     sources = tuple(hit_from_dict(h) for h in data["sources"])
     text, citations = resolve_citations(data["answer"], sources)
+    # Replies saved before the assistant read "No_ANSWER" or "No answer." as the refusal token
+    # are refused here as presschat refuses them now.
+    refused = data["refused"] or starts_with_refusal(data["answer"])
     return Answer(
         data["question"],
         data["standalone_question"],
         data["language"],
         text,
-        citations if not data["refused"] else (),
+        citations if not refused else (),
         sources,
-        data["refused"],
+        refused,
         SearchFilters(),
     )
 

@@ -6,6 +6,7 @@ given differ, so that a prompt edited out of step with the code fails loudly, no
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 from importlib.resources import files
@@ -13,6 +14,29 @@ from importlib.resources import files
 # The token the model is told to answer with when the sources do not hold the answer. The
 # assistant turns it into the localized refusal; the prompt and the tests use this constant.
 CANNOT_ANSWER = "NO_ANSWER"
+# How the small model also spells it: "No_ANSWER", "No answer.", "no_answer", and for a
+# Russian or Kazakh question "Нет_answer" (more often since the prompt asks for yes-or-no
+# questions to be answered "Yes" or "No" first).
+_SPELLINGS = (CANNOT_ANSWER, "НЕТ_ANSWER", "ЖОҚ_ANSWER")
+_SEPARATORS = re.compile(r"[ \t_]+")
+
+
+def _as_token(reply: str) -> str:
+    return _SEPARATORS.sub("_", reply.lstrip().upper())
+
+
+def may_become_refusal(reply: str) -> bool:
+    """Whether a reply being written may still turn out to be the refusal token, or starts with
+    it: the part to hold back from the asker."""
+    start = _as_token(reply)
+    return any(s.startswith(start) or start.startswith(s) for s in _SPELLINGS)
+
+
+def starts_with_refusal(reply: str) -> bool:
+    """Whether the reply opens with the refusal token, however the model spelled it."""
+    start = _as_token(reply)
+    return any(start.startswith(s) and not start[len(s) :][:1].isalnum() for s in _SPELLINGS)
+
 
 REFUSAL_LANGUAGES = ("en", "ru", "kk")
 

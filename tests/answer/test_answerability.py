@@ -1,8 +1,12 @@
-"""Questions about what the sources never name are refused before the model is asked."""
+"""Questions about what the sources never name are refused before the model is asked; a
+question for a fact is told from one that asks whether something is so."""
 
 import dataclasses
 import datetime as dt
 
+import pytest
+
+from answer import answerability
 from answer.answerability import is_answerable, named_share, refusal_with_closest
 from prompts import refusal
 from tests.answer.test_attribution import FINE, REGION, SOURCES, TRADE
@@ -53,3 +57,34 @@ def test_a_name_is_checked_only_where_every_source_can_hold_it() -> None:
     russian = dataclasses.replace(FINE, release_id="ru-1", text="Министры обсудили торговлю.")
     question = "Что министры Казахстана и Таджикистана сказали о Центральной Азии?"
     assert named_share(question, [TRADE, REGION, russian]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_for_a_fact"),
+    [
+        ("What fine did Tyson Foods pay?", True),
+        ("How much did he pay, and when?", True),
+        ("Сколько заплатила Tyson Foods?", True),
+        ("Tyson Foods қанша айыппұл төледі?", True),
+        ("Did Tyson Foods pay a fine?", False),
+        ("Is the fine larger than $1 million, and what was it for?", False),
+        ("According to Fortune, has the view on what drives prices changed?", False),
+        ("Заплатила ли Tyson Foods штраф?", False),
+        ("Tyson Foods айыппұл төледі ме?", False),
+        ("Tyson Foods' fine", False),
+    ],
+)
+def test_a_question_asks_for_a_fact_or_whether_something_is_so(
+    question: str, asks_for_a_fact: bool
+) -> None:
+    assert answerability.asks_for_a_fact(question) is asks_for_a_fact
+
+
+def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> None:
+    strip = answerability.without_stray_yes
+    assert strip("Yes, the fine was $500,000 [1].", "What fine?") == "The fine was $500,000 [1]."
+    assert strip("Да, штраф [1].", "Какой штраф?") == "Штраф [1]."
+    assert strip("Иә, 500 000 доллар [1].", "Қанша айыппұл?") == "500 000 доллар [1]."
+    assert strip("Yes, it did [1].", "Did it pay?") == "Yes, it did [1]."
+    assert strip("Yesterday it paid [1].", "When did it pay?") == "Yesterday it paid [1]."
+    assert strip("Yes.", "What fine?") == ""

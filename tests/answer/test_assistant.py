@@ -163,7 +163,17 @@ def test_empty_question_is_rejected(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    "reply", ["NO_ANSWER.", "NO_ANSWER\n\nThe sources do not say.", "NO_ANSWER [1]"]
+    "reply",
+    [
+        "NO_ANSWER.",
+        "NO_ANSWER\n\nThe sources do not say.",
+        "NO_ANSWER [1]",
+        # the small model's other spellings
+        "No_ANSWER",
+        "No answer.",
+        "no_answer",
+        "Нет_answer",
+    ],
 )
 def test_refusal_token_variants_are_never_shown_and_refuse(
     assistant: Assistant, chat_model: FakeChatModel, reply: str
@@ -174,6 +184,31 @@ def test_refusal_token_variants_are_never_shown_and_refuse(
     answer = events[-1].answer  # type: ignore[union-attr]
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en") + "\nClosest releases found:\n- ")
+
+
+@pytest.mark.parametrize(
+    "reply", ["No, Tyson Foods paid $500,000 [1].", "Nowhere else [1].", "Нет, $500,000 [1]."]
+)
+def test_a_reply_that_starts_like_the_refusal_token_is_shown(
+    assistant: Assistant, chat_model: FakeChatModel, reply: str
+) -> None:
+    chat_model.enqueue(reply)
+    events = list(assistant.stream("Did Tyson Foods pay $1 million?"))
+    assert "".join(e.text for e in events if isinstance(e, AnswerToken)) == reply
+    assert not events[-1].answer.refused  # type: ignore[union-attr]
+
+
+def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    chat_model.enqueue("Yes, Tyson Foods paid $500,000 [1].")
+    events = list(assistant.stream("What fine did Tyson Foods pay?"))
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert streamed.startswith("Tyson Foods paid")
+    assert answer.text.startswith("Tyson Foods paid $500,000")
+    chat_model.enqueue("Yes, Tyson Foods paid a fine [1].")
+    assert assistant.ask("Did Tyson Foods pay a fine?").text.startswith("Yes, Tyson Foods")
 
 
 def test_a_reply_of_only_markers_is_a_refusal(

@@ -151,3 +151,31 @@ def test_a_sentence_whose_facts_two_paragraphs_share_between_them_cites_both() -
         "What are the planting systems sold by Deere and by Precision Planting called?",
     )
     assert result.text == "They are called ExactEmerge and SpeedTube [1][2]."
+
+
+def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
+    result = attribute_citations(
+        "Tyson Foods agreed to pay a $500,000 fine [3]. This is stated in paragraph 1 of the "
+        "press release [3].",
+        SOURCES,
+    )
+    assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+
+
+def test_padding_after_a_pointer_to_the_press_release_is_dropped_with_it() -> None:
+    # The default model's habit: the answer, then where it was "emphasized" with a loosely
+    # related fact from another paragraph, which would otherwise be cited too.
+    result = attribute_citations(
+        "They aim for a trade turnover of 2 billion US dollars [1]. This is emphasized in the "
+        "press release [1] and confirmed by the joint efforts to strengthen peace and stability "
+        "in Central Asia.",
+        SOURCES,
+    )
+    assert result.text == "They aim for a trade turnover of 2 billion US dollars [1]."
+
+
+def test_a_sentence_that_states_a_fact_about_a_release_is_kept() -> None:
+    result = attribute_citations(
+        "The fine was announced in Hutchinson, Kansas [3].", SOURCES, "Where was the fine paid?"
+    )
+    assert result.text == "The fine was announced in Hutchinson, Kansas [3]."

@@ -60,12 +60,6 @@ def test_the_russian_follow_up_cites_the_paragraph_with_the_200_million(
     assert _seed_paragraphs(answer) == {TRADE_PARAGRAPH}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 9, not solved: the model answers with a sourced fact about the treaty that "
-    "does not address the question; no check measured on the dev sets refuses this kind of "
-    "near miss without refusing as many good answers (BENCHMARKS.md)",
-)
 def test_the_space_programme_question_is_refused(assistant: Assistant) -> None:
     answer = assistant.ask(
         "What did the Kazakh and Tajik ministers agree about a joint space programme?"

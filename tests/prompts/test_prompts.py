@@ -2,7 +2,15 @@
 
 import pytest
 
-from prompts import CANNOT_ANSWER, load_prompt, placeholders, refusal, render_prompt
+from prompts import (
+    CANNOT_ANSWER,
+    load_prompt,
+    may_become_refusal,
+    placeholders,
+    refusal,
+    render_prompt,
+    starts_with_refusal,
+)
 
 FILLED_BY_CODE = {
     "system": set(),
@@ -45,3 +53,15 @@ def test_prompts_name_the_refusal_token_and_refusals_are_localized() -> None:
     assert "нет ответа" in refusal("ru")
     assert "жауап жоқ" in refusal("kk")
     assert refusal("de") == refusal("en")
+
+
+def test_the_refusal_token_is_read_however_the_model_spells_it() -> None:
+    for reply in ("NO_ANSWER", " No_ANSWER.", "No answer", "no_answer\n", "Нет_answer"):
+        assert starts_with_refusal(reply), reply
+    for reply in ("No, the fine was $5 [1].", "NO_ANSWERS", "Nowhere", "Нет, он не [1]."):
+        assert not starts_with_refusal(reply), reply
+
+
+def test_a_reply_is_held_only_while_it_may_become_the_refusal_token() -> None:
+    assert all(may_become_refusal(start) for start in ("NO", "No", "No_", "Нет", "No answer."))
+    assert not any(may_become_refusal(start) for start in ("No,", "Now", "Нет,", "Yes"))
