@@ -5,8 +5,13 @@
 DIR must not hold a store for this embedder yet. Phases, in this order so that the peak memory
 after the second one is the ingest's own: (0) load the embedder (one passage embedded, timed
 apart, as the raw phase does not pay it either); (1) ingest CORPUS into DIR; (2) ingest it again,
-unchanged; (3) embed a sample of the same chunk texts directly with the embedder (raw).
-Prints one JSON object.
+unchanged; (3) embed a sample of the same chunk texts directly with the embedder (raw; its
+first two batches once untimed, to warm up). Prints one JSON object.
+
+As `presschat ingest` does by default, the ingest embeds in a child process
+(`ingest.embedding_worker`); phase 0 then loads the model there, and the child's peak memory is
+reported apart (`worker_peak_rss_mib`). `--no-worker` embeds in the bench's own process. The
+raw phase always embeds in the bench's own process.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.chunking import chunk_release  # noqa: E402
+from ingest.embedding_worker import EmbeddingWorker  # noqa: E402
 from ingest.files import read_releases  # noqa: E402
 from ingest.pipeline import Ingestor  # noqa: E402
 from retrieval.embedders import Embedder, Vectors, few_cached_kernels  # noqa: E402
@@ -70,6 +76,9 @@ def main() -> None:
         default=2000,
         help="chunk texts embedded in the raw phase (0 = skip, -1 = all)",
     )
+    parser.add_argument(
+        "--no-worker", action="store_true", help="embed in this process, not in a child"
+    )
     args = parser.parse_args()
 
     few_cached_kernels()  # as `presschat ingest` does
@@ -78,19 +87,24 @@ def main() -> None:
     index = Index.from_settings(settings, embedder=embedder)
     if index.store.count():
         sys.exit(f"{args.data_dir} already holds {index.store.count()} chunks; use a fresh dir")
-    ingestor = Ingestor.for_index(index)
+    worker = None if args.no_worker else EmbeddingWorker(settings)
+    ingestor = Ingestor.for_index(index, worker=worker)
     result: dict[str, object] = {
         "corpus": str(args.corpus),
         "embedder": embedder.name,
+        "worker": worker is not None,
         "machine": f"{platform.machine()}, {platform.node()}",
         "date": time.strftime("%Y-%m-%d"),
     }
 
     started = time.perf_counter()
-    embedder.inner.embed_passages(["load"])
+    if worker is not None:
+        worker.submit(["load"]).result()
+    else:
+        embedder.inner.embed_passages(["load"])
     result["load_seconds"] = round(time.perf_counter() - started, 2)
-    first = ingestor.ingest([args.corpus])
-    result["ingest"] = {
+    first = ingestor.ingest([args.corpus])  # with a worker, stops it when done
+    ingest: dict[str, object] = {
         "releases": len(first.added),
         "chunks": first.chunks_written,
         "embedded": first.chunks_embedded,
@@ -99,6 +113,10 @@ def main() -> None:
         "chunks_per_s": round(first.chunks_written / first.seconds, 2),
         "peak_rss_mib": round(peak_rss_mib()),
     }
+    if worker is not None:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ingest["worker_peak_rss_mib"] = round(children)
+    result["ingest"] = ingest
     print(json.dumps(result), file=sys.stderr, flush=True)
 
     before = embedder.passages
@@ -120,6 +138,10 @@ def main() -> None:
         if 0 < args.raw_sample < len(texts):
             texts = random.Random(0).sample(texts, args.raw_sample)
         batch = settings.embed_batch_size
+        # Warm, as a long ingest is: with a worker this process has not embedded yet, and
+        # the first batches are slower (oneDNN compiles kernels for the shapes it meets).
+        for i in range(0, min(len(texts), 2 * batch), batch):
+            embedder.inner.embed_passages(texts[i : i + batch])
         started = time.perf_counter()
         for i in range(0, len(texts), batch):
             embedder.inner.embed_passages(texts[i : i + batch])

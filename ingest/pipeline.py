@@ -14,12 +14,14 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ingest.chunking import chunk_release, release_hash
+from ingest.embedding_worker import EmbeddingWorker, vectors_of
 from ingest.files import DEFAULT_MAX_BYTES, SourceFile, find_files, read_releases
 from ingest.report import Failure, IngestReport, Progress, SilentProgress, Tally
 from retrieval.chroma_rows import StoredChunk, chunk_id, chunk_record
@@ -68,12 +70,25 @@ class _Pending:
     reusable: dict[str, Vectors] = field(default_factory=dict)
 
 
+@dataclass(eq=False)
+class _Batch:
+    """Chunks to write together, with their vectors: reused, embedded, or being embedded."""
+
+    chunks: Sequence[tuple[_Pending, Chunk]]
+    records: list[StoredChunk]
+    vectors: dict[str, Vectors]  # content hash -> vector
+    embedding: list[tuple[list[str], Future[Vectors]]]  # content hashes, their vectors to come
+    embedded: int
+
+
 class Ingestor:
     """Reads release files and brings the store in line with them, release by release.
 
     Chunks are written in batches of at most `write_batch_chunks` chunks and about
     `write_batch_chars` characters (long chunks take longer to embed) as soon as they are
-    embedded, so a run stores work from its first seconds and a killed run loses one batch.
+    embedded, so a run stores work from its first seconds and a killed run loses one batch
+    (two with a `worker`: one embedding, one being written). With a worker, the run stops its
+    child process when it has stored its last batch.
     """
 
     def __init__(
@@ -87,6 +102,7 @@ class Ingestor:
         write_batch_chars: int = 64_000,
         max_file_bytes: int = DEFAULT_MAX_BYTES,
         after_changes: Callable[[], None] | None = None,
+        worker: EmbeddingWorker | None = None,
     ) -> None:
         self._store = store
         self._embedder = embedder
@@ -96,11 +112,15 @@ class Ingestor:
         self._write_chars = write_batch_chars
         self._max_file_bytes = max_file_bytes
         self._after_changes = after_changes
+        self._worker = worker
+        self._in_flight: _Batch | None = None
 
     @classmethod
-    def for_index(cls, index: Index) -> Ingestor:
+    def for_index(cls, index: Index, *, worker: EmbeddingWorker | None = None) -> Ingestor:
         """An ingestor writing into the index's store with its embedder and recipe; a run that
-        changed the store brings the index's keyword index in line before it returns."""
+        changed the store brings the index's keyword index in line before it returns. With a
+        `worker` (the same embedder in a child process), each batch is written while the next
+        one is embedded."""
         return cls(
             index.store,
             index.embedder,
@@ -108,6 +128,7 @@ class Ingestor:
             embed_batch_size=index.settings.embed_batch_size,
             max_file_bytes=index.settings.max_file_mb * 2**20,
             after_changes=index.refresh,
+            worker=worker,
         )
 
     def ingest(
@@ -130,6 +151,7 @@ class Ingestor:
         scopes: list[PruneScope] = []
         batch: list[tuple[_Pending, Chunk]] = []
         batch_chars = 0
+        self._in_flight = None
 
         def take(release: Release) -> None:
             nonlocal batch, batch_chars
@@ -181,6 +203,11 @@ class Ingestor:
                 scopes.append(entry)
         if batch:
             self._write(batch, states, run)
+        if self._in_flight is not None:
+            self._store_batch(self._in_flight, states, run)
+            self._in_flight = None
+        if self._worker is not None:
+            self._worker.close()  # its memory is free for the keyword index (after_changes)
         if prune:
             # A path that is missing (an unmounted share, a typo) says nothing about what is
             # gone from it: never prune under it.
@@ -216,6 +243,16 @@ class Ingestor:
     def _write(
         self, batch: Sequence[tuple[_Pending, Chunk]], states: dict[str, ReleaseState], run: _Run
     ) -> None:
+        """Embed and store the batch; with a worker, store the one before while it embeds."""
+        prepared = self._prepare(batch)
+        if self._worker is None:
+            self._store_batch(prepared, states, run)
+            return
+        if self._in_flight is not None:
+            self._store_batch(self._in_flight, states, run)
+        self._in_flight = prepared
+
+    def _prepare(self, batch: Sequence[tuple[_Pending, Chunk]]) -> _Batch:
         releases = list({id(p): p for p, _ in batch}.values())
         self._look_up([p for p in releases if not p.is_new and not p.looked_up])
 
@@ -230,17 +267,26 @@ class Ingestor:
             else:
                 to_embed[chunk.content_hash] = chunk.embed_text
         hashes = list(to_embed)
+        embedding: list[tuple[list[str], Future[Vectors]]] = []
         for start in range(0, len(hashes), self._embed_batch):
             part = hashes[start : start + self._embed_batch]
-            embedded = self._embedder.embed_passages([to_embed[h] for h in part])
-            vectors.update(zip(part, embedded, strict=True))
+            texts = [to_embed[h] for h in part]
+            if self._worker is not None:
+                embedding.append((part, self._worker.submit(texts)))
+            else:
+                vectors.update(zip(part, self._embedder.embed_passages(texts), strict=True))
+        return _Batch(batch, records, vectors, embedding, len(hashes))
 
+    def _store_batch(self, batch: _Batch, states: dict[str, ReleaseState], run: _Run) -> None:
+        for part, future in batch.embedding:
+            batch.vectors.update(zip(part, vectors_of(future), strict=True))
+        records = batch.records
         self._store.upsert(
-            records, np.stack([vectors[str(r.metadata["content_hash"])] for r in records])
+            records, np.stack([batch.vectors[str(r.metadata["content_hash"])] for r in records])
         )
         run.report.chunks_written += len(records)
-        run.report.chunks_embedded += len(hashes)
-        for item, chunk in batch:
+        run.report.chunks_embedded += batch.embedded
+        for item, chunk in batch.chunks:
             if chunk is item.chunks[-1]:
                 self._finish(item, states, run.report)
         run.tell(chunks_stored=len(records))

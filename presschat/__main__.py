@@ -1,3 +1,4 @@
 from presschat.cli import main
 
-main()
+if __name__ == "__main__":  # not when a child process (ingest's embedder) imports it
+    main()

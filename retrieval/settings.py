@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         "sentence-transformers:<model path>, or fake (tests only).",
     )
     embed_batch_size: int = Field(128, ge=1, le=1024, description="Paragraphs per embedder call.")
+    ingest_worker: bool = Field(
+        True,
+        description="`presschat ingest` and `sync` embed in a child process, writing each batch "
+        "while the next is embedded (one more process holding the model while they run).",
+    )
     chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     chroma_ssl: bool = Field(False, description="Use HTTPS to reach the Chroma server.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ingest.embedding_worker import EmbeddingWorker
 from ingest.pipeline import Ingestor, IngestReport, Progress
 from ingest.web.fetch import Fetcher
 from ingest.web.sources import WebReader
@@ -21,11 +22,13 @@ def ingest_sources(
     prune: bool = False,
     progress: Progress | None = None,
     fetcher: Fetcher | None = None,
+    worker: EmbeddingWorker | None = None,
 ) -> IngestReport:
     """Ingest files, folders and web sources (feeds, sitemaps, pages) into the index's store.
 
     The state file is saved only after the pipeline has stored what was fetched, so a killed
-    run costs at most full downloads next time, never a page skipped but not stored.
+    run costs at most full downloads next time, never a page skipped but not stored. A `worker`
+    embeds in a child process (`Ingestor.for_index`).
     """
     settings = index.settings
     state = WebState(settings.web_state_path)
@@ -42,7 +45,7 @@ def ingest_sources(
     fetcher = fetcher or Fetcher.from_settings(settings, robots_cache=state.robots)
     try:
         reader = WebReader(fetcher, state, stored, max_pages=settings.fetch_max_pages)
-        report = Ingestor.for_index(index).ingest(
+        report = Ingestor.for_index(index, worker=worker).ingest(
             paths, prune=prune, progress=progress, items=reader.read(urls)
         )
     finally:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
+from ingest.embedding_worker import EmbeddingWorker
 from ingest.pipeline import Failure, IngestReport, Tally
 from ingest.reindex import ReindexReport
 from ingest.reindex import reindex as run_reindex
@@ -120,10 +121,20 @@ def _run_ingest(
         if not _reindex(index, quiet=quiet).complete:
             sys.exit(1)
     bar = _Bar(enabled=not quiet)
+    settings = index.settings
+    worker = (
+        EmbeddingWorker(settings)
+        if settings.ingest_worker and settings.embedder != "fake"
+        else None
+    )
     try:
-        report: IngestReport = ingest_sources(index, paths, urls, prune=prune, progress=bar)
+        report: IngestReport = ingest_sources(
+            index, paths, urls, prune=prune, progress=bar, worker=worker
+        )
     finally:
         bar.close()
+        if worker is not None:
+            worker.close()
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:  # failures were printed as they happened (_Bar.failed)

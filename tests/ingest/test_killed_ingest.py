@@ -1,4 +1,5 @@
-"""An ingest killed with SIGKILL half-way leaves a store that the next run completes exactly."""
+"""An ingest killed with SIGKILL half-way leaves a store that the next run completes exactly,
+and no embedding process behind."""
 
 import os
 import re
@@ -9,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
 import pytest
 
 from retrieval.index import Index
@@ -38,9 +40,13 @@ def test_next_run_completes_a_killed_ingest_without_duplicates(
         done = [int(m) for m in re.findall(rb"\| *(\d+)/\d+ \[", progress)]
         if done and done[-1] >= 700:
             break
+    children = psutil.Process(process.pid).children(recursive=True)  # the embedding process
+    assert children
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, "the embedding process outlived the killed ingest"
 
     settings = load_settings(data_dir=tmp_path, embedder="minilm")
     partial = Index.from_settings(settings).store.count()
