@@ -9,8 +9,8 @@ and the writes fill the gaps (BENCHMARKS.md, "Writing while embedding").
 
 The child builds the embedder the settings name, once, on the first batch; a run with nothing to
 embed never starts it. Vectors are the same as the parent's embedder would give (same model,
-same code). Ctrl-C reaches the parent only, which stops the child when the run ends; a child
-whose parent is killed exits at once.
+same code). The child ignores Ctrl-C: the command decides, and stops the child when its run
+ends; a child whose parent is killed exits at once.
 """
 
 from __future__ import annotations
