@@ -6,7 +6,8 @@ DIR must not hold a store for this embedder yet. Phases, in this order so that t
 after the second one is the ingest's own: (0) load the embedder (one passage embedded, timed
 apart, as the raw phase does not pay it either); (1) ingest CORPUS into DIR; (2) ingest it again,
 unchanged; (3) embed a sample of the same chunk texts directly with the embedder (raw; its
-first two batches once untimed, to warm up). Prints one JSON object.
+first two batches once untimed, to warm up, then what is loaded is frozen out of the cyclic
+collector's sight, as in the ingest's embedding process). Prints one JSON object.
 
 As `presschat ingest` does by default, the ingest embeds in a child process
 (`ingest.embedding_worker`); phase 0 then loads the model there, and the child's peak memory is
@@ -17,6 +18,7 @@ raw phase always embeds in the bench's own process.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import platform
 import random
@@ -142,6 +144,7 @@ def main() -> None:
         # the first batches are slower (oneDNN compiles kernels for the shapes it meets).
         for i in range(0, min(len(texts), 2 * batch), batch):
             embedder.inner.embed_passages(texts[i : i + batch])
+        gc.freeze()  # as the ingest's embedding process does once its model is loaded
         started = time.perf_counter()
         for i in range(0, len(texts), batch):
             embedder.inner.embed_passages(texts[i : i + batch])
