@@ -55,7 +55,7 @@ class EmbeddingWorker:
         try:
             return self._pool.submit(_embed, list(texts))
         except BrokenProcessPool as exc:
-            raise BackendError(f"the embedding process stopped: {exc}") from exc
+            raise _stopped(exc) from exc
 
     def close(self) -> None:
         """Stop the child (its memory is freed) once its current batch is done; batches not
@@ -76,11 +76,15 @@ def vectors_of(future: Future[Vectors]) -> Vectors:
     try:
         return future.result()
     except BrokenProcessPool as exc:
-        raise BackendError(
-            f"the embedding process stopped ({exc}): its embedder failed to load, or it ran "
-            "out of memory or was killed; what was stored is kept, and the next run goes on "
-            "from there (PRESSCHAT_INGEST_WORKER=false embeds without a child process)"
-        ) from exc
+        raise _stopped(exc) from exc
+
+
+def _stopped(exc: BrokenProcessPool) -> BackendError:
+    return BackendError(
+        f"the embedding process stopped ({exc}): its embedder failed to load, or it ran "
+        "out of memory or was killed; what was stored is kept, and the next run goes on "
+        "from there (PRESSCHAT_INGEST_WORKER=false embeds without a child process)"
+    )
 
 
 def _start(settings: Settings) -> None:
