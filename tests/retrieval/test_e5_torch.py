@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -127,3 +129,27 @@ def test_passages_return_freed_memory_and_queries_never_wait_for_it(
     monkeypatch.setattr(e5_torch, "TRIM_EVERY_S", 3600.0)
     torch_e5.embed_passages(TEXTS)  # trimmed a moment ago: not again
     assert len(trims) == 1
+
+
+@pytest.mark.slow
+def test_batches_run_side_by_side_each_on_one_thread_and_come_back_in_order(
+    torch_e5: E5TorchEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    one_at_a_time = np.stack([torch_e5.embed_passages([text])[0] for text in TEXTS])
+    encoder = torch_e5._session
+    threads: set[str] = set()
+    encode = encoder._encode
+
+    def recorded(*args: object) -> object:
+        means = encode(*args)
+        threads.add(threading.current_thread().name)
+        assert torch.get_num_threads() == 1
+        return means
+
+    monkeypatch.setattr(encoder, "_encode", recorded)
+    monkeypatch.setattr(torch_e5, "_batch_tokens", 1)  # every text a batch of its own
+    together = torch_e5.embed_passages(TEXTS)
+    assert len(threads) == min(2, len(os.sched_getaffinity(0)))
+    assert np.allclose(together, one_at_a_time, atol=1e-5)
