@@ -151,8 +151,6 @@ class E5OnnxEmbedder:
         feeds = [_pad([window.ids for window in batch]) for batch in batches]
         try:
             results = self._run_batches(session, feeds)
-        except BackendError:
-            raise
         except Exception as exc:  # onnxruntime raises its own, unexported, exception types
             raise BackendError(f"e5-small ({self.name}) failed: {exc}") from exc
         for batch, means in zip(batches, results, strict=True):

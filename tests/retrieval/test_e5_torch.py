@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,13 @@ import pytest
 
 from retrieval.embedders import e5_torch
 from retrieval.embedders.e5 import E5Embedder
-from retrieval.embedders.e5_torch import E5TorchEmbedder, _cpu_flags, _padded, precision_for
+from retrieval.embedders.e5_torch import (
+    E5TorchEmbedder,
+    _cpu_flags,
+    _padded,
+    _TorchEncoder,
+    precision_for,
+)
 from retrieval.errors import BackendError, ConfigError
 from retrieval.index import build_embedder
 from retrieval.settings import load_settings
@@ -55,6 +62,18 @@ def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
     assert padded_ids.shape == padded_mask.shape == (2, 16)
     assert padded_ids[:, 3:].tolist() == [[1] * 13] * 2
     assert padded_mask.sum(axis=1).tolist() == [3, 2]
+
+
+def test_the_cores_are_shared_out_among_the_batches_of_a_call() -> None:
+    encoder = object.__new__(_TorchEncoder)  # the scheduling alone, without a model
+    encoder._threads = 4
+    encoder._pool = ThreadPoolExecutor(max_workers=4)
+    encoder._encode = lambda ids, mask, share: (int(ids[0, 0]), share)  # type: ignore[method-assign]
+    feeds = [(np.full((1, 1), n), np.ones((1, 1))) for n in range(8)]
+    assert encoder.run_all(feeds[:1]) == [(0, 4)]
+    assert encoder.run_all(feeds[:2]) == [(0, 2), (1, 2)]
+    assert encoder.run_all(feeds[:3]) == [(0, 1), (1, 1), (2, 1)]
+    assert encoder.run_all(feeds) == [(n, 1) for n in range(8)]  # in order
 
 
 def _available(precision: str) -> bool:
@@ -151,5 +170,5 @@ def test_batches_run_side_by_side_each_on_one_thread_and_come_back_in_order(
     monkeypatch.setattr(encoder, "_encode", recorded)
     monkeypatch.setattr(torch_e5, "_batch_tokens", 1)  # every text a batch of its own
     together = torch_e5.embed_passages(TEXTS)
-    assert len(threads) == min(2, len(os.sched_getaffinity(0)))
+    assert len(threads) > 1 or len(os.sched_getaffinity(0)) == 1
     assert np.allclose(together, one_at_a_time, atol=1e-5)
