@@ -200,6 +200,12 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("embedder_precision", "retrieval_mode", "llm", "follow_ups", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        """A choice written in capitals or with spaces around it (INT8, " Hybrid") is meant."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("example_questions", mode="before")
     @classmethod
     def _bar_list(cls, value: Any) -> Any:

@@ -35,10 +35,21 @@ def test_reads_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert load_settings().search_k == 7
 
 
+def test_choices_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSCHAT_EMBEDDER_PRECISION", "INT8")
+    monkeypatch.setenv("PRESSCHAT_RETRIEVAL_MODE", " Dense ")
+    monkeypatch.setenv("PRESSCHAT_LLM", "Fake")
+    monkeypatch.setenv("PRESSCHAT_FOLLOW_UPS", "CONTEXT")
+    settings = load_settings()
+    assert (settings.embedder_precision, settings.retrieval_mode) == ("int8", "dense")
+    assert (settings.llm, settings.follow_ups) == ("fake", "context")
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
         ("PRESSCHAT_EMBEDDER", "word2vec"),
+        ("PRESSCHAT_EMBEDDER_PRECISION", "int4"),
         ("PRESSCHAT_CHROMA_PORT", "not-a-port"),
         ("PRESSCHAT_CHROMA_PORT", "70000"),
         ("PRESSCHAT_SEARCH_K", "0"),
