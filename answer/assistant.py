@@ -20,7 +20,7 @@ from answer.attribution import attribute_citations
 from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.question_dates import combine_filters, dates_in_question
+from answer.question_dates import search_within_dates
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
@@ -152,11 +152,13 @@ class Assistant:
         language = self._language(question, history)
         rewrite = self.settings.follow_ups == "rewrite"
         standalone = self.standalone_question(question, history) if rewrite else question
-        effective = combine_filters(
-            filters or SearchFilters(), dates_in_question(standalone, self._today())
-        )
-        hits = self.index.search(
-            search_text(standalone, history), self.settings.answer_sources, effective
+        hits, effective = search_within_dates(
+            self.index.search,
+            search_text(standalone, history),
+            self.settings.answer_sources,
+            filters or SearchFilters(),
+            standalone,
+            self._today(),
         )
         sources = tuple(h for h in hits if h.score >= self.settings.min_score)
         yield from self.answer_from_sources(

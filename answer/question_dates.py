@@ -6,10 +6,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from retrieval.dates import MONTHS
-from retrieval.types import SearchFilters
+from retrieval.types import Hit, SearchFilters
 
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
 
@@ -142,6 +142,26 @@ def _open_range(text: str, match: re.Match[str], period: tuple[dt.date, dt.date]
     if word in _UNTIL:
         return SearchFilters(until=end)
     return SearchFilters(since=start, until=end)
+
+
+def search_within_dates(
+    search: Callable[[str, int, SearchFilters], Sequence[Hit]],
+    text: str,
+    k: int,
+    explicit: SearchFilters,
+    question: str,
+    today: dt.date,
+) -> tuple[Sequence[Hit], SearchFilters]:
+    """`search` within the question's date words and the explicit filters, and the filters it
+    searched within. Date words that leave nothing are dropped (the explicit filters stay):
+    the year may be an event's rather than a release's ("What was Warsaw's population in
+    1901?"), or the releases undated. A date the sources then lack is still noticed: answering
+    checks the question's years against the sources' dates (`is_answerable`)."""
+    narrowed = combine_filters(explicit, dates_in_question(question, today))
+    hits = search(text, k, narrowed)
+    if hits or narrowed == explicit:
+        return hits, narrowed
+    return search(text, k, explicit), explicit
 
 
 def combine_filters(explicit: SearchFilters, detected: SearchFilters | None) -> SearchFilters:

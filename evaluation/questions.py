@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from answer.assistant import search_text
-from answer.question_dates import combine_filters, dates_in_question
 from answer.types import Turn
 from retrieval.errors import ReadError, RequestError
 from retrieval.filters import read_filters
@@ -38,10 +36,6 @@ class Question:
         """The text `presschat ask` searches with when a follow-up is not rewritten
         (`PRESSCHAT_FOLLOW_UPS=context`): the question, then the asker's previous one."""
         return search_text(self.question, self.turns())
-
-    def search_filters(self, today: dt.date) -> SearchFilters:
-        """The filters `ask` searches within: the question's own, narrowed by its date words."""
-        return combine_filters(self.filters, dates_in_question(self.question, today))
 
 
 def load_questions(path: Path) -> list[Question]:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from answer.question_dates import search_within_dates
 from evaluation.groups import Groups
 from evaluation.questions import Question
 from retrieval.types import Hit, SearchFilters
@@ -74,11 +75,15 @@ def evaluate_retrieval(
 ) -> RetrievalReport:
     """Run every answerable question through `search` and score where its gold came."""
     report = RetrievalReport()
+    today = dt.date.today()
     for question in questions:
         if not question.gold:  # null questions have nothing to retrieve
             report.skipped += 1
             continue
-        hits = search(question.retrieval_query(), k, question.search_filters(dt.date.today()))
+        # As `ask` searches: within the question's date words unless they leave nothing.
+        hits, _ = search_within_dates(
+            search, question.retrieval_query(), k, question.filters, question.question, today
+        )
         rank = first_gold_rank(hits, question.gold)
         report.ranks[question.id] = rank
         for scores in report.groups.of(question):

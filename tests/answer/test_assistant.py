@@ -127,6 +127,14 @@ def test_date_words_filter_retrieval(assistant: Assistant, chat_model: FakeChatM
     )
 
 
+def test_date_words_that_match_no_release_are_dropped(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    chat_model.enqueue("NO_ANSWER")
+    answer = assistant.ask("What did the ministry say about water resources in 1998?")
+    assert answer.filters == SearchFilters() and answer.sources
+
+
 def test_explicit_filters_apply(assistant: Assistant, chat_model: FakeChatModel) -> None:
     chat_model.enqueue("NO_ANSWER")
     answer = assistant.ask("water resources", filters=SearchFilters(language="kk"))

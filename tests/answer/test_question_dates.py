@@ -1,9 +1,11 @@
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 
-from answer.question_dates import combine_filters, dates_in_question
-from retrieval.types import SearchFilters
+from answer.question_dates import combine_filters, dates_in_question, search_within_dates
+from retrieval.types import Hit, SearchFilters
+from tests.factories import make_hit
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 
@@ -62,3 +64,39 @@ def test_explicit_and_detected_filters_intersect() -> None:
     disjoint = SearchFilters(since=dt.date(2020, 1, 1), until=dt.date(2020, 12, 31))
     assert combine_filters(disjoint, detected) == disjoint
     assert combine_filters(explicit, None) == explicit
+
+
+class Searches:
+    """A search that finds `found` outside `empty_within` and records what it was asked."""
+
+    def __init__(self, found: list[Hit], empty_within: dt.date | None = None) -> None:
+        self.found, self.empty_within, self.asked = found, empty_within, []
+
+    def __call__(self, text: str, k: int, filters: SearchFilters) -> Sequence[Hit]:
+        self.asked.append(filters)
+        if self.empty_within and filters.since and filters.since <= self.empty_within:
+            return []
+        return self.found
+
+
+HIT = make_hit()
+YEAR_1901 = SearchFilters(since=dt.date(1901, 1, 1), until=dt.date(1901, 12, 31), language="en")
+
+
+def test_date_words_that_find_nothing_are_dropped_and_the_explicit_filters_kept() -> None:
+    search = Searches([HIT], empty_within=dt.date(1901, 12, 31))
+    explicit = SearchFilters(language="en")
+    question = "What was Warsaw's population in 1901?"
+    hits, used = search_within_dates(search, question, 4, explicit, question, TODAY)
+    assert list(hits) == [HIT] and used == explicit
+    assert search.asked == [YEAR_1901, explicit]
+
+
+def test_date_words_that_find_something_stay_and_explicit_filters_are_never_dropped() -> None:
+    search = Searches([HIT])
+    question = "What was Warsaw's population in 1901?"
+    hits, used = search_within_dates(search, question, 4, YEAR_1901, question, TODAY)
+    assert list(hits) == [HIT] and used == YEAR_1901 and len(search.asked) == 1
+    nothing = Searches([])
+    hits, used = search_within_dates(nothing, "Who?", 4, YEAR_1901, "Who?", TODAY)
+    assert list(hits) == [] and used == YEAR_1901 and nothing.asked == [YEAR_1901]
