@@ -67,13 +67,13 @@ def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
 def test_the_cores_are_shared_out_among_the_batches_of_a_call() -> None:
     encoder = object.__new__(_TorchEncoder)  # the scheduling alone, without a model
     encoder._threads = 4
-    encoder._pool = ThreadPoolExecutor(max_workers=4)
     encoder._encode = lambda ids, mask, share: (int(ids[0, 0]), share)  # type: ignore[method-assign]
     feeds = [(np.full((1, 1), n), np.ones((1, 1))) for n in range(8)]
-    assert encoder.run_all(feeds[:1]) == [(0, 4)]
-    assert encoder.run_all(feeds[:2]) == [(0, 2), (1, 2)]
-    assert encoder.run_all(feeds[:3]) == [(0, 1), (1, 1), (2, 1)]
-    assert encoder.run_all(feeds) == [(n, 1) for n in range(8)]  # in order
+    with ThreadPoolExecutor(max_workers=4) as encoder._pool:
+        assert encoder.run_all(feeds[:1]) == [(0, 4)]
+        assert encoder.run_all(feeds[:2]) == [(0, 2), (1, 2)]
+        assert encoder.run_all(feeds[:3]) == [(0, 1), (1, 1), (2, 1)]
+        assert encoder.run_all(feeds) == [(n, 1) for n in range(8)]  # in order
 
 
 def _available(precision: str) -> bool:
