@@ -150,7 +150,7 @@ class E5OnnxEmbedder:
         batches = _batches(windows, self._batch_tokens)
         feeds = [_pad([window.ids for window in batch]) for batch in batches]
         try:
-            results = self._run_batches(session, feeds)
+            results = self._run_batches(session, feeds, prefix == PASSAGE_PREFIX)
         except Exception as exc:  # onnxruntime raises its own, unexported, exception types
             raise BackendError(f"e5-small ({self.name}) failed: {exc}") from exc
         for batch, means in zip(batches, results, strict=True):
@@ -161,8 +161,9 @@ class E5OnnxEmbedder:
         vectors: Vectors = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
         return vectors
 
-    def _run_batches(self, session: Any, feeds: list[tuple[Ids, Ids]]) -> list[Any]:
-        """Each batch's masked means [rows, hidden], in order: one batch after another."""
+    def _run_batches(self, session: Any, feeds: list[tuple[Ids, Ids]], passages: bool) -> list[Any]:
+        """Each batch's masked means [rows, hidden], in order: one batch after another
+        (`passages`: the batches are passages, not queries)."""
         return [
             session.run(["mean"], {"input_ids": ids, "attention_mask": mask})[0]
             for ids, mask in feeds

