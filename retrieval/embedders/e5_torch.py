@@ -195,6 +195,10 @@ class _TorchEncoder:
         self._layers = layers  # again for each stack: the fp32 forms are not kept
         self._example = (torch.zeros(2, 16, hidden, dtype=dtype), torch.ones(2, 1, 1, 16).bool())
         self._stacks: dict[str, Any] = {}  # by int8 engine, or "float": built on first use
+        self._stack_for = {True: "float", False: "float"}  # passages?: its key in _stacks
+        if precision == "int8":
+            onednn = "onednn" in torch.backends.quantized.supported_engines
+            self._stack_for = {True: "onednn" if onednn else "fbgemm", False: "fbgemm"}
         self._building = threading.Lock()
         # Batches run on these threads, each of which sets how many threads work on its batch:
         # OpenMP keeps that number, and a team of worker threads, per calling thread.
@@ -219,10 +223,7 @@ class _TorchEncoder:
         searches hold one packing): passages by oneDNN's kernels (2,000 DOJ paragraphs in calls
         of 128 on a 2-core Ice Lake, five pairs of fresh processes: 1.14x fbgemm's rate at the
         median, 0.98x to 1.23x), queries by fbgemm's (13.9 ms a query p50 against 16.5)."""
-        key = "float"
-        if self.precision == "int8":
-            engines = self._torch.backends.quantized.supported_engines
-            key = "onednn" if passages and "onednn" in engines else "fbgemm"
+        key = self._stack_for[passages]
         with self._building:
             if key not in self._stacks:
                 layers = self._layers()
