@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 
 from retrieval.dates import parse_date
 from retrieval.errors import RequestError
+from retrieval.language import language_code
 from retrieval.types import SearchFilters
 
 
@@ -32,7 +33,7 @@ class FiltersIn(BaseModel):
     @classmethod
     def _language_code(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return value.strip().lower() or None
+            return language_code(value) if value.strip() else None
         return value
 
     @model_validator(mode="after")
@@ -54,6 +55,16 @@ def read_filters(
         return FiltersIn.model_validate({"since": since, "until": until, "lang": lang}).to_filters()
     except ValidationError as exc:
         raise invalid_request(exc) from None
+
+
+def read_query(query: str) -> str:
+    """A search query as typed, checked: RequestError if it is blank (the store would find
+    nothing and the asker would not know why)."""
+    if not query.strip():
+        raise RequestError(
+            "the query is empty: type the words to search for", ((("q",), "empty", query),)
+        )
+    return query
 
 
 def invalid_request(exc: ValidationError) -> RequestError:

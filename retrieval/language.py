@@ -35,3 +35,28 @@ def detect_language(text: str) -> str:
     words = _WORD.findall(text.lower())
     english = sum(1 for w in words if w in STOP_WORDS["en"])
     return "en" if words and english / len(words) >= 0.15 else UNKNOWN
+
+
+# What people type for a language filter besides its code: its name in the three languages, the
+# three-letter code, and "kz" (gov.kz's path for its Kazakh pages, a country code, not a language).
+_LANGUAGE_NAMES = {
+    "en": ("english", "eng", "английский", "ағылшын", "ағылшынша"),
+    "ru": ("russian", "rus", "русский", "орыс", "орысша"),
+    "kk": ("kazakh", "kaz", "kz", "казахский", "қазақ", "қазақша"),
+}
+_CODE_FOR_NAME = {name: code for code, names in _LANGUAGE_NAMES.items() for name in names}
+_CODE = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*")
+
+
+def language_code(value: str) -> str:
+    """The language code a filter means: 'ru' for 'ru', 'RU', 'ru-RU', 'Russian' or 'русский';
+    other codes (two or three letters, 'und' included) as written, without a region.
+    ValueError for anything else."""
+    text = value.strip().lower()
+    if text in _CODE_FOR_NAME:
+        return _CODE_FOR_NAME[text]
+    if (code := _CODE.fullmatch(text)) is None:
+        raise ValueError(
+            f"{value.strip()!r} is not a language: give a code such as en, ru or kk, or a name"
+        )
+    return _CODE_FOR_NAME.get(code[1], code[1])

@@ -65,6 +65,26 @@ def test_search_with_filters_and_json(run, data_dir: Path) -> None:  # type: ign
     assert bad.exit_code == 2 and "unrecognised date 'soon'" in bad.output
 
 
+def test_search_reads_language_names_and_lists_languages(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("ingest", "-q", str(data_dir / "releases"))
+    by_name = json.loads(run("search", "water", "--lang", "Русский", "--json").stdout)
+    assert by_name and {h["language"] for h in by_name} == {"ru"}
+    missing = run("search", "water", "--lang", "de")
+    assert missing.exit_code == 0
+    assert missing.stdout == (
+        "No matching paragraphs.\n"
+        "No release is in 'de'. Releases by language: en (6), ru (2), kk (1).\n"
+    )
+    bad = run("search", "water", "--lang", "ru1")
+    assert bad.exit_code == 2 and "'ru1' is not a language" in bad.output
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_search_refuses_an_empty_query(run, query: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("search", query)
+    assert result.exit_code == 2 and "error: the query is empty" in result.stderr
+
+
 def test_releases_list_show_delete(run, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
     run("ingest", "-q", str(data_dir / "releases"))
     listed = json.loads(run("releases", "list", "--json").stdout)

@@ -27,7 +27,7 @@ from answer.request import AskRequest
 from answer.serialize import answer_to_dict
 from answer.types import AnswerEvent, AnswerToken, SourcesFound
 from retrieval.errors import BackendError, PresschatError, StoreError
-from retrieval.filters import read_filters
+from retrieval.filters import read_filters, read_query
 from retrieval.serialize import filters_to_dict, hit_to_dict
 from ui.access import AccessToken, AdminToken, RateLimited, RateLimiter, client_key
 from ui.admin_operations import AdminOperations
@@ -137,7 +137,9 @@ class ApiHandlers:
         """The paragraphs that best match `q`."""
         filters = read_filters(since, until, lang)
         search = self.assistant.index.search
-        hits = await anyio.to_thread.run_sync(search, q, k, filters, limiter=self.searching)
+        hits = await anyio.to_thread.run_sync(
+            search, read_query(q), k, filters, limiter=self.searching
+        )
         return [hit_to_dict(h) for h in hits]
 
     def give_feedback(self, body: FeedbackIn, request: Request) -> dict[str, Any]:

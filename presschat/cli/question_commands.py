@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from answer.serialize import answer_to_dict
 from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
 from presschat.cli.common import filter_options, handle_errors, parts
 from retrieval.errors import PresschatError, RequestError
-from retrieval.filters import read_filters
+from retrieval.filters import read_filters, read_query
+from retrieval.index import Index
+from retrieval.language import UNKNOWN
 from retrieval.serialize import hit_to_dict
 
 
@@ -39,12 +42,16 @@ def search(
     as_json: bool,
 ) -> None:
     """Find the paragraphs that best match QUERY."""
-    hits = parts(ctx).index().search(query, k, read_filters(since, until, lang))
+    filters = read_filters(since, until, lang)
+    index = parts(ctx).index()
+    hits = index.search(read_query(query), k, filters)
     if as_json:
         click.echo(json.dumps([hit_to_dict(h) for h in hits], indent=2, ensure_ascii=False))
         return
     if not hits:
         click.echo("No matching paragraphs.")
+        if filters.language:
+            click.echo(_languages_held(index, filters.language))
     for rank, hit in enumerate(hits, start=1):
         date = hit.date.isoformat() if hit.date else "undated"
         click.echo(
@@ -53,6 +60,15 @@ def search(
         if hit.url:
             click.echo(f"    {hit.url}")
         click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
+
+
+def _languages_held(index: Index, asked: str) -> str:
+    """Why a language filter may have found nothing: the languages the store's releases are in."""
+    held = Counter(r.language or UNKNOWN for r in index.store.releases())
+    if asked in held:
+        return f"({held[asked]:,} releases are in '{asked}'; none of them matched.)"
+    listed = ", ".join(f"{code} ({n:,})" for code, n in held.most_common()) or "none"
+    return f"No release is in '{asked}'. Releases by language: {listed}."
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.language import detect_language
+from retrieval.language import detect_language, language_code
 
 
 @pytest.mark.parametrize(
@@ -17,3 +17,30 @@ from retrieval.language import detect_language
 )
 def test_detects_release_languages(text: str, expected: str) -> None:
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("ru", "ru"),
+        (" RU ", "ru"),
+        ("ru-RU", "ru"),
+        ("en_US", "en"),
+        ("Russian", "ru"),
+        ("русский", "ru"),
+        ("Қазақша", "kk"),
+        ("kz", "kk"),
+        ("kz-KZ", "kk"),
+        ("eng", "en"),
+        ("de", "de"),
+        ("und", "und"),
+    ],
+)
+def test_a_language_filter_reads_codes_and_names(typed: str, code: str) -> None:
+    assert language_code(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["r", "ru1", "french language", "русскийй", "en-"])
+def test_a_language_filter_refuses_what_is_no_language(typed: str) -> None:
+    with pytest.raises(ValueError, match="is not a language"):
+        language_code(typed)

@@ -88,6 +88,10 @@ def test_invalid_requests_get_4xx_with_a_message(client: TestClient) -> None:
     )
     assert bad_role.status_code == 422
     assert client.get("/api/search", params={"q": "x", "since": "soon"}).status_code == 422
+    blank = client.get("/api/search", params={"q": "  "})
+    assert blank.status_code == 422 and "the query is empty" in blank.text
+    no_language = client.get("/api/search", params={"q": "x", "lang": "x1"})
+    assert no_language.status_code == 422 and "'x1' is not a language" in no_language.text
     # Three rejected questions used none of the limit of 3 per minute.
     assert client.post("/api/ask", json={"question": "Tyson fine?"}).status_code == 200
 
