@@ -25,6 +25,7 @@ from retrieval.chroma_rows import (
     StoredChunk,
     chroma_where,
     hit_from_row,
+    open_collection,
     passes,
     summary_from_row,
 )
@@ -65,11 +66,7 @@ class ChromaStore:
         self.collection_name = collection_name
         self._rows = RowCache()
         try:
-            self._collection = client.get_or_create_collection(
-                collection_name,
-                embedding_function=None,  # vectors are always passed in; never Chroma's default
-                configuration={"hnsw": {"space": "cosine"}},
-            )
+            self._collection = open_collection(client, collection_name)
             self._max_batch = int(client.get_max_batch_size())
         except Exception as exc:  # chromadb raises many unrelated types; report them as one
             raise StoreError(f"cannot open Chroma collection {collection_name!r}: {exc}") from exc

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Ingestor
+from retrieval.chroma_rows import EF_SEARCH
 from retrieval.embedders import FakeEmbedder
 from retrieval.index import Index, keyword_path
 from retrieval.settings import Settings, load_settings
@@ -58,6 +59,7 @@ def test_ingest_search_and_reingest_through_the_server(
     first = Ingestor.for_index(index).ingest([data_dir / "releases"])
     assert first.ok and len(first.added) == 9
     assert not server_settings.chroma_path.exists()  # nothing was written locally
+    assert index.store._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
 
     hits = index.search("Сырдарья водные ресурсы", 3, SearchFilters(language="ru"))
     assert hits[0].release_id == "ru-test-2"

@@ -5,7 +5,7 @@ import pytest
 
 from ingest.chunking import chunk_release
 from ingest.release import build_release
-from retrieval.chroma_rows import RowCache, chroma_where, chunk_record
+from retrieval.chroma_rows import EF_SEARCH, RowCache, chroma_where, chunk_record
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import StoreError
 from retrieval.index import ChunkingRecipe
@@ -164,6 +164,16 @@ def test_the_generation_changes_with_every_write_from_any_store_object(
     seen.add(store.generation())
     assert len(seen) == 4
     assert store.generation() == other.generation()
+
+
+def test_collections_search_hnsw_wide_and_older_ones_are_widened(settings: Settings) -> None:
+    store = ChromaStore.open(settings, "wide")
+    assert store._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH > 100
+    client = store._client
+    client.create_collection("older", embedding_function=None)  # Chroma's default width, 100
+    assert client.get_collection("older").configuration["hnsw"]["ef_search"] == 100
+    ChromaStore.open(settings, "older")
+    assert client.get_collection("older").configuration["hnsw"]["ef_search"] == EF_SEARCH
 
 
 def test_a_collection_no_writer_marked_falls_back_to_its_count(
