@@ -1,6 +1,7 @@
 """Search filters as people write them (the chat's fields, the HTTP and Gradio APIs, the command
 line), checked in one place: dates in any written form `parse_date` reads, an ordered range, a
-language code."""
+language by code or name (`language_code`); and the search query itself, which must not be
+blank."""
 
 from __future__ import annotations
 
