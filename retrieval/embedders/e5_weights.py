@@ -13,6 +13,7 @@ import importlib.util
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -203,8 +204,9 @@ def sentencepiece_model(vocabulary: PackedVocabulary) -> bytes:
     unigram model took ~280 MiB in each process that tokenizes (BENCHMARKS.md, "The tokenizer's
     memory").
     """
-    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+    from sentencepiece import sentencepiece_model_pb2
 
+    model_pb2: Any = sentencepiece_model_pb2  # generated at import: no attributes to check
     piece_type = model_pb2.ModelProto.SentencePiece
     model = model_pb2.ModelProto()
     model.trainer_spec.model_type = model_pb2.TrainerSpec.UNIGRAM
