@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
+from retrieval.types import ReleaseSummary
 from retrieval.words import STOP_WORDS
 
 UNKNOWN = "und"
@@ -60,3 +63,8 @@ def language_code(value: str) -> str:
             f"{value.strip()!r} is not a language: give a code such as en, ru or kk, or a name"
         )
     return _CODE_FOR_NAME.get(code[1], code[1])
+
+
+def releases_by_language(releases: Iterable[ReleaseSummary]) -> Counter[str]:
+    """How many of the releases are in each language (UNKNOWN for those with none)."""
+    return Counter(release.language or UNKNOWN for release in releases)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from retrieval.index import Index
+from retrieval.language import releases_by_language
 
 
 def store_stats(index: Index) -> dict[str, Any]:
     """Releases, paragraphs (stored chunks), languages, date range, embedder and collection."""
     releases = index.store.releases()
     dates = sorted(r.date for r in releases if r.date)
-    languages = Counter(r.language or "und" for r in releases)
+    languages = releases_by_language(releases)
     return {
         "releases": len(releases),
         "paragraphs": index.store.count(),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from presschat.cli.common import filter_options, handle_errors, parts
 from retrieval.errors import PresschatError, RequestError
 from retrieval.filters import read_filters, read_query
 from retrieval.index import Index
-from retrieval.language import UNKNOWN
+from retrieval.language import releases_by_language
 from retrieval.serialize import hit_to_dict
 
 
@@ -64,7 +63,7 @@ def search(
 
 def _languages_held(index: Index, asked: str) -> str:
     """Why a language filter may have found nothing: the languages the store's releases are in."""
-    held = Counter(r.language or UNKNOWN for r in index.store.releases())
+    held = releases_by_language(index.store.releases())
     if asked in held:
         return f"({held[asked]:,} releases are in '{asked}'; none of them matched.)"
     listed = ", ".join(f"{code} ({n:,})" for code, n in held.most_common()) or "none"
