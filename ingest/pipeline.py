@@ -24,11 +24,11 @@ from ingest.chunking import chunk_release, release_hash
 from ingest.embedding_worker import EmbeddingWorker, vectors_of
 from ingest.files import DEFAULT_MAX_BYTES, SourceFile, find_files, read_releases
 from ingest.report import Failure, IngestReport, Progress, SilentProgress, Tally
-from retrieval.chroma_rows import StoredChunk, chunk_id, chunk_record
+from retrieval.chroma_rows import ReleaseState, StoredChunk, chunk_id, chunk_record
 from retrieval.embedders import Embedder, Vectors
 from retrieval.errors import ReadError
 from retrieval.index import ChunkingRecipe, Index
-from retrieval.store import ChromaStore, ReleaseState
+from retrieval.store import ChromaStore
 from retrieval.types import Chunk, Release
 
 log = logging.getLogger(__name__)

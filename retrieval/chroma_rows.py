@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from retrieval.dates import date_key
 from retrieval.embedders import Vectors
 from retrieval.types import Chunk, Hit, MetaValue, Release, ReleaseSummary, SearchFilters
@@ -23,6 +25,20 @@ class StoredChunk:
     chunk_id: str
     text: str
     metadata: Mapping[str, MetaValue]
+
+
+@dataclass(frozen=True)
+class ReleaseState:
+    """What is stored for one release: enough to tell unchanged, partial and stale apart."""
+
+    release_hashes: frozenset[str]
+    chunks: int
+    expected_chunks: int
+    source_path: str
+
+    def is_complete(self, release_hash: str) -> bool:
+        """All chunks present and all of this version of the release."""
+        return self.release_hashes == {release_hash} and self.chunks == self.expected_chunks
 
 
 def chunk_id(release_id: str, seq: int) -> str:
@@ -205,3 +221,9 @@ def open_collection(client: Any, name: str) -> Any:
     if int(hnsw.get("ef_search") or 0) < EF_SEARCH:
         collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
     return collection
+
+
+def cosine(query: Vectors, vector: Vectors | None) -> float:
+    """Cosine similarity of a query and a stored chunk's vector (read with the row)."""
+    assert vector is not None
+    return float(np.dot(query, vector) / (np.linalg.norm(query) * np.linalg.norm(vector) or 1.0))

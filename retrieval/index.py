@@ -239,8 +239,12 @@ class Index:
             if active.keywords is None:
                 found = active.store.query_many(vectors[members], k, filters)
             else:
+                assert generation is not None
                 keyword_ids = [lexical[i] for i in members]
-                found = _fused(active.store, keyword_ids, vectors[members], k, filters, generation)
+                among = active.keywords.passing(filters, generation)
+                found = _fused(
+                    active.store, keyword_ids, vectors[members], k, filters, generation, among
+                )
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
         log.debug(
@@ -259,12 +263,14 @@ def _fused(
     k: int,
     filters: SearchFilters,
     generation: str | None,
+    among: Sequence[str] | None = None,
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
     cosine score, so that `min_score` means the same in both modes. Only the rows shown are
     read, keyword-only ones included, in one read, less those the store holds from earlier
-    reads at the generation the keyword ranking saw."""
-    dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters)
+    reads at the generation the keyword ranking saw. `among`: the ids that pass the filters,
+    from the keyword index at that generation (`ChromaStore.nearest`)."""
+    dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters, among)
     fused = [
         reciprocal_rank_fusion([[chunk_id for chunk_id, _ in ranked], ids])[:k]
         for ids, ranked in zip(keyword_ids, dense, strict=True)

@@ -14,16 +14,17 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from retrieval.chroma_rows import (
+    ReleaseState,
     Row,
     RowCache,
     StoredChunk,
     chroma_where,
+    cosine,
     hit_from_row,
     open_collection,
     passes,
@@ -44,20 +45,6 @@ _UNTRACKED = "untracked/"  # the generation of a collection without a token: its
 _WIDEN = 4  # a language-filtered search first looks this many times k chunks deep, unfiltered
 
 
-@dataclass(frozen=True)
-class ReleaseState:
-    """What is stored for one release: enough to tell unchanged, partial and stale apart."""
-
-    release_hashes: frozenset[str]
-    chunks: int
-    expected_chunks: int
-    source_path: str
-
-    def is_complete(self, release_hash: str) -> bool:
-        """All chunks present and all of this version of the release."""
-        return self.release_hashes == {release_hash} and self.chunks == self.expected_chunks
-
-
 class ChromaStore:
     """Chunks of releases in one Chroma collection, embedded (on disk) or on a Chroma server."""
 
@@ -74,31 +61,7 @@ class ChromaStore:
     @classmethod
     def open(cls, settings: Settings, collection_name: str) -> ChromaStore:
         """Open the embedded store in the data directory, or the Chroma server if one is set."""
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        try:
-            if settings.chroma_host:
-                client = chromadb.HttpClient(
-                    host=settings.chroma_host,
-                    port=settings.chroma_port,
-                    ssl=settings.chroma_ssl,
-                    settings=chroma_settings,
-                )
-            else:
-                settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(
-                    path=str(settings.chroma_path), settings=chroma_settings
-                )
-        except Exception as exc:
-            where = (
-                f"Chroma server at {settings.chroma_host}:{settings.chroma_port}"
-                if settings.chroma_host
-                else f"embedded Chroma store in {settings.chroma_path}"
-            )
-            raise StoreError(f"cannot open the {where}: {exc}") from exc
-        return cls(client, collection_name)
+        return cls(_client(settings), collection_name)
 
     def sibling(self, collection_name: str) -> ChromaStore:
         """Another collection on the same embedded store or server (created if missing)."""
@@ -268,7 +231,7 @@ class ChromaStore:
             hits = []
             for chunk_id in (i for i in ids if i in rows):  # gone since it was ranked: left out
                 _, meta, text, vector = rows[chunk_id]
-                hits.append(hit_from_row(chunk_id, meta, text, _cosine(query, vector)))
+                hits.append(hit_from_row(chunk_id, meta, text, cosine(query, vector)))
             results.append(hits)
         return results
 
@@ -319,12 +282,21 @@ class ChromaStore:
         return self.hits([[chunk_id for chunk_id, _ in row] for row in ranked], vectors, filters)
 
     def nearest(
-        self, vectors: Vectors, k: int, filters: SearchFilters | None = None
+        self,
+        vectors: Vectors,
+        k: int,
+        filters: SearchFilters | None = None,
+        among: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """Ids and cosine scores of the k chunks nearest each row of `vectors` that pass the
         filters, best first, in one store call (two at most). No row is read: Chroma takes ten
         times longer to rank with the rows (50 queries of 30 chunks: 69 ms, 7 without them), so
         callers read only the rows they show (`hits`).
+
+        `among`: the ids of the chunks that pass the filters, where the caller knows them (the
+        keyword index does): Chroma ranks those without evaluating a clause over its rows
+        (BENCHMARKS.md, "Date filters by chunk id"). If one is gone, Chroma refuses the list,
+        and the filters are applied as below.
 
         Chroma evaluates a `lang` clause by scanning every row it matches: on a store where one
         language holds most chunks, the filtered query costs ~0.5 s at 120k chunks. So the
@@ -332,6 +304,15 @@ class ChromaStore:
         for which that leaves fewer than k (a rare language: a cheap clause) run filtered.
         """
         filters = filters or SearchFilters()
+        if among is not None:
+            if not among:
+                return [[] for _ in vectors]
+            try:
+                return self._nearest(vectors, k, None, among=among)
+            except StoreError as exc:
+                log.info(
+                    "search among %d chunk ids failed (%s); filtering in Chroma", len(among), exc
+                )
         if not filters.language:
             return self._nearest(vectors, k, chroma_where(filters))
         unfiltered = chroma_where(dataclasses.replace(filters, language=None))
@@ -345,15 +326,22 @@ class ChromaStore:
         return results
 
     def _nearest(
-        self, vectors: Vectors, k: int, where: dict[str, Any] | None, language: str | None = None
+        self,
+        vectors: Vectors,
+        k: int,
+        where: dict[str, Any] | None,
+        language: str | None = None,
+        among: Sequence[str] | None = None,
     ) -> list[list[tuple[str, float]]]:
-        """Chroma's ranking; `language`: keep only that language's chunks (reads metadata)."""
+        """Chroma's ranking; `language`: keep only that language's chunks (reads metadata);
+        `among`: rank only these chunks."""
         got = self._call(
             "search",
             self._collection.query,
             query_embeddings=np.asarray(vectors, dtype=np.float32),
             n_results=k,
             where=where,
+            ids=None if among is None else list(among),
             include=["distances", "metadatas"] if language else ["distances"],
         )
         metadatas = got["metadatas"] if language else [[{}] * len(ids) for ids in got["ids"]]
@@ -390,6 +378,19 @@ class ChromaStore:
             ) from exc
 
 
-def _cosine(query: Vectors, vector: Vectors | None) -> float:
-    assert vector is not None  # read with the rows
-    return float(np.dot(query, vector) / (np.linalg.norm(query) * np.linalg.norm(vector) or 1.0))
+def _client(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    host, port, path = settings.chroma_host, settings.chroma_port, settings.chroma_path
+    try:
+        if host:
+            return chromadb.HttpClient(
+                host=host, port=port, ssl=settings.chroma_ssl, settings=chroma_settings
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        where = f"Chroma server at {host}:{port}" if host else f"embedded Chroma store in {path}"
+        raise StoreError(f"cannot open the {where}: {exc}") from exc

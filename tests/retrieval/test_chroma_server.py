@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.pipeline import Ingestor
@@ -63,6 +64,12 @@ def test_ingest_search_and_reingest_through_the_server(
 
     hits = index.search("Сырдарья водные ресурсы", 3, SearchFilters(language="ru"))
     assert hits[0].release_id == "ru-test-2"
+    # Ranked among listed chunk ids (a date filter's, from the keyword index); a gone id makes
+    # the server refuse the list, and the filters decide instead.
+    ids, query = index.store.ids(), np.stack([embedder.embed_query("water")])
+    assert {c for c, _ in index.store.nearest(query, 5, among=ids[:2])[0]} == set(ids[:2])
+    gone = [*ids[:2], "gone-00000"]
+    assert index.store.nearest(query, 5, among=gone) == index.store.nearest(query, 5)
 
     again_embedder = FakeEmbedder()
     reopened = Index.from_settings(server_settings, embedder=again_embedder)

@@ -296,3 +296,24 @@ def test_row_cache_holds_rows_only_for_the_generation_they_were_read_at() -> Non
     assert cache.get("g2", ["a"]) == ({}, ["a"])
     cache.keep("g2", [(i, {}, "", None) for i in "abc"])  # over the limit: oldest go first
     assert sorted(cache.get("g2", ["a", "b", "c"])[0]) == ["b", "c"]
+
+
+def test_a_search_among_chunk_ids_ranks_only_those_and_a_gone_one_falls_back_to_the_filters(
+    store: ChromaStore, embedder: FakeEmbedder
+) -> None:
+    for n in range(12):
+        day = dt.date(2012 + n % 3, 3, 1 + n)
+        _put(store, embedder, f"r{n}", day, "en", f"water treaty {n}", f"grain rail {n}")
+    query = np.stack([embedder.embed_query("water treaty"), embedder.embed_query("grain")])
+    year = SearchFilters(since=dt.date(2013, 1, 1), until=dt.date(2013, 12, 31))
+    where = store._nearest(query, 6, chroma_where(year))
+    passing = [chunk_id for chunk_id, _, _ in store.chunks(store.ids(), year)]
+    assert len(passing) == 8 < store.count()
+    assert store.nearest(query, 6, year, among=passing) == where
+    # Asked among two chunks: only those two, whatever the filters say.
+    assert {c for c, _ in store.nearest(query, 6, year, among=passing[:2])[0]} == set(passing[:2])
+    assert store.nearest(query, 6, year, among=[]) == [[], []]  # nothing passes
+    store.delete_release("r1")  # gone since the caller listed it: Chroma refuses the list
+    assert store.nearest(query, 6, year, among=passing) == store._nearest(
+        query, 6, chroma_where(year)
+    )

@@ -304,3 +304,54 @@ def test_stored_vectors_score_keyword_only_hits_as_the_store_would(
     for hit in index.search("Tyson hydrogen sulfide", 10):
         assert hit.score == pytest.approx(everything[hit.chunk_id], abs=1e-5)
     assert np.isfinite([h.score for h in index.search("Tyson", 10)]).all()
+
+
+def test_the_chunks_passing_a_date_filter_are_those_the_store_keeps(
+    index: Index, ingestor: Ingestor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "r.jsonl"
+    records = [
+        release_record(f"r{n}", f"Harbour tariffs {n}.", "Lighthouse keeper.", date=day)
+        for n, day in enumerate(["2013-02-28", "2013-03-01", "2013-03-31", "2014-01-01", ""])
+    ]
+    write_jsonl(source, records)
+    ingestor.ingest([source])
+    keywords = _keywords(index)
+    generation, _ = keywords.search_at([("harbour", 10, SearchFilters())])
+    store_ids = index.store.ids()
+    for filters in (
+        SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31)),
+        SearchFilters(since=dt.date(2013, 3, 1)),
+        SearchFilters(until=dt.date(2013, 3, 1), language="en"),
+        SearchFilters(until=dt.date(2013, 3, 1), language="ru"),
+    ):
+        kept = {chunk_id for chunk_id, _, _ in index.store.chunks(store_ids, filters)}
+        got = keywords.passing(filters, generation)
+        assert got is not None and set(got) == kept, filters
+    march = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
+    assert keywords.passing(SearchFilters(language="en"), generation) is None  # no dates
+    assert keywords.passing(march, "another generation") is None  # the store moved on
+    monkeypatch.setattr("retrieval.keywords.index._MAX_PASSING", 1)
+    assert keywords.passing(march, generation) is None  # 2 chunks: Chroma's filter instead
+
+
+def test_a_date_filtered_search_ranks_among_the_passing_chunks(
+    index: Index, ingestor: Ingestor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "r.jsonl"
+    days = ["2013-03-01", "2013-03-02", "2014-01-01"]
+    write_jsonl(
+        source, [release_record(f"r{n}", "Harbour tariffs.", date=d) for n, d in enumerate(days)]
+    )
+    ingestor.ingest([source])
+    seen: list[tuple[Any, Any]] = []
+    nearest = index.store._nearest
+
+    def spy(vectors: Any, k: int, where: Any, language: Any = None, among: Any = None) -> Any:
+        seen.append((where, among))
+        return nearest(vectors, k, where, language, among)
+
+    monkeypatch.setattr(index.store, "_nearest", spy)
+    march = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
+    assert {h.release_id for h in index.search("harbour tariffs", 5, march)} == {"r0", "r1"}
+    assert seen[-1][0] is None and len(seen[-1][1]) == 2  # no where clause: the two chunk ids
