@@ -307,7 +307,7 @@ def test_stored_vectors_score_keyword_only_hits_as_the_store_would(
 
 
 def test_the_chunks_passing_a_date_filter_are_those_the_store_keeps(
-    index: Index, ingestor: Ingestor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    index: Index, ingestor: Ingestor, tmp_path: Path
 ) -> None:
     source = tmp_path / "r.jsonl"
     records = [
@@ -331,8 +331,6 @@ def test_the_chunks_passing_a_date_filter_are_those_the_store_keeps(
     march = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
     assert keywords.passing(SearchFilters(language="en"), generation) is None  # no dates
     assert keywords.passing(march, "another generation") is None  # the store moved on
-    monkeypatch.setattr("retrieval.keywords.index._MAX_PASSING", 1)
-    assert keywords.passing(march, generation) is None  # 2 chunks: Chroma's filter instead
 
 
 def test_a_date_filtered_search_ranks_among_the_passing_chunks(
