@@ -77,6 +77,10 @@ def test_search_reads_language_names_and_lists_languages(run, data_dir: Path) ->
     )
     bad = run("search", "water", "--lang", "ru1")
     assert bad.exit_code == 2 and "'ru1' is not a language" in bad.output
+    later = run("search", "water", "--since", "2030-01-01")
+    assert later.stdout == (
+        "No matching paragraphs.\nThe releases are dated 2009-01-06 to 2025-09-12.\n"
+    )
 
 
 @pytest.mark.parametrize("query", ["", "   "])

@@ -51,6 +51,8 @@ def search(
         click.echo("No matching paragraphs.")
         if filters.language:
             click.echo(_languages_held(index, filters.language))
+        if filters.since or filters.until:
+            click.echo(_dates_held(index))
     for rank, hit in enumerate(hits, start=1):
         date = hit.date.isoformat() if hit.date else "undated"
         click.echo(
@@ -68,6 +70,14 @@ def _languages_held(index: Index, asked: str) -> str:
         return f"({held[asked]:,} releases are in '{asked}'; none of them matched.)"
     listed = ", ".join(f"{code} ({n:,})" for code, n in held.most_common()) or "none"
     return f"No release is in '{asked}'. Releases by language: {listed}."
+
+
+def _dates_held(index: Index) -> str:
+    """Why a date filter may have found nothing: the dates the store's releases span."""
+    dates = sorted(r.date for r in index.store.releases() if r.date)
+    if not dates:
+        return "No release in the store has a date."
+    return f"The releases are dated {dates[0].isoformat()} to {dates[-1].isoformat()}."
 
 
 def _shorten(text: str, limit: int) -> str:
