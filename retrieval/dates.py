@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+
+from retrieval.types import ReleaseSummary
 
 # Month names in English, Russian (nominative, genitive, prepositional) and Kazakh.
 MONTH_FORMS: dict[int, tuple[str, ...]] = {
@@ -70,3 +73,9 @@ def _month(name: str) -> int:
 def date_key(date: dt.date | None) -> int:
     """The sortable integer stored for filtering: 20250831, or 0 for an undated release."""
     return date.year * 10000 + date.month * 100 + date.day if date else 0
+
+
+def date_span(releases: Iterable[ReleaseSummary]) -> tuple[dt.date, dt.date] | None:
+    """The first and last date of the dated releases; None when none has a date."""
+    dates = [release.date for release in releases if release.date]
+    return (min(dates), max(dates)) if dates else None

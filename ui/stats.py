@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from retrieval.dates import date_span
 from retrieval.index import Index
 from retrieval.language import releases_by_language
 
@@ -11,14 +12,14 @@ from retrieval.language import releases_by_language
 def store_stats(index: Index) -> dict[str, Any]:
     """Releases, paragraphs (stored chunks), languages, date range, embedder and collection."""
     releases = index.store.releases()
-    dates = sorted(r.date for r in releases if r.date)
+    span = date_span(releases)
     languages = releases_by_language(releases)
     return {
         "releases": len(releases),
         "paragraphs": index.store.count(),
         "languages": dict(languages.most_common()),
-        "first_date": dates[0].isoformat() if dates else None,
-        "last_date": dates[-1].isoformat() if dates else None,
+        "first_date": span[0].isoformat() if span else None,
+        "last_date": span[1].isoformat() if span else None,
         "embedder": index.embedder.name,
         "collection": index.store.collection_name,
     }

@@ -15,11 +15,12 @@ from answer.request import AskRequest, read_ask_request
 from answer.serialize import answer_to_dict
 from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
 from presschat.cli.common import filter_options, handle_errors, parts
+from retrieval.dates import date_span
 from retrieval.errors import PresschatError, RequestError
 from retrieval.filters import read_filters, read_query
-from retrieval.index import Index
 from retrieval.language import releases_by_language
 from retrieval.serialize import hit_to_dict
+from retrieval.types import ReleaseSummary
 
 
 @click.command()
@@ -49,10 +50,12 @@ def search(
         return
     if not hits:
         click.echo("No matching paragraphs.")
-        if filters.language:
-            click.echo(_languages_held(index, filters.language))
-        if filters.since or filters.until:
-            click.echo(_dates_held(index))
+        if filters.language or filters.since or filters.until:
+            releases = index.store.releases()  # one scan of the store for both hints
+            if filters.language:
+                click.echo(_languages_held(releases, filters.language))
+            if filters.since or filters.until:
+                click.echo(_dates_held(releases))
     for rank, hit in enumerate(hits, start=1):
         date = hit.date.isoformat() if hit.date else "undated"
         click.echo(
@@ -63,21 +66,21 @@ def search(
         click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
 
 
-def _languages_held(index: Index, asked: str) -> str:
+def _languages_held(releases: list[ReleaseSummary], asked: str) -> str:
     """Why a language filter may have found nothing: the languages the store's releases are in."""
-    held = releases_by_language(index.store.releases())
+    held = releases_by_language(releases)
     if asked in held:
         return f"({held[asked]:,} releases are in '{asked}'; none of them matched.)"
     listed = ", ".join(f"{code} ({n:,})" for code, n in held.most_common()) or "none"
     return f"No release is in '{asked}'. Releases by language: {listed}."
 
 
-def _dates_held(index: Index) -> str:
+def _dates_held(releases: list[ReleaseSummary]) -> str:
     """Why a date filter may have found nothing: the dates the store's releases span."""
-    dates = sorted(r.date for r in index.store.releases() if r.date)
-    if not dates:
+    span = date_span(releases)
+    if span is None:
         return "No release in the store has a date."
-    return f"The releases are dated {dates[0].isoformat()} to {dates[-1].isoformat()}."
+    return f"The releases are dated {span[0].isoformat()} to {span[1].isoformat()}."
 
 
 def _shorten(text: str, limit: int) -> str:
