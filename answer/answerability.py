@@ -16,12 +16,12 @@ then also opens a fifth of its answers to "what" and "how much" questions with "
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
 from prompts import load_prompt, refusal
 from retrieval.types import Hit
-from retrieval.words import WORD
+from retrieval.words import ALL_STOP_WORDS, WORD
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
@@ -38,6 +38,8 @@ _FACT_WORDS = frozenset(
     "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
     "кім кімге кімді кімнің қандай қай қайда қашан қанша неше неге нені неден".split()
 )
+# What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
+_HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
 _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
@@ -45,11 +47,20 @@ _YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # n
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 
-def named_share(question: str, sources: Sequence[Hit]) -> float | None:
+def named_share(
+    question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
+) -> float | None:
     """The weighted share of the question's names and numbers that some source holds; None when
-    it has none that can be checked against these sources."""
+    it has none that can be checked against these sources. With `releases` (a source's whole
+    release text by release id), a source holds what its release says anywhere: a paragraph
+    of the release the question names ("... that David Levick's company tried to get for
+    Iran?") is about it even when only the release's first paragraph writes the name."""
     facts = Facts.of(question)
-    vocabularies = [SourceText.of(hit) for hit in sources]
+    releases = releases or {}
+    vocabularies = [
+        SourceText.of_text(f"{hit.title}\n{releases.get(hit.release_id, hit.text)}", hit.date)
+        for hit in sources
+    ]
     found = checked = 0.0
     # Small whole numbers ("the 3 main points", "one thing") ask for a count, not about a
     # figure the release must state; years, amounts and decimals are checked.
@@ -64,9 +75,15 @@ def named_share(question: str, sources: Sequence[Hit]) -> float | None:
     return found / checked if checked else None
 
 
-def is_answerable(question: str, sources: Sequence[Hit], min_named: float = MIN_NAMED) -> bool:
-    """False when the sources miss too much of what the question names."""
-    share = named_share(question, sources)
+def is_answerable(
+    question: str,
+    sources: Sequence[Hit],
+    min_named: float = MIN_NAMED,
+    releases: Mapping[str, str] | None = None,
+) -> bool:
+    """False when the sources (or their releases, see `named_share`) miss too much of what the
+    question names."""
+    share = named_share(question, sources, releases)
     return share is None or share >= min_named
 
 
@@ -95,6 +112,18 @@ def asks_for_a_fact(question: str) -> bool:
     if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
         return False
     return bool(_FACT_WORDS.intersection(words))
+
+
+def has_subject(question: str) -> bool:
+    """Whether the question has words of its own besides question words: "How long was he
+    sentenced?" does, "How many?" and "А сколько?" do not."""
+    return any(
+        len(word) > 2
+        and word not in ALL_STOP_WORDS
+        and word not in _FACT_WORDS
+        and word not in _HOW_WORDS
+        for word in (w.lower() for w in WORD.findall(question))
+    )
 
 
 def without_stray_yes(answer: str, question: str) -> str:

@@ -10,6 +10,7 @@ from answer import answerability
 from answer.answerability import is_answerable, named_share, refusal_with_closest
 from prompts import refusal
 from tests.answer.test_attribution import FINE, REGION, SOURCES, TRADE
+from tests.factories import make_hit
 
 
 def test_a_question_about_names_the_sources_never_mention_is_not_answerable() -> None:
@@ -29,6 +30,23 @@ def test_a_question_with_nothing_to_check_is_left_to_the_model() -> None:
     assert is_answerable("How much did he pay?", SOURCES)
     # Cyrillic names cannot be looked up in English releases, and there is no number.
     assert is_answerable("Какой штраф заплатила компания Тайсон?", [FINE])
+
+
+def test_a_paragraph_holds_the_names_its_release_writes_elsewhere() -> None:
+    kits = make_hit(
+        "doj-12-264",
+        9,
+        title="Australian businessman charged with exporting aircraft parts to Iran",
+        text="Such float kits were designed for use on Bell 206 helicopters.",
+    )
+    question = "For what helicopter were the kits David Levick's company sought for Iran built?"
+    assert named_share(question, [kits]) == pytest.approx(1 / 3)  # Iran only
+    assert not is_answerable(question, [kits])
+    release = "David Levick, 51, of Sydney, was charged today.\n" + kits.text
+    assert named_share(question, [kits], {"doj-12-264": release}) == 1.0
+    assert is_answerable(question, [kits], releases={"doj-12-264": release})
+    # Another release's text says nothing for this source.
+    assert not is_answerable(question, [kits], releases={"doj-other": release})
 
 
 def test_a_year_matches_the_release_date() -> None:
@@ -88,3 +106,20 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
     assert strip("Yes, it did [1].", "Did it pay?") == "Yes, it did [1]."
     assert strip("Yesterday it paid [1].", "When did it pay?") == "Yesterday it paid [1]."
     assert strip("Yes.", "What fine?") == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many?", False),
+        ("How long?", False),
+        ("И сколько?", False),
+        ("Қанша?", False),
+        ("How much is his share?", True),
+        ("Who owned the boat?", True),
+        ("А кто были его сообщники?", True),
+        ("Олар қанша өтемақы алады?", True),
+    ],
+)
+def test_a_question_of_question_words_only_has_no_subject(question: str, expected: bool) -> None:
+    assert answerability.has_subject(question) is expected

@@ -21,7 +21,11 @@ def test_long_text_keeps_the_best_matching_sentences_and_marks_the_cuts() -> Non
     )
     assert "$2.5 million civil penalty" in excerpt
     assert len(excerpt) <= 150 + 4
-    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+    # "company" is also in the first sentence: it comes along, the cut between marked.
+    assert excerpt == (
+        "The company was founded in 1990 in Ohio. … On Monday it agreed to pay a $2.5 million "
+        "civil penalty for Clean Air Act violations. …"
+    )
     assert "The plant employs 400 people." not in excerpt
 
 
@@ -40,3 +44,26 @@ def test_sentences_in_russian_and_a_sentence_longer_than_the_limit() -> None:
     ]
     assert excerpt_for_question("word " * 100, "word", 50).endswith(" …")
     assert len(excerpt_for_question("word " * 100, "word", 50)) <= 52
+
+
+SENTENCING = (
+    "WASHINGTON — Cedric Salabye of Dilkon, Ariz., was sentenced Friday in federal court in "
+    "Phoenix for selling 11 bald eagle tail feathers, the Justice Department announced today. "
+    "Salabye pleaded guilty on April 23, 2009, to one count of a federal indictment charging him "
+    "with selling eagle feathers in violation of the Bald and Golden Eagle Protection Act. "
+    "Judge David Campbell of the U.S. District Court for the District of Arizona presided. "
+    "Salabye was ordered to perform 150 hours of community service and to pay a $500 fine."
+)
+
+
+def test_a_sentence_with_the_question_words_the_best_one_lacks_is_kept_too() -> None:
+    question = (
+        "How many hours of community service was the Dilkon, Arizona man who sold bald eagle "
+        "tail feathers ordered to perform?"
+    )
+    excerpt = excerpt_for_question(SENTENCING, question, 300)
+    assert excerpt.startswith("WASHINGTON — Cedric Salabye of Dilkon")
+    assert excerpt.endswith(
+        "… Salabye was ordered to perform 150 hours of community service and to pay a $500 fine."
+    )
+    assert len(excerpt) <= 300
