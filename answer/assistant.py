@@ -1,6 +1,8 @@
 """Answering: retrieve (a follow-up together with the asker's previous question, or rewritten
-by the model first), ask the model with numbered sources, check the answer against them, and
-refuse plainly, naming the closest releases, when the releases do not hold the answer.
+by the model first; one that names nothing of its own within the release the conversation is
+about), ask the model with numbered sources, check the answer against them, quote the sentence
+each citation is for, and refuse plainly, naming the closest releases, when the releases do not
+hold the answer.
 
 `Assistant.from_settings` is the composition point of the whole answering stack.
 """
@@ -15,11 +17,17 @@ from typing import Any, assert_never
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from answer.answerability import is_answerable, refusal_with_closest, without_stray_yes
-from answer.attribution import attribute_citations
+from answer.answerability import (
+    has_subject,
+    is_answerable,
+    refusal_with_closest,
+    without_stray_yes,
+)
+from answer.attribution import attribute_citations, with_quotes
 from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
+from answer.grounding import Facts
 from answer.question_dates import search_within_dates
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
@@ -71,6 +79,34 @@ def search_text(standalone: str, history: Sequence[Turn]) -> str:
     asked about before."""
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")
     return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
+
+
+def find_sources(
+    index: Index,
+    question: str,
+    history: Sequence[Turn],
+    k: int,
+    filters: SearchFilters,
+    today: dt.date,
+) -> tuple[list[Hit], SearchFilters]:
+    """The paragraphs an answer is written from, and the filters they were found within.
+
+    The question is searched together with the asker's previous one (`search_text`), within
+    its date words (`search_within_dates`). A follow-up that names nothing of its own ("How
+    long was he sentenced?") is about the release that search puts first: its first k - 1
+    sources are that release's paragraphs ranked by the follow-up alone, and the last is the
+    search's best other paragraph, in case the conversation moved on. (The joint search alone
+    ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
+    of question words only ("How many?") has nothing to rank by and keeps the joint ranking."""
+    text = search_text(question, history)
+    hits, effective = search_within_dates(index.search, text, k, filters, question, today)
+    if not hits or text == question or Facts.of(question).names or not has_subject(question):
+        return list(hits), effective
+    release = index.search_release(
+        question, hits[0].release_id, max(1, k - 1), effective, scored_by=text
+    )
+    chosen = {hit.chunk_id for hit in release}
+    return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
 
 
 def _recent_turns(history: Sequence[Turn]) -> str:
@@ -152,12 +188,12 @@ class Assistant:
         language = self._language(question, history)
         rewrite = self.settings.follow_ups == "rewrite"
         standalone = self.standalone_question(question, history) if rewrite else question
-        hits, effective = search_within_dates(
-            self.index.search,
-            search_text(standalone, history),
+        hits, effective = find_sources(
+            self.index,
+            standalone,
+            history,
             self.settings.answer_sources,
             filters or SearchFilters(),
-            standalone,
             self._today(),
         )
         sources = tuple(h for h in hits if h.score >= self.settings.min_score)
@@ -200,7 +236,9 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
-        if self.settings.check_answers and not is_answerable(standalone, sources):
+        if self.settings.check_answers and not is_answerable(
+            standalone, sources, releases=self.release_texts(sources)
+        ):
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
             return
@@ -250,7 +288,7 @@ class Assistant:
                 log.info("refused: no source holds the facts of %r", reply)
             yield finish(refusal_with_closest(language, sources), True)
         else:
-            yield finish(text, False, citations)
+            yield finish(text, False, with_quotes(text, citations, standalone))
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
@@ -277,6 +315,15 @@ class Assistant:
             return question
         log.info("follow-up %r rewritten as %r", question, rewritten)
         return rewritten
+
+    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+        """The whole text of the sources' releases by id, in paragraph order ({} for sources
+        the index does not hold, such as gold evidence given directly)."""
+        ids = list(dict.fromkeys(hit.release_id for hit in sources))
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for _, meta, text, _ in self.index.store.chunks_of(ids):
+            parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
+        return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
 
     def _language(self, question: str, history: Sequence[Turn]) -> str:
         detected = detect_language(question)

@@ -18,13 +18,15 @@ the sources ("This is found in paragraph 5 of the press release [1].") is droppe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answer.citations import CITATION_MARKER, split_grouped_markers
-from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, support
-from retrieval.sentences import split_sentences
+from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, coverage, support
+from answer.types import Citation
+from retrieval.sentences import sentence_spans, split_sentences
 from retrieval.types import Hit
 
 MIN_SUPPORT = 0.5
@@ -46,7 +48,7 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*(?:(?:sources?|источник\w*|дере�
 # the meeting, where the sides agreed to deepen relations.") is padding, not the answer.
 _POINTER = re.compile(
     r"^(?:this|that|the|these)\b[^.]{0,40}?\b(?:is|are|can be|was)\s+"
-    r"(?:found|stated|mentioned|given|provided|reported|taken|noted|confirmed|emphasi[sz]ed|"
+    r"(?:found|seen|stated|mentioned|given|provided|reported|taken|noted|confirmed|emphasi[sz]ed|"
     r"highlighted|indicated|described|outlined|announced|shown|explained)\s+(?:in|from)\b"
     r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
     r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$",
@@ -219,3 +221,39 @@ def _with_markers(sentence: str, numbers: list[int]) -> str:
     if end:
         return f"{bare[: end.start()].rstrip()} {markers}{end[1]}"
     return f"{bare} {markers}"
+
+
+def with_quotes(
+    text: str, citations: Sequence[Citation], question: str = ""
+) -> tuple[Citation, ...]:
+    """Each citation with its `quote`: the sentence of the cited paragraph (or two in a row)
+    that holds most of what the first answer sentence citing it states beyond the `question`,
+    so that a reader sees where in the paragraph the answer stands. No quote where the
+    paragraph's sentences hold none of it."""
+    asked = Facts.of(question)
+    claims: dict[int, list[Facts]] = {}
+    for sentence in _sentences(text.replace("\n", " ")):
+        for number in dict.fromkeys(int(m[1]) for m in CITATION_MARKER.finditer(sentence)):
+            claims.setdefault(number, []).append(Facts.of(sentence))
+    quoted = []
+    for citation in citations:
+        quotes = (_quote(claim, citation.text, asked) for claim in claims.get(citation.number, []))
+        quoted.append(dataclasses.replace(citation, quote=next(filter(None, quotes), "")))
+    return tuple(quoted)
+
+
+def _quote(stated: Facts, paragraph: str, asked: Facts) -> str:
+    """The run of at most two sentences of `paragraph` holding the most of what a sentence
+    states beyond the question (two only where the second adds some), then of what it
+    repeats; "" if none holds any of it."""
+    own = stated.beyond(asked)
+    spans = sentence_spans(paragraph)
+    best: tuple[float, int, float] = (0.0, 0, 0.0)
+    quote = ""
+    for i in range(len(spans)):
+        for j in range(i, min(i + 2, len(spans))):
+            window = SourceText.of_text(paragraph[spans[i][0] : spans[j][1]])
+            score = (coverage(own, window)[0], i - j, coverage(stated, window)[0])
+            if score > best:
+                best, quote = score, paragraph[spans[i][0] : spans[j][1]]
+    return quote

@@ -22,6 +22,8 @@ class Citation(ReleaseRef):
     number: int
     paragraph: int
     text: str
+    quote: str = ""
+    """The sentence (or two) of `text` that holds what the answer cites it for; "" if unknown."""
 
 
 @dataclass(frozen=True)

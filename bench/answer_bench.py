@@ -2,7 +2,7 @@
 
     python bench/answer_bench.py --data-dir DIR --questions doj_dev.jsonl \
         [--multihop ../shared/data/eval/multihop500 --multihop-limit 100] [--skip-doj] \
-        [--replies replies.jsonl] [--types follow_up,null] [--langs kk]
+        [--replies replies.jsonl] [--types follow_up,null] [--langs kk] [--ids ids.txt]
 
 DIR holds the DOJ 2,000-release subset ingested with the default embedder. For each question:
 time until the sources are known, until the first answer token is shown, until the answer is
@@ -32,7 +32,7 @@ from answer.chat_models import model_name  # noqa: E402
 from answer.serialize import answer_to_dict  # noqa: E402
 from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
 from evaluation.answer_scores import AnswerReport, contains_answer  # noqa: E402
-from evaluation.questions import load_questions  # noqa: E402
+from evaluation.questions import load_stored_questions  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402
 from retrieval.types import Hit  # noqa: E402
 
@@ -81,12 +81,15 @@ def run_doj(
     replies: Path | None = None,
     types: set[str] | None = None,
     langs: set[str] | None = None,
+    ids: set[str] | None = None,
 ) -> dict[str, Any]:
     report = AnswerReport()
     saved = replies.open("w", encoding="utf-8") if replies else None
     sources_s, first_token_s, first_model_piece_s, total_s, rates = [], [], [], [], []
-    for question in load_questions(path):
+    for question in load_stored_questions(path, assistant.index):
         if (types and question.type not in types) or (langs and question.lang not in langs):
+            continue
+        if ids is not None and question.id not in ids:
             continue
         timed.calls.clear()
         started = time.perf_counter()
@@ -246,6 +249,9 @@ def main() -> None:
     )
     parser.add_argument("--types", help="only questions of these types (comma-separated)")
     parser.add_argument("--langs", help="only questions in these languages (comma-separated)")
+    parser.add_argument(
+        "--ids", type=Path, help="only the questions whose ids this file lists (one per line)"
+    )
     args = parser.parse_args()
 
     settings = load_settings(data_dir=args.data_dir, llm="local")
@@ -270,6 +276,7 @@ def main() -> None:
             args.replies,
             set(args.types.split(",")) if args.types else None,
             set(args.langs.split(",")) if args.langs else None,
+            set(args.ids.read_text(encoding="utf-8").split()) if args.ids else None,
         )
     if args.multihop:
         result["multihop"] = run_multihop(assistant, args.multihop, args.multihop_limit)

@@ -2,7 +2,7 @@
 
     python bench/answer_bench.py ... --questions Q.jsonl --replies R.jsonl   # with
         PRESSCHAT_CHECK_ANSWERS=false PRESSCHAT_REFUSAL_PROBABILITY=1   (the model alone)
-    python bench/answer_checks.py Q.jsonl R.jsonl [--sweep]
+    python bench/answer_checks.py Q.jsonl R.jsonl [--sweep] [--data-dir STORE]
 
 The checks are deterministic functions of the question, the sources and the model's reply (and
 of the probability the model gave its refusal as first word, which the bench records), so each
@@ -16,6 +16,10 @@ model output:
   (`answer.answerability`);
 - all: the checks as presschat's default settings apply them (names, citations, and the
   first-word probability at `PRESSCHAT_REFUSAL_PROBABILITY`'s default).
+
+With --data-dir STORE (the store the replies came from), the name check reads the sources'
+whole releases as presschat does, gold releases named by file (`seed:...`) get their stored
+ids, and two more variants show the name check as it was before: on the shown paragraphs only.
 
 With --sweep, the thresholds of the two refusal checks are varied (`probability>=T`: refused when
 the model gave NO_ANSWER at least T as its first word). Prints JSON: per variant, the
@@ -38,12 +42,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answer.answerability import MIN_NAMED, is_answerable  # noqa: E402
+from answer.assistant import Assistant  # noqa: E402
 from answer.attribution import attribute_citations  # noqa: E402
+from answer.chat_models import FakeChatModel  # noqa: E402
 from answer.citations import resolve_citations  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
-from evaluation.questions import Question, load_questions  # noqa: E402
+from evaluation.questions import Question, load_questions, load_stored_questions  # noqa: E402
 from prompts import starts_with_refusal  # noqa: E402
+from retrieval.index import Index  # noqa: E402
 from retrieval.language import detect_language  # noqa: E402
 from retrieval.settings import Settings  # noqa: E402
 from retrieval.types import Hit, SearchFilters  # noqa: E402
@@ -90,13 +97,22 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
     return dataclasses.replace(answer, text=text, citations=citations)
 
 
-def with_names(min_named: float) -> Check:
+def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
     def check(answer: Answer, _: float | None) -> Answer:
-        if answer.refused or is_answerable(answer.standalone_question, answer.sources, min_named):
+        question, sources = answer.standalone_question, answer.sources
+        if answer.refused or is_answerable(question, sources, min_named, releases):
             return answer
         return refused(answer)
 
     return check
+
+
+def release_texts(index: Index, replies: list[dict[str, Any]]) -> dict[str, str]:
+    """The whole text of every release the replies' sources come from, as the assistant reads
+    it for the name check."""
+    assistant = Assistant(index, FakeChatModel(), index.settings)
+    sources = [hit_from_dict(h) for reply in replies for h in reply["answer"]["sources"]]
+    return assistant.release_texts(sources)
 
 
 def with_probability(threshold: float) -> Check:
@@ -138,20 +154,40 @@ def main() -> None:
     parser.add_argument("questions", type=Path)
     parser.add_argument("replies", type=Path)
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="the store the replies came from: the name check then reads whole releases, as "
+        "presschat does (without it, only the shown paragraphs, as before 2026-12-02), and "
+        "gold releases named by file (seed:...) are found in it",
+    )
     args = parser.parse_args()
 
-    questions = {q.id: q for q in load_questions(args.questions)}
     replies = [json.loads(line) for line in args.replies.open(encoding="utf-8") if line.strip()]
+    if args.data_dir:
+        index = Index.from_settings(Settings(data_dir=args.data_dir))
+        loaded = load_stored_questions(args.questions, index)
+        releases: dict[str, str] | None = release_texts(index, replies)
+    else:
+        loaded, releases = load_questions(args.questions), None
+    questions = {q.id: q for q in loaded}
     threshold = Settings.model_fields["refusal_probability"].default
     variants: dict[str, list[Check]] = {
         "model": [],
         "+citations": [with_citations],
-        "+names": [with_names(MIN_NAMED)],
-        "all": [with_names(MIN_NAMED), with_probability(threshold), with_citations],
+        "+names": [with_names(MIN_NAMED, releases)],
+        "all": [with_names(MIN_NAMED, releases), with_probability(threshold), with_citations],
     }
+    if releases is not None:  # the name check as before 2026-12-02: shown paragraphs only
+        variants["+names (paragraphs)"] = [with_names(MIN_NAMED)]
+        variants["all (names in paragraphs)"] = [
+            with_names(MIN_NAMED),
+            with_probability(threshold),
+            with_citations,
+        ]
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-            variants[f"names>={value}"] = [with_names(value)]
+            variants[f"names>={value}"] = [with_names(value, releases)]
         for value in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
             variants[f"probability>={value}"] = [with_probability(value)]
     result = {

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from answer.assistant import search_text
 from answer.types import Turn
 from retrieval.errors import ReadError, RequestError
 from retrieval.filters import read_filters
+from retrieval.index import Index
 from retrieval.types import SearchFilters
 
 
@@ -32,11 +34,6 @@ class Question:
         """The conversation before the question."""
         return [Turn(role, content) for role, content in self.history]
 
-    def retrieval_query(self) -> str:
-        """The text `presschat ask` searches with when a follow-up is not rewritten
-        (`PRESSCHAT_FOLLOW_UPS=context`): the question, then the asker's previous one."""
-        return search_text(self.question, self.turns())
-
 
 def load_questions(path: Path) -> list[Question]:
     """Read a JSON Lines question file; a malformed line raises ReadError with its number."""
@@ -50,6 +47,40 @@ def load_questions(path: Path) -> list[Question]:
             except (ValueError, KeyError, TypeError, RequestError) as exc:
                 raise ReadError(f"{path}:{number}", f"bad question: {exc}") from None
     return questions
+
+
+FILE_PREFIX = "seed:"
+"""A gold release named by the file it is read from (`seed:<file name>`): for a release whose
+stored id is a hash of the path it was ingested from, as a text export's is."""
+
+
+def with_stored_ids(
+    questions: Sequence[Question], sources: Callable[[], Mapping[str, str]]
+) -> list[Question]:
+    """The questions with each gold release named by its file given the id of the stored
+    release read from a file of that name; `sources` gives each stored release's source path
+    by id (read only when some gold names a file). A file no release was read from stays as
+    named, so its questions score as misses."""
+    if not any(rid.startswith(FILE_PREFIX) for q in questions for rid, _ in q.gold):
+        return list(questions)
+    by_name = {Path(path).name: rid for rid, path in sources().items() if path}
+
+    def stored(rid: str) -> str:
+        return (
+            by_name.get(rid.removeprefix(FILE_PREFIX), rid) if rid.startswith(FILE_PREFIX) else rid
+        )
+
+    return [
+        dataclasses.replace(q, gold=tuple((stored(r), p) for r, p in q.gold)) for q in questions
+    ]
+
+
+def load_stored_questions(path: Path, index: Index) -> list[Question]:
+    """`load_questions`, with gold releases named by file given their ids in the index's store."""
+    return with_stored_ids(
+        load_questions(path),
+        lambda: {rid: s.source_path for rid, s in index.store.release_states().items()},
+    )
 
 
 def _question(raw: dict[str, Any]) -> Question:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from answer.question_dates import search_within_dates
+from answer.assistant import find_sources
 from evaluation.groups import Groups
 from evaluation.questions import Question
-from retrieval.types import Hit, SearchFilters
+from retrieval.index import Index
+from retrieval.types import Hit
 
 CUTOFFS = (1, 4, 10)
 
@@ -68,23 +69,30 @@ class RetrievalReport:
         }
 
 
-def evaluate_retrieval(
-    questions: Iterable[Question],
-    search: Callable[[str, int, SearchFilters], Sequence[Hit]],
-    k: int = 10,
-) -> RetrievalReport:
-    """Run every answerable question through `search` and score where its gold came."""
+Find = Callable[[Question, int], Sequence[Hit]]
+"""The k paragraphs found for a question."""
+
+
+def as_ask_finds(index: Index, today: dt.date | None = None) -> Find:
+    """Sources found as `ask` finds them (`answer.assistant.find_sources`): a follow-up with the
+    asker's previous question, within the question's date words unless they leave nothing."""
+    day = today or dt.date.today()
+
+    def find(question: Question, k: int) -> Sequence[Hit]:
+        hits, _ = find_sources(index, question.question, question.turns(), k, question.filters, day)
+        return hits
+
+    return find
+
+
+def evaluate_retrieval(questions: Iterable[Question], find: Find, k: int = 10) -> RetrievalReport:
+    """Find every answerable question's paragraphs and score where its gold came."""
     report = RetrievalReport()
-    today = dt.date.today()
     for question in questions:
         if not question.gold:  # null questions have nothing to retrieve
             report.skipped += 1
             continue
-        # As `ask` searches: within the question's date words unless they leave nothing.
-        hits, _ = search_within_dates(
-            search, question.retrieval_query(), k, question.filters, question.question, today
-        )
-        rank = first_gold_rank(hits, question.gold)
+        rank = first_gold_rank(find(question, k), question.gold)
         report.ranks[question.id] = rank
         for scores in report.groups.of(question):
             scores.add(rank)

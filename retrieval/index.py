@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import assert_never, cast
 
 from retrieval.batching import Batcher
+from retrieval.chroma_rows import cosine, hit_from_row, passes
 from retrieval.embedders import Embedder, FakeEmbedder, Vectors
 from retrieval.keywords.fusion import reciprocal_rank_fusion
 from retrieval.keywords.index import KeywordIndex
@@ -219,6 +220,31 @@ class Index:
         if self._upgrade is not None and time.monotonic() - self._checked > UPGRADE_CHECK_S:
             self.switch_if_upgraded()
         return self._searches.run((query, k or self.settings.search_k, filters or SearchFilters()))
+
+    def search_release(
+        self,
+        query: str,
+        release_id: str,
+        k: int,
+        filters: SearchFilters | None = None,
+        *,
+        scored_by: str | None = None,
+    ) -> list[Hit]:
+        """The k paragraphs of one release most similar to `query`, best first, within the
+        filters: a follow-up ("How long was he sentenced?") ranked within the release the
+        conversation is about. Each hit's score is its similarity to `scored_by` (the text the
+        release was found with) if given, so that `min_score` means what it means for the
+        search that found the release."""
+        active = self._active
+        texts = [query] if scored_by is None else [query, scored_by]
+        vectors = active.embedder.embed_queries(texts)
+        rows = active.store.chunks_of([release_id], with_vectors=True)
+        rows = [row for row in rows if passes(row[1], filters)]
+        rows.sort(key=lambda row: cosine(vectors[0], row[3]), reverse=True)
+        return [
+            hit_from_row(chunk_id, meta, text, cosine(vectors[-1], vector))
+            for chunk_id, meta, text, vector in rows[:k]
+        ]
 
     def _search_together(self, searches: Sequence[_Search]) -> list[list[Hit]]:
         """Searches that arrived together: one embedder call, one store query per (k, filters)."""

@@ -34,3 +34,22 @@ def _ends_without_stop(sentence: str) -> bool:
         return False
     last_word = sentence.rsplit(None, 1)[-1].rstrip(".").lower()
     return last_word in _ABBREVIATIONS or bool(_INITIAL.search(sentence))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences `split_sentences` finds lie in `text`: (start, end) offsets, so that
+    a sentence can be shown in place (highlighted in its paragraph)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in [*_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        first, last = start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
+        start = match.end() if match else len(text)
+        if first >= last:
+            continue
+        if spans and _ends_without_stop(text[spans[-1][0] : spans[-1][1]]):
+            spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((first, last))
+    return spans

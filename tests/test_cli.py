@@ -242,3 +242,6 @@ def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
         f"Tyson Foods agreed to pay a $500,000 fine [{holding}].",
     ]
     assert shown[3].startswith(f"  [{holding}] ")
+    # Then the sentence of the paragraph the answer cites it for.
+    assert shown[4].startswith("      “WASHINGTON — Tyson Foods Inc. pleaded guilty")
+    assert "$500,000" in " ".join(shown[4:])

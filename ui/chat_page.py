@@ -32,6 +32,7 @@ CSS = """
 .pc-citation { margin: .4em 0; padding: .3em .5em; border-left: 3px solid #c7d2fe; }
 .pc-citation:target { background: #fef9c3; border-left-color: #ca8a04; }
 .pc-quote { margin: .3em 0 0; color: #374151; font-style: normal; }
+.pc-hl { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 .pc-meta { color: #6b7280; font-size: .9em; }
 .pc-num { font-weight: 600; }
 .pc-source-list { padding-left: 0; list-style: none; }

@@ -22,6 +22,7 @@ class CitationIn(BaseModel):
     url: str = Field(default="", max_length=2_000)
     paragraph: int
     text: str = Field(default="", max_length=20_000)
+    quote: str = Field(default="", max_length=20_000)
 
 
 class AnswerIn(BaseModel):

@@ -51,6 +51,16 @@ def _paragraphs(text: str) -> str:
     return "<br>".join(_text(line) for line in text.split("\n"))
 
 
+def _with_quote(text: str, quote: Any) -> str:
+    """The paragraph as HTML, its quoted sentence (what the answer cites it for) marked."""
+    at = text.find(quote) if isinstance(quote, str) and quote else -1
+    if at < 0:
+        return _paragraphs(text)
+    end = at + len(quote)
+    marked = f'<mark class="pc-hl">{_paragraphs(quote)}</mark>'
+    return _paragraphs(text[:at]) + marked + _paragraphs(text[end:])
+
+
 def answer_html(answer: Mapping[str, Any], message_key: str, words: Words = ENGLISH) -> str:
     """An answer as chat HTML: its text with each kept [n] linked to the cited paragraph, then
     the cited paragraphs themselves (release, date, paragraph number, link to the original)."""
@@ -69,12 +79,14 @@ def answer_html(answer: Mapping[str, Any], message_key: str, words: Words = ENGL
 def citations_html(
     citations: Iterable[Mapping[str, Any]], message_key: str, words: Words = ENGLISH
 ) -> str:
-    """The cited paragraphs of one answer, each with the id its [n] links to."""
+    """The cited paragraphs of one answer, each with the id its [n] links to and the sentence
+    it is cited for marked."""
     items = [
         f'<li id="{anchor(message_key, int(c["number"]))}" class="pc-citation">'
         f'<span class="pc-num">[{int(c["number"])}]</span> '
         f"{_release_line(c, words)}"
-        f'<blockquote class="pc-quote">{_paragraphs(str(c.get("text", "")))}</blockquote></li>'
+        f'<blockquote class="pc-quote">{_with_quote(str(c.get("text", "")), c.get("quote"))}'
+        "</blockquote></li>"
         for c in citations
     ]
     if not items:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Release(BaseModel):
@@ -36,6 +36,10 @@ class CitationOut(Release):
     number: int
     paragraph: int
     text: str
+    quote: str = Field(
+        default="",
+        description="The sentence (or two) of `text` the answer cites it for; empty if none.",
+    )
 
 
 class FiltersOut(BaseModel):

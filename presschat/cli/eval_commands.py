@@ -12,8 +12,8 @@ from tqdm import tqdm
 from answer.types import Answer
 from evaluation.answer_scores import evaluate_answers
 from evaluation.groups import table_rows
-from evaluation.questions import Question, load_questions
-from evaluation.retrieval_scores import evaluate_retrieval
+from evaluation.questions import Question, load_stored_questions
+from evaluation.retrieval_scores import as_ask_finds, evaluate_retrieval
 from presschat.cli.common import handle_errors, parts
 
 
@@ -40,7 +40,7 @@ def eval_retrieval(ctx: click.Context, questions: Path, k: int, as_json: bool) -
     """Hits@1/4/10 and MRR@10 of the store on QUESTIONS (JSON Lines), overall, per language
     and per type. Questions without gold paragraphs (type null) are skipped."""
     index = parts(ctx).index()
-    report = evaluate_retrieval(load_questions(questions), index.search, k)
+    report = evaluate_retrieval(load_stored_questions(questions, index), as_ask_finds(index), k)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -68,7 +68,7 @@ def eval_answers(ctx: click.Context, questions: Path, as_json: bool, quiet: bool
     """Answer correctness, citation precision and recall, refusal rate on null questions and
     false-refusal rate on answerable ones, overall, per language and per type."""
     assistant = parts(ctx).assistant()
-    loaded = load_questions(questions)
+    loaded = load_stored_questions(questions, assistant.index)
     with tqdm(total=len(loaded), unit="q", desc="answering", file=sys.stderr, disable=quiet) as bar:
 
         def ask_one(question: Question) -> Answer:

@@ -160,6 +160,13 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
             f"  [{c.number}] {c.title} — {date}, paragraph {c.paragraph + 1}"
             + (f" — {c.url}" if c.url else "")
         )
+        if c.quote:  # the sentence the answer cites the paragraph for
+            click.secho(
+                textwrap.fill(
+                    f"“{c.quote}”", 96, initial_indent=" " * 6, subsequent_indent=" " * 7
+                ),
+                dim=True,
+            )
     return answer
 
 

@@ -1,5 +1,6 @@
 """The answering contract through a real Chroma store, with a scripted chat model."""
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answer.assistant import Assistant
+from answer.assistant import Assistant, find_sources
 from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
@@ -315,6 +316,11 @@ def test_citations_point_at_the_source_that_holds_the_figure(
     chat_model.enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
     answer = assistant.ask(question)
     assert [c.number for c in answer.citations] == [holding]
+    # The citation carries the sentence it is cited for, to be highlighted.
+    assert answer.citations[0].quote.endswith(
+        "fine of $500,000 for a worker death at its plant in Texarkana, Arkansas."
+    )
+    assert answer.citations[0].quote in answer.citations[0].text
 
     unchecked = assistant.settings.model_copy(update={"check_answers": False})
     chat_model.enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
@@ -339,3 +345,47 @@ def test_in_context_mode_a_follow_up_is_answered_with_the_conversation_in_one_ca
     assert "Question: How many?" in prompt
     assert answer.standalone_question == "How many?"
     assert "150 scholarships" in answer.sources[0].text  # searched with the earlier question
+
+
+def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
+    question = "What gas was the Tyson Foods worker exposed to?"
+    sources = assistant.index.search(question, 3)
+    texts = assistant.release_texts(sources)
+    assert set(texts) == {h.release_id for h in sources}
+    tyson = texts["doj-test-1"]
+    assert tyson.startswith("WASHINGTON — Tyson Foods Inc. pleaded guilty")
+    assert tyson.index("hydrogen sulfide") < tyson.index("Sentencing is scheduled")
+    # Evidence given directly (not in the store) has no release text: its paragraph is used.
+    assert assistant.release_texts([dataclasses.replace(sources[0], release_id="elsewhere")]) == {}
+
+
+def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conversation(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, today = assistant.index, dt.date(2026, 11, 27)
+    history = [
+        Turn("user", "What fine did Tyson Foods pay for the worker death?"),
+        Turn("assistant", "Tyson Foods agreed to pay a $500,000 fine [1]."),
+    ]
+    question = "Which gas killed him?"
+    joint = index.search(f"{question}\n{history[0].content}", 3)
+    # The joint search puts the paragraph that answered the previous question first.
+    assert joint[0].release_id == "doj-test-1" and "$500,000" in joint[0].text
+    hits, _ = find_sources(index, question, history, 3, SearchFilters(), today)
+    # The release's paragraphs ranked by the follow-up itself, then the search's best other.
+    assert hits[0].text.startswith("The worker died after exposure to hydrogen sulfide gas")
+    assert [h.release_id for h in hits[:2]] == ["doj-test-1"] * 2
+    assert hits[2] == next(h for h in joint if h.chunk_id not in {x.chunk_id for x in hits[:2]})
+    # A question that names something of its own, or one without history, is searched as is.
+    calls: list[str] = []
+    monkeypatch.setattr(index, "search_release", lambda q, *a, **kw: calls.append(q) or [])
+    named = "What did the Kazakh ministers agree in Dushanbe?"
+    assert find_sources(index, named, history, 3, SearchFilters(), today)[0] == index.search(
+        f"{named}\n{history[0].content}", 3
+    )
+    assert find_sources(index, question, [], 3, SearchFilters(), today)[0] == index.search(
+        question, 3
+    )
+    assert calls == []
+    find_sources(index, question, history, 3, SearchFilters(), today)
+    assert calls == [question]

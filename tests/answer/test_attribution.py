@@ -1,6 +1,7 @@
 """Citations re-pointed by the facts each answer sentence states."""
 
-from answer.attribution import attribute_citations
+from answer.attribution import attribute_citations, with_quotes
+from answer.citations import resolve_citations
 from tests.factories import make_hit
 
 TRADE = make_hit(
@@ -179,3 +180,55 @@ def test_a_sentence_that_states_a_fact_about_a_release_is_kept() -> None:
         "The fine was announced in Hutchinson, Kansas [3].", SOURCES, "Where was the fine paid?"
     )
     assert result.text == "The fine was announced in Hutchinson, Kansas [3]."
+
+
+SENTENCED = make_hit(
+    "doj-2",
+    1,
+    title="Houston doctor sentenced for Medicare fraud",
+    text="Dr. Jane Roe, 52, of Houston, was convicted in May 2012 of health care fraud. "
+    "Judge Lee Smith sentenced her today to 120 months in prison.\nShe was also ordered to pay "
+    "$2.1 million in restitution. Roe billed Medicare for tests never performed.",
+)
+
+
+def _quotes(answer: str, question: str = "", sources: list = SOURCES) -> dict[int, str]:  # type: ignore[type-arg]
+    text, citations = resolve_citations(answer, sources)
+    return {c.number: c.quote for c in with_quotes(text, citations, question)}
+
+
+def test_a_citation_quotes_the_sentence_that_holds_the_answer() -> None:
+    quotes = _quotes(
+        "Kazakhstan is ready to expand supplies by 200 million US dollars [1].",
+        "By how much will Kazakhstan expand supplies to Tajikistan?",
+    )
+    assert quotes == {1: TRADE.text[TRADE.text.index("In this context") :]}
+    quotes = _quotes(  # the name is in the sentence before, but it is the question's
+        "Jane Roe was sentenced to 120 months [1].",
+        "What sentence did Jane Roe get?",
+        [SENTENCED],
+    )
+    assert quotes == {1: "Judge Lee Smith sentenced her today to 120 months in prison."}
+
+
+def test_two_sentences_are_quoted_only_when_the_second_adds_to_the_answer() -> None:
+    quotes = _quotes(
+        "Roe got 120 months and must repay $2.1 million [1].", "What did Roe get?", [SENTENCED]
+    )
+    assert quotes[1] == (
+        "Judge Lee Smith sentenced her today to 120 months in prison.\nShe was also ordered to "
+        "pay $2.1 million in restitution."
+    )
+
+
+def test_each_citation_quotes_for_the_first_sentence_citing_it() -> None:
+    quotes = _quotes(
+        "The ministers aim for trade of 2 billion US dollars [1]. They also work together in "
+        "the SCO and CSTO [2]. This matters for Kazakhstan's supplies to the Tajik market [1].",
+    )
+    assert quotes[1].startswith("The ministers emphasized") and quotes[1].endswith("years.")
+    assert quotes[2].startswith("This includes cooperation")
+
+
+def test_no_quote_where_no_sentence_holds_the_answer() -> None:
+    assert _quotes("The weather was mild [3].") == {3: ""}

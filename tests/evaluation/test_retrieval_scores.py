@@ -22,7 +22,7 @@ def test_scores_per_group_and_skips_null_questions() -> None:
         "q2": [make_hit("x", 0)] * 3 + [make_hit("b", 0)],
         "q3": [],
     }
-    report = evaluate_retrieval(questions, lambda q, k, f: results[q][:k], k=10)
+    report = evaluate_retrieval(questions, lambda q, k: results[q.question][:k], k=10)
     data = report.as_dict()
     assert data["overall"] == {
         "questions": 3,

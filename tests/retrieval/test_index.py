@@ -129,3 +129,23 @@ def test_a_search_shows_a_paragraph_rewritten_by_another_writer(
     write_jsonl(source, [release | {"paragraphs": ["The digital visa portal opens in June."]}])
     Ingestor.for_index(Index.from_settings(settings)).ingest([source])
     assert "June" in index.search("digital visa portal")[0].text
+
+
+def test_search_release_ranks_one_releases_paragraphs_by_the_query(
+    index: Index, data_dir: Path
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    hits = index.search_release("hydrogen sulfide gas exposure", "doj-test-1", 3)
+    # Its two chunks (the last, short paragraph is merged into the one before it).
+    assert [h.release_id for h in hits] == ["doj-test-1"] * 2
+    assert hits[0].text.startswith("The worker died after exposure to hydrogen sulfide gas")
+    assert hits[0].score > hits[1].score
+    assert index.search_release("gas", "doj-test-1", 1)[0].paragraph == hits[0].paragraph
+    # Scored by the text the release was found with; ranked by the query all the same.
+    joint = index.search_release(
+        "hydrogen sulfide gas exposure", "doj-test-1", 3, scored_by="Tyson Foods fine"
+    )
+    assert [h.chunk_id for h in joint] == [h.chunk_id for h in hits]
+    assert joint[0].score < joint[1].score  # the fine's paragraph is nearer "Tyson Foods fine"
+    assert index.search_release("gas", "doj-test-1", 3, SearchFilters(language="ru")) == []
+    assert index.search_release("gas", "no-such-release", 3) == []

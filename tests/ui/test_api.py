@@ -60,6 +60,7 @@ def test_ask_returns_the_answer_contract(client: TestClient, generator: FakeChat
     body = response.json()
     assert body["answer"] == "A $500,000 fine [1]." and body["refused"] is False
     assert body["citations"][0]["release_id"] == body["sources"][0]["release_id"]
+    assert "$500,000" in body["citations"][0]["quote"] in body["citations"][0]["text"]
 
 
 def test_stream_sends_sources_before_tokens_then_done(

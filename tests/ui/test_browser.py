@@ -107,6 +107,8 @@ def test_chat_streams_a_cited_answer_that_survives_a_reload(
 
     quote = citation.locator(".pc-quote").inner_text()
     assert quote == panel.locator(".pc-source").first.locator(".pc-quote").inner_text()
+    # The sentence the answer cites the paragraph for is marked.
+    expect(citation.locator("mark.pc-hl")).to_contain_text("fine of $500,000")
     link = citation.locator("a").first.get_attribute("href")
     assert link and link.startswith("https://")
     expect(citation).to_contain_text("paragraph ")
@@ -239,6 +241,7 @@ def test_widget_on_an_intranet_page_answers_with_citations(
     expect(widget.locator(".msg.bot").last).to_contain_text("Tyson Foods agreed to pay")
     item = widget.locator("ol.cites li").first
     expect(item).to_contain_text("paragraph ")
+    expect(item.locator(".quote mark")).to_contain_text("fine of $500,000")
     assert (item.locator("a").get_attribute("href") or "").startswith("https://")
     widget.locator("button.cite").first.click()
     expect(item).to_have_class("hl")

@@ -78,3 +78,16 @@ def test_stored_chats_from_the_browser_are_checked() -> None:
     assert (
         checked_saved_chats(None) == checked_saved_chats("garbage") == {"active": "", "chats": {}}
     )
+
+
+def test_the_sentence_a_citation_is_for_is_marked_and_escaped() -> None:
+    cited = {**CITATION, "quote": "The company paid."}
+    html = answer_html({"answer": "Paid [2].", "citations": [cited]}, "k")
+    assert '<mark class="pc-hl">The company paid.</mark>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark" in html
+    hostile = {**CITATION, "quote": "<script>alert(1)</script>"}
+    html = answer_html({"answer": "Paid [2].", "citations": [hostile]}, "k")
+    assert '<mark class="pc-hl">&lt;script&gt;alert(1)&lt;/script&gt;</mark>' in html
+    for missing in ({**CITATION, "quote": "not in the paragraph"}, CITATION):
+        html = answer_html({"answer": "Paid [2].", "citations": [missing]}, "k")
+        assert "<mark" not in html and "The company paid." in html

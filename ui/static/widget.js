@@ -272,6 +272,7 @@
     "ol.cites a { color: #1d4ed8; }",
     ".meta { color: #6b7280; }",
     ".quote { margin-top: 3px; color: #374151; }",
+    ".quote mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }",
     ".votes { margin-top: 6px; white-space: normal; }",
     ".votes button { background: none; border: 1px solid #d1d5db; border-radius: 6px; cursor: pointer;",
     "  margin-right: 4px; padding: 2px 6px; color: #4b5563; vertical-align: middle; }",
@@ -412,6 +413,22 @@
     });
   }
 
+  // A cited paragraph with the sentence the answer cites it for marked.
+  function quoted(text, quote) {
+    var box = el("div", "quote");
+    var at = quote ? text.indexOf(quote) : -1;
+    if (at < 0) {
+      box.textContent = text;
+      return box;
+    }
+    box.append(
+      document.createTextNode(text.slice(0, at)),
+      el("mark", "", quote),
+      document.createTextNode(text.slice(at + quote.length))
+    );
+    return box;
+  }
+
   // The answer's text with each kept [n] as a button that shows its paragraph below.
   function renderAnswer(bubble, answer) {
     bubble.textContent = "";
@@ -434,7 +451,7 @@
         item.append(document.createTextNode(name));
       }
       var meta = [formatDate(c.date), t("paragraph", { n: c.paragraph + 1 })].filter(Boolean).join(" \u00B7 ");
-      item.append(el("span", "meta", " " + meta), el("div", "quote", c.text));
+      item.append(el("span", "meta", " " + meta), quoted(c.text, c.quote));
       items[c.number] = item;
       list.append(item);
     });
