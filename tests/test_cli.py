@@ -245,3 +245,25 @@ def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
     # Then the sentence of the paragraph the answer cites it for.
     assert shown[4].startswith("      “WASHINGTON — Tyson Foods Inc. pleaded guilty")
     assert "$500,000" in " ".join(shown[4:])
+
+
+def test_ask_shows_the_checked_text_when_a_sentence_was_dropped(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    question = "What fine did Tyson Foods pay for the worker death?"
+    sources = index.search(question, settings.answer_sources)
+    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    reply = (
+        f"Tyson Foods agreed to pay a $500,000 fine [{holding}]. "
+        f"This is stated in the press release [{holding}]."
+    )
+    _stream_answer(
+        Assistant(index, FakeChatModel().enqueue(reply), settings), read_ask_request(question)
+    )
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == reply  # as streamed
+    assert shown[1:3] == [
+        "With its citations checked:",
+        f"Tyson Foods agreed to pay a $500,000 fine [{holding}].",
+    ]

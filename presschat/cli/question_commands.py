@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from answer.assistant import Assistant
-from answer.citations import CITATION_MARKER
 from answer.request import AskRequest, read_ask_request
 from answer.serialize import answer_to_dict
 from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
@@ -148,8 +147,9 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
         if streamed:  # a refusal after the text: it replaces what was shown
             click.echo()
         click.echo(answer.text, nl=False)
-    elif CITATION_MARKER.findall(answer.text) != CITATION_MARKER.findall(streamed):
-        # The citation check re-pointed the model's markers: show the text they belong to.
+    elif " ".join(answer.text.split()) != " ".join(streamed.split()):
+        # The checks re-pointed markers or dropped a sentence ("This is stated in the press
+        # release [1]."): show the text the citations belong to.
         click.echo()
         click.secho("With its citations checked:", dim=True)
         click.echo(answer.text, nl=False)
