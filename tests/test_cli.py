@@ -267,3 +267,18 @@ def test_ask_shows_the_checked_text_when_a_sentence_was_dropped(
         "With its citations checked:",
         f"Tyson Foods agreed to pay a $500,000 fine [{holding}].",
     ]
+
+
+def test_ask_does_not_print_the_answer_again_for_a_marker_moved_before_the_stop(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    question = "What fine did Tyson Foods pay for the worker death?"
+    sources = index.search(question, settings.answer_sources)
+    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    reply = f"Tyson Foods agreed to pay a $500,000 fine. [{holding}]"
+    model = FakeChatModel().enqueue(reply)
+    answer = _stream_answer(Assistant(index, model, settings), read_ask_request(question))
+    assert answer.text == f"Tyson Foods agreed to pay a $500,000 fine [{holding}]."
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == reply and "With its citations checked:" not in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,11 @@ def ask(
     _stream_answer(assistant, request)
 
 
+# What the reader compares: a marker moved before the full stop ("... көздейді. [1]" shown as
+# "... көздейді [1].") changes nothing worth printing again.
+_WORDS_AND_MARKERS = re.compile(r"\[\d+\]|\w+")
+
+
 def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
     streamed = ""
     answer: Answer | None = None
@@ -147,7 +153,7 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
         if streamed:  # a refusal after the text: it replaces what was shown
             click.echo()
         click.echo(answer.text, nl=False)
-    elif " ".join(answer.text.split()) != " ".join(streamed.split()):
+    elif _WORDS_AND_MARKERS.findall(answer.text) != _WORDS_AND_MARKERS.findall(streamed):
         # The checks re-pointed markers or dropped a sentence ("This is stated in the press
         # release [1]."): show the text the citations belong to.
         click.echo()
