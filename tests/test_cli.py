@@ -18,6 +18,7 @@ from presschat.cli import cli
 from presschat.cli.question_commands import _stream_answer
 from retrieval.index import Index
 from retrieval.settings import Settings
+from retrieval.types import Hit
 
 
 @pytest.fixture
@@ -225,13 +226,23 @@ def test_serve_starts_the_web_app(tmp_path: Path, data_dir: Path) -> None:
     assert "chat on http://127.0.0.1" in (tmp_path / "serve.log").read_text()
 
 
-def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
-    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _fine_question(index: Index, settings: Settings, data_dir: Path) -> tuple[str, list[Hit], int]:
+    """The test releases ingested; the fine question, its sources and the number of the one
+    holding the fine."""
     Ingestor.for_index(index).ingest([data_dir / "releases"])
     question = "What fine did Tyson Foods pay for the worker death?"
     sources = index.search(question, settings.answer_sources)
-    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    return (
+        question,
+        sources,
+        next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text),
+    )
+
+
+def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question, sources, holding = _fine_question(index, settings, data_dir)
     other = next(n for n in range(1, len(sources) + 1) if n != holding)
     model = FakeChatModel().enqueue(f"Tyson Foods agreed to pay a $500,000 fine [{other}].")
     _stream_answer(Assistant(index, model, settings), read_ask_request(question))
@@ -250,10 +261,7 @@ def test_ask_shows_the_text_again_when_its_citations_were_re_pointed(
 def test_ask_shows_the_checked_text_when_a_sentence_was_dropped(
     index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    Ingestor.for_index(index).ingest([data_dir / "releases"])
-    question = "What fine did Tyson Foods pay for the worker death?"
-    sources = index.search(question, settings.answer_sources)
-    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    question, sources, holding = _fine_question(index, settings, data_dir)
     reply = (
         f"Tyson Foods agreed to pay a $500,000 fine [{holding}]. "
         f"This is stated in the press release [{holding}]."
@@ -272,10 +280,7 @@ def test_ask_shows_the_checked_text_when_a_sentence_was_dropped(
 def test_ask_does_not_print_the_answer_again_for_a_marker_moved_before_the_stop(
     index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    Ingestor.for_index(index).ingest([data_dir / "releases"])
-    question = "What fine did Tyson Foods pay for the worker death?"
-    sources = index.search(question, settings.answer_sources)
-    holding = next(n for n, h in enumerate(sources, start=1) if "$500,000" in h.text)
+    question, sources, holding = _fine_question(index, settings, data_dir)
     reply = f"Tyson Foods agreed to pay a $500,000 fine. [{holding}]"
     model = FakeChatModel().enqueue(reply)
     answer = _stream_answer(Assistant(index, model, settings), read_ask_request(question))
