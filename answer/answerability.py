@@ -11,13 +11,20 @@ is left to the model.
 The prompt asks for a yes-or-no question to be answered "Yes" or "No" first; the small model
 then also opens a fifth of its answers to "what" and "how much" questions with "Yes,", which
 `without_stray_yes` removes.
+
+After the model, an answer that says nothing the question did not (`restates_question`: "They
+agreed on a joint space programme [1]." for a release that never mentions space, or the
+question written back as a statement) is no answer: the checks after generation cannot tell a
+source that holds it, since it states nothing to look for, and it is refused.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
 from prompts import load_prompt, refusal
 from retrieval.types import Hit
@@ -44,6 +51,11 @@ _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
 _YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
+# Words that offer the answers to choose from ("... before or after ...?", "... или ...?",
+# "... әлде ...?"): the right answer repeats one of them.
+_CHOICE_WORDS = frozenset("or или либо әлде немесе".split())  # noqa: SIM905
+# Words that say nothing of their own in an answer to a question for a fact.
+_EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 
@@ -133,3 +145,44 @@ def without_stray_yes(answer: str, question: str) -> str:
         return answer
     rest = _STRAY_YES.sub("", answer, count=1)
     return rest[:1].upper() + rest[1:] if rest != answer else answer
+
+
+def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer to a question for a fact states nothing the question does not: no
+    number and no word of its own ("The pharmacy that filled the prescriptions is [2].", or the
+    question written back). Not for a yes-or-no question ("Yes, both did.") nor one that offers
+    the answers to choose from ("Was it filed in Ohio or in Texas?"). A word is the question's
+    when it is one of its words or, from four letters, shares its first five letters with one
+    ("agreed" and "agree", "келісімінде" and "келісім").
+
+    Only where the sources it cites (all of them if none) are written in the question's
+    script: over a paragraph in another one, the small model writes the question back when it
+    fails to carry the fact across, and the paragraph it cites mostly holds it (7 of 9 such
+    Russian and Kazakh answers on the dev set: BENCHMARKS.md), which a refusal would hide."""
+    asked = [word.lower() for word in WORD.findall(question)]
+    if not asks_for_a_fact(question) or _CHOICE_WORDS.intersection(asked):
+        return False
+    cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
+    shown = [sources[n - 1] for n in sorted(cited)] or sources
+    facts = Facts.of(question)
+    scripts = Counter(script for script, _ in facts.words | facts.names)
+    readable = {script for hit in shown for script in SourceText.of(hit).scripts}
+    if not scripts or scripts.most_common(1)[0][0] not in readable:
+        return False
+    bare = CITATION_MARKER.sub(" ", answer)
+    if Facts.of(bare).numbers - facts.numbers:
+        return False
+    return all(
+        _is_asked(word, asked)
+        for word in (w.lower() for w in WORD.findall(bare))
+        if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
+    )
+
+
+def _is_asked(word: str, asked: Sequence[str]) -> bool:
+    if word in asked:
+        return True
+    return len(word) >= 4 and any(
+        len(other) >= 4 and other[: min(5, len(word), len(other))] == word[: min(5, len(other))]
+        for other in asked
+    )

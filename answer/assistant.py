@@ -1,8 +1,8 @@
 """Answering: retrieve (a follow-up together with the asker's previous question, or rewritten
 by the model first; one that names nothing of its own within the release the conversation is
-about), ask the model with numbered sources, check the answer against them, quote the sentence
-each citation is for, and refuse plainly, naming the closest releases, when the releases do not
-hold the answer.
+about), ask the model with numbered sources, check the answer against them (and that it
+says something the question does not), quote the sentence each citation is for, and refuse
+plainly, naming the closest releases, when the releases do not hold the answer.
 
 `Assistant.from_settings` is the composition point of the whole answering stack.
 """
@@ -21,6 +21,7 @@ from answer.answerability import (
     has_subject,
     is_answerable,
     refusal_with_closest,
+    restates_question,
     without_stray_yes,
 )
 from answer.attribution import attribute_citations, with_quotes
@@ -274,18 +275,21 @@ class Assistant:
             else:
                 yield AnswerToken(piece)
         text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
-        invented = False
+        invented = restated = False
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
             invented = attribution.invented
+            restated = restates_question(attribution.text, standalone, sources)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         says_cannot_answer = starts_with_refusal(reply) or (
             CANNOT_ANSWER in reply and not citations
         )
-        if says_cannot_answer or invented or not _has_words(text):
+        if says_cannot_answer or invented or restated or not _has_words(text):
             if invented:
                 log.info("refused: no source holds the facts of %r", reply)
+            elif restated:
+                log.info("refused: %r states nothing the question does not", reply)
             yield finish(refusal_with_closest(language, sources), True)
         else:
             yield finish(text, False, with_quotes(text, citations, standalone))

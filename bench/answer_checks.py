@@ -14,8 +14,10 @@ model output:
   (`answer.attribution`), and an answer no source supports refused;
 - +names: questions naming what no source mentions refused before the model
   (`answer.answerability`);
-- all: the checks as presschat's default settings apply them (names, citations, and the
-  first-word probability at `PRESSCHAT_REFUSAL_PROBABILITY`'s default).
+- all: the checks as presschat's default settings apply them (names, citations, answers that
+  restate the question refused, and the first-word probability at
+  `PRESSCHAT_REFUSAL_PROBABILITY`'s default); "all but restating" without the restating check
+  (presschat before 2026-12-02's second change).
 
 With --data-dir STORE (the store the replies came from), the name check reads the sources'
 whole releases as presschat does, gold releases named by file (`seed:...`) get their stored
@@ -41,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from answer.answerability import MIN_NAMED, is_answerable  # noqa: E402
+from answer.answerability import MIN_NAMED, is_answerable, restates_question  # noqa: E402
 from answer.assistant import Assistant  # noqa: E402
 from answer.attribution import attribute_citations  # noqa: E402
 from answer.chat_models import FakeChatModel  # noqa: E402
@@ -95,6 +97,14 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
         return refused(answer)
     text, citations = resolve_citations(attribution.text, answer.sources)
     return dataclasses.replace(answer, text=text, citations=citations)
+
+
+def with_restatement(answer: Answer, _: float | None) -> Answer:
+    if answer.refused or not restates_question(
+        answer.text, answer.standalone_question, answer.sources
+    ):
+        return answer
+    return refused(answer)
 
 
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
@@ -176,7 +186,17 @@ def main() -> None:
         "model": [],
         "+citations": [with_citations],
         "+names": [with_names(MIN_NAMED, releases)],
-        "all": [with_names(MIN_NAMED, releases), with_probability(threshold), with_citations],
+        "all": [
+            with_names(MIN_NAMED, releases),
+            with_probability(threshold),
+            with_citations,
+            with_restatement,
+        ],
+        "all but restating": [
+            with_names(MIN_NAMED, releases),
+            with_probability(threshold),
+            with_citations,
+        ],
     }
     if releases is not None:  # the name check as before 2026-12-02: shown paragraphs only
         variants["+names (paragraphs)"] = [with_names(MIN_NAMED)]
@@ -184,6 +204,7 @@ def main() -> None:
             with_names(MIN_NAMED),
             with_probability(threshold),
             with_citations,
+            with_restatement,
         ]
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):

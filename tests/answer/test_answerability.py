@@ -1,5 +1,6 @@
 """Questions about what the sources never name are refused before the model is asked; a
-question for a fact is told from one that asks whether something is so."""
+question for a fact is told from one that asks whether something is so; an answer that only
+restates the question is told from one that answers it."""
 
 import dataclasses
 import datetime as dt
@@ -9,6 +10,7 @@ import pytest
 from answer import answerability
 from answer.answerability import is_answerable, named_share, refusal_with_closest
 from prompts import refusal
+from retrieval.types import Hit
 from tests.answer.test_attribution import FINE, REGION, SOURCES, TRADE
 from tests.factories import make_hit
 
@@ -123,3 +125,74 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
 )
 def test_a_question_of_question_words_only_has_no_subject(question: str, expected: bool) -> None:
     assert answerability.has_subject(question) is expected
+
+
+SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"
+KAZAKH_TRADE = make_hit(
+    "seed-kk",
+    2,
+    title="Қазақстан мен Тәжікстан сыртқы істер министрлері Душанбеде кездесті",
+    text="Министрлер екіжақты тауар айналымын 2 миллиард АҚШ долларына жеткізудің маңыздылығын "
+    "атап өтті.",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "sources", "expected"),
+    [
+        # The question written back, in other forms of its words ("agreed", "agree").
+        (
+            "Yes, the Kazakh and Tajik ministers agreed on a joint space programme. [1]",
+            SPACE,
+            SOURCES,
+            True,
+        ),
+        (
+            "The pharmacy that filled the prescriptions Albert Diaz signed is [2].",
+            "Which pharmacy filled the prescriptions that doctor Albert Diaz signed?",
+            SOURCES,
+            True,
+        ),
+        (
+            "Тауар айналымын [1] көздейді.",
+            "Министрлер қандай тауар айналымын көздейді?",
+            [KAZAKH_TRADE],
+            True,
+        ),
+        # A figure, a name or a word of its own, however short, is an answer.
+        ("They agreed to raise trade to 2 billion US dollars [1].", SPACE, SOURCES, False),
+        (
+            "Fuji Heavy Industries bought them [1].",
+            "Which automaker bought the harnesses?",
+            SOURCES,
+            False,
+        ),
+        ("A gun [3].", "What was found in the car?", SOURCES, False),
+        # Yes-or-no questions and questions offering the answers are answered by repeating.
+        ("Yes, both did [1].", "Did both ministers agree?", SOURCES, False),
+        (
+            "The meeting was held in Dushanbe [1].",
+            "Which city held the meeting, Dushanbe or Astana?",
+            SOURCES,
+            False,
+        ),
+        # Over a paragraph in another script the small model writes the question back when it
+        # fails to carry the fact across; the paragraph it cites is left to show it.
+        (
+            "Министрлер қандай тауар айналымын көздейді [1].",
+            "Министрлер қандай тауар айналымын көздейді?",
+            [TRADE, KAZAKH_TRADE],
+            False,
+        ),
+        (
+            "Министрлер қандай тауар айналымын көздейді [2].",
+            "Министрлер қандай тауар айналымын көздейді?",
+            [TRADE, KAZAKH_TRADE],
+            True,
+        ),
+    ],
+)
+def test_an_answer_that_states_nothing_beyond_the_question_restates_it(
+    answer: str, question: str, sources: list[Hit], expected: bool
+) -> None:
+    assert answerability.restates_question(answer, question, sources) is expected

@@ -298,6 +298,21 @@ def test_an_answer_no_source_supports_is_refused(
     assert answer.text.startswith(refusal("en"))
 
 
+def test_an_answer_that_only_restates_the_question_is_refused(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death?"
+    reply = "Tyson Foods did pay a fine for the worker death [1]."
+    chat_model.enqueue(reply)
+    answer = assistant.ask(question)
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en"))
+
+    unchecked = assistant.settings.model_copy(update={"check_answers": False})
+    answer = Assistant(assistant.index, chat_model.enqueue(reply), unchecked).ask(question)
+    assert not answer.refused and answer.text == reply
+
+
 def test_a_question_about_names_no_source_mentions_never_reaches_the_model(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:

@@ -1,6 +1,7 @@
 """The bundled example's questions from issue 9, through the real model and embedder: each
 answer cites the paragraph that holds its figure and nothing else, and a question the release
-is silent on is refused."""
+is silent on is refused, asked first (an empty prompt cache) and after the others. In file
+order: the tests share one assistant."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.llm
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "releases"
 SEED = "govkz_2025-08-31_kazakhstan-tajikistan.txt"
+SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"
 TRADE_PARAGRAPH = 2  # "... trade turnover to 2 billion ... by 200 million US dollars."
 
 
@@ -28,6 +30,20 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     index = Index.from_settings(settings)
     Ingestor.for_index(index).ingest([EXAMPLES])
     yield Assistant.from_settings(settings, index=index)
+
+
+def _assert_space_question_refused(assistant: Assistant) -> None:
+    answer = assistant.ask(SPACE)
+    assert answer.refused, answer.text
+    assert answer.citations == ()
+
+
+def test_the_space_programme_question_is_refused_as_the_first_question(
+    assistant: Assistant,
+) -> None:
+    # Asked first, with nothing in the model's prompt cache, the model once answered it by
+    # writing the question back ("... agreed on a joint space programme [1]").
+    _assert_space_question_refused(assistant)
 
 
 def _seed_paragraphs(answer: Answer) -> set[int]:
@@ -60,9 +76,7 @@ def test_the_russian_follow_up_cites_the_paragraph_with_the_200_million(
     assert _seed_paragraphs(answer) == {TRADE_PARAGRAPH}
 
 
-def test_the_space_programme_question_is_refused(assistant: Assistant) -> None:
-    answer = assistant.ask(
-        "What did the Kazakh and Tajik ministers agree about a joint space programme?"
-    )
-    assert answer.refused, answer.text
-    assert answer.citations == ()
+def test_the_space_programme_question_is_refused_after_other_questions(
+    assistant: Assistant,
+) -> None:
+    _assert_space_question_refused(assistant)
