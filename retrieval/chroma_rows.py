@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -209,6 +210,10 @@ class RowCache:
 EF_SEARCH = 500
 
 
+_LOCKED_ATTEMPTS = 4
+_LOCKED_PAUSE_S = 0.25
+
+
 def open_collection(client: Any, name: str) -> Any:
     """The collection, created if missing (cosine space, `EF_SEARCH`); one made before presschat
     set `EF_SEARCH` is widened to it."""
@@ -219,7 +224,16 @@ def open_collection(client: Any, name: str) -> Any:
     )
     hnsw = (collection.configuration or {}).get("hnsw") or {}
     if int(hnsw.get("ef_search") or 0) < EF_SEARCH:
-        collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        for attempt in range(_LOCKED_ATTEMPTS):
+            try:
+                collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+                break
+            except Exception as exc:  # chromadb's error types vary by version and backend
+                # Embedded Chroma's SQLite now and then refuses this write at once ("database is
+                # locked") while its own background work holds the file; it passes a moment later.
+                if "database is locked" not in str(exc) or attempt == _LOCKED_ATTEMPTS - 1:
+                    raise
+                time.sleep(_LOCKED_PAUSE_S * (attempt + 1))
     return collection
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from ingest.chunking import chunk_release
 from ingest.release import build_release
+from retrieval import chroma_rows
 from retrieval.chroma_rows import EF_SEARCH, RowCache, chroma_where, chunk_record
 from retrieval.embedders import FakeEmbedder
 from retrieval.errors import StoreError
@@ -174,6 +175,42 @@ def test_collections_search_hnsw_wide_and_older_ones_are_widened(settings: Setti
     assert client.get_collection("older").configuration["hnsw"]["ef_search"] == 100
     ChromaStore.open(settings, "older")
     assert client.get_collection("older").configuration["hnsw"]["ef_search"] == EF_SEARCH
+
+
+class _NarrowCollection:
+    """A collection made before presschat widened its search, whose first widenings fail."""
+
+    def __init__(self, *failures: Exception) -> None:
+        self.configuration = {"hnsw": {"ef_search": 100}}
+        self.failures = list(failures)
+
+    def modify(self, configuration: dict[str, dict[str, int]]) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.configuration = configuration
+
+
+class _Client:
+    def __init__(self, collection: _NarrowCollection) -> None:
+        self.collection = collection
+
+    def get_or_create_collection(self, name: str, **_: object) -> _NarrowCollection:
+        return self.collection
+
+
+def test_widening_an_older_collection_waits_out_a_locked_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chroma_rows, "_LOCKED_PAUSE_S", 0.0)
+    locked = RuntimeError("error returned from database: (code: 5) database is locked")
+    older = _NarrowCollection(locked, locked)
+    assert chroma_rows.open_collection(_Client(older), "older") is older
+    assert older.configuration["hnsw"]["ef_search"] == EF_SEARCH
+    # Any other error, or a lock that does not pass, is reported.
+    with pytest.raises(RuntimeError, match="readonly"):
+        chroma_rows.open_collection(_Client(_NarrowCollection(RuntimeError("readonly"))), "x")
+    with pytest.raises(RuntimeError, match="locked"):
+        chroma_rows.open_collection(_Client(_NarrowCollection(*[locked] * 4)), "x")
 
 
 def test_a_collection_no_writer_marked_falls_back_to_its_count(
