@@ -36,7 +36,8 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
-    """Read a JSON Lines question file; a malformed line raises ReadError with its number."""
+    """Read a JSON Lines question file; a malformed line raises ReadError with its number, a
+    file without questions ReadError too."""
     questions = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
@@ -46,6 +47,8 @@ def load_questions(path: Path) -> list[Question]:
                 questions.append(_question(json.loads(line)))
             except (ValueError, KeyError, TypeError, RequestError) as exc:
                 raise ReadError(f"{path}:{number}", f"bad question: {exc}") from None
+    if not questions:
+        raise ReadError(str(path), "no questions in the file (one JSON object per line)")
     return questions
 
 

@@ -15,6 +15,7 @@ from answer.chat_models import FakeChatModel
 from answer.request import read_ask_request
 from ingest.pipeline import Ingestor
 from presschat.cli import cli
+from presschat.cli.common import counted
 from presschat.cli.question_commands import _stream_answer
 from retrieval.index import Index
 from retrieval.settings import Settings
@@ -102,6 +103,13 @@ def test_releases_list_show_delete(run, data_dir: Path) -> None:  # type: ignore
     missing = run("releases", "show", "doj-test-1")
     assert missing.exit_code == 1 and "no release with id 'doj-test-1'" in missing.output
     assert len(json.loads(run("releases", "list", "--json").stdout)) == 8
+    assert run("releases", "list").stdout.endswith("\n8 releases\n")
+
+
+def test_counts_are_worded_in_the_singular_for_one() -> None:
+    assert counted(1, "release") == "1 release"
+    assert counted(2000, "release") == "2,000 releases"
+    assert counted(0, "release") == "0 releases"
 
 
 def test_eval_retrieval_reports_hits_and_mrr(run, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +144,10 @@ def test_eval_retrieval_reports_hits_and_mrr(run, data_dir: Path, tmp_path: Path
     assert set(report["by_language"]) == {"en", "ru"}
     table = run("eval", "retrieval", str(questions)).stdout
     assert "overall" in table and "mrr@10" in table
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    nothing = run("eval", "retrieval", str(empty), "--json")
+    assert nothing.exit_code == 1 and "no questions in the file" in nothing.output
 
 
 def test_invalid_setting_fails_at_start_naming_the_variable(tmp_path: Path) -> None:

@@ -18,6 +18,11 @@ from retrieval.settings import Settings
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 release", "2,000 releases"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def fail(exc: PresschatError) -> NoReturn:
     """Print the error; exit 2 for a bad setting or request (usage), 1 for anything else."""
     click.echo(f"error: {exc}", err=True)

@@ -14,7 +14,7 @@ from answer.assistant import Assistant
 from answer.request import AskRequest, read_ask_request
 from answer.serialize import answer_to_dict
 from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
-from presschat.cli.common import filter_options, handle_errors, parts
+from presschat.cli.common import counted, filter_options, handle_errors, parts
 from retrieval.dates import date_span
 from retrieval.errors import PresschatError, RequestError
 from retrieval.filters import read_filters, read_query
@@ -70,7 +70,8 @@ def _languages_held(releases: list[ReleaseSummary], asked: str) -> str:
     """Why a language filter may have found nothing: the languages the store's releases are in."""
     held = releases_by_language(releases)
     if asked in held:
-        return f"({held[asked]:,} releases are in '{asked}'; none of them matched.)"
+        are = "is" if held[asked] == 1 else "are"
+        return f"({counted(held[asked], 'release')} {are} in '{asked}'; none of them matched.)"
     listed = ", ".join(f"{code} ({n:,})" for code, n in held.most_common()) or "none"
     return f"No release is in '{asked}'. Releases by language: {listed}."
 

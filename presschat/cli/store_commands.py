@@ -18,7 +18,7 @@ from ingest.reindex import ReindexReport
 from ingest.reindex import reindex as run_reindex
 from ingest.web.sources import is_web_url
 from ingest.web.sync import ingest_sources
-from presschat.cli.common import handle_errors, parts
+from presschat.cli.common import counted, handle_errors, parts
 from retrieval.embedders import few_cached_kernels
 from retrieval.index import Index
 from retrieval.serialize import summary_to_dict
@@ -211,7 +211,7 @@ def releases_list(ctx: click.Context, as_json: bool) -> None:
     for s in summaries:
         date = s.date.isoformat() if s.date else "undated   "
         click.echo(f"{date}  {s.language:<3} {s.chunks:>4} ch  {s.release_id}  {s.title[:70]}")
-    click.echo(f"{len(summaries)} releases")
+    click.echo(counted(len(summaries), "release"))
 
 
 @releases.command("show")

@@ -229,6 +229,8 @@ class _TorchEncoder:
         every operation: ingest of 500 DOJ releases on a 2-core Ice Lake (int8), 43.2
         paragraphs/s against 35.8 with both cores on each batch in turn. A single batch gets
         every core, or one if it is small."""
+        if not feeds:
+            return []
         stack = self._stack(passages)
         share = max(1, self._threads // len(feeds))
         jobs = [self._pool.submit(self._encode, stack, ids, mask, share) for ids, mask in feeds]

@@ -75,6 +75,7 @@ def test_the_cores_are_shared_out_among_the_batches_of_a_call() -> None:
         assert encoder.run_all(feeds[:2], passages=True) == [(0, 2), (1, 2)]
         assert encoder.run_all(feeds[:3], passages=True) == [(0, 1), (1, 1), (2, 1)]
         assert encoder.run_all(feeds, passages=True) == [(n, 1) for n in range(8)]  # in order
+        assert encoder.run_all([], passages=True) == []
 
 
 def _available(precision: str) -> bool:
