@@ -51,9 +51,14 @@ _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
 _YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
-# Words that offer the answers to choose from ("... before or after ...?", "... или ...?",
-# "... әлде ...?"): the right answer repeats one of them.
-_CHOICE_WORDS = frozenset("or или либо әлде немесе".split())  # noqa: SIM905
+# What offers the answers to choose from ("... before or after ...?", "... или ...?", "...
+# әлде ...?", "Which of the two, Smith and Jones, ...?", "Кто из них ...?", "Қайсысы ...?"): the
+# right answer repeats one of them.
+_CHOICE = re.compile(
+    r"\b(?:or|или|либо|әлде|немесе)\b|\b(?:which|who|what)\s+of\b"
+    r"|\b(?:кто|какой|какая|какое|какие|который|которая|которое|которые)\s+из\b|\bқайсы",
+    re.IGNORECASE,
+)
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
@@ -160,7 +165,7 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     fails to carry the fact across, and the paragraph it cites mostly holds it (7 of 9 such
     Russian and Kazakh answers on the dev set: BENCHMARKS.md), which a refusal would hide."""
     asked = [word.lower() for word in WORD.findall(question)]
-    if not asks_for_a_fact(question) or _CHOICE_WORDS.intersection(asked):
+    if not asks_for_a_fact(question) or _CHOICE.search(question):
         return False
     cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
     shown = [sources[n - 1] for n in sorted(cited)] or sources

@@ -176,6 +176,18 @@ KAZAKH_TRADE = make_hit(
             SOURCES,
             False,
         ),
+        (
+            "Tajikistan [1].",
+            "Which of the two, Kazakhstan and Tajikistan, offered supplies?",
+            SOURCES,
+            False,
+        ),
+        (
+            "Қазақстан [1].",
+            "Қандай ел, Қазақстан әлде Тәжікстан, тауар жеткізеді?",
+            [KAZAKH_TRADE],
+            False,
+        ),
         # Over a paragraph in another script the small model writes the question back when it
         # fails to carry the fact across; the paragraph it cites is left to show it.
         (
