@@ -160,28 +160,32 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     when it is one of its words or, from four letters, shares its first five letters with one
     ("agreed" and "agree", "келісімінде" and "келісім").
 
-    Only where the sources it cites (all of them if none) are written in the question's
-    script: over a paragraph in another one, the small model writes the question back when it
-    fails to carry the fact across, and the paragraph it cites mostly holds it (7 of 9 such
-    Russian and Kazakh answers on the dev set: BENCHMARKS.md), which a refusal would hide."""
+    Over paragraphs in another script than the question's (those it cites, all if none), only
+    when it keeps the question's own question word ("... қандай тауар айналымын көздейді
+    [1]?"): other restating answers there are the small model failing to carry the fact across,
+    and the paragraph cited mostly holds it (7 of 9 such Russian and Kazakh answers on the dev
+    set: BENCHMARKS.md), which a refusal would hide."""
     asked = [word.lower() for word in WORD.findall(question)]
     if not asks_for_a_fact(question) or _CHOICE.search(question):
         return False
-    cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
-    shown = [sources[n - 1] for n in sorted(cited)] or sources
-    facts = Facts.of(question)
-    scripts = Counter(script for script, _ in facts.words | facts.names)
-    readable = {script for hit in shown for script in SourceText.of(hit).scripts}
-    if not scripts or scripts.most_common(1)[0][0] not in readable:
-        return False
     bare = CITATION_MARKER.sub(" ", answer)
+    facts = Facts.of(question)
     if Facts.of(bare).numbers - facts.numbers:
         return False
-    return all(
+    said = [word.lower() for word in WORD.findall(bare)]
+    if not all(
         _is_asked(word, asked)
-        for word in (w.lower() for w in WORD.findall(bare))
+        for word in said
         if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
-    )
+    ):
+        return False
+    if _FACT_WORDS.intersection(said) & _FACT_WORDS.intersection(asked):
+        return True  # the question itself, written back
+    cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
+    shown = [sources[n - 1] for n in sorted(cited)] or sources
+    scripts = Counter(script for script, _ in facts.words | facts.names)
+    readable = {script for hit in shown for script in SourceText.of(hit).scripts}
+    return bool(scripts) and scripts.most_common(1)[0][0] in readable
 
 
 def _is_asked(word: str, asked: Sequence[str]) -> bool:

@@ -188,16 +188,23 @@ KAZAKH_TRADE = make_hit(
             [KAZAKH_TRADE],
             False,
         ),
-        # Over a paragraph in another script the small model writes the question back when it
-        # fails to carry the fact across; the paragraph it cites is left to show it.
+        # Over a paragraph in another script the small model restates the question when it
+        # fails to carry the fact across; the paragraph it cites is left to show it, unless the
+        # reply is the question itself, question word and all.
         (
-            "Министрлер қандай тауар айналымын көздейді [1].",
+            "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді [1]?",
+            "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?",
+            [TRADE],
+            True,
+        ),
+        (
+            "Министрлер тауар айналымын көздейді [1].",
             "Министрлер қандай тауар айналымын көздейді?",
             [TRADE, KAZAKH_TRADE],
             False,
         ),
         (
-            "Министрлер қандай тауар айналымын көздейді [2].",
+            "Министрлер тауар айналымын көздейді [2].",
             "Министрлер қандай тауар айналымын көздейді?",
             [TRADE, KAZAKH_TRADE],
             True,
