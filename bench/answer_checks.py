@@ -16,8 +16,8 @@ model output:
   (`answer.answerability`);
 - all: the checks as presschat's default settings apply them (names, citations, answers that
   restate the question refused, and the first-word probability at
-  `PRESSCHAT_REFUSAL_PROBABILITY`'s default); "all but restating" without the restating check
-  (presschat before 2026-12-02's second change).
+  `PRESSCHAT_REFUSAL_PROBABILITY`'s default); "all but restating": the same without the
+  restating check (presschat before it, 2026-12-02).
 
 With --data-dir STORE (the store the replies came from), the name check reads the sources'
 whole releases as presschat does, gold releases named by file (`seed:...`) get their stored

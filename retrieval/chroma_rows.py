@@ -229,8 +229,9 @@ def open_collection(client: Any, name: str) -> Any:
                 collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
                 break
             except Exception as exc:  # chromadb's error types vary by version and backend
-                # Embedded Chroma's SQLite now and then refuses this write at once ("database is
-                # locked") while its own background work holds the file; it passes a moment later.
+                # Embedded Chroma's SQLite refused this write at once ("database is locked") once
+                # in CI, in a process holding two clients of one store (the cause inside Chroma
+                # was not found); the write passed when the test ran again.
                 if "database is locked" not in str(exc) or attempt == _LOCKED_ATTEMPTS - 1:
                     raise
                 time.sleep(_LOCKED_PAUSE_S * (attempt + 1))
