@@ -110,6 +110,16 @@ def find_sources(
     return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
 
 
+def release_texts(index: Index, sources: Sequence[Hit]) -> dict[str, str]:
+    """The whole text of the sources' releases by id, in paragraph order, in one store read
+    ({} for sources the index does not hold, such as gold evidence given directly)."""
+    ids = list(dict.fromkeys(hit.release_id for hit in sources))
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for _, meta, text, _ in index.store.chunks_of(ids):
+        parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
+    return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
+
+
 def _recent_turns(history: Sequence[Turn]) -> str:
     """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
     turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
@@ -238,7 +248,7 @@ class Assistant:
             yield finish(refusal(language), True)
             return
         if self.settings.check_answers and not is_answerable(
-            standalone, sources, releases=self.release_texts(sources)
+            standalone, sources, releases=release_texts(self.index, sources)
         ):
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
@@ -319,15 +329,6 @@ class Assistant:
             return question
         log.info("follow-up %r rewritten as %r", question, rewritten)
         return rewritten
-
-    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
-        """The whole text of the sources' releases by id, in paragraph order ({} for sources
-        the index does not hold, such as gold evidence given directly)."""
-        ids = list(dict.fromkeys(hit.release_id for hit in sources))
-        parts: dict[str, list[tuple[int, str]]] = {}
-        for _, meta, text, _ in self.index.store.chunks_of(ids):
-            parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
-        return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
 
     def _language(self, question: str, history: Sequence[Turn]) -> str:
         detected = detect_language(question)

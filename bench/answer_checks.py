@@ -44,9 +44,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answer.answerability import MIN_NAMED, is_answerable, restates_question  # noqa: E402
-from answer.assistant import Assistant  # noqa: E402
+from answer.assistant import release_texts  # noqa: E402
 from answer.attribution import attribute_citations  # noqa: E402
-from answer.chat_models import FakeChatModel  # noqa: E402
 from answer.citations import resolve_citations  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
@@ -117,12 +116,11 @@ def with_names(min_named: float, releases: dict[str, str] | None = None) -> Chec
     return check
 
 
-def release_texts(index: Index, replies: list[dict[str, Any]]) -> dict[str, str]:
+def replies_release_texts(index: Index, replies: list[dict[str, Any]]) -> dict[str, str]:
     """The whole text of every release the replies' sources come from, as the assistant reads
     it for the name check."""
-    assistant = Assistant(index, FakeChatModel(), index.settings)
     sources = [hit_from_dict(h) for reply in replies for h in reply["answer"]["sources"]]
-    return assistant.release_texts(sources)
+    return release_texts(index, sources)
 
 
 def with_probability(threshold: float) -> Check:
@@ -177,7 +175,7 @@ def main() -> None:
     if args.data_dir:
         index = Index.from_settings(Settings(data_dir=args.data_dir))
         loaded = load_stored_questions(args.questions, index)
-        releases: dict[str, str] | None = release_texts(index, replies)
+        releases: dict[str, str] | None = replies_release_texts(index, replies)
     else:
         loaded, releases = load_questions(args.questions), None
     questions = {q.id: q for q in loaded}

@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answer.assistant import Assistant, find_sources
+from answer.assistant import Assistant, find_sources, release_texts
 from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
@@ -365,13 +365,14 @@ def test_in_context_mode_a_follow_up_is_answered_with_the_conversation_in_one_ca
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
     question = "What gas was the Tyson Foods worker exposed to?"
     sources = assistant.index.search(question, 3)
-    texts = assistant.release_texts(sources)
+    texts = release_texts(assistant.index, sources)
     assert set(texts) == {h.release_id for h in sources}
     tyson = texts["doj-test-1"]
     assert tyson.startswith("WASHINGTON — Tyson Foods Inc. pleaded guilty")
     assert tyson.index("hydrogen sulfide") < tyson.index("Sentencing is scheduled")
     # Evidence given directly (not in the store) has no release text: its paragraph is used.
-    assert assistant.release_texts([dataclasses.replace(sources[0], release_id="elsewhere")]) == {}
+    elsewhere = [dataclasses.replace(sources[0], release_id="elsewhere")]
+    assert release_texts(assistant.index, elsewhere) == {}
 
 
 def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conversation(
