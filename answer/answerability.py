@@ -104,13 +104,13 @@ def is_answerable(
     return share is None or share >= min_named
 
 
-def refusal_with_closest(language: str, sources: Sequence[Hit]) -> str:
-    """The refusal in the asker's language, then the releases that came closest (title and
-    date), so that a refusal leads somewhere."""
+def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool = False) -> str:
+    """The refusal in the asker's language (`unsure`: see `prompts.refusal`), then the releases
+    that came closest (title and date), so that a refusal leads somewhere."""
     releases: dict[str, Hit] = {}
     for hit in sources:
         releases.setdefault(hit.release_id, hit)
-    lines = [refusal(language)]
+    lines = [refusal(language, unsure=unsure)]
     if releases:
         code = language if language in ("en", "ru", "kk") else "en"
         lines.append(load_prompt(f"closest_{code}"))

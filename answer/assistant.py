@@ -295,12 +295,16 @@ class Assistant:
         says_cannot_answer = starts_with_refusal(reply) or (
             CANNOT_ANSWER in reply and not citations
         )
-        if says_cannot_answer or invented or restated or not _has_words(text):
+        if says_cannot_answer:
+            yield finish(refusal_with_closest(language, sources), True)
+        elif invented or restated or not _has_words(text):
+            # The model answered, but not with anything a reader could check: the releases may
+            # still hold the answer, so the refusal does not claim they do not.
             if invented:
                 log.info("refused: no source holds the facts of %r", reply)
             elif restated:
                 log.info("refused: %r states nothing the question does not", reply)
-            yield finish(refusal_with_closest(language, sources), True)
+            yield finish(refusal_with_closest(language, sources, unsure=True), True)
         else:
             yield finish(text, False, with_quotes(text, citations, standalone))
 

@@ -65,7 +65,9 @@ def render_prompt(name: str, **values: str) -> str:
     return load_prompt(name).format(**values)
 
 
-def refusal(language: str) -> str:
-    """The fixed "the releases do not contain this" message, in the asker's language."""
+def refusal(language: str, *, unsure: bool = False) -> str:
+    """The fixed "the releases do not contain this" message, in the asker's language; with
+    `unsure`, "I could not find a reliable answer", for a reply that failed the checks: the
+    releases may hold the answer the model did not give."""
     code = language if language in REFUSAL_LANGUAGES else "en"
-    return load_prompt(f"refusal_{code}")
+    return load_prompt(f"{'unsure' if unsure else 'refusal'}_{code}")

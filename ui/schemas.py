@@ -52,7 +52,8 @@ class FiltersOut(BaseModel):
 
 class AnswerOut(BaseModel):
     """The answer contract. `sources` are numbered [1].. in order; `citations` the markers the
-    answer kept. A refusal (`refused`: the releases do not hold the answer) cites nothing."""
+    answer kept. A refusal (`refused`: the releases do not hold the answer, or no
+    answer the checks could back was found) cites nothing."""
 
     question: str
     standalone_question: str

@@ -226,6 +226,7 @@ def test_a_reply_of_only_markers_is_a_refusal(
     chat_model.enqueue("[1] [2]")
     answer = assistant.ask("What fine did Tyson Foods pay?")
     assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en", unsure=True))
 
 
 def test_a_rewrite_in_another_language_is_dropped(
@@ -295,7 +296,8 @@ def test_an_answer_no_source_supports_is_refused(
     chat_model.enqueue("The ministers agreed on a lunar satellite programme worth $75 million [1].")
     answer = assistant.ask("What fine did Tyson Foods pay?")
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en"))
+    # The model answered, wrongly: the refusal does not claim the releases lack the answer.
+    assert answer.text.startswith(refusal("en", unsure=True) + "\nClosest releases found:\n- ")
 
 
 def test_an_answer_that_only_restates_the_question_is_refused(
@@ -306,7 +308,7 @@ def test_an_answer_that_only_restates_the_question_is_refused(
     chat_model.enqueue(reply)
     answer = assistant.ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en"))
+    assert answer.text.startswith(refusal("en", unsure=True))
 
     unchecked = assistant.settings.model_copy(update={"check_answers": False})
     answer = Assistant(assistant.index, chat_model.enqueue(reply), unchecked).ask(question)

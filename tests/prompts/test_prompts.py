@@ -53,6 +53,11 @@ def test_prompts_name_the_refusal_token_and_refusals_are_localized() -> None:
     assert "нет ответа" in refusal("ru")
     assert "жауап жоқ" in refusal("kk")
     assert refusal("de") == refusal("en")
+    # For a reply that failed the checks: it does not claim the releases lack the answer.
+    assert "could not find a reliable answer" in refusal("en", unsure=True)
+    assert "не удалось найти" in refusal("ru", unsure=True)
+    assert "таба алмадым" in refusal("kk", unsure=True)
+    assert refusal("de", unsure=True) == refusal("en", unsure=True)
 
 
 def test_the_refusal_token_is_read_however_the_model_spells_it() -> None:
