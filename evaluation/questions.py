@@ -45,7 +45,9 @@ def load_questions(path: Path) -> list[Question]:
                 continue
             try:
                 questions.append(_question(json.loads(line)))
-            except (ValueError, KeyError, TypeError, RequestError) as exc:
+            except KeyError as exc:
+                raise ReadError(f"{path}:{number}", f"missing field {exc}") from None
+            except (ValueError, TypeError, RequestError) as exc:
                 raise ReadError(f"{path}:{number}", f"bad question: {exc}") from None
     if not questions:
         raise ReadError(str(path), "no questions in the file (one JSON object per line)")

@@ -22,7 +22,10 @@ def test_loads_the_shared_question_format(shared: Path) -> None:
 def test_malformed_question_line_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text(json.dumps({"id": "1", "question": "q"}) + '\n{"id": 2}\n')
-    with pytest.raises(ReadError, match=r"q\.jsonl:2"):
+    with pytest.raises(ReadError, match=r"q\.jsonl:2.*missing field 'question'"):
+        load_questions(path)
+    path.write_text('{"id": "1", "question": "q", "gold": [{"release_id": "r", "paragraph": "x"}]}')
+    with pytest.raises(ReadError, match=r"q\.jsonl:1.*bad question: invalid literal"):
         load_questions(path)
 
 
