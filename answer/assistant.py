@@ -25,7 +25,14 @@ from answer.answerability import (
     without_stray_yes,
 )
 from answer.attribution import attribute_citations, with_quotes
-from answer.chat_models import FakeChatModel, StopSignal, complete, model_name, stream_text
+from answer.chat_models import (
+    FakeChatModel,
+    StopSignal,
+    complete,
+    loop_start,
+    model_name,
+    stream_text,
+)
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
 from answer.grounding import Facts
@@ -256,7 +263,7 @@ class Assistant:
         reply = ""
         held = True  # hold output back while it may still turn out to be the refusal token
         info: dict[str, Any] = {}
-        for piece in stream_text(
+        pieces = stream_text(
             self.chat_model,
             self._messages(standalone, sources, language, history),
             max_tokens=self.settings.llm_max_tokens,
@@ -264,8 +271,16 @@ class Assistant:
             stop=self.stop_signal,
             watch_first_token=CANNOT_ANSWER,
             info=info,
-        ):
+        )
+        for piece in pieces:
             reply += piece
+            cut = loop_start(reply)
+            if cut is not None:
+                # Ends the generation now; what came before the loop is checked as any reply.
+                log.info("stopped a reply that repeats itself: %r", reply[cut:][:80])
+                pieces.close()
+                reply = reply[:cut]
+                break
             if (
                 held
                 and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability

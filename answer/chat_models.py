@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -92,7 +92,7 @@ def stream_text(
     stop: StopSignal | None = None,
     watch_first_token: str | None = None,
     info: dict[str, Any] | None = None,
-) -> Iterator[str]:
+) -> Generator[str, None, None]:
     """The reply's text in pieces as the model writes it. `max_tokens` and `temperature` go to
     the model as call options (the names LangChain's chat models take). Raises BackendError on
     failure, GenerationStopped once `stop` is set (checked before and between pieces).
@@ -129,6 +129,27 @@ def stream_text(
         close = getattr(pieces, "close", None)
         if callable(close):
             close()
+
+
+def loop_start(text: str, *, copies: int = 4, min_chars: int = 40, longest: int = 80) -> int | None:
+    """Where a reply stuck in a loop starts repeating: the start of the run of copies of one
+    piece of text (up to `longest` characters) that its end repeats `copies` or more times in a
+    row, over `min_chars` or more ("жерінде жерінде жерінде ...", "[1] [2][3] [1] [2][3] ...").
+    None when the reply does not end so. The small default model falls into such loops now and
+    then, and would otherwise write them until `max_tokens`."""
+    end = len(text)
+    for size in range(1, min(longest, end // copies) + 1):
+        unit = text[end - size :]
+        if not text.endswith(unit * copies):
+            continue
+        start = end - size * copies  # the repeated run may reach further back, even mid-copy
+        while start > 0 and text[start - 1] == text[start - 1 + size]:
+            start -= 1
+        if end - start >= min_chars:
+            while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+                start -= 1  # not in the middle of a word
+            return start
+    return None
 
 
 def complete(

@@ -220,6 +220,21 @@ def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
     assert assistant.ask("Did Tyson Foods pay a fine?").text.startswith("Yes, Tyson Foods")
 
 
+def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
+    index: Index, settings: Settings, data_dir: Path
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    chat_model = FakeChatModel().enqueue(
+        "Tyson Foods agreed to pay a $500,000 fine [1]. " + "[1] [2][3] " * 200
+    )
+    events = list(Assistant(index, chat_model, settings).stream("What fine did Tyson Foods pay?"))
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert answer.text == "Tyson Foods agreed to pay a $500,000 fine [1]." and not answer.refused
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
+    # The fake streams a word at a time: the loop was stopped within a few copies.
+    assert streamed.count("[2][3]") < 10
+
+
 def test_a_reply_of_only_markers_is_a_refusal(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:

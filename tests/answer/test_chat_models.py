@@ -15,6 +15,7 @@ from answer.chat_models import (
     GenerationStopped,
     StopSignal,
     complete,
+    loop_start,
     model_name,
     stream_text,
 )
@@ -77,3 +78,22 @@ def test_backend_errors_of_a_model_pass_unchanged() -> None:
     model = FakeChatModel().enqueue(BackendError("cannot reach the LLM at http://127.0.0.1:9"))
     with pytest.raises(BackendError, match=r"^cannot reach the LLM at http://127.0.0.1:9$"):
         complete(model, HELLO, max_tokens=8)
+
+
+def test_a_reply_stuck_in_a_loop_is_cut_where_the_loop_starts() -> None:
+    # Seen from the default model on Kazakh questions.
+    words = "Айс, 2009-жылдын күнінде, " + "жерінде " * 6
+    assert loop_start(words) == len("Айс, 2009-жылдын күнінде,")
+    markers = "Ричард Остин 24 ай [1]. " + "[1] [2][3] " * 4
+    assert loop_start(markers) == len("Ричард Остин 24 ай [1].")
+    # Caught at whatever token it has reached, even in the middle of a copy.
+    assert loop_start(markers + "[1] [2") == len("Ричард Остин 24 ай [1].")
+    # Never in the middle of a word ("... жана жан|а жоопында жоопында ...").
+    drifting = "30 месекти жана тарихында жана жана " + "жоопында " * 6
+    assert loop_start(drifting) == len("30 месекти жана тарихында жана ")
+    # Not a loop: too few copies, too short a run, or a number.
+    assert loop_start("Ричард Остин 24 ай [1]. " + "[1] [2][3] " * 3) is None
+    assert loop_start("He said no, no, no, no. [1]") is None
+    assert loop_start("They paid $1,000,000,000,000,000 [1].") is None
+    assert loop_start("He was sentenced to 24 months in prison [1][2].") is None
+    assert loop_start("") is None
