@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
 from prompts import load_prompt, refusal
+from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, WORD
 
@@ -60,6 +61,7 @@ _CHOICE = re.compile(
     re.IGNORECASE,
 )
 # Words that say nothing of their own in an answer to a question for a fact.
+_ANY_END = re.compile(r"(?<=[.!?])\s+")
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
@@ -186,6 +188,40 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     scripts = Counter(script for script, _ in facts.words | facts.names)
     readable = {script for hit in shown for script in SourceText.of(hit).scripts}
     return bool(scripts) and scripts.most_common(1)[0][0] in readable
+
+
+def asserts_unsupported_premise(
+    answer: str,
+    question: str,
+    sources: Sequence[Hit],
+    releases: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether an answer to a question for a fact has a sentence that only writes the question
+    back (`restates_question`) with a word of it that no source (nor, with `releases`, the
+    sources' whole releases) holds: it states as fact what the question supposes and no release
+    says ("The ministers agreed about a joint space programme." over releases that never mention
+    space), unless the answer states a figure the question does not (a question worded
+    otherwise than its release, "How much did he admit funneling ...?", is answered "... admitted
+    funneling ... The amount is $17,500."). Words are looked for only in sources of their
+    script."""
+    if not asks_for_a_fact(question) or _CHOICE.search(question):
+        return False
+    if Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers:
+        return False  # a figure the question lacks: an answer, however the question was worded
+    vocabularies = [SourceText.of(hit) for hit in sources]
+    vocabularies += [SourceText.of_text(text) for text in (releases or {}).values()]
+    sentences = split_sentences(CITATION_MARKER.sub(" ", answer))
+    # Also at a full stop before a small letter: the attribution check drops "[1] and [2]" from
+    # "... programme. [1] and [2] indicate that ...", which leaves one run-on sentence.
+    for sentence in (piece for whole in sentences for piece in _ANY_END.split(whole)):
+        if not restates_question(sentence, question, sources):
+            continue
+        facts = Facts.of(sentence)
+        for key in facts.names | facts.words:
+            checked = [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)]
+            if checked and not any(vocabulary.has_name(key) for vocabulary in checked):
+                return True
+    return False
 
 
 def _is_asked(word: str, asked: Sequence[str]) -> bool:

@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.answerability import (
+    asserts_unsupported_premise,
     has_subject,
     is_answerable,
     refusal_with_closest,
@@ -254,8 +255,9 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
+        releases = release_texts(self.index, sources) if self.settings.check_answers else {}
         if self.settings.check_answers and not is_answerable(
-            standalone, sources, releases=release_texts(self.index, sources)
+            standalone, sources, releases=releases
         ):
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
@@ -304,7 +306,9 @@ class Assistant:
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
             invented = attribution.invented
-            restated = restates_question(attribution.text, standalone, sources)
+            restated = restates_question(
+                attribution.text, standalone, sources
+            ) or asserts_unsupported_premise(attribution.text, standalone, sources, releases)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         says_cannot_answer = starts_with_refusal(reply) or (
@@ -318,7 +322,7 @@ class Assistant:
             if invented:
                 log.info("refused: no source holds the facts of %r", reply)
             elif restated:
-                log.info("refused: %r states nothing the question does not", reply)
+                log.info("refused: %r states only what the question supposes", reply)
             yield finish(refusal_with_closest(language, sources, unsure=True), True)
         else:
             yield finish(text, False, with_quotes(text, citations, standalone))

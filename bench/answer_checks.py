@@ -43,7 +43,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from answer.answerability import MIN_NAMED, is_answerable, restates_question  # noqa: E402
+from answer.answerability import (  # noqa: E402
+    MIN_NAMED,
+    asserts_unsupported_premise,
+    is_answerable,
+    restates_question,
+)
 from answer.assistant import release_texts  # noqa: E402
 from answer.attribution import attribute_citations  # noqa: E402
 from answer.citations import resolve_citations  # noqa: E402
@@ -98,12 +103,25 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
     return dataclasses.replace(answer, text=text, citations=citations)
 
 
-def with_restatement(answer: Answer, _: float | None) -> Answer:
-    if answer.refused or not restates_question(
-        answer.text, answer.standalone_question, answer.sources
-    ):
-        return answer
-    return refused(answer)
+def with_restatement(releases: dict[str, str] | None, *, premise: bool = True) -> Check:
+    """Answers that restate the question refused; with `premise`, also those asserting what
+    the question supposes and no source (or release of one) holds."""
+
+    def check(answer: Answer, _: float | None) -> Answer:
+        question, sources = answer.standalone_question, answer.sources
+        own = {
+            h.release_id: releases[h.release_id]
+            for h in sources
+            if h.release_id in (releases or {})
+        }
+        if answer.refused or not (
+            restates_question(answer.text, question, sources)
+            or (premise and asserts_unsupported_premise(answer.text, question, sources, own))
+        ):
+            return answer
+        return refused(answer)
+
+    return check
 
 
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
@@ -188,7 +206,13 @@ def main() -> None:
             with_names(MIN_NAMED, releases),
             with_probability(threshold),
             with_citations,
-            with_restatement,
+            with_restatement(releases),
+        ],
+        "all but the premise check": [
+            with_names(MIN_NAMED, releases),
+            with_probability(threshold),
+            with_citations,
+            with_restatement(releases, premise=False),
         ],
         "all but restating": [
             with_names(MIN_NAMED, releases),
@@ -202,7 +226,7 @@ def main() -> None:
             with_names(MIN_NAMED),
             with_probability(threshold),
             with_citations,
-            with_restatement,
+            with_restatement(None),
         ]
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):

@@ -215,3 +215,67 @@ def test_an_answer_that_states_nothing_beyond_the_question_restates_it(
     answer: str, question: str, sources: list[Hit], expected: bool
 ) -> None:
     assert answerability.restates_question(answer, question, sources) is expected
+
+
+SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "expected"),
+    [
+        # Seen from the default model (session 16): the question's premise stated as fact,
+        # then a sentence about something else.
+        (
+            "The Kazakh and Tajik ministers agreed about a joint space programme. They stressed "
+            "the necessity of further developing regional cooperation [2].",
+            SPACE,
+            True,
+        ),
+        # As the attribution check leaves it, "[1] and [2]" dropped: one run-on sentence.
+        (
+            "The Kazakh and Tajik ministers agreed about a joint space programme. indicate that "
+            "they stressed the necessity of further developing regional cooperation [2].",
+            SPACE,
+            True,
+        ),
+        # A figure the question lacks is an answer, whatever words the question used.
+        (
+            "The ministers agreed about a joint space programme. It is worth 200 million US "
+            "dollars [1].",
+            SPACE,
+            False,
+        ),
+        # Every question word it repeats is in a source: no premise of the question's own.
+        (
+            "The Kazakh and Tajik ministers stressed regional cooperation. They spoke of joint "
+            "efforts for peace and stability [2].",
+            "What did the Kazakh and Tajik ministers stress about regional cooperation?",
+            False,
+        ),
+        # Asked whether it is so: "No, ..." may repeat the premise to deny it.
+        (
+            "The ministers did not agree about a joint space programme. They stressed "
+            "regional cooperation [2].",
+            "Did the Kazakh and Tajik ministers agree about a joint space programme?",
+            False,
+        ),
+        # Kazakh words cannot be looked up in English paragraphs.
+        (
+            "Қазақ және тәжік министрлері бірлескен ғарыш бағдарламасы туралы келісті. Олар "
+            "өңірлік ынтымақтастықты атап өтті [2].",
+            "Қазақ және тәжік министрлері бірлескен ғарыш бағдарламасы туралы не келісті?",
+            False,
+        ),
+    ],
+)
+def test_an_answer_stating_what_the_question_supposes_and_no_source_says(
+    answer: str, question: str, expected: bool
+) -> None:
+    assert answerability.asserts_unsupported_premise(answer, question, [TRADE, REGION]) is expected
+
+
+def test_the_premise_is_looked_for_in_the_sources_whole_releases() -> None:
+    answer = "The ministers agreed about a joint space programme. They met in Dushanbe [1]."
+    assert answerability.asserts_unsupported_premise(answer, SPACE, [TRADE, REGION])
+    release = {"seed": "The ministers also agreed on a joint space programme for 2026."}
+    assert not answerability.asserts_unsupported_premise(answer, SPACE, [TRADE, REGION], release)

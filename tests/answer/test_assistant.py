@@ -220,6 +220,21 @@ def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
     assert assistant.ask("Did Tyson Foods pay a fine?").text.startswith("Yes, Tyson Foods")
 
 
+def test_an_answer_stating_what_the_question_supposes_is_refused(
+    index: Index, settings: Settings, data_dir: Path
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    # The releases never mention a space programme; the reply states it, then cites a paragraph
+    # about something else.
+    chat_model = FakeChatModel().enqueue(
+        "Tyson Foods agreed to pay for a space programme. It pleaded guilty [1]."
+    )
+    question = "What did Tyson Foods agree to pay for a space programme?"
+    answer = Assistant(index, chat_model, settings).ask(question)
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en", unsure=True))
+
+
 def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
     index: Index, settings: Settings, data_dir: Path
 ) -> None:
