@@ -15,7 +15,10 @@ then also opens a fifth of its answers to "what" and "how much" questions with "
 After the model, an answer that says nothing the question did not (`restates_question`: "They
 agreed on a joint space programme [1]." for a release that never mentions space, or the
 question written back as a statement) is no answer: the checks after generation cannot tell a
-source that holds it, since it states nothing to look for, and it is refused.
+source that holds it, since it states nothing to look for, and it is refused. So is an answer
+with a sentence that writes the question back holding a word no source has
+(`asserts_unsupported_premise`: "They agreed on a joint space programme. They also met in
+Dushanbe [1].").
 """
 
 from __future__ import annotations
@@ -61,8 +64,8 @@ _CHOICE = re.compile(
     re.IGNORECASE,
 )
 # Words that say nothing of their own in an answer to a question for a fact.
-_ANY_END = re.compile(r"(?<=[.!?])\s+")
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
+_ANY_END = re.compile(r"(?<=[.!?])\s+")  # any sentence end, whatever follows it
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 
