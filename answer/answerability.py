@@ -78,11 +78,7 @@ def named_share(
     of the release the question names ("... that David Levick's company tried to get for
     Iran?") is about it even when only the release's first paragraph writes the name."""
     facts = Facts.of(question)
-    releases = releases or {}
-    vocabularies = [
-        SourceText.of_text(f"{hit.title}\n{releases.get(hit.release_id, hit.text)}", hit.date)
-        for hit in sources
-    ]
+    vocabularies = _vocabularies(sources, releases)
     found = checked = 0.0
     # Small whole numbers ("the 3 main points", "one thing") ask for a count, not about a
     # figure the release must state; years, amounts and decimals are checked.
@@ -95,6 +91,16 @@ def named_share(
             checked += NAME_WEIGHT
             found += NAME_WEIGHT * any(v.has_name(name) for v in vocabularies)
     return found / checked if checked else None
+
+
+def _vocabularies(sources: Sequence[Hit], releases: Mapping[str, str] | None) -> list[SourceText]:
+    """Each source's vocabulary: its title and date with its whole release where `releases`
+    has it (by release id), else its paragraph."""
+    releases = releases or {}
+    return [
+        SourceText.of_text(f"{hit.title}\n{releases.get(hit.release_id, hit.text)}", hit.date)
+        for hit in sources
+    ]
 
 
 def is_answerable(
@@ -211,14 +217,14 @@ def asserts_unsupported_premise(
         return False
     if Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers:
         return False  # a figure the question lacks: an answer, however the question was worded
-    vocabularies = [SourceText.of(hit) for hit in sources]
-    vocabularies += [SourceText.of_text(text) for text in (releases or {}).values()]
+    vocabularies: list[SourceText] | None = None  # read only for a sentence that restates
     sentences = split_sentences(CITATION_MARKER.sub(" ", answer))
     # Also at a full stop before a small letter: the attribution check drops "[1] and [2]" from
     # "... programme. [1] and [2] indicate that ...", which leaves one run-on sentence.
     for sentence in (piece for whole in sentences for piece in _ANY_END.split(whole)):
         if not restates_question(sentence, question, sources):
             continue
+        vocabularies = vocabularies or _vocabularies(sources, releases)
         facts = Facts.of(sentence)
         for key in facts.names | facts.words:
             checked = [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)]

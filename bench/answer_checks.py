@@ -109,14 +109,9 @@ def with_restatement(releases: dict[str, str] | None, *, premise: bool = True) -
 
     def check(answer: Answer, _: float | None) -> Answer:
         question, sources = answer.standalone_question, answer.sources
-        own = {
-            h.release_id: releases[h.release_id]
-            for h in sources
-            if h.release_id in (releases or {})
-        }
         if answer.refused or not (
             restates_question(answer.text, question, sources)
-            or (premise and asserts_unsupported_premise(answer.text, question, sources, own))
+            or (premise and asserts_unsupported_premise(answer.text, question, sources, releases))
         ):
             return answer
         return refused(answer)
