@@ -36,7 +36,29 @@ MARGIN = 0.15
 
 # "[1]", "[1][2]", "[1], [2] and [3]": the model's ways of listing markers.
 _MARKER_LIST = r"\[\d+\](?:(?:[ \t]*(?:,|and|&|и|және))*[ \t]*\[\d+\])*"
-_MARKERS_AFTER_STOP = re.compile(rf"(\S*\w)([.!?…])((?:[ \t]*{_MARKER_LIST})+)")
+# Markers that open a sentence as its subject or source ("[1] and [2] indicate that they ...",
+# "According to [1], the fine ..."): the small model's way of citing at the start. The lead-in
+# is dropped and the markers go to the sentence's end, as everywhere else; left in place,
+# dropping the markers left "... programme. indicate that they ..." or "According to, the".
+_CITING_VERB = (
+    r"(?:(?:indicate|show|state|say|mention|note|confirm|report|suggest|reveal|explain|"
+    r"highlight|emphasi[sz]e|describe|add|specif(?:y|ie)|clarif(?:y|ie))s?"
+    r"|указыва\w*|говор\w*|сообща\w*|отмеча\w*|подтвержда\w*|показыва\w*)"
+)
+_CITES = rf"[ \t]+(?:(?:also|both|further|clearly|также)[ \t]+)?{_CITING_VERB}\b"
+_MARKERS_AS_SUBJECT = rf"(?>{_MARKER_LIST}){_CITES}"
+_LEAD_IN = re.compile(
+    rf"^(?:{_MARKERS_AS_SUBJECT}[ \t]*,?[ \t]*(?:(?:that|что)\b)?"
+    r"|(?:according to|as (?:stated|mentioned|noted|reported|shown|described) in|as per|per|"
+    rf"согласно|как указано в)[ \t]+(?:source[ \t]+)?(?>{_MARKER_LIST})[ \t]*,?)"
+    r"[ \t]*(?=\w)",
+    re.IGNORECASE,
+)
+_SUBJECT_START = re.compile(rf"(?<=[.!?…])[ \t]+(?={_MARKERS_AS_SUBJECT})", re.IGNORECASE)
+_MARKERS_AFTER_STOP = re.compile(
+    rf"(\S*\w)([.!?…])((?>(?:[ \t]*{_MARKER_LIST})+))(?!{_CITES})",
+    re.IGNORECASE,
+)
 _LISTED_MARKERS = re.compile(_MARKER_LIST)
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr no inc co ltd corp gen gov sen rep ст г им".split()  # noqa: SIM905
@@ -87,6 +109,7 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
         sentences = _sentences(line)
         rewritten = []
         for sentence in sentences:
+            sentence = _without_lead_in(sentence)
             markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
             markers = [n for n in markers if 1 <= n <= len(sources)]
             bare = CITATION_MARKER.sub("", sentence).strip()
@@ -114,12 +137,24 @@ def _before_the_stop(match: re.Match[str]) -> str:
     return f"{match[1]} {match[3].strip()}{match[2]}"
 
 
+def _without_lead_in(sentence: str) -> str:
+    """ "[1] and [2] indicate that they met." -> "They met [1][2].", "According to [1], the
+    fine ..." -> "The fine ... [1]."; other sentences as they are."""
+    lead = _LEAD_IN.match(sentence)
+    if lead is None:
+        return sentence
+    rest = sentence[lead.end() :]
+    markers = [int(m[1]) for m in CITATION_MARKER.finditer(lead[0])]
+    return _with_markers(rest[:1].upper() + rest[1:], list(dict.fromkeys(markers)), keep=True)
+
+
 def _sentences(line: str) -> list[str]:
-    """The line's sentences; a lone list number ("1.") joins the sentence after it."""
+    """The line's sentences; a lone list number ("1.") joins the sentence after it, and
+    markers that open a sentence ("... met. [1] shows that ...") start one."""
     if not line.strip():
         return [line] if line else []
     sentences: list[str] = []
-    for piece in split_sentences(line):
+    for piece in (p for s in split_sentences(line) for p in _SUBJECT_START.split(s)):
         if sentences and re.fullmatch(r"\W*\d+[.)]", sentences[-1]):
             piece = f"{sentences.pop()} {piece}"
         if piece:
@@ -209,8 +244,12 @@ def _checks(source: SourceText, key: str | tuple[str, str]) -> bool:
     return isinstance(key, str) or source.checks(key)
 
 
-def _with_markers(sentence: str, numbers: list[int]) -> str:
-    """The sentence with its markers replaced by `numbers`, before its closing punctuation."""
+def _with_markers(sentence: str, numbers: list[int], *, keep: bool = False) -> str:
+    """The sentence with its markers replaced by `numbers` (added to those it has, with
+    `keep`), before its closing punctuation."""
+    if keep:
+        own = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
+        numbers = list(dict.fromkeys([*numbers, *own]))
     bare = _EMPTY_BRACKETS.sub("", _LISTED_MARKERS.sub("", sentence))
     bare = re.sub(r"[ \t]+([.,;:!?])", r"\1", bare).rstrip()
     bare = re.sub(r"[ \t]{2,}", " ", bare)

@@ -232,3 +232,46 @@ def test_each_citation_quotes_for_the_first_sentence_citing_it() -> None:
 
 def test_no_quote_where_no_sentence_holds_the_answer() -> None:
     assert _quotes("The weather was mild [3].") == {3: ""}
+
+
+def test_markers_that_open_a_sentence_go_to_its_end() -> None:
+    # The model's run-on: the markers had been pulled back onto the sentence before, leaving
+    # "... in Dushanbe. indicate that they stressed ..." to the reader.
+    result = attribute_citations(
+        "The ministers met in Dushanbe. [1] and [2] indicate that they stressed regional "
+        "cooperation in the SCO and CSTO.",
+        SOURCES,
+    )
+    first, second = result.text.split(". ", 1)
+    assert first.startswith("The ministers met in Dushanbe")  # with the title's source, [1]
+    assert second == "They stressed regional cooperation in the SCO and CSTO [2]."
+
+
+def test_a_marker_opening_the_answer_goes_to_the_sentences_end() -> None:
+    result = attribute_citations(
+        "[3] states that Tyson Foods agreed to pay a $500,000 fine.", SOURCES
+    )
+    assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+
+
+def test_according_to_a_marker_is_dropped_with_the_marker_kept() -> None:
+    assert (
+        attribute_citations(
+            "According to [3], Tyson Foods agreed to pay a $500,000 fine.", SOURCES
+        ).text
+        == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    )
+    assert (
+        attribute_citations("Согласно [1], Казахстан готов расширить поставки.", SOURCES).text
+        == "Казахстан готов расширить поставки [1]."
+    )
+    # Nothing to check in it (Russian words, English sources): the markers it had stay too.
+    text = "Согласно [1], Казахстан готов расширить поставки [2]."
+    assert attribute_citations(text, SOURCES).text == "Казахстан готов расширить поставки [1][2]."
+
+
+def test_markers_after_a_stop_still_join_the_sentence_before() -> None:
+    result = attribute_citations(
+        "Tyson Foods agreed to pay a $500,000 fine. [3] The plant is in Kansas.", SOURCES
+    )
+    assert result.text.startswith("Tyson Foods agreed to pay a $500,000 fine [3]. The plant")
