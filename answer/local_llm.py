@@ -48,6 +48,9 @@ class LlamaCppChatModel(StreamingChatModel):
     threads: int | None = None
     max_tokens: int = 256
     temperature: float = 0.1
+    seed: int | None = 0
+    """Each generation samples with this seed, so that a prompt gets the same reply whatever
+    came before it in the process; None = llama.cpp's next seed."""
     stop_signal: StopSignal = Field(default_factory=StopSignal, exclude=True)
     _llama: Any = PrivateAttr(default=None)
     # A llama.cpp context is not thread-safe; concurrent askers queue here.
@@ -70,6 +73,7 @@ class LlamaCppChatModel(StreamingChatModel):
             threads=settings.llm_threads,
             max_tokens=settings.llm_max_tokens,
             temperature=settings.llm_temperature,
+            seed=None if settings.llm_seed < 0 else settings.llm_seed,
             stop_signal=stop_signal or StopSignal(),
         )
 
@@ -141,6 +145,7 @@ class LlamaCppChatModel(StreamingChatModel):
                 messages=convert_to_openai_messages(messages),
                 max_tokens=kwargs.get("max_tokens", self.max_tokens),
                 temperature=kwargs.get("temperature", self.temperature),
+                seed=self.seed,
                 stop=stop or [],
                 stream=True,
                 logits_processor=_first_token_watch(llama, watched, first) if watched else None,

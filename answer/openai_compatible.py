@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def chat_openai(settings: Settings) -> ChatOpenAI:
-    """ChatOpenAI for the endpoint, model, key and timeout the settings name. (The answer's
+    """ChatOpenAI for the endpoint, model, key, timeout and seed the settings name. (The answer's
     length and temperature come with each call.)"""
     from langchain_openai import ChatOpenAI
 
@@ -24,4 +24,6 @@ def chat_openai(settings: Settings) -> ChatOpenAI:
         api_key=settings.llm_api_key,
         timeout=settings.llm_timeout,
         max_retries=1,
+        # vLLM and Ollama sample with it; OpenAI's own API only tries to.
+        seed=None if settings.llm_seed < 0 else settings.llm_seed,
     )

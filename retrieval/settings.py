@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512, le=131072, description="Context window (local).")
     llm_max_tokens: int = Field(256, ge=16, le=8192, description="Longest answer, in tokens.")
     llm_temperature: float = Field(0.1, ge=0.0, le=2.0)
+    llm_seed: int = Field(
+        0,
+        ge=-1,
+        le=2**32 - 1,
+        description="Sampling seed: the same question over the same sources gets the same "
+        "answer; -1 = a new seed for every answer.",
+    )
     model_cache_dir: Path = Field(
         Path.home() / ".cache" / "presschat",
         description="Where the packaged model is assembled once.",

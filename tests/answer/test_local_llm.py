@@ -130,3 +130,17 @@ def test_a_stop_ends_the_generation_and_those_waiting_for_the_model(assistant: A
     }
     assert all(isinstance(exc, GenerationStopped) for exc in errors.values())
     assert pieces["queued"] == [], "the queued generation must not start"
+
+
+def test_a_prompt_gets_the_same_reply_whatever_came_before_it(assistant: Assistant) -> None:
+    model = assistant.chat_model
+    assert isinstance(model, LlamaCppChatModel) and model.seed == 0  # the default
+    prompt = [HumanMessage("Write one sentence about a cat, with made-up names and places.")]
+    options = {"max_tokens": 24, "temperature": 1.0}  # sampling, so that the seed shows
+
+    def reply() -> object:
+        return model.invoke(prompt, **options).content
+
+    first = reply()
+    model.invoke([HumanMessage("Name a colour.")], **options)
+    assert reply() == first
