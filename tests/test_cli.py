@@ -299,3 +299,17 @@ def test_ask_does_not_print_the_answer_again_for_a_marker_moved_before_the_stop(
     assert answer.text == f"Tyson Foods agreed to pay a $500,000 fine [{holding}]."
     shown = capsys.readouterr().out.splitlines()
     assert shown[0] == reply and "With its citations checked:" not in shown
+
+
+def test_ask_says_the_streamed_text_is_not_the_answer_when_it_is_refused_after_it(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question, _, _ = _fine_question(index, settings, data_dir)
+    reply = "Tyson Foods agreed to pay a $9,900,000 fine to Mesa Verde County."  # invented
+    model = FakeChatModel().enqueue(reply)
+    answer = _stream_answer(Assistant(index, model, settings), read_ask_request(question))
+    assert answer.refused
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == reply  # streamed: a terminal cannot take it back
+    assert shown[1] == "(Not an answer: the text above did not hold up against the sources.)"
+    assert shown[2] == answer.text.splitlines()[0]

@@ -136,6 +136,7 @@ def ask(
 # What the reader compares: a marker moved before the full stop ("... көздейді. [1]" shown as
 # "... көздейді [1].") changes nothing worth printing again.
 _WORDS_AND_MARKERS = re.compile(r"\[\d+\]|\w+")
+_WITHDRAWN = "(Not an answer: the text above did not hold up against the sources.)"
 
 
 def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
@@ -151,8 +152,10 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
             answer = event.answer
     assert answer is not None
     if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
-        if streamed:  # a refusal after the text: it replaces what was shown
+        if streamed:  # a refusal after the text: it replaces what was shown, which a
+            # terminal cannot erase, so the reader is told the text above is not the answer
             click.echo()
+            click.secho(_WITHDRAWN, dim=True)
         click.echo(answer.text, nl=False)
     elif _WORDS_AND_MARKERS.findall(answer.text) != _WORDS_AND_MARKERS.findall(streamed):
         # The checks re-pointed markers or dropped a sentence ("This is stated in the press
