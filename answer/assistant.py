@@ -29,7 +29,7 @@ from answer.attribution import attribute_citations, with_quotes
 from answer.chat_models import (
     FakeChatModel,
     StopSignal,
-    complete,
+    first_line,
     loop_start,
     model_name,
     stream_text,
@@ -340,9 +340,11 @@ class Assistant:
             AIMessage(render_prompt("condense_example_answer")),
             HumanMessage(render_prompt("condense", history=conversation, question=question)),
         ]
-        condensed = complete(self.chat_model, messages, max_tokens=96, stop=self.stop_signal)
-        lines = condensed.strip().splitlines()
-        rewritten = lines[0].strip().strip('"“”«»') if lines else ""
+        rewritten = first_line(
+            stream_text(
+                self.chat_model, messages, max_tokens=96, temperature=0.0, stop=self.stop_signal
+            )
+        ).strip('"“”«»')
         if not rewritten or CANNOT_ANSWER in rewritten:
             return question
         languages = {detect_language(rewritten), detect_language(question)}

@@ -152,18 +152,22 @@ def loop_start(text: str, *, copies: int = 4, min_chars: int = 40, longest: int 
     return None
 
 
-def complete(
-    model: BaseChatModel,
-    messages: Sequence[BaseMessage],
-    *,
-    max_tokens: int,
-    temperature: float = 0.0,
-    stop: StopSignal | None = None,
-) -> str:
-    """The whole reply as one string."""
-    return "".join(
-        stream_text(model, messages, max_tokens=max_tokens, temperature=temperature, stop=stop)
-    )
+def first_line(pieces: Generator[str, None, None]) -> str:
+    """The first non-empty line of a streamed reply, stripped; the stream is closed once that
+    line ends, or once it falls into a loop (`loop_start`), so the model writes no more."""
+    text = ""
+    try:
+        for piece in pieces:
+            text += piece
+            lines = text.lstrip().split("\n")
+            if len(lines) > 1:
+                return lines[0].strip()
+            cut = loop_start(text)
+            if cut is not None:
+                return text[:cut].strip()
+    finally:
+        pieces.close()
+    return text.strip()
 
 
 class StreamingChatModel(BaseChatModel):

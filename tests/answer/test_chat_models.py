@@ -2,7 +2,7 @@
 any chat model's stream into text, its failures into BackendError and a stop into
 GenerationStopped."""
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from answer.chat_models import (
     FakeChatModel,
     GenerationStopped,
     StopSignal,
-    complete,
+    first_line,
     loop_start,
     model_name,
     stream_text,
@@ -65,19 +65,19 @@ def test_a_stop_ends_the_stream_at_the_next_piece_and_closes_it() -> None:
         next(pieces)
     assert closed == [True], "the model's own stream must be closed, not left suspended"
     with pytest.raises(GenerationStopped):
-        complete(FakeChatModel(), HELLO, max_tokens=8, stop=signal)
+        first_line(stream_text(FakeChatModel(), HELLO, max_tokens=8, temperature=0, stop=signal))
 
 
 def test_any_failure_of_a_chat_model_is_a_backend_error() -> None:
     model = FakeChatModel().enqueue(RuntimeError("the GPU caught fire"))
     with pytest.raises(BackendError, match="the LLM fake failed: the GPU caught fire"):
-        complete(model, HELLO, max_tokens=8)
+        first_line(stream_text(model, HELLO, max_tokens=8, temperature=0))
 
 
 def test_backend_errors_of_a_model_pass_unchanged() -> None:
     model = FakeChatModel().enqueue(BackendError("cannot reach the LLM at http://127.0.0.1:9"))
     with pytest.raises(BackendError, match=r"^cannot reach the LLM at http://127.0.0.1:9$"):
-        complete(model, HELLO, max_tokens=8)
+        first_line(stream_text(model, HELLO, max_tokens=8, temperature=0))
 
 
 def test_a_reply_stuck_in_a_loop_is_cut_where_the_loop_starts() -> None:
@@ -97,3 +97,22 @@ def test_a_reply_stuck_in_a_loop_is_cut_where_the_loop_starts() -> None:
     assert loop_start("They paid $1,000,000,000,000,000 [1].") is None
     assert loop_start("He was sentenced to 24 months in prison [1][2].") is None
     assert loop_start("") is None
+
+
+def test_first_line_stops_the_model_at_the_end_of_the_first_line_or_a_loop() -> None:
+    written: list[str] = []
+
+    def model(*pieces: str) -> Generator[str, None, None]:
+        for piece in pieces:
+            written.append(piece)
+            yield piece
+
+    line = model("\n ", "Who pleaded ", "guilty in Kansas?\n", "Explanation: ", "the asker ...")
+    assert first_line(line) == "Who pleaded guilty in Kansas?"
+    assert written[-1] == "guilty in Kansas?\n", "no more is asked of the model"
+    assert line.gi_frame is None, "the model's stream is closed"
+    written.clear()
+    loop = model("What ", *["fine "] * 12, "and more")
+    assert first_line(loop) == "What"
+    assert "and more" not in written
+    assert first_line(model("Who ", "pleaded?")) == "Who pleaded?"

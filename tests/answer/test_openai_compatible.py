@@ -15,7 +15,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from answer.assistant import Assistant
-from answer.chat_models import complete
+from answer.chat_models import first_line, stream_text
 from answer.packaged_model import packaged_model_path
 from retrieval.errors import BackendError
 from retrieval.settings import Settings
@@ -62,7 +62,7 @@ def chat_openai(base_url: str, *, timeout: float) -> ChatOpenAI:
 def test_unreachable_server_is_a_clear_backend_error() -> None:
     model = chat_openai(f"http://127.0.0.1:{free_port()}/v1", timeout=5)
     with pytest.raises(BackendError, match="cannot reach the LLM at http://127.0.0.1"):
-        complete(model, HELLO, max_tokens=8)
+        first_line(stream_text(model, HELLO, max_tokens=8, temperature=0))
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ def test_misbehaving_server_is_a_clear_backend_error(
     url, handler = misbehaving
     handler.mode = mode
     with pytest.raises(BackendError, match=message):
-        complete(chat_openai(url, timeout=1), HELLO, max_tokens=8)
+        first_line(stream_text(chat_openai(url, timeout=1), HELLO, max_tokens=8, temperature=0))
 
 
 @pytest.fixture(scope="module")
