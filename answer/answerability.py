@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
-from prompts import load_prompt, refusal
+from prompts import REFUSAL_LANGUAGES, load_prompt, refusal
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, WORD
@@ -123,7 +123,7 @@ def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool 
         releases.setdefault(hit.release_id, hit)
     lines = [refusal(language, unsure=unsure)]
     if releases:
-        code = language if language in ("en", "ru", "kk") else "en"
+        code = language if language in REFUSAL_LANGUAGES else "en"
         lines.append(load_prompt(f"closest_{code}"))
         lines += [
             f"- {hit.title or hit.release_id} ({hit.date.isoformat() if hit.date else '—'})"

@@ -95,8 +95,18 @@ def _question(raw: dict[str, Any]) -> Question:
         question=str(raw["question"]),
         lang=str(raw.get("lang", "")),
         type=str(raw.get("type", "")),
-        gold=tuple((str(g["release_id"]), int(g["paragraph"])) for g in raw.get("gold") or []),
+        gold=tuple(
+            (str(g["release_id"]), _paragraph(g["paragraph"])) for g in raw.get("gold") or []
+        ),
         answer=str(raw.get("answer", "")),
         history=tuple((str(t["role"]), str(t["content"])) for t in raw.get("history") or []),
         filters=read_filters(filters.get("since"), filters.get("until"), filters.get("lang")),
     )
+
+
+def _paragraph(value: Any) -> int:
+    """A gold paragraph's index, which must be a whole number (0 is a release's first)."""
+    try:
+        return int(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"gold paragraph {value!r} is not a whole number") from None

@@ -25,7 +25,7 @@ def test_malformed_question_line_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match=r"q\.jsonl:2.*missing field 'question'"):
         load_questions(path)
     path.write_text('{"id": "1", "question": "q", "gold": [{"release_id": "r", "paragraph": "x"}]}')
-    with pytest.raises(ReadError, match=r"q\.jsonl:1.*bad question: invalid literal"):
+    with pytest.raises(ReadError, match=r"q\.jsonl:1: bad question: gold paragraph 'x' is not a"):
         load_questions(path)
 
 
