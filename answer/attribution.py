@@ -36,21 +36,28 @@ MARGIN = 0.15
 
 # "[1]", "[1][2]", "[1], [2] and [3]": the model's ways of listing markers.
 _MARKER_LIST = r"\[\d+\](?:(?:[ \t]*(?:,|and|&|и|және))*[ \t]*\[\d+\])*"
-# Markers that open a sentence as its subject or source ("[1] and [2] indicate that they ...",
-# "According to [1], the fine ..."): the small model's way of citing at the start. The lead-in
-# is dropped and the markers go to the sentence's end, as everywhere else; left in place,
+# A lead-in that names the sources instead of stating something ("[1] and [2] indicate that
+# they ...", "The sources [1], [2] and [3] all confirm this, stating that ...", "According to
+# [1], the fine ...", "Согласно источникам, ..."): the small model's way of citing at the start.
+# It is dropped, and its markers go to the sentence's end as everywhere else; left in place,
 # dropping the markers left "... programme. indicate that they ..." or "According to, the".
 _CITING_VERB = (
     r"(?:(?:indicate|show|state|say|mention|note|confirm|report|suggest|reveal|explain|"
-    r"highlight|emphasi[sz]e|describe|add|specif(?:y|ie)|clarif(?:y|ie))s?"
+    r"highlight|emphasi[sz]e|describe|add|agree|specif(?:y|ie)|clarif(?:y|ie))s?"
     r"|указыва\w*|говор\w*|сообща\w*|отмеча\w*|подтвержда\w*|показыва\w*)"
 )
-_CITES = rf"[ \t]+(?:(?:also|both|further|clearly|также)[ \t]+)?{_CITING_VERB}\b"
+_CITES = rf"[ \t]+(?:(?:also|both|all|further|clearly|также)[ \t]+)?{_CITING_VERB}\b"
 _MARKERS_AS_SUBJECT = rf"(?>{_MARKER_LIST}){_CITES}"
+_SOURCE_NOUN = (
+    r"(?:the[ \t]+)?(?:(?:press[ \t]+)?releases?|sources?|документ\w*|источник\w*|пресс-релиз\w*)"
+)
 _LEAD_IN = re.compile(
-    rf"^(?:{_MARKERS_AS_SUBJECT}[ \t]*,?[ \t]*(?:(?:that|что)\b)?"
+    rf"^(?:(?:(?:in|в)[ \t]+)?(?:{_SOURCE_NOUN}[ \t]*)?"
+    rf"(?:{_MARKERS_AS_SUBJECT}|{_SOURCE_NOUN}{_CITES})"
+    r"(?:[ \t]+this)?[ \t]*,?[ \t]*(?:(?:stating|saying|noting)[ \t]+)?(?:(?:that|что)\b)?"
     r"|(?:according to|as (?:stated|mentioned|noted|reported|shown|described) in|as per|per|"
-    rf"согласно|как указано в)[ \t]+(?:source[ \t]+)?(?>{_MARKER_LIST})[ \t]*,?)"
+    rf"согласно|как указано в)[ \t]+(?:{_SOURCE_NOUN}[ \t]*(?:{_MARKER_LIST})?"
+    rf"|(?:source[ \t]+)?(?>{_MARKER_LIST}))[ \t]*,?)"
     r"[ \t]*(?=\w)",
     re.IGNORECASE,
 )

@@ -1,5 +1,7 @@
 """Citations re-pointed by the facts each answer sentence states."""
 
+import pytest
+
 from answer.attribution import attribute_citations, with_quotes
 from answer.citations import resolve_citations
 from tests.factories import make_hit
@@ -275,3 +277,24 @@ def test_markers_after_a_stop_still_join_the_sentence_before() -> None:
         "Tyson Foods agreed to pay a $500,000 fine. [3] The plant is in Kansas.", SOURCES
     )
     assert result.text.startswith("Tyson Foods agreed to pay a $500,000 fine [3]. The plant")
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "The sources indicate that ",
+        "The sources [1], [2], and [3] all confirm this, stating that ",
+        "According to the sources, ",
+        "The press release states that ",
+    ],
+)
+def test_a_lead_in_naming_the_sources_is_dropped(lead_in: str) -> None:
+    reply = f"{lead_in}Tyson Foods agreed to pay a $500,000 fine."
+    assert (
+        attribute_citations(reply, SOURCES).text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    )
+
+
+def test_a_lead_in_naming_someone_else_stays() -> None:
+    reply = "According to the police, Tyson Foods agreed to pay a $500,000 fine."
+    assert attribute_citations(reply, SOURCES).text == f"{reply[:-1]} [3]."
