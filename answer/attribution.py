@@ -80,8 +80,14 @@ _POINTER = re.compile(
     r"(?:found|seen|stated|mentioned|given|provided|reported|taken|noted|confirmed|emphasi[sz]ed|"
     r"highlighted|indicated|described|outlined|announced|shown|explained)\s+(?:in|from)\b"
     r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
-    r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$",
+    r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$"
+    # "The sources [2] and [3] confirm this information."
+    rf"|^{_SOURCE_NOUN}[\s,&]*(?:and[\s,]*)*{_CITES}(?:\s+(?:this|it|that|so)\b)?"
+    r"(?:\s+(?:information|fact|answer|statement)s?)?[\s.]*$",
     re.IGNORECASE,
+)
+_EMPTY_REST = re.compile(
+    r"\W*(?:(?:this|it|that|so|the|information|fact|answer|statement)s?\b\W*)*", re.IGNORECASE
 )
 _TRAILING_PUNCTUATION = re.compile(r"([.!?…:;]+[\"'”»)]*)\s*$")
 
@@ -151,6 +157,8 @@ def _without_lead_in(sentence: str) -> str:
     if lead is None:
         return sentence
     rest = sentence[lead.end() :]
+    if _EMPTY_REST.fullmatch(CITATION_MARKER.sub("", rest)):
+        return sentence  # "The sources [2] and [3] confirm this." points, states nothing
     markers = [int(m[1]) for m in CITATION_MARKER.finditer(lead[0])]
     return _with_markers(rest[:1].upper() + rest[1:], list(dict.fromkeys(markers)), keep=True)
 

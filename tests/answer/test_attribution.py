@@ -298,3 +298,13 @@ def test_a_lead_in_naming_the_sources_is_dropped(lead_in: str) -> None:
 def test_a_lead_in_naming_someone_else_stays() -> None:
     reply = "According to the police, Tyson Foods agreed to pay a $500,000 fine."
     assert attribute_citations(reply, SOURCES).text == f"{reply[:-1]} [3]."
+
+
+def test_a_sentence_saying_only_that_the_sources_confirm_it_is_dropped() -> None:
+    reply = (
+        "Tyson Foods agreed to pay a $500,000 fine. The sources [1] and [3] confirm this "
+        "information."
+    )
+    assert (
+        attribute_citations(reply, SOURCES).text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    )
