@@ -65,7 +65,6 @@ _CHOICE = re.compile(
 )
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
-_ANY_END = re.compile(r"(?<=[.!?])\s+")  # any sentence end, whatever follows it
 _STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
 
 
@@ -218,10 +217,9 @@ def asserts_unsupported_premise(
     if Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers:
         return False  # a figure the question lacks: an answer, however the question was worded
     vocabularies: list[SourceText] | None = None  # read only for a sentence that restates
-    sentences = split_sentences(CITATION_MARKER.sub(" ", answer))
-    # Also at a full stop before a small letter: the attribution check drops "[1] and [2]" from
-    # "... programme. [1] and [2] indicate that ...", which leaves one run-on sentence.
-    for sentence in (piece for whole in sentences for piece in _ANY_END.split(whole)):
+    # Also at a full stop before a small letter: a run-on sentence ("... programme. indicate
+    # that ...") would otherwise hide the one that restates.
+    for sentence in split_sentences(CITATION_MARKER.sub(" ", answer), run_ons=True):
         if not restates_question(sentence, question, sources):
             continue
         vocabularies = vocabularies or _vocabularies(sources, releases)

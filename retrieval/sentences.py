@@ -7,6 +7,8 @@ import re
 # A sentence ends at . ! ? … (optionally followed by a closing quote or bracket), then space,
 # then a capital letter, digit or opening quote.
 _END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+# Also before a small letter: a run-on ("... programme. indicate that ...").
+_ANY_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+")
 # Words that end with a period without ending the sentence.
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs jan feb mar apr jun jul "  # noqa: SIM905
@@ -15,10 +17,12 @@ _ABBREVIATIONS = frozenset(
 _INITIAL = re.compile(r"(?:^|[\s.(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.$")
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of a text, in order; abbreviations and initials do not end a sentence."""
+def split_sentences(text: str, *, run_ons: bool = False) -> list[str]:
+    """The sentences of a text, in order; abbreviations and initials do not end a sentence.
+    With `run_ons`, a stop followed by a small letter ends one too ("... programme. indicate
+    that ..."), but still not after an abbreviation ("the U.S. attorney")."""
     sentences: list[str] = []
-    for piece in _END.split(text.strip()):
+    for piece in (_ANY_END if run_ons else _END).split(text.strip()):
         piece = piece.strip()
         if not piece:
             continue

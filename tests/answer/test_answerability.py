@@ -279,3 +279,24 @@ def test_the_premise_is_looked_for_in_the_sources_whole_releases() -> None:
     assert answerability.asserts_unsupported_premise(answer, SPACE, [TRADE, REGION])
     release = {"seed": "The ministers also agreed on a joint space programme for 2026."}
     assert not answerability.asserts_unsupported_premise(answer, SPACE, [TRADE, REGION], release)
+
+
+def test_an_abbreviation_does_not_cut_a_sentence_into_one_that_restates() -> None:
+    # doj_dev dev-018, right: cut at "U.S.", its first half wrote the question back with
+    # "supplying", which "supplied" does not match word for word.
+    sonobuoys = make_hit(
+        "sonobuoys",
+        0,
+        title="Ultra Electronics and Sparton drop their merger",
+        text="The two companies have supplied sonobuoys to the U.S. Navy through their joint "
+        "venture, ERAPSCO, for years.",
+    )
+    question = (
+        "Through which joint venture had Ultra Electronics and Sparton been supplying "
+        "sonobuoys to the U.S. Navy?"
+    )
+    answer = (
+        "Ultra Electronics and Sparton were supplying sonobuoys to the U.S. Navy through their "
+        "joint venture, ERAPSCO [1]."
+    )
+    assert not answerability.asserts_unsupported_premise(answer, question, [sonobuoys])

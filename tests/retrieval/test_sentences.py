@@ -22,3 +22,13 @@ def test_spans_are_the_sentences_in_place(text: str) -> None:
     assert [" ".join(p.split()) for p in pieces] == split_sentences(text)
     assert all(p == p.strip() and p for p in pieces)
     assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_run_ons_split_before_a_small_letter_but_not_after_an_abbreviation() -> None:
+    text = "They met in Dushanbe. indicate that the U.S. attorney said so. Mr. smith left."
+    assert split_sentences(text) == [text.removesuffix(" Mr. smith left."), "Mr. smith left."]
+    assert split_sentences(text, run_ons=True) == [
+        "They met in Dushanbe.",
+        "indicate that the U.S. attorney said so.",
+        "Mr. smith left.",
+    ]
