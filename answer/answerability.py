@@ -18,7 +18,9 @@ question written back as a statement) is no answer: the checks after generation 
 source that holds it, since it states nothing to look for, and it is refused. So is an answer
 with a sentence that writes the question back holding a word no source has
 (`asserts_unsupported_premise`: "They agreed on a joint space programme. They also met in
-Dushanbe [1].").
+Dushanbe [1]."). And so is an answer whose figures the sources give only as a maximum
+penalty (`gives_a_maximum_as_imposed`: "He was sentenced to 10 years [1]." where the release
+says he "faces a maximum of 10 years in prison").
 """
 
 from __future__ import annotations
@@ -229,6 +231,43 @@ def asserts_unsupported_premise(
             if checked and not any(vocabulary.has_name(key) for vocabulary in checked):
                 return True
     return False
+
+
+# A sentence that states what the law allows, not what was imposed: "faces a maximum penalty of
+# 10 years in prison and a $250,000 fine", "is punishable by up to five years". (Not "maximum"
+# alone: "agreed to pay the maximum fine of $500,000" is a fine imposed.)
+_MAXIMUM = re.compile(
+    r"\b(?:up to|faces?|facing|potential(?:ly)?|statutory|not more than|carr(?:y|ies)|"
+    r"punishable|could|грозит|грози\w*|дейін)\b",
+    re.IGNORECASE,
+)
+_PENALTY = re.compile(
+    r"\b(?:prison|sentenc\w*|fines?|imprison\w*|penalt\w*|probation|"
+    r"лишени\w*|тюрьм\w*|штраф\w*|жаза\w*|айыппұл\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether every figure the answer states beyond the question is one the sources give only
+    as a maximum penalty (in a sentence with "faces", "up to", "statutory" ... and "prison",
+    "fine", "sentence" ...), never otherwise: a release about a plea or an indictment states what
+    the law allows, and the small model reports it as the sentence or fine imposed ("sentenced
+    to 10 years" for "faces a maximum of 10 years"). Not for a question about a maximum or
+    what someone faces."""
+    if _MAXIMUM.search(question):
+        return False
+    figures = Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers
+    if not figures:
+        return False
+    as_maximum: set[str] = set()
+    otherwise: set[str] = set()
+    for hit in sources:
+        otherwise |= Facts.of(hit.title).numbers
+        for sentence in split_sentences(hit.text):
+            maximum = _MAXIMUM.search(sentence) and _PENALTY.search(sentence)
+            (as_maximum if maximum else otherwise).update(Facts.of(sentence).numbers)
+    return figures <= as_maximum and not figures & otherwise
 
 
 def _is_asked(word: str, asked: Sequence[str]) -> bool:

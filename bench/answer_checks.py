@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from answer.answerability import (  # noqa: E402
     MIN_NAMED,
     asserts_unsupported_premise,
+    gives_a_maximum_as_imposed,
     is_answerable,
     restates_question,
 )
@@ -117,6 +118,14 @@ def with_restatement(releases: dict[str, str] | None, *, premise: bool = True) -
         return refused(answer)
 
     return check
+
+
+def with_maximum(answer: Answer, _: float | None) -> Answer:
+    """Answers giving a figure the sources state only as a maximum penalty refused."""
+    question, sources = answer.standalone_question, answer.sources
+    if answer.refused or not gives_a_maximum_as_imposed(answer.text, question, sources):
+        return answer
+    return refused(answer)
 
 
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
@@ -202,17 +211,26 @@ def main() -> None:
             with_probability(threshold),
             with_citations,
             with_restatement(releases),
+            with_maximum,
+        ],
+        "all but the maximum check": [
+            with_names(MIN_NAMED, releases),
+            with_probability(threshold),
+            with_citations,
+            with_restatement(releases),
         ],
         "all but the premise check": [
             with_names(MIN_NAMED, releases),
             with_probability(threshold),
             with_citations,
             with_restatement(releases, premise=False),
+            with_maximum,
         ],
         "all but restating": [
             with_names(MIN_NAMED, releases),
             with_probability(threshold),
             with_citations,
+            with_maximum,
         ],
     }
     if releases is not None:  # the name check as before 2026-12-02: shown paragraphs only
@@ -222,6 +240,7 @@ def main() -> None:
             with_probability(threshold),
             with_citations,
             with_restatement(None),
+            with_maximum,
         ]
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):

@@ -300,3 +300,64 @@ def test_an_abbreviation_does_not_cut_a_sentence_into_one_that_restates() -> Non
         "joint venture, ERAPSCO [1]."
     )
     assert not answerability.asserts_unsupported_premise(answer, question, [sonobuoys])
+
+
+PLEA = make_hit(
+    "plea",
+    1,
+    title="Exporter pleads guilty to shipping laboratory equipment to Syria",
+    text="Harold Rinko pleaded guilty on Tuesday. He faces a maximum sentence of five years in "
+    "prison and a fine of $250,000. Sentencing is set for 2 May.",
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "sources", "expected"),
+    [
+        # The law's maximum reported as the fine imposed (presschat_dev's nulls, four of them).
+        (
+            "The court fined Rinko $250,000 [1].",
+            "What fine did the court impose on Rinko?",
+            [PLEA],
+            True,
+        ),
+        ("Rinko got five years in prison [1].", "What sentence did Rinko receive?", [PLEA], True),
+        # Asked about the maximum, or what he faces: the answer.
+        ("He faces a $250,000 fine [1].", "What fine does Rinko face?", [PLEA], False),
+        ("Up to five years [1].", "How long could Rinko be sent to prison?", [PLEA], False),
+        # The figure is also stated otherwise: a fine imposed.
+        (
+            "The court fined Rinko $250,000 [1].",
+            "What fine did the court impose on Rinko?",
+            [PLEA, dataclasses.replace(PLEA, paragraph=2, text="On 2 May he was fined $250,000.")],
+            False,
+        ),
+        # ... or by the release's title.
+        (
+            "Rinko got five years in prison [1].",
+            "What sentence did Rinko receive?",
+            [dataclasses.replace(PLEA, title="Exporter sentenced to five years in prison")],
+            False,
+        ),
+        # "The maximum fine" agreed to is a fine imposed.
+        (
+            "Tyson Foods agreed to pay $500,000 [1].",
+            "What fine did Tyson Foods pay?",
+            [make_hit(text="Tyson Foods agreed to pay the maximum fine of $500,000.")],
+            False,
+        ),
+        # "Up to 40,000 visitors": a maximum, but not a penalty.
+        (
+            "It will serve 40,000 visitors a year [1].",
+            "How many visitors will the centre serve?",
+            [make_hit("centre", 0, text="The centre will serve up to 40,000 visitors a year.")],
+            False,
+        ),
+        # No figure of its own.
+        ("Rinko pleaded guilty [1].", "What did Rinko do?", [PLEA], False),
+    ],
+)
+def test_a_maximum_penalty_given_as_the_one_imposed(
+    answer: str, question: str, sources: list[Hit], expected: bool
+) -> None:
+    assert answerability.gives_a_maximum_as_imposed(answer, question, sources) is expected

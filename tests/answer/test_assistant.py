@@ -437,3 +437,22 @@ def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conver
     assert calls == []
     find_sources(index, question, history, 3, SearchFilters(), today)
     assert calls == [question]
+
+
+def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
+    index: Index, settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "plea.md").write_text(
+        "---\ntitle: Exporter pleads guilty to shipping laboratory equipment to Syria\n"
+        "date: 2014-02-04\n---\n\n"
+        "Harold Rinko pleaded guilty on Tuesday to shipping laboratory equipment to Syria.\n\n"
+        "He faces a maximum sentence of five years in prison and a fine of $250,000. "
+        "Sentencing is set for 2 May.\n",
+        encoding="utf-8",
+    )
+    Ingestor.for_index(index).ingest([tmp_path])
+    chat_model = FakeChatModel().enqueue("The court fined Harold Rinko $250,000 [1].")
+    question = "What fine did the court impose on Harold Rinko for shipping equipment to Syria?"
+    answer = Assistant(index, chat_model, settings).ask(question)
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(refusal("en", unsure=True))
