@@ -20,7 +20,8 @@ with a sentence that writes the question back holding a word no source has
 (`asserts_unsupported_premise`: "They agreed on a joint space programme. They also met in
 Dushanbe [1]."). And so is an answer whose figures the sources give only as a maximum
 penalty (`gives_a_maximum_as_imposed`: "He was sentenced to 10 years [1]." where the release
-says he "faces a maximum of 10 years in prison").
+says he "faces a maximum of 10 years in prison"), and an answer to "how many ...?" that
+states no figure (`lacks_the_asked_figure`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
 from prompts import REFUSAL_LANGUAGES, load_prompt, refusal
@@ -270,6 +272,25 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     return figures <= as_maximum and not figures & otherwise
 
 
+# A question for a figure, and answers to it that state none and still answer ("life in
+# prison", "dozens").
+_ASKS_FOR_A_FIGURE = re.compile(r"\b(?:how (?:many|much|long|old)|сколько|қанша|неше)\b", re.I)
+_FIGURE_WORDS = re.compile(
+    r"\b(?:life|lifetime|dozens|hundreds|thousands|millions|billions|several|пожизненн\w*|"
+    r"десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|ондаған|жүздеген|мыңдаған)\b",
+    re.IGNORECASE,
+)
+
+
+def lacks_the_asked_figure(answer: str, question: str) -> bool:
+    """Whether a question for a figure ("how many", "how much", "how long", "сколько",
+    "қанша") gets an answer that states no figure the question does not: it names the case,
+    writes the question back or lists what the release is about, and answers nothing."""
+    if not _ASKS_FOR_A_FIGURE.search(question) or _FIGURE_WORDS.search(answer):
+        return False
+    return not Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers
+
+
 def _is_asked(word: str, asked: Sequence[str]) -> bool:
     if word in asked:
         return True
@@ -277,3 +298,22 @@ def _is_asked(word: str, asked: Sequence[str]) -> bool:
         len(other) >= 4 and other[: min(5, len(word), len(other))] == word[: min(5, len(other))]
         for other in asked
     )
+
+
+def why_unreliable(
+    attribution: Attribution, question: str, sources: Sequence[Hit], releases: Mapping[str, str]
+) -> str | None:
+    """Why an answer, its citations checked, is none a reader could rely on; None if it is
+    one. The reason is for the log."""
+    text = attribution.text
+    if attribution.invented:
+        return "no source holds its facts"
+    if restates_question(text, question, sources) or asserts_unsupported_premise(
+        text, question, sources, releases
+    ):
+        return "it states only what the question supposes"
+    if gives_a_maximum_as_imposed(text, question, sources):
+        return "it gives a maximum penalty as the one imposed"
+    if lacks_the_asked_figure(text, question):
+        return "it gives no figure for a question asking for one"
+    return None

@@ -18,12 +18,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.answerability import (
-    asserts_unsupported_premise,
-    gives_a_maximum_as_imposed,
     has_subject,
     is_answerable,
     refusal_with_closest,
-    restates_question,
+    why_unreliable,
     without_stray_yes,
 )
 from answer.attribution import attribute_citations, with_quotes
@@ -303,14 +301,10 @@ class Assistant:
             else:
                 yield AnswerToken(piece)
         text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
-        invented = restated = maximum = False
+        unreliable = None
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
-            invented = attribution.invented
-            restated = restates_question(
-                attribution.text, standalone, sources
-            ) or asserts_unsupported_premise(attribution.text, standalone, sources, releases)
-            maximum = gives_a_maximum_as_imposed(attribution.text, standalone, sources)
+            unreliable = why_unreliable(attribution, standalone, sources, releases)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         says_cannot_answer = starts_with_refusal(reply) or (
@@ -318,15 +312,10 @@ class Assistant:
         )
         if says_cannot_answer:
             yield finish(refusal_with_closest(language, sources), True)
-        elif invented or restated or maximum or not _has_words(text):
+        elif unreliable or not _has_words(text):
             # The model answered, but not with anything a reader could check: the releases may
             # still hold the answer, so the refusal does not claim they do not.
-            if invented:
-                log.info("refused: no source holds the facts of %r", reply)
-            elif restated:
-                log.info("refused: %r states only what the question supposes", reply)
-            elif maximum:
-                log.info("refused: %r gives a maximum penalty as the one imposed", reply)
+            log.info("refused %r: %s", reply, unreliable or "no words")
             yield finish(refusal_with_closest(language, sources, unsure=True), True)
         else:
             yield finish(text, False, with_quotes(text, citations, standalone))

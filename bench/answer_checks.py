@@ -48,6 +48,7 @@ from answer.answerability import (  # noqa: E402
     asserts_unsupported_premise,
     gives_a_maximum_as_imposed,
     is_answerable,
+    lacks_the_asked_figure,
     restates_question,
 )
 from answer.assistant import release_texts  # noqa: E402
@@ -124,6 +125,13 @@ def with_maximum(answer: Answer, _: float | None) -> Answer:
     """Answers giving a figure the sources state only as a maximum penalty refused."""
     question, sources = answer.standalone_question, answer.sources
     if answer.refused or not gives_a_maximum_as_imposed(answer.text, question, sources):
+        return answer
+    return refused(answer)
+
+
+def with_figure(answer: Answer, _: float | None) -> Answer:
+    """Answers stating no figure for a question asking for one refused."""
+    if answer.refused or not lacks_the_asked_figure(answer.text, answer.standalone_question):
         return answer
     return refused(answer)
 
@@ -212,12 +220,21 @@ def main() -> None:
             with_citations,
             with_restatement(releases),
             with_maximum,
+            with_figure,
         ],
         "all but the maximum check": [
             with_names(MIN_NAMED, releases),
             with_probability(threshold),
             with_citations,
             with_restatement(releases),
+            with_figure,
+        ],
+        "all but the figure check": [
+            with_names(MIN_NAMED, releases),
+            with_probability(threshold),
+            with_citations,
+            with_restatement(releases),
+            with_maximum,
         ],
         "all but the premise check": [
             with_names(MIN_NAMED, releases),
@@ -225,12 +242,14 @@ def main() -> None:
             with_citations,
             with_restatement(releases, premise=False),
             with_maximum,
+            with_figure,
         ],
         "all but restating": [
             with_names(MIN_NAMED, releases),
             with_probability(threshold),
             with_citations,
             with_maximum,
+            with_figure,
         ],
     }
     if releases is not None:  # the name check as before 2026-12-02: shown paragraphs only
@@ -241,6 +260,7 @@ def main() -> None:
             with_citations,
             with_restatement(None),
             with_maximum,
+            with_figure,
         ]
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):

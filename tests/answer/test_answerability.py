@@ -361,3 +361,27 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
     answer: str, question: str, sources: list[Hit], expected: bool
 ) -> None:
     assert answerability.gives_a_maximum_as_imposed(answer, question, sources) is expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "expected"),
+    [
+        # Seen from the default model: the case named, the question written back, a list.
+        ("Tyson Foods pleaded guilty over a worker death [1].", "How much did Tyson pay?", True),
+        ("Тайсон қанша айыппұл төледі [1]?", "Тайсон қанша айыппұл төледі?", True),
+        ("Сотрудник признал, что брал взятки [1].", "Сколько взяток он брал в 2019 году?", True),
+        # A figure, in digits or words; or an answer that is one without a number.
+        ("Tyson Foods paid $500,000 [1].", "How much did Tyson pay?", False),
+        ("He was sentenced to three years [1].", "How long was he sentenced?", False),
+        ("He was sentenced to life in prison [1].", "How long was he sentenced?", False),
+        ("Он получил пожизненный срок [1].", "Сколько лет он получил?", False),
+        # Only the question's own figure: no answer.
+        ("In 2019 he took bribes [1].", "How many bribes did he take in 2019?", True),
+        # Not a question for a figure.
+        ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
+    ],
+)
+def test_an_answer_to_a_question_for_a_figure_that_states_none(
+    answer: str, question: str, expected: bool
+) -> None:
+    assert answerability.lacks_the_asked_figure(answer, question) is expected

@@ -456,3 +456,12 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en", unsure=True))
+
+
+def test_an_answer_without_the_figure_asked_for_is_refused(
+    index: Index, settings: Settings, data_dir: Path
+) -> None:
+    Ingestor.for_index(index).ingest([data_dir / "releases"])
+    chat_model = FakeChatModel().enqueue("Tyson Foods pleaded guilty over a worker death [1].")
+    answer = Assistant(index, chat_model, settings).ask("How much did Tyson Foods agree to pay?")
+    assert answer.refused and answer.text.startswith(refusal("en", unsure=True))
