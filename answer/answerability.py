@@ -273,11 +273,12 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
 
 
 # A question for a figure, and answers to it that state none and still answer ("life in
-# prison", "dozens").
+# prison", "time served", "dozens").
 _ASKS_FOR_A_FIGURE = re.compile(r"\b(?:how (?:many|much|long|old)|сколько|қанша|неше)\b", re.I)
 _FIGURE_WORDS = re.compile(
-    r"\b(?:life|lifetime|dozens|hundreds|thousands|millions|billions|several|пожизненн\w*|"
-    r"десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|ондаған|жүздеген|мыңдаған)\b",
+    r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
+    r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"
+    r"ондаған|жүздеген|мыңдаған)\b",
     re.IGNORECASE,
 )
 

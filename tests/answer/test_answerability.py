@@ -374,6 +374,7 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ("Tyson Foods paid $500,000 [1].", "How much did Tyson pay?", False),
         ("He was sentenced to three years [1].", "How long was he sentenced?", False),
         ("He was sentenced to life in prison [1].", "How long was he sentenced?", False),
+        ("He was sentenced to time served [1].", "How long was he sentenced?", False),
         ("Он получил пожизненный срок [1].", "Сколько лет он получил?", False),
         # Only the question's own figure: no answer.
         ("In 2019 he took bribes [1].", "How many bribes did he take in 2019?", True),
