@@ -51,14 +51,24 @@ _MARKERS_AS_SUBJECT = rf"(?>{_MARKER_LIST}){_CITES}"
 _SOURCE_NOUN = (
     r"(?:the[ \t]+)?(?:(?:press[ \t]+)?releases?|sources?|документ\w*|источник\w*|пресс-релиз\w*)"
 )
+_SOURCE_REF = (
+    rf"(?:{_SOURCE_NOUN}(?:[ \t]*(?>{_MARKER_LIST}))?|(?:source[ \t]+)?(?>{_MARKER_LIST}))"
+)
 _LEAD_IN = re.compile(
     rf"^(?:(?:(?:in|в)[ \t]+)?(?:{_SOURCE_NOUN}[ \t]*)?"
     rf"(?:{_MARKERS_AS_SUBJECT}|{_SOURCE_NOUN}{_CITES})"
     r"(?:[ \t]+this)?[ \t]*,?[ \t]*(?:(?:stating|saying|noting)[ \t]+)?(?:(?:that|что)\b)?"
     r"|(?:according to|as (?:stated|mentioned|noted|reported|shown|described) in|as per|per|"
-    rf"согласно|как указано в)[ \t]+(?:{_SOURCE_NOUN}[ \t]*(?:{_MARKER_LIST})?"
-    rf"|(?:source[ \t]+)?(?>{_MARKER_LIST}))[ \t]*,?)"
+    rf"согласно|как указано в)[ \t]+{_SOURCE_REF}[ \t]*,?"
+    rf"|(?:in|в)[ \t]+(?>{_MARKER_LIST})[ \t]*,?)"
     r"[ \t]*(?=\w)",
+    re.IGNORECASE,
+)
+# The same at the sentence's end: "..., as [3] shows.", "... according to the sources [1]."
+_TRAILING_SOURCE = re.compile(
+    rf",?[ \t]*(?:as[ \t]+(?>{_MARKER_LIST}){_CITES}"
+    r"|(?:as (?:stated|mentioned|noted|reported|shown|described) in|according to|as per|согласно)"
+    rf"[ \t]+{_SOURCE_REF}|in[ \t]+(?>{_MARKER_LIST}))(?=[ \t]*[.!?…]?[ \t]*$)",
     re.IGNORECASE,
 )
 _SUBJECT_START = re.compile(rf"(?<=[.!?…])[ \t]+(?={_MARKERS_AS_SUBJECT})", re.IGNORECASE)
@@ -122,11 +132,13 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
         sentences = _sentences(line)
         rewritten = []
         for sentence in sentences:
-            sentence = _without_lead_in(sentence)
+            if _POINTER.match(CITATION_MARKER.sub("", sentence).strip()):
+                continue  # "This is found in paragraph 5 [1]." says nothing
+            sentence = _without_source_clauses(sentence)
             markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
             markers = [n for n in markers if 1 <= n <= len(sources)]
             bare = CITATION_MARKER.sub("", sentence).strip()
-            if _POINTER.match(bare):  # "This is found in paragraph 5 [1]." says nothing
+            if _POINTER.match(bare):  # what is left once the lead-in is dropped
                 continue
             lead_in = bare.endswith(":")  # "Two points:"
             claim = Facts.of(sentence).beyond(asked)
@@ -150,9 +162,15 @@ def _before_the_stop(match: re.Match[str]) -> str:
     return f"{match[1]} {match[3].strip()}{match[2]}"
 
 
-def _without_lead_in(sentence: str) -> str:
+def _without_source_clauses(sentence: str) -> str:
     """ "[1] and [2] indicate that they met." -> "They met [1][2].", "According to [1], the
-    fine ..." -> "The fine ... [1]."; other sentences as they are."""
+    fine ..." -> "The fine ... [1].", "... a fine, as [3] shows." -> "... a fine [3]."; other
+    sentences as they are."""
+    trailing = _TRAILING_SOURCE.search(sentence)
+    if trailing and trailing.start() > 0:
+        markers = [int(m[1]) for m in CITATION_MARKER.finditer(trailing[0])]
+        kept = sentence[: trailing.start()] + sentence[trailing.end() :]
+        sentence = _with_markers(kept, list(dict.fromkeys(markers)), keep=True)
     lead = _LEAD_IN.match(sentence)
     if lead is None:
         return sentence

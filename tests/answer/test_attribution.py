@@ -286,6 +286,7 @@ def test_markers_after_a_stop_still_join_the_sentence_before() -> None:
         "The sources [1], [2], and [3] all confirm this, stating that ",
         "According to the sources, ",
         "The press release states that ",
+        "In [3], ",
     ],
 )
 def test_a_lead_in_naming_the_sources_is_dropped(lead_in: str) -> None:
@@ -308,3 +309,23 @@ def test_a_sentence_saying_only_that_the_sources_confirm_it_is_dropped() -> None
     assert (
         attribute_citations(reply, SOURCES).text == "Tyson Foods agreed to pay a $500,000 fine [3]."
     )
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [", as [3] shows.", ", according to the sources [3].", " as stated in [3].", " in [3]."],
+)
+def test_a_closing_clause_naming_the_sources_is_dropped(ending: str) -> None:
+    reply = f"Tyson Foods agreed to pay a $500,000 fine{ending}"
+    expected = "Tyson Foods agreed to pay a $500,000 fine [3]."
+    assert attribute_citations(reply, SOURCES).text == expected
+    # Others stay: "in Texarkana", "according to court documents".
+    kept = "Tyson Foods agreed to pay a $500,000 fine according to court documents."
+    assert attribute_citations(kept, SOURCES).text == f"{kept[:-1]} [3]."
+
+
+def test_a_pointer_sentence_is_dropped_before_its_closing_clause_is() -> None:
+    # Dropping "in [1] and [3]" first would leave "This is stated [1][3]." to the reader.
+    reply = "Tyson Foods agreed to pay a $500,000 fine. This is stated in [1] and [3]."
+    expected = "Tyson Foods agreed to pay a $500,000 fine [3]."
+    assert attribute_citations(reply, SOURCES).text == expected
