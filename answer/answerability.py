@@ -218,7 +218,7 @@ def asserts_unsupported_premise(
     script."""
     if not asks_for_a_fact(question) or _CHOICE.search(question):
         return False
-    if Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers:
+    if _own_figures(answer, question):
         return False  # a figure the question lacks: an answer, however the question was worded
     vocabularies: list[SourceText] | None = None  # read only for a sentence that restates
     # Also at a full stop before a small letter: a run-on sentence ("... programme. indicate
@@ -259,7 +259,7 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     what someone faces."""
     if _MAXIMUM.search(question):
         return False
-    figures = Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers
+    figures = _own_figures(answer, question)
     if not figures:
         return False
     as_maximum: set[str] = set()
@@ -289,7 +289,12 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     writes the question back or lists what the release is about, and answers nothing."""
     if not _ASKS_FOR_A_FIGURE.search(question) or _FIGURE_WORDS.search(answer):
         return False
-    return not Facts.of(CITATION_MARKER.sub(" ", answer)).numbers - Facts.of(question).numbers
+    return not _own_figures(answer, question)
+
+
+def _own_figures(answer: str, question: str) -> frozenset[str]:
+    """The numbers an answer states that the question does not (markers are no numbers)."""
+    return Facts.of(answer).numbers - Facts.of(question).numbers
 
 
 def _is_asked(word: str, asked: Sequence[str]) -> bool:

@@ -168,17 +168,15 @@ def _without_source_clauses(sentence: str) -> str:
     sentences as they are."""
     trailing = _TRAILING_SOURCE.search(sentence)
     if trailing and trailing.start() > 0:
-        markers = [int(m[1]) for m in CITATION_MARKER.finditer(trailing[0])]
         kept = sentence[: trailing.start()] + sentence[trailing.end() :]
-        sentence = _with_markers(kept, list(dict.fromkeys(markers)), keep=True)
+        sentence = _with_markers(kept, _numbers(trailing[0] + kept))
     lead = _LEAD_IN.match(sentence)
     if lead is None:
         return sentence
     rest = sentence[lead.end() :]
     if _EMPTY_REST.fullmatch(CITATION_MARKER.sub("", rest)):
         return sentence  # "The sources [2] and [3] confirm this." points, states nothing
-    markers = [int(m[1]) for m in CITATION_MARKER.finditer(lead[0])]
-    return _with_markers(rest[:1].upper() + rest[1:], list(dict.fromkeys(markers)), keep=True)
+    return _with_markers(rest[:1].upper() + rest[1:], _numbers(lead[0] + rest))
 
 
 def _sentences(line: str) -> list[str]:
@@ -277,12 +275,13 @@ def _checks(source: SourceText, key: str | tuple[str, str]) -> bool:
     return isinstance(key, str) or source.checks(key)
 
 
-def _with_markers(sentence: str, numbers: list[int], *, keep: bool = False) -> str:
-    """The sentence with its markers replaced by `numbers` (added to those it has, with
-    `keep`), before its closing punctuation."""
-    if keep:
-        own = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
-        numbers = list(dict.fromkeys([*numbers, *own]))
+def _numbers(text: str) -> list[int]:
+    """The numbers of the text's markers, each once, in order."""
+    return list(dict.fromkeys(int(m[1]) for m in CITATION_MARKER.finditer(text)))
+
+
+def _with_markers(sentence: str, numbers: list[int]) -> str:
+    """The sentence with its markers replaced by `numbers`, before its closing punctuation."""
     bare = _EMPTY_BRACKETS.sub("", _LISTED_MARKERS.sub("", sentence))
     bare = re.sub(r"[ \t]+([.,;:!?])", r"\1", bare).rstrip()
     bare = re.sub(r"[ \t]{2,}", " ", bare)
@@ -305,7 +304,7 @@ def with_quotes(
     asked = Facts.of(question)
     claims: dict[int, list[Facts]] = {}
     for sentence in _sentences(text.replace("\n", " ")):
-        for number in dict.fromkeys(int(m[1]) for m in CITATION_MARKER.finditer(sentence)):
+        for number in _numbers(sentence):
             claims.setdefault(number, []).append(Facts.of(sentence))
     quoted = []
     for citation in citations:

@@ -73,7 +73,7 @@ class LlamaCppChatModel(StreamingChatModel):
             threads=settings.llm_threads,
             max_tokens=settings.llm_max_tokens,
             temperature=settings.llm_temperature,
-            seed=None if settings.llm_seed < 0 else settings.llm_seed,
+            seed=settings.sampling_seed,
             stop_signal=stop_signal or StopSignal(),
         )
 

@@ -25,5 +25,5 @@ def chat_openai(settings: Settings) -> ChatOpenAI:
         timeout=settings.llm_timeout,
         max_retries=1,
         # vLLM and Ollama sample with it; OpenAI's own API only tries to.
-        seed=None if settings.llm_seed < 0 else settings.llm_seed,
+        seed=settings.sampling_seed,
     )

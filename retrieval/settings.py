@@ -255,6 +255,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def sampling_seed(self) -> int | None:
+        """The seed the model samples every answer with; None (`llm_seed` -1) for a new one."""
+        return None if self.llm_seed < 0 else self.llm_seed
+
+    @property
     def chroma_path(self) -> Path:
         """Directory of the embedded Chroma store."""
         return self.data_dir / "chroma"

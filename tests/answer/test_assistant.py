@@ -220,17 +220,28 @@ def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
     assert assistant.ask("Did Tyson Foods pay a fine?").text.startswith("Yes, Tyson Foods")
 
 
-def test_an_answer_stating_what_the_question_supposes_is_refused(
-    index: Index, settings: Settings, data_dir: Path
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        # The releases never mention a space programme; the reply states it, then cites a
+        # paragraph about something else.
+        (
+            "Tyson Foods agreed to pay for a space programme. It pleaded guilty [1].",
+            "What did Tyson Foods agree to pay for a space programme?",
+        ),
+        # Asked for a figure, it gives none.
+        (
+            "Tyson Foods pleaded guilty over a worker death [1].",
+            "How much did Tyson Foods agree to pay?",
+        ),
+    ],
+    ids=["premise", "no figure"],
+)
+def test_an_answer_nobody_could_rely_on_is_refused_as_unsure(
+    index: Index, settings: Settings, data_dir: Path, reply: str, question: str
 ) -> None:
     Ingestor.for_index(index).ingest([data_dir / "releases"])
-    # The releases never mention a space programme; the reply states it, then cites a paragraph
-    # about something else.
-    chat_model = FakeChatModel().enqueue(
-        "Tyson Foods agreed to pay for a space programme. It pleaded guilty [1]."
-    )
-    question = "What did Tyson Foods agree to pay for a space programme?"
-    answer = Assistant(index, chat_model, settings).ask(question)
+    answer = Assistant(index, FakeChatModel().enqueue(reply), settings).ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en", unsure=True))
 
@@ -456,12 +467,3 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en", unsure=True))
-
-
-def test_an_answer_without_the_figure_asked_for_is_refused(
-    index: Index, settings: Settings, data_dir: Path
-) -> None:
-    Ingestor.for_index(index).ingest([data_dir / "releases"])
-    chat_model = FakeChatModel().enqueue("Tyson Foods pleaded guilty over a worker death [1].")
-    answer = Assistant(index, chat_model, settings).ask("How much did Tyson Foods agree to pay?")
-    assert answer.refused and answer.text.startswith(refusal("en", unsure=True))
