@@ -34,6 +34,15 @@ CHUNKER_VERSION = 1
 FUSION_CANDIDATES = 30
 """Chunks each ranking (dense and keyword) brings to the fusion, at least; the fused top k
 come from these."""
+FULL_SHARE = 0.3
+SHARE_POWER = 4
+"""A keyword hit that holds at least `FULL_SHARE` of the question (`KeywordIndex.search_at`)
+counts in the fusion in full, one that holds less for (share / FULL_SHARE) ** SHARE_POWER: a
+Russian release that shared one common word ("год") with a question that an English release
+answers held 0.10 of it and outranked that release at full weight. Weighing every hit by its
+share (squared) did more for XQuAD but cost Kazakh (KazQAD) and exact case numbers in
+questions that hold a word no release does (BENCHMARKS.md, "Keyword hits that hold little of
+the question")."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +264,7 @@ class Index:
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):
             groups.setdefault((k, filters), []).append(i)
-        lexical: list[list[str]] = []
+        lexical: list[list[tuple[str, float]]] = []
         generation: str | None = None
         if active.keywords is not None:  # one catch-up with the store for all of them
             depths = [(query, max(k, FUSION_CANDIDATES), f) for query, k, f in searches]
@@ -266,10 +275,10 @@ class Index:
                 found = active.store.query_many(vectors[members], k, filters)
             else:
                 assert generation is not None
-                keyword_ids = [lexical[i] for i in members]
+                keyword_hits = [lexical[i] for i in members]
                 among = active.keywords.passing(filters, generation)
                 found = _fused(
-                    active.store, keyword_ids, vectors[members], k, filters, generation, among
+                    active.store, keyword_hits, vectors[members], k, filters, generation, among
                 )
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
@@ -284,24 +293,33 @@ class Index:
 
 def _fused(
     store: ChromaStore,
-    keyword_ids: Sequence[list[str]],
+    keyword_hits: Sequence[list[tuple[str, float]]],
     vectors: Vectors,
     k: int,
     filters: SearchFilters,
     generation: str | None,
     among: Sequence[str] | None = None,
 ) -> list[list[Hit]]:
-    """The dense ranking of each vector fused with its keyword ranking; every hit keeps its
+    """The dense ranking of each vector fused with its keyword ranking (each keyword hit weighed
+    by the share of the question it holds, `FULL_SHARE`); every hit keeps its
     cosine score, so that `min_score` means the same in both modes. Only the rows shown are
     read, keyword-only ones included, in one read, less those the store holds from earlier
     reads at the generation the keyword ranking saw. `among`: the ids that pass the filters,
     from the keyword index at that generation (`ChromaStore.nearest`)."""
     dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters, among)
     fused = [
-        reciprocal_rank_fusion([[chunk_id for chunk_id, _ in ranked], ids])[:k]
-        for ids, ranked in zip(keyword_ids, dense, strict=True)
+        reciprocal_rank_fusion(
+            [[chunk_id for chunk_id, _ in ranked], [chunk_id for chunk_id, _ in found]],
+            weights=[None, [_weight(share) for _, share in found]],
+        )[:k]
+        for found, ranked in zip(keyword_hits, dense, strict=True)
     ]
     return store.hits(fused, vectors, filters, generation)
+
+
+def _weight(share: float) -> float:
+    """A keyword hit's weight in the fusion, from the share of the question it holds."""
+    return min(1.0, share / FULL_SHARE) ** SHARE_POWER
 
 
 def _keywords(

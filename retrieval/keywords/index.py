@@ -58,23 +58,22 @@ class KeywordIndex:
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Ids of the (at most) k chunks that best match the query's words, within the filters;
         only chunks that share a term with the query."""
-        return self.search_many([(query, k, filters or SearchFilters())])[0]
-
-    def search_many(self, searches: Sequence[tuple[str, int, SearchFilters]]) -> list[list[str]]:
-        """`search` for each (query, k, filters), against one state of the store: searches that
-        arrive together during an ingest catch up with it once, not once each."""
-        return self.search_at(searches)[1]
+        _, found = self.search_at([(query, k, filters or SearchFilters())])
+        return [chunk_id for chunk_id, _ in found[0]]
 
     def search_at(
         self, searches: Sequence[tuple[str, int, SearchFilters]]
-    ) -> tuple[str, list[list[str]]]:
-        """`search_many`, and the store generation it searched at (read before the chunks)."""
+    ) -> tuple[str, list[list[tuple[str, float]]]]:
+        """For each (query, k, filters), the ids of the (at most) k chunks that best match the
+        query's words, within the filters, each with the share of the query it holds (`_shares`);
+        all against one state of the store, and the store generation searched at (read before
+        the chunks): searches that arrive together during an ingest catch up with it once."""
         with self._lock:
             corpus = self._current(save_after=_SAVE_AFTER_SECONDS)
-            terms = [self._analyzer.query_terms(q, filters.language) for q, _, filters in searches]
+            words = [self._analyzer.query_words(q, filters.language) for q, _, filters in searches]
         ranked = [
             _best(corpus, found, k, filters)
-            for found, (_, k, filters) in zip(terms, searches, strict=True)
+            for found, (_, k, filters) in zip(words, searches, strict=True)
         ]
         return corpus.generation, ranked
 
@@ -194,10 +193,14 @@ def _hash(meta: Mapping[str, Any]) -> bytes:
     return str(meta.get("release_hash", "")).encode()
 
 
-def _best(corpus: Corpus, terms: list[str], k: int, filters: SearchFilters) -> list[str]:
+def _best(
+    corpus: Corpus, words: list[tuple[str, ...]], k: int, filters: SearchFilters
+) -> list[tuple[str, float]]:
     if corpus.bm25 is None or k < 1:
         return []
-    term_ids = [corpus.vocabulary[t] for t in terms if t in corpus.vocabulary]
+    vocabulary = corpus.vocabulary
+    known = [[vocabulary[t] for t in word if t in vocabulary] for word in words]
+    term_ids = list(dict.fromkeys(i for word in known for i in word))
     if not term_ids:
         return []
     scores = corpus.bm25.get_scores_from_ids(term_ids)
@@ -206,7 +209,32 @@ def _best(corpus: Corpus, terms: list[str], k: int, filters: SearchFilters) -> l
     if len(found) > k:
         found = found[np.argpartition(-scores[found], k - 1)[:k]]
     best = found[np.lexsort((found, -scores[found]))]  # ties: index order, as stable as any
-    return [corpus.ids[i] for i in best]
+    shares = _shares(corpus, known, best)
+    return [(corpus.ids[i], share) for i, share in zip(best.tolist(), shares, strict=True)]
+
+
+def _shares(corpus: Corpus, known: list[list[int]], chunks: npt.NDArray[np.intp]) -> list[float]:
+    """How much of the question each chunk holds: the inverse document frequencies of the
+    question's words it holds over those of all its words. A word no chunk holds counts as the
+    rarest, so a Russian question over English releases that shares one common word ("год")
+    with a Russian release gives that release a small share, not a keyword ranking's full say."""
+    assert corpus.bm25 is not None
+    total = len(corpus.ids)
+    frequencies = np.diff(corpus.bm25.scores["indptr"])  # chunks holding each term
+    rarest = math.log(1 + (total + 0.5) / 0.5)
+    weights = [
+        max(
+            (math.log(1 + (total - f + 0.5) / (f + 0.5)) for f in frequencies[word]), default=rarest
+        )
+        for word in known
+    ]
+    whole = sum(weights)
+    shares = []
+    for i in chunks.tolist():
+        held = set(corpus.tokens[corpus.indptr[i] : corpus.indptr[i + 1]].tolist())
+        found = (w for w, word in zip(weights, known, strict=True) if held.intersection(word))
+        shares.append(sum(found) / whole)
+    return shares
 
 
 def _passing(corpus: Corpus, filters: SearchFilters) -> npt.NDArray[np.bool_]:

@@ -69,13 +69,23 @@ class Analyzer:
         """The distinct terms of a question. Cyrillic words are stemmed both ways (Russian and
         Kazakh) unless the search is limited to one `language`, since a short question says
         little about its language and names are written alike in both."""
+        return list(dict.fromkeys(t for word in self.query_words(text, language) for t in word))
+
+    def query_words(self, text: str, language: str | None = None) -> list[tuple[str, ...]]:
+        """The terms of each distinct word of a question that has any (`query_terms` by word):
+        a word is found in a paragraph that holds any of its terms."""
         if language in ("ru", "kk"):
             ways: tuple[str, ...] = (language,)
         elif language:  # a Latin-script language: Cyrillic words are taken as Russian
             ways = ("ru",)
         else:
             ways = ("ru", "kk")
-        return list(dict.fromkeys(t for way in ways for t in self.document_terms(text, way)))
+        words = []
+        for token in dict.fromkeys(_TOKEN.findall(text.lower())):
+            terms = dict.fromkeys(t for way in ways for t in self.document_terms(token, way))
+            if terms:
+                words.append(tuple(terms))
+        return words
 
     def _analysed(self, token: str, cyrillic: str) -> tuple[str, ...]:
         """A code (a token with digits and joiners) whole and its parts; any other token as its

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from ingest.pipeline import Ingestor
-from retrieval.embedders import FakeEmbedder
+from retrieval.embedders import FakeEmbedder, Vectors
 from retrieval.index import ChunkingRecipe, Index, collection_name
 from retrieval.settings import load_settings
 from retrieval.types import SearchFilters
@@ -94,6 +94,35 @@ def test_hybrid_finds_an_exact_case_number_the_dense_ranking_misses(tmp_path: Pa
         found[mode] = [h.release_id for h in index.search(question, 3)]
     assert "gold" not in found["dense"], found
     assert found["hybrid"][0] == "gold", found
+
+
+class _Bilingual(FakeEmbedder):
+    """Reads a few Russian words as English, as a multilingual embedder would."""
+
+    WORDS = {"посетителей": "visitors", "консульский": "consular", "центр": "centre"}
+
+    def _vector(self, text: str) -> Vectors:
+        return super()._vector(" ".join(self.WORDS.get(w, w) for w in text.lower().split()))
+
+
+def test_one_common_word_gives_a_keyword_hit_little_say(tmp_path: Path) -> None:
+    # Asked in Russian, answered by an English release: the keyword ranking's only hit is a
+    # Russian release that shares one common word ("год") with the question. Fused at full
+    # weight it outranked the release the embedder found first.
+    releases = [
+        {"id": "almaty", "title": "Centre", "language": "en",
+         "paragraphs": ["The consular centre expects 40,000 visitors."]},
+        {"id": "water", "title": "Вода", "language": "ru",
+         "paragraphs": ["В этом году консультации по воде продолжатся."]},
+    ]  # fmt: skip
+    index = Index.from_settings(
+        load_settings(data_dir=tmp_path, embedder="fake"), embedder=_Bilingual()
+    )
+    Ingestor.for_index(index).ingest([write_jsonl(tmp_path / "r.jsonl", releases)])
+    question = "Сколько посетителей в год обслужит консульский центр в Алматы?"
+    assert index.keywords is not None
+    assert index.keywords.search(question, 5) == [index.search("воде", 1)[0].chunk_id]
+    assert [h.release_id for h in index.search(question, 2)] == ["almaty", "water"]
 
 
 def test_dense_mode_builds_no_keyword_index(tmp_path: Path, data_dir: Path) -> None:

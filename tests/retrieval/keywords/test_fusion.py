@@ -23,10 +23,20 @@ def test_each_item_scores_the_sum_of_one_over_k_plus_rank() -> None:
     assert RRF_K == 60
 
 
-def test_weights_favour_one_ranking() -> None:
-    assert reciprocal_rank_fusion([["a"], ["x"]], weights=[1.0, 2.0]) == ["x", "a"]
-    with pytest.raises(ValueError, match="one weight per ranking"):
-        reciprocal_rank_fusion([["a"], ["x"]], weights=[1.0])
+def test_an_item_counts_for_its_weight() -> None:
+    # "x" tops the keyword ranking but holds little of the question: the dense runner-up wins.
+    dense, keywords = ["a", "b"], ["x", "b"]
+    assert reciprocal_rank_fusion([dense, keywords]) == ["b", "a", "x"]
+    assert reciprocal_rank_fusion([dense, keywords], weights=[None, [0.1, 1.0]])[:2] == ["b", "a"]
+    assert reciprocal_rank_fusion([dense, keywords], weights=[None, [0.1, 0.0]]) == ["a", "b", "x"]
+    assert reciprocal_rank_fusion([["a"], ["x"]], weights=[[1.0], [2.0]]) == ["x", "a"]
+
+
+def test_weights_must_match_the_rankings() -> None:
+    with pytest.raises(ValueError, match="per ranking"):
+        reciprocal_rank_fusion([["a"], ["x"]], weights=[None])
+    with pytest.raises(ValueError, match="one weight per item"):
+        reciprocal_rank_fusion([["a"], ["x", "y"]], weights=[None, [1.0]])
 
 
 def test_empty_rankings_give_the_other_one_unchanged() -> None:

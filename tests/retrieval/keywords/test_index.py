@@ -262,6 +262,33 @@ def test_keyword_hits_honour_the_filters_as_the_store_does(
     ]
 
 
+def test_each_hit_holds_a_share_of_the_question_weighed_by_rarity(
+    index: Index, ingestor: Ingestor, tmp_path: Path
+) -> None:
+    records = [
+        release_record("a", "The harbour tariffs rise in May."),
+        release_record("b", "Fishing quotas fall in May."),
+        release_record("c", "Lighthouse keepers retire in May."),
+        release_record("d", "The harbour opens."),
+    ]
+    ingestor.ingest([write_jsonl(tmp_path / "r.jsonl", records)])
+
+    def shares(question: str) -> dict[str, float]:
+        _, (found,) = _keywords(index).search_at([(question, 10, SearchFilters())])
+        rows = index.store.chunks([chunk_id for chunk_id, _ in found])
+        release = {chunk_id: str(meta["release_id"]) for chunk_id, meta, _ in rows}
+        return {release[chunk_id]: share for chunk_id, share in found}
+
+    asked = shares("harbour tariffs in May")
+    assert asked["a"] == pytest.approx(1.0)
+    # "May" is in three chunks, "harbour" in two: holding the rarer word counts for more.
+    assert asked["b"] == pytest.approx(asked["c"])
+    assert 0 < asked["b"] < asked["d"] < asked["a"]
+    # A word no chunk holds counts as the rarest: no chunk answers the whole question.
+    assert 0.4 < shares("harbour tariffs zeppelin")["a"] < 0.5
+    assert _keywords(index).search("zeppelin", 10) == []
+
+
 def test_an_empty_store_finds_nothing(index: Index) -> None:
     assert _keywords(index).search("anything", 10) == []
     assert index.search("anything") == []
