@@ -300,11 +300,11 @@ def _fused(
     generation: str | None,
     among: Sequence[str] | None = None,
 ) -> list[list[Hit]]:
-    """The dense ranking of each vector fused with its keyword ranking (each keyword hit weighed
-    by the share of the question it holds, `FULL_SHARE`); every hit keeps its
-    cosine score, so that `min_score` means the same in both modes. Only the rows shown are
-    read, keyword-only ones included, in one read, less those the store holds from earlier
-    reads at the generation the keyword ranking saw. `among`: the ids that pass the filters,
+    """The dense ranking of each vector fused with its keyword ranking, each keyword hit weighed
+    by the share of the question it holds (`FULL_SHARE`); every hit keeps its cosine score, so
+    that `min_score` means the same in both modes. Only the rows shown are read, keyword-only
+    ones included, in one read, less those the store holds from earlier reads at the
+    generation the keyword ranking saw. `among`: the ids that pass the filters,
     from the keyword index at that generation (`ChromaStore.nearest`)."""
     dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters, among)
     fused = [

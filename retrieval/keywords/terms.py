@@ -72,20 +72,20 @@ class Analyzer:
         return list(dict.fromkeys(t for word in self.query_words(text, language) for t in word))
 
     def query_words(self, text: str, language: str | None = None) -> list[tuple[str, ...]]:
-        """The terms of each distinct word of a question that has any (`query_terms` by word):
-        a word is found in a paragraph that holds any of its terms."""
+        """The terms of each word of a question that has any (`query_terms` by word), once for
+        words with the same terms ("fraud", "frauds"): a word is found in a paragraph that holds
+        any of its terms."""
         if language in ("ru", "kk"):
             ways: tuple[str, ...] = (language,)
         elif language:  # a Latin-script language: Cyrillic words are taken as Russian
             ways = ("ru",)
         else:
             ways = ("ru", "kk")
-        words = []
-        for token in dict.fromkeys(_TOKEN.findall(text.lower())):
-            terms = dict.fromkeys(t for way in ways for t in self.document_terms(token, way))
-            if terms:
-                words.append(tuple(terms))
-        return words
+        words = (
+            tuple(dict.fromkeys(t for way in ways for t in self.document_terms(token, way)))
+            for token in _TOKEN.findall(text.lower())
+        )
+        return list(dict.fromkeys(word for word in words if word))
 
     def _analysed(self, token: str, cyrillic: str) -> tuple[str, ...]:
         """A code (a token with digits and joiners) whole and its parts; any other token as its

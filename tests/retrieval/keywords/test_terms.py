@@ -50,3 +50,15 @@ def test_a_question_without_a_language_matches_russian_and_kazakh_documents() ->
 
 def test_query_terms_are_distinct() -> None:
     assert Analyzer().query_terms("fraud fraud frauds") == ["fraud"]
+
+
+def test_query_words_keep_each_words_terms_together() -> None:
+    analyzer = Analyzer()
+    assert analyzer.query_words("Fraud, frauds and the 1:09-cr-00123 case") == [
+        ("fraud",),
+        ("1:09-cr-00123", "1", "09", "cr", "00123"),
+        ("case",),
+    ]
+    # A Cyrillic word stemmed both ways is one word with two terms.
+    assert analyzer.query_words("министерства") == [("министерств", "минис")]
+    assert analyzer.query_words("министерства", "kk") == [("минис",)]
