@@ -297,7 +297,14 @@ def _own_figures(answer: str, question: str) -> frozenset[str]:
     return Facts.of(answer).numbers - Facts.of(question).numbers
 
 
+# The small model writes Kazakh words with the Russian letter in place of a Kazakh one
+# ("Казақстан" for "Қазақстан"): compared as the same word.
+_KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
 def _is_asked(word: str, asked: Sequence[str]) -> bool:
+    word = word.translate(_KAZAKH_LETTERS)
+    asked = [other.translate(_KAZAKH_LETTERS) for other in asked]
     if word in asked:
         return True
     return len(word) >= 4 and any(

@@ -197,6 +197,14 @@ KAZAKH_TRADE = make_hit(
             [TRADE],
             True,
         ),
+        # Seen in the web chat (session 18): the question written back with "Казақстан" for
+        # "Қазақстан", the Russian letter for the Kazakh one, is still the question.
+        (
+            "Тәжікстан мен Казақстан қандай тауар айналымын көздейді [1]?",
+            "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?",
+            [TRADE],
+            True,
+        ),
         (
             "Министрлер тауар айналымын көздейді [1].",
             "Министрлер қандай тауар айналымын көздейді?",
