@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answer.citations import CITATION_MARKER, split_grouped_markers
+from answer.citations import CITATION_MARKER, normalized_markers
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, coverage, support
 from answer.types import Citation
 from retrieval.sentences import sentence_spans, split_sentences
@@ -124,7 +124,7 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
     repeated words are in every source the search found)."""
     vocabularies = [SourceText.of(hit) for hit in sources]
     asked = Facts.of(question)
-    text = _MARKERS_AFTER_STOP.sub(_before_the_stop, split_grouped_markers(text))
+    text = _MARKERS_AFTER_STOP.sub(_before_the_stop, normalized_markers(text))
     supported = unsupported = 0
     lines = []
     for line in text.split("\n"):

@@ -11,17 +11,22 @@ from retrieval.types import Hit
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
 """A citation marker such as [2] in an answer; group 1 is the number."""
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
+# A marker the reply ends in the middle of ("... жариялады [2]. [1"): generation stopped.
+_CUT_MARKER = re.compile(r"[ \t]*\[\d*$")
 
 
-def split_grouped_markers(text: str) -> str:
-    """Grouped markers such as [1, 3] as [1][3]."""
+def normalized_markers(text: str) -> str:
+    """Grouped markers such as [1, 3] as [1][3], and a marker cut off at the end dropped (read
+    as a figure, "[1" made an answer to "how many?" look as if it stated one)."""
+    text = _CUT_MARKER.sub("", text)
     return _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m[1].split(",")), text)
 
 
 def resolve_citations(text: str, sources: Sequence[Hit]) -> tuple[str, tuple[Citation, ...]]:
     """Drop markers that point to no source; return the cleaned text and the kept citations,
-    in order of first appearance. Grouped markers such as [1, 3] become [1][3]."""
-    text = split_grouped_markers(text)
+    in order of first appearance. Grouped markers such as [1, 3] become [1][3]; a marker cut
+    off at the end is dropped."""
+    text = normalized_markers(text)
     cited: dict[int, Citation] = {}
 
     def keep_or_drop(match: re.Match[str]) -> str:

@@ -234,8 +234,13 @@ def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
             "Tyson Foods pleaded guilty over a worker death [1].",
             "How much did Tyson Foods agree to pay?",
         ),
+        # The same, generation stopped inside a marker: "[1" is no figure.
+        (
+            "Tyson Foods pleaded guilty over a worker death [1]. [1",
+            "How much did Tyson Foods agree to pay?",
+        ),
     ],
-    ids=["premise", "no figure"],
+    ids=["premise", "no figure", "no figure, a marker cut off"],
 )
 def test_an_answer_nobody_could_rely_on_is_refused_as_unsure(
     index: Index, settings: Settings, data_dir: Path, reply: str, question: str

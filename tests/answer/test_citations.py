@@ -36,3 +36,11 @@ def test_grouped_markers_are_split() -> None:
 
 def test_no_markers_no_citations() -> None:
     assert resolve_citations("Plain text.", SOURCES) == ("Plain text.", ())
+
+
+def test_a_marker_cut_off_at_the_end_is_dropped() -> None:
+    # Seen from the default model on a Kazakh question (session 18): generation stopped
+    # inside the last marker.
+    text, citations = resolve_citations("Бағдарламаны жариялады [2]. [1", SOURCES)
+    assert text == "Бағдарламаны жариялады [2]." and [c.number for c in citations] == [2]
+    assert resolve_citations("Fine [", SOURCES)[0] == "Fine"
