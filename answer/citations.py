@@ -12,7 +12,7 @@ CITATION_MARKER = re.compile(r"\[(\d+)\]")
 """A citation marker such as [2] in an answer; group 1 is the number."""
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 # A marker the reply ends in the middle of ("... жариялады [2]. [1"): generation stopped.
-_CUT_MARKER = re.compile(r"[ \t]*\[\d*$")
+_CUT_MARKER = re.compile(r"[ \t]*\[[\d, ]*$")
 
 
 def normalized_markers(text: str) -> str:

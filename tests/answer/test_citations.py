@@ -44,3 +44,4 @@ def test_a_marker_cut_off_at_the_end_is_dropped() -> None:
     text, citations = resolve_citations("Бағдарламаны жариялады [2]. [1", SOURCES)
     assert text == "Бағдарламаны жариялады [2]." and [c.number for c in citations] == [2]
     assert resolve_citations("Fine [", SOURCES)[0] == "Fine"
+    assert resolve_citations("Both [1, 3", SOURCES)[0] == "Both"
