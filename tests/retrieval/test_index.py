@@ -113,7 +113,7 @@ def test_one_common_word_gives_a_keyword_hit_little_say(tmp_path: Path) -> None:
         {"id": "almaty", "title": "Centre", "language": "en",
          "paragraphs": ["The consular centre expects 40,000 visitors."]},
         {"id": "water", "title": "Вода", "language": "ru",
-         "paragraphs": ["В этом году консультации по воде продолжатся."]},
+         "paragraphs": ["В этом году работы по воде продолжатся."]},
     ]  # fmt: skip
     index = Index.from_settings(
         load_settings(data_dir=tmp_path, embedder="fake"), embedder=_Bilingual()
