@@ -210,58 +210,31 @@ def main() -> None:
         loaded, releases = load_questions(args.questions), None
     questions = {q.id: q for q in loaded}
     threshold = Settings.model_fields["refusal_probability"].default
+
+    def every_check(
+        names: Check, restatement: Check | None, *, leave_out: Check | None = None
+    ) -> list[Check]:
+        """The checks as presschat applies them, in its order; `restatement` None (and
+        `leave_out`) left out."""
+        checks = [names, with_probability(threshold), with_citations, restatement]
+        return [c for c in [*checks, with_maximum, with_figure] if c not in (None, leave_out)]
+
+    names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
     variants: dict[str, list[Check]] = {
         "model": [],
         "+citations": [with_citations],
-        "+names": [with_names(MIN_NAMED, releases)],
-        "all": [
-            with_names(MIN_NAMED, releases),
-            with_probability(threshold),
-            with_citations,
-            with_restatement(releases),
-            with_maximum,
-            with_figure,
-        ],
-        "all but the maximum check": [
-            with_names(MIN_NAMED, releases),
-            with_probability(threshold),
-            with_citations,
-            with_restatement(releases),
-            with_figure,
-        ],
-        "all but the figure check": [
-            with_names(MIN_NAMED, releases),
-            with_probability(threshold),
-            with_citations,
-            with_restatement(releases),
-            with_maximum,
-        ],
-        "all but the premise check": [
-            with_names(MIN_NAMED, releases),
-            with_probability(threshold),
-            with_citations,
-            with_restatement(releases, premise=False),
-            with_maximum,
-            with_figure,
-        ],
-        "all but restating": [
-            with_names(MIN_NAMED, releases),
-            with_probability(threshold),
-            with_citations,
-            with_maximum,
-            with_figure,
-        ],
+        "+names": [names],
+        "all": every_check(names, restatement),
+        "all but the maximum check": every_check(names, restatement, leave_out=with_maximum),
+        "all but the figure check": every_check(names, restatement, leave_out=with_figure),
+        "all but the premise check": every_check(names, with_restatement(releases, premise=False)),
+        "all but restating": every_check(names, None),
     }
     if releases is not None:  # the name check as before 2026-12-02: shown paragraphs only
         variants["+names (paragraphs)"] = [with_names(MIN_NAMED)]
-        variants["all (names in paragraphs)"] = [
-            with_names(MIN_NAMED),
-            with_probability(threshold),
-            with_citations,
-            with_restatement(None),
-            with_maximum,
-            with_figure,
-        ]
+        variants["all (names in paragraphs)"] = every_check(
+            with_names(MIN_NAMED), with_restatement(None)
+        )
     if args.sweep:
         for value in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
             variants[f"names>={value}"] = [with_names(value, releases)]
