@@ -98,6 +98,18 @@ class Corpus:
         complete = (counts == self.sizes[first]) & (values != b"")
         return [value.decode() for value in values[complete].tolist()]
 
+    def rarity(self, words: Sequence[Sequence[int]]) -> list[float]:
+        """Each word's inverse document frequency, as the BM25 scores weigh its terms (ids): its
+        rarest term's, or that of a term no chunk holds for a word with none here."""
+        assert self.bm25 is not None
+        idf = scoring._select_idf_scorer(self.bm25.idf_method)
+        indptr = self.bm25.scores["indptr"]  # term-major: a term's chunks lie between two
+
+        def chunks_holding(term: int) -> int:
+            return int(indptr[term + 1] - indptr[term])
+
+        return [idf(min(map(chunks_holding, word), default=0), N=len(self.ids)) for word in words]
+
     def with_changes(self, generation: str, keep: npt.NDArray[np.bool_], added: Changes) -> Corpus:
         """The chunks where `keep` is true, then those `added` (made from this corpus); BM25
         statistics recomputed."""

@@ -218,16 +218,7 @@ def _shares(corpus: Corpus, known: list[list[int]], chunks: npt.NDArray[np.intp]
     question's words it holds over those of all its words. A word no chunk holds counts as the
     rarest, so a Russian question over English releases that shares one common word ("год")
     with a Russian release gives that release a small share, not a keyword ranking's full say."""
-    assert corpus.bm25 is not None
-    total = len(corpus.ids)
-    frequencies = np.diff(corpus.bm25.scores["indptr"])  # chunks holding each term
-    rarest = math.log(1 + (total + 0.5) / 0.5)
-    weights = [
-        max(
-            (math.log(1 + (total - f + 0.5) / (f + 0.5)) for f in frequencies[word]), default=rarest
-        )
-        for word in known
-    ]
+    weights = corpus.rarity(known)
     whole = sum(weights)
     shares = []
     for i in chunks.tolist():
