@@ -187,8 +187,9 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     if Facts.of(bare).numbers - facts.numbers:
         return False
     said = [word.lower() for word in WORD.findall(bare)]
+    folded = [word.translate(_KAZAKH_LETTERS) for word in asked]
     if not all(
-        _is_asked(word, asked)
+        _is_asked(word, folded)
         for word in said
         if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
     ):
@@ -303,8 +304,8 @@ _KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
 
 
 def _is_asked(word: str, asked: Sequence[str]) -> bool:
+    """Whether a word is one of the question's (`asked`, its Kazakh letters folded)."""
     word = word.translate(_KAZAKH_LETTERS)
-    asked = [other.translate(_KAZAKH_LETTERS) for other in asked]
     if word in asked:
         return True
     return len(word) >= 4 and any(
