@@ -205,9 +205,12 @@ class RowCache:
 
 # How many candidates HNSW keeps while it searches. At Chroma's default, 100, the DOJ 2,000-release
 # store (17,479 paragraphs) returned the true nearest paragraph first for 98.2 % of 224 DOJ
-# questions (recall@10 0.960); at 500, for all of them (0.995). BENCHMARKS.md, "HNSW's search
-# width".
-EF_SEARCH = 500
+# questions (recall@10 0.960); at 500, recall@30 (the fusion's depth) was 0.989 on 282 dev
+# questions, and the chunks it missed differed between processes (those Chroma adds to the
+# graph on opening), so a question's sources could change from one run to the next; at 4000,
+# 1.0, the same in every process, for 3-6 ms more a search (BENCHMARKS.md, "HNSW's search
+# width", and "... again").
+EF_SEARCH = 4000
 
 
 _LOCKED_ATTEMPTS = 4
