@@ -11,14 +11,21 @@ from typing import Any
 from answer.types import Answer
 from evaluation.groups import Groups
 from evaluation.questions import Question
+from retrieval.dates import MONTH_FORMS
 from retrieval.words import STOP_WORDS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "Jan. 6, 2015" (as DOJ releases and the dev sets' answers write dates) and "January 6, 2015"
+# (as the model writes them) are one date.
+_ENGLISH_MONTH = {f: forms[0] for forms in MONTH_FORMS.values() for f in forms if f.isascii()}
+_MONTH_WORD = re.compile(r"\b(" + "|".join(_ENGLISH_MONTH) + r")\b\.?")
 
 
 def normalize_answer(text: str) -> str:
-    """Lower case, digits without thousands separators, punctuation as spaces."""
+    """Lower case, digits without thousands separators, months spelled out, punctuation as
+    spaces."""
     text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
+    text = _MONTH_WORD.sub(lambda m: _ENGLISH_MONTH[m[1]], text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points only
     text = re.sub(r"[^\w.$%]+", " ", text)
     return " ".join(text.split())

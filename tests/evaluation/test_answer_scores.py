@@ -30,6 +30,9 @@ from tests.factories import make_hit
         ("5 years", "He was sentenced to 15 years [1].", "en", False),  # whole words only
         ("no", "The report does not say so [1].", "en", False),
         ("No", "No, the later report contradicts it [2].", "en", True),
+        ("Jan. 6, 2015", "He was to be sentenced on January 6, 2015 [1].", "en", True),
+        ("Sept. 30, 2014", "The deal closed on 30 September 2014 [1].", "en", True),
+        ("Jan. 6, 2015", "He was to be sentenced on June 6, 2015 [1].", "en", False),
     ],
 )
 def test_answer_matching(gold: str, reply: str, lang: str, expected: bool) -> None:
