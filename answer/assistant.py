@@ -18,7 +18,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.answerability import (
-    has_subject,
     is_answerable,
     refusal_with_closest,
     why_unreliable,
@@ -35,8 +34,7 @@ from answer.chat_models import (
 )
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.grounding import Facts
-from answer.question_dates import search_within_dates
+from answer.sources import find_sources
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
@@ -79,42 +77,6 @@ def final_answer(events: Iterable[AnswerEvent]) -> Answer:
         if isinstance(event, AnswerDone):
             return event.answer
     raise AssertionError("an answer stream always ends with AnswerDone")
-
-
-def search_text(standalone: str, history: Sequence[Turn]) -> str:
-    """What to search with: the standalone question, and for a follow-up also the asker's
-    previous question, so that a follow-up (rewritten or not) finds its release by the names
-    asked about before."""
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-    return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
-
-
-def find_sources(
-    index: Index,
-    question: str,
-    history: Sequence[Turn],
-    k: int,
-    filters: SearchFilters,
-    today: dt.date,
-) -> tuple[list[Hit], SearchFilters]:
-    """The paragraphs an answer is written from, and the filters they were found within.
-
-    The question is searched together with the asker's previous one (`search_text`), within
-    its date words (`search_within_dates`). A follow-up that names nothing of its own ("How
-    long was he sentenced?") is about the release that search puts first: its first k - 1
-    sources are that release's paragraphs ranked by the follow-up alone, and the last is the
-    search's best other paragraph, in case the conversation moved on. (The joint search alone
-    ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
-    of question words only ("How many?") has nothing to rank by and keeps the joint ranking."""
-    text = search_text(question, history)
-    hits, effective = search_within_dates(index.search, text, k, filters, question, today)
-    if not hits or text == question or Facts.of(question).names or not has_subject(question):
-        return list(hits), effective
-    release = index.search_release(
-        question, hits[0].release_id, max(1, k - 1), effective, scored_by=text
-    )
-    chosen = {hit.chunk_id for hit in release}
-    return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
 
 
 def release_texts(index: Index, sources: Sequence[Hit]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from answer.assistant import find_sources
+from answer.sources import find_sources
 from evaluation.groups import Groups
 from evaluation.questions import Question
 from retrieval.index import Index

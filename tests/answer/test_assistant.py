@@ -8,8 +8,9 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answer.assistant import Assistant, find_sources, release_texts
+from answer.assistant import Assistant, release_texts
 from answer.chat_models import FakeChatModel, GenerationStopped
+from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
 from prompts import refusal
@@ -440,19 +441,23 @@ def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conver
     assert hits[0].text.startswith("The worker died after exposure to hydrogen sulfide gas")
     assert [h.release_id for h in hits[:2]] == ["doj-test-1"] * 2
     assert hits[2] == next(h for h in joint if h.chunk_id not in {x.chunk_id for x in hits[:2]})
-    # A question that names something of its own, or one without history, is searched as is.
-    calls: list[str] = []
-    monkeypatch.setattr(index, "search_release", lambda q, *a, **kw: calls.append(q) or [])
-    named = "What did the Kazakh ministers agree in Dushanbe?"
+    # A question that names something of its own is searched with the previous one, while it
+    # is about the same release; one about something else, or one without history, alone.
+    named = "Where is the Tyson Foods plant where the worker died?"
     assert find_sources(index, named, history, 3, SearchFilters(), today)[0] == index.search(
         f"{named}\n{history[0].content}", 3
     )
+    other = "What did the Kazakh ministers agree in Dushanbe?"
+    assert index.search(f"{other}\n{history[0].content}", 3)[0].release_id == "doj-test-1"
+    assert find_sources(index, other, history, 3, SearchFilters(), today)[0] == index.search(
+        other, 3
+    )
+    calls: list[str] = []
+    monkeypatch.setattr(index, "search_release", lambda q, *a, **kw: calls.append(q) or [])
     assert find_sources(index, question, [], 3, SearchFilters(), today)[0] == index.search(
         question, 3
     )
     assert calls == []
-    find_sources(index, question, history, 3, SearchFilters(), today)
-    assert calls == [question]
 
 
 def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(

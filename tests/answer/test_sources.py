@@ -1,11 +1,25 @@
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from answer.question_dates import combine_filters, dates_in_question, search_within_dates
+from answer.sources import (
+    MOVED_ON_MARGIN,
+    combine_filters,
+    dates_in_question,
+    find_sources,
+    search_within_dates,
+)
+from answer.types import Turn
+from ingest.pipeline import Ingestor
+from retrieval.index import Index
+from retrieval.settings import load_settings
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "releases"
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 
@@ -100,3 +114,74 @@ def test_date_words_that_find_something_stay_and_explicit_filters_are_never_drop
     nothing = Searches([])
     hits, used = search_within_dates(nothing, "Who?", 4, YEAR_1901, "Who?", TODAY)
     assert list(hits) == [] and used == YEAR_1901 and nothing.asked == [YEAR_1901]
+
+
+class _Searches:
+    """An index whose searches give set hits: the joint search the release the conversation
+    was about ("old"), the question alone another ("new"); `closest` is the question's cosine
+    to the closest paragraph of each release."""
+
+    def __init__(self, question: str, previous: str, closest: dict[str, float]) -> None:
+        self.results = {
+            f"{question}\n{previous}": [make_hit("old", 1, score=0.85)],
+            question: [make_hit("new", 2, score=closest["new"])],
+        }
+        self.closest = closest
+
+    def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+        return self.results[text]
+
+    def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
+        return [make_hit(release_id, 0, score=self.closest[release_id])]
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "found"),
+    [
+        (0.86, 0.86 - MOVED_ON_MARGIN - 0.01, "new"),  # clearly closer to another release
+        (0.86, 0.86 - MOVED_ON_MARGIN + 0.01, "old"),  # a follow-up that finds others too
+    ],
+)
+def test_a_question_clearly_closer_to_another_release_is_searched_alone(
+    new: float, old: float, found: str
+) -> None:
+    question, previous = "What did the ministers agree about trade?", "When is the centre open?"
+    index: Any = _Searches(question, previous, {"new": new, "old": old})
+    history = [Turn("user", previous), Turn("assistant", "From 9:00 [1].")]
+    hits, _ = find_sources(index, question, history, 3, SearchFilters(), TODAY)
+    assert hits[0].release_id == found
+    # A question of question words only has nothing of its own to be searched by.
+    index.results["How many?"] = index.results.pop(question)
+    index.results[f"How many?\n{previous}"] = index.results.pop(f"{question}\n{previous}")
+    hits, _ = find_sources(index, "How many?", history, 3, SearchFilters(), TODAY)
+    assert hits[0].release_id == "old"
+
+
+@pytest.fixture(scope="module")
+def example_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("examples"), embedder="e5-small")
+    index = Index.from_settings(settings)
+    Ingestor.for_index(index).ingest([EXAMPLES])
+    yield index
+
+
+@pytest.mark.slow
+def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index) -> None:
+    # Seen in the web chat: the Kazakh trade question after a question about the consular
+    # centre found the centre's opening hours (searched with the previous question), and the
+    # model wrote the question back.
+    history = [
+        Turn("user", "When is the consular centre open?"),
+        Turn("assistant", "It is open on weekdays from 9:00 to 18:00 [1]."),
+    ]
+    trade = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
+    hits, _ = find_sources(example_index, trade, history, 3, SearchFilters(), TODAY)
+    assert "2 billion US dollars" in hits[0].text
+    # Follow-ups about the centre stay with it, in any of the three languages.
+    for follow_up in (
+        "How many visitors a year will it serve?",
+        "Сколько посетителей в год он будет обслуживать?",
+        "Жылына қанша келушіге қызмет көрсетеді?",
+    ):
+        hits, _ = find_sources(example_index, follow_up, history, 3, SearchFilters(), TODAY)
+        assert "40,000" in hits[0].text, follow_up

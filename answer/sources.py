@@ -1,5 +1,7 @@
-"""Date words in a question ("in March 2013", "last week", "в августе 2025", "2025 жылғы
-тамызда") turned into a date range for retrieval."""
+"""Where an answer's sources come from: the question's date words ("in March 2013", "last
+week", "в августе 2025", "2025 жылғы тамызда") turned into a date range, and the conversation
+before the question (a follow-up is searched with the asker's previous question, unless the
+conversation has moved on)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from answer.answerability import has_subject
+from answer.grounding import Facts
+from answer.types import Turn
 from retrieval.dates import MONTHS
+from retrieval.index import Index
 from retrieval.types import Hit, SearchFilters
 
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
@@ -173,3 +179,64 @@ def combine_filters(explicit: SearchFilters, detected: SearchFilters | None) -> 
     if since and until and since > until:
         return explicit
     return SearchFilters(since=since, until=until, language=explicit.language)
+
+
+def search_text(standalone: str, history: Sequence[Turn]) -> str:
+    """What to search with: the standalone question, and for a follow-up also the asker's
+    previous question, so that a follow-up (rewritten or not) finds its release by the names
+    asked about before."""
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
+
+
+def find_sources(
+    index: Index,
+    question: str,
+    history: Sequence[Turn],
+    k: int,
+    filters: SearchFilters,
+    today: dt.date,
+) -> tuple[list[Hit], SearchFilters]:
+    """The paragraphs an answer is written from, and the filters they were found within.
+
+    The question is searched together with the asker's previous one (`search_text`), within
+    its date words (`search_within_dates`), unless the conversation has moved on
+    (`_moved_on`): then it is searched alone. A follow-up that names nothing of its own ("How
+    long was he sentenced?") is about the release that search puts first: its first k - 1
+    sources are that release's paragraphs ranked by the follow-up alone, and the last is the
+    search's best other paragraph, in case the conversation moved on. (The joint search alone
+    ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
+    of question words only ("How many?") has nothing to rank by and keeps the joint ranking."""
+    text = search_text(question, history)
+    hits, effective = search_within_dates(index.search, text, k, filters, question, today)
+    if not hits or text == question:
+        return list(hits), effective
+    alone, alone_filters = search_within_dates(index.search, question, k, filters, question, today)
+    if _moved_on(index, question, hits, alone):
+        return list(alone), alone_filters
+    if Facts.of(question).names or not has_subject(question):
+        return list(hits), effective
+    release = index.search_release(
+        question, hits[0].release_id, max(1, k - 1), effective, scored_by=text
+    )
+    chosen = {hit.chunk_id for hit in release}
+    return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
+
+
+# How much closer (cosine) the question alone must come to a paragraph of another release
+# than to any paragraph of the release the conversation is about, for the conversation to have
+# moved on. On presschat_dev and doj_dev, follow-ups came at most 0.035 closer to another
+# release; a question about something new asked after another question came 0.04-0.16 closer
+# to its own for most (BENCHMARKS.md, "A new question in a conversation").
+MOVED_ON_MARGIN = 0.05
+
+
+def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence[Hit]) -> bool:
+    """Whether a question asked after another one is about something else: searched alone it
+    finds another release first, and comes clearly closer to that than to any paragraph of
+    the release the joint search puts first (the one the conversation was about). A question
+    of question words only ("How many?") is about nothing else."""
+    if not alone or alone[0].release_id == joint[0].release_id or not has_subject(question):
+        return False
+    held = index.search_release(question, joint[0].release_id, 1)
+    return not held or alone[0].score - held[0].score > MOVED_ON_MARGIN
