@@ -273,9 +273,17 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     return figures <= as_maximum and not figures & otherwise
 
 
-# A question for a figure, and answers to it that state none and still answer ("life in
-# prison", "time served", "dozens").
-_ASKS_FOR_A_FIGURE = re.compile(r"\b(?:how (?:many|much|long|old)|сколько|қанша|неше)\b", re.I)
+# A question for a figure (a count, an amount, a length, an age, a sentence), and answers to it
+# that state none and still answer ("life in prison", "time served", "dozens").
+_ASKS_FOR_A_FIGURE = re.compile(
+    r"\b(?:how (?:many|much|long|old)|сколько|қанша|неше|"
+    r"what (?:prison |jail )?(?:sentence|term)|как(?:ой|ого) срок\w*|какое наказание|"
+    r"қандай жаза\w*)\b",
+    re.IGNORECASE,
+)
+# A count or an amount ("how many", "how much"): a year is no answer to it.
+_ASKS_FOR_AN_AMOUNT = re.compile(r"\b(?:how (?:many|much)|сколько|қанша|неше)\b", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
     r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"
@@ -285,12 +293,17 @@ _FIGURE_WORDS = re.compile(
 
 
 def lacks_the_asked_figure(answer: str, question: str) -> bool:
-    """Whether a question for a figure ("how many", "how much", "how long", "сколько",
-    "қанша") gets an answer that states no figure the question does not: it names the case,
-    writes the question back or lists what the release is about, and answers nothing."""
+    """Whether a question for a figure ("how many", "how much", "how long", "what sentence",
+    "сколько", "какой срок", "қанша") gets an answer that states no figure the question does
+    not (no year, for a count or an amount): it names the case, writes the question back,
+    lists what the release is about or when it happened ("... failed to file returns for 2005
+    through 2012"), and answers nothing."""
     if not _ASKS_FOR_A_FIGURE.search(question) or _FIGURE_WORDS.search(answer):
         return False
-    return not _own_figures(answer, question)
+    figures = _own_figures(answer, question)
+    if _ASKS_FOR_AN_AMOUNT.search(question):
+        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f))
+    return not figures
 
 
 def _own_figures(answer: str, question: str) -> frozenset[str]:

@@ -386,6 +386,23 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ("Он получил пожизненный срок [1].", "Сколько лет он получил?", False),
         # Only the question's own figure: no answer.
         ("In 2019 he took bribes [1].", "How many bribes did he take in 2019?", True),
+        # A question for a sentence (presschat_dev pc-210, a null) answered without one.
+        ("Tairod Pugh received a lengthy incarceration [1].", "What sentence did he get?", True),
+        ("Пугу назначили наказание [1].", "Какой срок получил Пью?", True),
+        ("He was sentenced to 35 years in prison [1].", "What prison sentence did he get?", False),
+        (
+            "Оған 35 жыл бас бостандығынан айыру жазасы тағайындалды [1].",
+            "Оған қандай жаза тағайындалды?",
+            False,
+        ),
+        # Years do not answer a count or an amount (pc-208, a null); a length they may.
+        (
+            "He failed to file tax returns for 2005 through 2012 [1].",
+            "How much tax did he evade for 2009 and 2010?",
+            True,
+        ),
+        ("He evaded $28,000 in 2009 [1].", "How much tax did he evade?", False),
+        ("He worked there until 2012 [1].", "How long did he work there?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],
