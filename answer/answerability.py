@@ -21,7 +21,8 @@ with a sentence that writes the question back holding a word no source has
 Dushanbe [1]."). And so is an answer whose figures the sources give only as a maximum
 penalty (`gives_a_maximum_as_imposed`: "He was sentenced to 10 years [1]." where the release
 says he "faces a maximum of 10 years in prison"), and an answer to "how many ...?" that
-states no figure (`lacks_the_asked_figure`).
+states no figure (`lacks_the_asked_figure`), or to "who ...?" that names no one the question
+does not (`lacks_the_asked_name`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Mapping, Sequence
 
 from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
-from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText
+from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from prompts import REFUSAL_LANGUAGES, load_prompt, refusal
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
@@ -306,6 +307,27 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     return not figures
 
 
+# A question for a name. "Who" only where it opens the question or a clause joined by "and":
+# elsewhere it is relative ("... an applicant who already had a card").
+_ASKS_FOR_A_NAME = re.compile(
+    r"\b(?:what (?:is|was) the name|which (?:company|firm|man|woman|person|judge|bank|city|"
+    r"country)|как(?:ое|ая) (?:название|имя)|как(?:ая|ой) компани\w*|кто|кім|"
+    r"қай компания\w*)\b|(?:^|\band )who\b",
+    re.IGNORECASE,
+)
+
+
+def lacks_the_asked_name(answer: str, question: str) -> bool:
+    """Whether a question for a name ("What is the name of ...", "Who ...", "Which company
+    ...", "Кто ...", "Кім ...") gets an answer that names nothing the question does not: it
+    writes the question's names back ("Thomas E. Carr used to run a Lakewood, N.J.-based
+    company"), or gives only initials, as releases write victims ("A.M.")."""
+    if not _ASKS_FOR_A_NAME.search(question.strip()):
+        return False
+    asked = Facts.of(question)
+    return not capitalised_words(answer) - asked.names - asked.words
+
+
 def _own_figures(answer: str, question: str) -> frozenset[str]:
     """The numbers an answer states that the question does not (markers are no numbers)."""
     return Facts.of(answer).numbers - Facts.of(question).numbers
@@ -343,4 +365,6 @@ def why_unreliable(
         return "it gives a maximum penalty as the one imposed"
     if lacks_the_asked_figure(text, question):
         return "it gives no figure for a question asking for one"
+    if lacks_the_asked_name(text, question):
+        return "it names no one for a question asking for a name"
     return None

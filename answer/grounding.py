@@ -76,6 +76,20 @@ def word_key(word: str) -> str:
     return word[:5] if _script(word) == "cyrillic" else word[:6]
 
 
+def capitalised_words(text: str) -> frozenset[tuple[str, str]]:
+    """Keys of a text's words of two letters or more written with a capital, wherever they
+    stand (a name may open a sentence: "Subaru bought ..."), less stop words; initials ("A.M.")
+    are none."""
+    return frozenset(
+        (_script(word), word_key(word))
+        for word in (m[0] for m in _WORD.finditer(_MARKERS.sub(" ", text)))
+        if word[0].isupper()
+        and len(word) >= 2
+        and word.lower() not in ALL_STOP_WORDS
+        and word.lower() not in _NOT_NAMES
+    )
+
+
 def number_key(digits: str, scale: str | None = None) -> str:
     """A number as digits: thousands separators dropped, a decimal comma as a point, a scale
     word ("million", "млн", "млрд") multiplied out."""

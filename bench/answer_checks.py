@@ -49,6 +49,7 @@ from answer.answerability import (  # noqa: E402
     gives_a_maximum_as_imposed,
     is_answerable,
     lacks_the_asked_figure,
+    lacks_the_asked_name,
     restates_question,
 )
 from answer.assistant import release_texts  # noqa: E402
@@ -136,6 +137,13 @@ def with_figure(answer: Answer, _: float | None) -> Answer:
     return refused(answer)
 
 
+def with_name(answer: Answer, _: float | None) -> Answer:
+    """Answers naming no one for a question asking for a name refused."""
+    if answer.refused or not lacks_the_asked_name(answer.text, answer.standalone_question):
+        return answer
+    return refused(answer)
+
+
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
     def check(answer: Answer, _: float | None) -> Answer:
         question, sources = answer.standalone_question, answer.sources
@@ -217,7 +225,8 @@ def main() -> None:
         """The checks as presschat applies them, in its order; `restatement` None (and
         `leave_out`) left out."""
         checks = [names, with_probability(threshold), with_citations, restatement]
-        return [c for c in [*checks, with_maximum, with_figure] if c not in (None, leave_out)]
+        later = [with_maximum, with_figure, with_name]
+        return [c for c in [*checks, *later] if c not in (None, leave_out)]
 
     names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
     variants: dict[str, list[Check]] = {
@@ -227,6 +236,7 @@ def main() -> None:
         "all": every_check(names, restatement),
         "all but the maximum check": every_check(names, restatement, leave_out=with_maximum),
         "all but the figure check": every_check(names, restatement, leave_out=with_figure),
+        "all but the name check": every_check(names, restatement, leave_out=with_name),
         "all but the premise check": every_check(names, with_restatement(releases, premise=False)),
         "all but restating": every_check(names, None),
     }

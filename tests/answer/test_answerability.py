@@ -411,3 +411,38 @@ def test_an_answer_to_a_question_for_a_figure_that_states_none(
     answer: str, question: str, expected: bool
 ) -> None:
     assert answerability.lacks_the_asked_figure(answer, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "expected"),
+    [
+        # presschat_dev nulls: the question's names written back; initials, as releases write
+        # victims.
+        (
+            "Thomas E. Carr used to run Lakewood, N.J.-based food service hardware company [2].",
+            "What is the name of the Lakewood, New Jersey company that Thomas E. Carr ran?",
+            True,
+        ),
+        ("A.M. [2]", "What is the name of the detainee Walter Young is accused of beating?", True),
+        (
+            "Вильямс руководил компанией [1].",
+            "Как называется компания, которой руководил Вильямс? Кто её владелец?",
+            True,
+        ),
+        # A name of its own, wherever it stands.
+        ("Subaru bought the wire harnesses [1].", "Which company bought the harnesses?", False),
+        ("The buyer was Digital First Media [1].", "Who bought Freedom Communications?", False),
+        ("Оны Эрик Шилдер басқарған [1].", "Компанияны кім басқарды?", False),
+        # "Who" inside the question is relative: no question for a name.
+        (
+            "A permanent resident card [1].",
+            "What document did InMotion Software insist on from an applicant who had a card?",
+            False,
+        ),
+        ("He was sentenced to 10 years [1].", "How long was Smith sentenced?", False),
+    ],
+)
+def test_an_answer_to_a_question_for_a_name_that_names_no_one(
+    answer: str, question: str, expected: bool
+) -> None:
+    assert answerability.lacks_the_asked_name(answer, question) is expected
