@@ -65,8 +65,9 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 # The same at the sentence's end: "..., as [3] shows.", "... according to the sources [1]."
+# Whole words only: "Sirojiddin Muhriddin [2]." does not end in "in [2]".
 _TRAILING_SOURCE = re.compile(
-    rf",?[ \t]*(?:as[ \t]+(?>{_MARKER_LIST}){_CITES}"
+    rf",?[ \t]*\b(?:as[ \t]+(?>{_MARKER_LIST}){_CITES}"
     r"|(?:as (?:stated|mentioned|noted|reported|shown|described) in|according to|as per|согласно)"
     rf"[ \t]+{_SOURCE_REF}|in[ \t]+(?>{_MARKER_LIST}))(?=[ \t]*[.!?…]?[ \t]*$)",
     re.IGNORECASE,

@@ -324,6 +324,16 @@ def test_a_closing_clause_naming_the_sources_is_dropped(ending: str) -> None:
     assert attribute_citations(kept, SOURCES).text == f"{kept[:-1]} [3]."
 
 
+def test_a_word_ending_in_in_or_as_before_a_marker_is_no_closing_clause() -> None:
+    # Seen in the web chat: "... Sirojiddin Muhriddin [2]." was shown as "... Muhridd [2].".
+    meeting = make_hit(
+        "seed", 0, text="Murat Nurtleu met the Minister Sirojiddin Muhriddin in Dushanbe."
+    )
+    for name in ("Sirojiddin Muhriddin", "the plant in Kansas", "Alas"):
+        reply = f"Murat Nurtleu met {name} [1]."
+        assert attribute_citations(reply, [meeting]).text == reply
+
+
 def test_a_pointer_sentence_is_dropped_before_its_closing_clause_is() -> None:
     # Dropping "in [1] and [3]" first would leave "This is stated [1][3]." to the reader.
     reply = "Tyson Foods agreed to pay a $500,000 fine. This is stated in [1] and [3]."
