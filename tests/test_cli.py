@@ -313,3 +313,24 @@ def test_ask_says_the_streamed_text_is_not_the_answer_when_it_is_refused_after_i
     assert shown[0] == reply  # streamed: a terminal cannot take it back
     assert shown[1] == "(Not an answer: the text above did not hold up against the sources.)"
     assert shown[2] == answer.text.splitlines()[0]
+
+
+def test_ask_prints_its_own_lines_in_the_answers_language(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, sources, holding = _fine_question(index, settings, data_dir)
+    question = "Какой штраф заплатила компания Tyson Foods?"
+    other = next(n for n in range(1, len(sources) + 1) if n != holding)
+    model = FakeChatModel().enqueue(f"Tyson Foods заплатила штраф $500,000 [{other}].")
+    answer = _stream_answer(Assistant(index, model, settings), read_ask_request(question))
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[1] == "С проверенными ссылками:"
+    cited = answer.citations[0]
+    assert shown[3].endswith(f", абзац {cited.paragraph + 1} — {cited.url}")
+    invented = "Tyson Foods заплатила штраф $9,900,000 округу Меса-Верде."
+    answer = _stream_answer(
+        Assistant(index, FakeChatModel().enqueue(invented), settings), read_ask_request(question)
+    )
+    assert answer.refused
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[1] == "(Это не ответ: текст выше не подтвердился источниками.)"

@@ -18,9 +18,10 @@ from presschat.cli.common import counted, filter_options, handle_errors, parts
 from retrieval.dates import date_span
 from retrieval.errors import PresschatError, RequestError
 from retrieval.filters import read_filters, read_query
-from retrieval.language import releases_by_language
+from retrieval.language import detect_language, releases_by_language
 from retrieval.serialize import hit_to_dict
 from retrieval.types import ReleaseSummary
+from ui.locales import Words
 
 
 @click.command()
@@ -136,38 +137,64 @@ def ask(
 # What the reader compares: a marker moved before the full stop ("... көздейді. [1]" shown as
 # "... көздейді [1].") changes nothing worth printing again.
 _WORDS_AND_MARKERS = re.compile(r"\[\d+\]|\w+")
-_WITHDRAWN = "(Not an answer: the text above did not hold up against the sources.)"
+# The lines `ask` and `chat` print around an answer, in the answer's language.
+_ANSWER_LINES = {
+    "en": {
+        "withdrawn": "(Not an answer: the text above did not hold up against the sources.)",
+        "checked": "With its citations checked:",
+        "searching_for": "(searching for: {question})",
+        "paragraph": "paragraph {number}",
+        "undated": "undated",
+    },
+    "ru": {
+        "withdrawn": "(Это не ответ: текст выше не подтвердился источниками.)",
+        "checked": "С проверенными ссылками:",
+        "searching_for": "(ищу: {question})",
+        "paragraph": "абзац {number}",
+        "undated": "без даты",
+    },
+    "kk": {
+        "withdrawn": "(Бұл жауап емес: жоғарыдағы мәтін дереккөздермен расталмады.)",
+        "checked": "Сілтемелері тексерілген жауап:",
+        "searching_for": "(іздеу: {question})",
+        "paragraph": "{number}-абзац",
+        "undated": "күні жоқ",
+    },
+}
 
 
 def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
     streamed = ""
     answer: Answer | None = None
+    asked = Words(_ANSWER_LINES, detect_language(request.question))
     for event in assistant.stream(request.question, request.turns(), request.search_filters()):
         if isinstance(event, SourcesFound) and event.standalone_question != request.question:
-            click.secho(f"(searching for: {event.standalone_question})", dim=True, err=True)
+            searched = asked("searching_for", question=event.standalone_question)
+            click.secho(searched, dim=True, err=True)
         elif isinstance(event, AnswerToken):
             streamed += event.text
             click.echo(event.text, nl=False)
         elif isinstance(event, AnswerDone):
             answer = event.answer
     assert answer is not None
+    words = Words(_ANSWER_LINES, answer.language)
     if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
         if streamed:  # a refusal after the text: it replaces what was shown, which a
             # terminal cannot erase, so the reader is told the text above is not the answer
             click.echo()
-            click.secho(_WITHDRAWN, dim=True)
+            click.secho(words("withdrawn"), dim=True)
         click.echo(answer.text, nl=False)
     elif _WORDS_AND_MARKERS.findall(answer.text) != _WORDS_AND_MARKERS.findall(streamed):
         # The checks re-pointed markers or dropped a sentence ("This is stated in the press
         # release [1]."): show the text the citations belong to.
         click.echo()
-        click.secho("With its citations checked:", dim=True)
+        click.secho(words("checked"), dim=True)
         click.echo(answer.text, nl=False)
     click.echo()
     for c in answer.citations:
-        date = c.date.isoformat() if c.date else "undated"
+        date = c.date.isoformat() if c.date else words("undated")
         click.echo(
-            f"  [{c.number}] {c.title} — {date}, paragraph {c.paragraph + 1}"
+            f"  [{c.number}] {c.title} — {date}, {words('paragraph', number=c.paragraph + 1)}"
             + (f" — {c.url}" if c.url else "")
         )
         if c.quote:  # the sentence the answer cites the paragraph for
