@@ -319,19 +319,26 @@ class Assistant:
                 return detect_language(turn.content)
         return "en" if detected == UNKNOWN else detected
 
+    def _source(self, number: int, hit: Hit, question: str, sources: Sequence[Hit]) -> str:
+        """One numbered source of the prompt; a paragraph of a release shown before names that
+        source instead of its title and date again (fewer tokens for the model to read)."""
+        text = excerpt_for_question(hit.text, question, self.settings.source_chars)
+        paragraph = str(hit.paragraph + 1)
+        first = next(n for n, h in enumerate(sources, 1) if h.release_id == hit.release_id)
+        if first < number:
+            return render_prompt(
+                "source_again", number=str(number), first=str(first), paragraph=paragraph, text=text
+            )
+        date = hit.date.isoformat() if hit.date else "undated"
+        return render_prompt(
+            "source", number=str(number), title=hit.title, date=date, paragraph=paragraph, text=text
+        )
+
     def _messages(
         self, question: str, sources: Sequence[Hit], language: str, history: Sequence[Turn] = ()
     ) -> list[BaseMessage]:
         numbered = "\n\n".join(
-            render_prompt(
-                "source",
-                number=str(number),
-                title=hit.title,
-                date=hit.date.isoformat() if hit.date else "undated",
-                paragraph=str(hit.paragraph + 1),
-                text=excerpt_for_question(hit.text, question, self.settings.source_chars),
-            )
-            for number, hit in enumerate(sources, start=1)
+            self._source(number, hit, question, sources) for number, hit in enumerate(sources, 1)
         )
         turns = _recent_turns(history)
         user = render_prompt(
