@@ -211,10 +211,12 @@ def find_sources(
     hits, effective = search_within_dates(index.search, text, k, filters, question, today)
     if not hits or text == question:
         return list(hits), effective
+    if not has_subject(question):  # "How many?": nothing of its own to search by
+        return list(hits), effective
     alone, alone_filters = search_within_dates(index.search, question, k, filters, question, today)
     if _moved_on(index, question, hits, alone):
         return list(alone), alone_filters
-    if Facts.of(question).names or not has_subject(question):
+    if Facts.of(question).names:
         return list(hits), effective
     release = index.search_release(
         question, hits[0].release_id, max(1, k - 1), effective, scored_by=text
@@ -234,9 +236,8 @@ MOVED_ON_MARGIN = 0.05
 def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence[Hit]) -> bool:
     """Whether a question asked after another one is about something else: searched alone it
     finds another release first, and comes clearly closer to that than to any paragraph of
-    the release the joint search puts first (the one the conversation was about). A question
-    of question words only ("How many?") is about nothing else."""
-    if not alone or alone[0].release_id == joint[0].release_id or not has_subject(question):
+    the release the joint search puts first (the one the conversation was about)."""
+    if not alone or alone[0].release_id == joint[0].release_id:
         return False
     held = index.search_release(question, joint[0].release_id, 1)
     return not held or alone[0].score - held[0].score > MOVED_ON_MARGIN

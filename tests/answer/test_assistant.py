@@ -71,6 +71,13 @@ def test_sources_are_numbered_in_the_prompt_with_title_date_and_paragraph(
     assert f"<<<\n{first.text}\n>>>" in user.content
     assert "Question: What fine did Tyson Foods pay?" in user.content
     assert "Answer in English" in user.content
+    # A later paragraph of a release already shown names the source that showed it instead.
+    for number, hit in enumerate(answer.sources[1:], start=2):
+        first = 1 + next(i for i, h in enumerate(answer.sources) if h.release_id == hit.release_id)
+        header = f"[{number}] Same release as [{first}], paragraph {hit.paragraph + 1}:"
+        assert (header in user.content) is (first < number)
+    assert any(h.release_id == answer.sources[0].release_id for h in answer.sources[1:])
+    assert user.content.count(answer.sources[0].title) == 1
 
 
 def test_model_refusal_becomes_the_localized_message_and_is_not_streamed(
