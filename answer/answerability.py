@@ -321,8 +321,9 @@ def lacks_the_asked_name(answer: str, question: str) -> bool:
     """Whether a question for a name ("What is the name of ...", "Who ...", "Which company
     ...", "Кто ...", "Кім ...") gets an answer that names nothing the question does not: it
     writes the question's names back ("Thomas E. Carr used to run a Lakewood, N.J.-based
-    company"), or gives only initials, as releases write victims ("A.M.")."""
-    if not _ASKS_FOR_A_NAME.search(question.strip()):
+    company"), or gives only initials, as releases write victims ("A.M."). One that states a
+    figure of its own answers something ("Who can apply?": "18-29 жастағы студенттер")."""
+    if not _ASKS_FOR_A_NAME.search(question.strip()) or _own_figures(answer, question):
         return False
     asked = Facts.of(question)
     return not capitalised_words(answer) - asked.names - asked.words

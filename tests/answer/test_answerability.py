@@ -433,6 +433,8 @@ def test_an_answer_to_a_question_for_a_figure_that_states_none(
         ("Subaru bought the wire harnesses [1].", "Which company bought the harnesses?", False),
         ("The buyer was Digital First Media [1].", "Who bought Freedom Communications?", False),
         ("Оны Эрик Шилдер басқарған [1].", "Компанияны кім басқарды?", False),
+        # No name, but a figure of its own: an answer to "who can apply?".
+        ("18-29 жастағы студенттер өтінім бере алады [1].", "Кім өтінім бере алады?", False),
         # "Who" inside the question is relative: no question for a name.
         (
             "A permanent resident card [1].",
