@@ -11,10 +11,13 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never, cast
+
+import numpy as np
 
 from retrieval.batching import Batcher
 from retrieval.chroma_rows import cosine, hit_from_row, passes
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 CHUNKER_VERSION = 1
 
 FUSION_CANDIDATES = 30
+_RECENT_QUERIES = 64  # query vectors kept for searches of the same text that follow
 """Chunks each ranking (dense and keyword) brings to the fusion, at least; the fused top k
 come from these."""
 FULL_SHARE = 0.3
@@ -138,6 +142,8 @@ class Index:
         self._checked = time.monotonic()
         self._switching = threading.Lock()
         self._searches: Batcher[_Search, list[Hit]] = Batcher(self._search_together)
+        self._vectors: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
+        self._vectors_lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -246,7 +252,7 @@ class Index:
         search that found the release."""
         active = self._active
         texts = [query] if scored_by is None else [query, scored_by]
-        vectors = active.embedder.embed_queries(texts)
+        vectors = self._embed_queries(active.embedder, texts)
         rows = active.store.chunks_of([release_id], with_vectors=True)
         rows = [row for row in rows if passes(row[1], filters)]
         rows.sort(key=lambda row: cosine(vectors[0], row[3]), reverse=True)
@@ -255,11 +261,32 @@ class Index:
             for chunk_id, meta, text, vector in rows[:k]
         ]
 
+    def _embed_queries(self, embedder: Embedder, texts: Sequence[str]) -> Vectors:
+        """The embedder's vectors of `texts`; those of recent queries are not embedded again (a
+        question in a conversation is searched with the previous one, alone, and within one
+        release: without this, the same two texts were embedded four times)."""
+        with self._vectors_lock:
+            known = {
+                t: self._vectors[(embedder.name, t)]
+                for t in texts
+                if (embedder.name, t) in self._vectors
+            }
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            for text, vector in zip(missing, embedder.embed_queries(missing), strict=True):
+                known[text] = vector
+            with self._vectors_lock:
+                for text in missing:
+                    self._vectors[(embedder.name, text)] = known[text]
+                while len(self._vectors) > _RECENT_QUERIES:
+                    self._vectors.popitem(last=False)
+        return np.stack([known[t] for t in texts])
+
     def _search_together(self, searches: Sequence[_Search]) -> list[list[Hit]]:
         """Searches that arrived together: one embedder call, one store query per (k, filters)."""
         active = self._active  # one pair throughout, even if an upgrade switches meanwhile
         began = time.perf_counter()
-        vectors = active.embedder.embed_queries([query for query, _, _ in searches])
+        vectors = self._embed_queries(active.embedder, [query for query, _, _ in searches])
         embedded = time.perf_counter()
         groups: dict[tuple[int, SearchFilters], list[int]] = {}
         for i, (_, k, filters) in enumerate(searches):

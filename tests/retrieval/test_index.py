@@ -49,12 +49,16 @@ def test_concurrent_searches_share_calls_and_keep_their_own_filters(
     results: dict[str, list[list[str]]] = {"ru": [], "en": []}
     start = threading.Barrier(20)
 
-    def search(lang: str) -> None:
+    def search(lang: str, spaces: int) -> None:
         start.wait()
-        hits = index.search("water consultations", 3, SearchFilters(language=lang))
+        # Texts of their own (trailing spaces): a text searched before is not embedded again.
+        text = "water consultations" + " " * spaces
+        hits = index.search(text, 3, SearchFilters(language=lang))
         results[lang].append([h.chunk_id for h in hits])
 
-    threads = [threading.Thread(target=search, args=("ru" if i % 2 else "en",)) for i in range(20)]
+    threads = [
+        threading.Thread(target=search, args=("ru" if i % 2 else "en", i + 1)) for i in range(20)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -178,3 +182,16 @@ def test_search_release_ranks_one_releases_paragraphs_by_the_query(
     assert joint[0].score < joint[1].score  # the fine's paragraph is nearer "Tyson Foods fine"
     assert index.search_release("gas", "doj-test-1", 3, SearchFilters(language="ru")) == []
     assert index.search_release("gas", "no-such-release", 3) == []
+
+
+def test_a_query_searched_again_is_not_embedded_again(
+    index: Index, ingestor: Ingestor, data_dir: Path
+) -> None:
+    # A question in a conversation is searched alone and then within one release.
+    ingestor.ingest([data_dir / "releases"])
+    embedder = index.embedder
+    assert isinstance(embedder, FakeEmbedder)
+    before = embedder.queries_embedded
+    hits = index.search("What fine did Tyson Foods pay?", 3)
+    assert index.search_release("What fine did Tyson Foods pay?", hits[0].release_id, 1)
+    assert embedder.queries_embedded - before == 1
