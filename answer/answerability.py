@@ -276,14 +276,14 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
 
 # A question for a figure (a count, an amount, a length, an age, a sentence), and answers to it
 # that state none and still answer ("life in prison", "time served", "dozens").
+# A count or an amount ("how many", "how much"): a year is no answer to it.
+_AMOUNT = r"how (?:many|much)|сколько|қанша|неше"
+_ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
 _ASKS_FOR_A_FIGURE = re.compile(
-    r"\b(?:how (?:many|much|long|old)|сколько|қанша|неше|"
-    r"what (?:prison |jail )?(?:sentence|term)|как(?:ой|ого) срок\w*|какое наказание|"
-    r"қандай жаза\w*)\b",
+    rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"
+    r"как(?:ой|ого) срок\w*|какое наказание|қандай жаза\w*)\b",
     re.IGNORECASE,
 )
-# A count or an amount ("how many", "how much"): a year is no answer to it.
-_ASKS_FOR_AN_AMOUNT = re.compile(r"\b(?:how (?:many|much)|сколько|қанша|неше)\b", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"

@@ -130,18 +130,21 @@ def with_maximum(answer: Answer, _: float | None) -> Answer:
     return refused(answer)
 
 
-def with_figure(answer: Answer, _: float | None) -> Answer:
-    """Answers stating no figure for a question asking for one refused."""
-    if answer.refused or not lacks_the_asked_figure(answer.text, answer.standalone_question):
-        return answer
-    return refused(answer)
+def refusing(lacks: Callable[[str, str], bool]) -> Check:
+    """A check refusing the answers that `lacks(text, question)` finds wanting."""
+
+    def check(answer: Answer, _: float | None) -> Answer:
+        if answer.refused or not lacks(answer.text, answer.standalone_question):
+            return answer
+        return refused(answer)
+
+    return check
 
 
-def with_name(answer: Answer, _: float | None) -> Answer:
-    """Answers naming no one for a question asking for a name refused."""
-    if answer.refused or not lacks_the_asked_name(answer.text, answer.standalone_question):
-        return answer
-    return refused(answer)
+# Answers stating no figure for a question asking for one, naming no one for a question asking
+# for a name, refused.
+with_figure = refusing(lacks_the_asked_figure)
+with_name = refusing(lacks_the_asked_name)
 
 
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
