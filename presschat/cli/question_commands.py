@@ -21,7 +21,7 @@ from retrieval.filters import read_filters, read_query
 from retrieval.language import detect_language, releases_by_language
 from retrieval.serialize import hit_to_dict
 from retrieval.types import ReleaseSummary
-from ui.locales import Words
+from ui.locales import CHAT, Words
 
 
 @click.command()
@@ -143,21 +143,21 @@ _ANSWER_LINES = {
         "withdrawn": "(Not an answer: the text above did not hold up against the sources.)",
         "checked": "With its citations checked:",
         "searching_for": "(searching for: {question})",
-        "paragraph": "paragraph {number}",
+        "paragraph": CHAT["en"]["paragraph"],  # as the web chat words it
         "undated": "undated",
     },
     "ru": {
         "withdrawn": "(Это не ответ: текст выше не подтвердился источниками.)",
         "checked": "С проверенными ссылками:",
         "searching_for": "(ищу: {question})",
-        "paragraph": "абзац {number}",
+        "paragraph": CHAT["ru"]["paragraph"],
         "undated": "без даты",
     },
     "kk": {
         "withdrawn": "(Бұл жауап емес: жоғарыдағы мәтін дереккөздермен расталмады.)",
         "checked": "Сілтемелері тексерілген жауап:",
         "searching_for": "(іздеу: {question})",
-        "paragraph": "{number}-абзац",
+        "paragraph": CHAT["kk"]["paragraph"],
         "undated": "күні жоқ",
     },
 }
