@@ -299,12 +299,23 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     not (no year, for a count or an amount): it names the case, writes the question back,
     lists what the release is about or when it happened ("... failed to file returns for 2005
     through 2012"), and answers nothing."""
-    if not _ASKS_FOR_A_FIGURE.search(question) or _FIGURE_WORDS.search(answer):
+    if not asks_for_a_figure(question) or _FIGURE_WORDS.search(answer):
         return False
-    figures = _own_figures(answer, question)
+    return not figures_for(answer, question)
+
+
+def asks_for_a_figure(question: str) -> bool:
+    """Whether a question asks for a count, an amount, a length, an age or a sentence."""
+    return bool(_ASKS_FOR_A_FIGURE.search(question))
+
+
+def figures_for(text: str, question: str) -> frozenset[str]:
+    """The figures a text states that could answer a question for one: those the question does
+    not state, and no year for a count or an amount."""
+    figures = _own_figures(text, question)
     if _ASKS_FOR_AN_AMOUNT.search(question):
         figures = frozenset(f for f in figures if not _YEAR.fullmatch(f))
-    return not figures
+    return figures
 
 
 # A question for a name. "Who" only where it opens the question or a clause joined by "and":

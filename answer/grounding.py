@@ -45,6 +45,9 @@ _NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 } | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+_NUMBER_WORDS |= {word: str(value) for word, value in _TENS.items()}
 # Question and filler words that are capitalised or common in questions but name nothing.
 _NOT_NAMES = frozenset(
     "what which who whom whose when where why how did does do was were is are according "  # noqa: SIM905
@@ -127,6 +130,10 @@ class Facts:
             lower = word.lower()
             if lower in _NUMBER_WORDS:
                 numbers.add(_NUMBER_WORDS[lower])
+                continue
+            tens, _, unit = lower.partition("-")  # "forty-three"
+            if tens in _TENS and unit in _NUMBER_WORDS and 0 < int(_NUMBER_WORDS[unit]) < 10:
+                numbers.add(str(_TENS[tens] + int(_NUMBER_WORDS[unit])))
                 continue
             if lower in ALL_STOP_WORDS or lower in _NOT_NAMES or len(word) < 2:
                 continue

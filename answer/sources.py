@@ -1,7 +1,8 @@
 """Where an answer's sources come from: the question's date words ("in March 2013", "last
 week", "в августе 2025", "2025 жылғы тамызда") turned into a date range, and the conversation
 before the question (a follow-up is searched with the asker's previous question, unless the
-conversation has moved on)."""
+conversation has moved on), and what the question asks for (a paragraph that states a figure or
+a date comes first for a question for one)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from answer.answerability import has_subject
+from answer.answerability import asks_for_a_figure, figures_for, has_subject
 from answer.grounding import Facts
 from answer.types import Turn
-from retrieval.dates import MONTHS
+from retrieval.dates import MONTH_FORMS, MONTHS
 from retrieval.index import Index
 from retrieval.types import Hit, SearchFilters
 
@@ -189,6 +190,86 @@ def search_text(standalone: str, history: Sequence[Turn]) -> str:
     return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
 
 
+# A question for a figure or a date is answered by a paragraph that states one; the nearest
+# paragraph is often the release's first, which names the case and not the figure asked for.
+# Of the first ANSWER_POOL paragraphs found, those that state what is asked come first
+# (`by_what_is_asked`; BENCHMARKS.md, "Paragraphs that state what is asked").
+ANSWER_POOL = 10
+# Only paragraphs of the releases among the first LEADING found move up.
+LEADING = 3
+
+# "how many pounds", "how many of the liens", "how much uranium": the thing counted, whose word
+# follows the figure that answers ("147 pounds", "five of the seven liens"). "how much did ..."
+# asks for money.
+_COUNTED = re.compile(
+    r"\bhow (?:many (?:of (?:the|his|her|its|their|these|those) )?|much "
+    r"(?!(?:did|does|do|was|is|were|are|has|had|have|will|would|could|can|should|money|in|of|"
+    r"more|less)\b))(?P<thing>[^\W\d_]{3,})",
+    re.IGNORECASE,
+)
+_ASKS_FOR_MONEY = re.compile(
+    r"\bhow much (?:did|does|do|was|is|were|are|has|had|have|will|would)\b", re.I
+)
+_MONEY = re.compile(
+    r"[$€£₸]\s?\d|\d\s*(?:dollars|долларов|доллар\w*|тенге|теңге|евро|euros?)\b", re.IGNORECASE
+)
+_ASKS_FOR_A_DATE = re.compile(
+    r"^\s*(?:when|on what date|what date)\b|\bwhen (?:was|did|is|will|were|does|do)\b|"
+    r"\b(?:когда|қашан)\b",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = "|".join(sorted({f for forms in MONTH_FORMS.values() for f in forms}, key=len)[::-1])
+_FULL_MONTHS = "|".join(
+    sorted({f for forms in MONTH_FORMS.values() for f in forms if len(f) > 3}, key=len)[::-1]
+)
+# "Jan. 6", "March 6", "6 марта", "15 қыркүйекте", "March 2026", "в марте 2026 года", "2026
+# жылғы наурызда": a day and its month, or a month and its year.
+_A_DATE = re.compile(
+    rf"\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
+    rf"\b\d{{1,2}}\s+(?:{_FULL_MONTHS})|\b(?:{_FULL_MONTHS})\w*\s+(?:19|20)\d\d\b|"
+    rf"\b(?:19|20)\d\d\s*(?:ж\.?|жылғы|жылдың)\s+(?:{_FULL_MONTHS})",
+    re.IGNORECASE,
+)
+# "When is the centre open?" asks for hours: "from 9:00 to 18:00", "on weekdays".
+_A_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b(?:weekdays?|weekends?|будн\w*|выходн\w*|жұмыс күндері|демалыс)\b",
+    re.IGNORECASE,
+)
+
+
+def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
+    """The k hits to show, those that state what the question asks for first, each group in
+    its own order: for a count or an amount of a named thing ("how many pounds"), a figure
+    followed by that thing's word, then any figure the question does not state
+    (`figures_for`; "how much did ..." asks for money: an amount of money first); for a date
+    ("when", "когда", "қашан"), a date with its month, or hours ("from 9:00"). Only paragraphs
+    of the releases among the first `LEADING` move up (whatever k is): a figure in another
+    release found further down answers another case. Other questions keep the order."""
+    if asks_for_a_figure(question):
+        rank = _figure_rank
+    elif _ASKS_FOR_A_DATE.search(question):
+        rank = _date_rank
+    else:
+        return list(hits[:k])
+    releases = {hit.release_id for hit in hits[:LEADING]}
+    return sorted(
+        hits, key=lambda hit: -rank(hit.text, question) if hit.release_id in releases else 0
+    )[:k]
+
+
+def _figure_rank(text: str, question: str) -> int:
+    if not figures_for(text, question):
+        return 0
+    if counted := _COUNTED.search(question):
+        stem = re.escape(counted["thing"][:5].lower())
+        return 2 if re.search(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}{stem}", text.lower()) else 1
+    return 2 if _ASKS_FOR_MONEY.search(question) and _MONEY.search(text) else 1
+
+
+def _date_rank(text: str, question: str) -> int:
+    return 1 if _A_DATE.search(text) or _A_TIME.search(text) else 0
+
+
 def find_sources(
     index: Index,
     question: str,
@@ -206,21 +287,25 @@ def find_sources(
     sources are that release's paragraphs ranked by the follow-up alone, and the last is the
     search's best other paragraph, in case the conversation moved on. (The joint search alone
     ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
-    of question words only ("How many?") has nothing to rank by and keeps the joint ranking."""
+    of question words only ("How many?") has nothing to rank by and keeps the joint ranking.
+    The k are the first of `ANSWER_POOL` found, those that state what the question asks for
+    first (`by_what_is_asked`)."""
+    pool = max(k, ANSWER_POOL)
     text = search_text(question, history)
-    hits, effective = search_within_dates(index.search, text, k, filters, question, today)
+    hits, effective = search_within_dates(index.search, text, pool, filters, question, today)
     if not hits or text == question:
-        return list(hits), effective
+        return by_what_is_asked(question, hits, k), effective
     if not has_subject(question):  # "How many?": nothing of its own to search by
-        return list(hits), effective
-    alone, alone_filters = search_within_dates(index.search, question, k, filters, question, today)
-    if _moved_on(index, question, hits, alone):
-        return list(alone), alone_filters
-    if Facts.of(question).names:
-        return list(hits), effective
-    release = index.search_release(
-        question, hits[0].release_id, max(1, k - 1), effective, scored_by=text
+        return by_what_is_asked(question, hits, k), effective
+    alone, alone_filters = search_within_dates(
+        index.search, question, pool, filters, question, today
     )
+    if _moved_on(index, question, hits, alone):
+        return by_what_is_asked(question, alone, k), alone_filters
+    if Facts.of(question).names:
+        return by_what_is_asked(question, hits, k), effective
+    release = index.search_release(question, hits[0].release_id, pool, effective, scored_by=text)
+    release = by_what_is_asked(question, release, max(1, k - 1))
     chosen = {hit.chunk_id for hit in release}
     return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
 

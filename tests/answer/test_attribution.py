@@ -131,6 +131,15 @@ def test_scaled_decimals_match_the_written_out_figure() -> None:
         assert attribute_citations(answer, [penalty]).supported == 1
 
 
+def test_hyphenated_number_words_are_figures() -> None:
+    sources = [
+        make_hit("doj-3", 1, text="The company hauled grease from restaurants in Mobile."),
+        make_hit("doj-3", 2, text="A forty-three count indictment was returned against it."),
+    ]
+    result = attribute_citations("The company faces a 43 count indictment [1].", sources)
+    assert result.text == "The company faces a 43 count indictment [2]."
+
+
 def test_a_source_in_another_script_is_not_taken_as_evidence_against_a_sentence() -> None:
     russian = make_hit("ru-1", 0, text="Министры обсудили торговлю и транспорт.")
     result = attribute_citations(

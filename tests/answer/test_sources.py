@@ -6,7 +6,9 @@ from typing import Any
 import pytest
 
 from answer.sources import (
+    ANSWER_POOL,
     MOVED_ON_MARGIN,
+    by_what_is_asked,
     combine_filters,
     dates_in_question,
     find_sources,
@@ -155,6 +157,79 @@ def test_a_question_clearly_closer_to_another_release_is_searched_alone(
     index.results[f"How many?\n{previous}"] = index.results.pop(f"{question}\n{previous}")
     hits, _ = find_sources(index, "How many?", history, 3, SearchFilters(), TODAY)
     assert hits[0].release_id == "old"
+
+
+LEAD = make_hit(
+    "eels",
+    0,
+    text="Maine fisherman Richard D. Austin pleaded guilty in 2015 to trafficking baby eels.",
+)
+COUNT = make_hit("eels", 1, text="He sold 3 buckets to a dealer in Portland.")
+POUNDS = make_hit("eels", 2, text="Austin trafficked at least 147 pounds of baby eels.")
+MONEY = make_hit("eels", 3, text="The eels were worth $400,000 on the Asian market.")
+DATED = make_hit("eels", 4, text="He is to be sentenced on Jan. 6, 2016.")
+EEL_HITS = [LEAD, COUNT, POUNDS, MONEY, DATED]
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # The thing counted follows the figure that answers.
+        ("How many pounds of baby eels did Richard D. Austin traffic?", POUNDS),
+        ("Сколько фунтов угрей продал Остин?", COUNT),  # any figure: the words are English
+        ("How much did the eels fetch?", MONEY),  # "how much did": money
+        ("How much eel did Austin traffic?", COUNT),  # no figure of "eel": any figure
+        ("When is Austin to be sentenced?", DATED),
+        ("Қашан үкім шығарылады?", DATED),
+        ("On what date will he be sentenced?", DATED),
+    ],
+)
+def test_a_paragraph_that_states_what_is_asked_comes_first(question: str, first: Hit) -> None:
+    ordered = by_what_is_asked(question, EEL_HITS, len(EEL_HITS))
+    assert ordered[0] == first
+    assert sorted(ordered, key=EEL_HITS.index) == EEL_HITS  # nothing lost or added
+
+
+def test_a_year_the_question_names_is_no_answer_and_other_questions_keep_the_order() -> None:
+    # 2015 is no count, and the question's own figures answer nothing.
+    assert by_what_is_asked("How many eels did he sell in 2015?", [LEAD, COUNT], 2)[0] == COUNT
+    assert (
+        by_what_is_asked("How long did Austin get after 3 buckets?", [COUNT, DATED], 2)[0] == DATED
+    )
+    assert by_what_is_asked("Who bought the eels?", EEL_HITS[::-1], 3) == EEL_HITS[:1:-1]
+
+
+def test_a_figure_in_another_release_further_down_does_not_move_up() -> None:
+    # "How much did Cedric Salabye charge for each feather?": the release does not say; a
+    # money paragraph of another case, eighth in the pool, is no source for it.
+    other_case = make_hit("medical-supply", 3, text="The scheme billed Medicare $4 million.")
+    hits = [LEAD, make_hit("eels", 5, text="Eels are protected."), COUNT, other_case, MONEY]
+    assert by_what_is_asked("How much did the eels fetch?", hits, 2) == [MONEY, COUNT]
+    assert by_what_is_asked("How much did the eels fetch?", hits[:4], 2) == [COUNT, LEAD]
+
+
+def test_a_question_for_hours_keeps_the_paragraph_with_hours() -> None:
+    opened = make_hit("centre", 1, text="The centre opened in Almaty on 15 September 2025.")
+    hours = make_hit("centre", 2, text="The centre is open on weekdays from 9:00 to 18:00.")
+    about = make_hit("centre", 3, text="It will serve about 40,000 visitors a year.")
+    for question in ("When is the consular centre open?", "Когда работает центр?"):
+        assert by_what_is_asked(question, [about, hours, opened], 3) == [hours, opened, about]
+
+
+def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:
+    class Pool:
+        def __init__(self) -> None:
+            self.asked: list[int] = []
+
+        def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+            self.asked.append(k)
+            paragraphs = [make_hit("eels", n, text=f"Paragraph {n}.") for n in range(10, 19)]
+            return (paragraphs + [POUNDS])[:k]
+
+    index: Any = Pool()
+    question = "How many pounds of baby eels did Austin traffic?"
+    hits, _ = find_sources(index, question, [], 3, SearchFilters(), TODAY)
+    assert hits[0] == POUNDS and len(hits) == 3 and ANSWER_POOL == 10
 
 
 @pytest.fixture(scope="module")
