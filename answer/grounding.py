@@ -107,6 +107,17 @@ def number_key(digits: str, scale: str | None = None) -> str:
     return format(value.normalize(), "f")  # "1.50" and "1.5" alike; 4.1 million is 4100000
 
 
+def number_word_value(word: str) -> str | None:
+    """The figure a lower-case number word writes ("seven": "7", "forty-three": "43"), or
+    None."""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    tens, _, unit = word.partition("-")
+    if tens in _TENS and unit in _NUMBER_WORDS and 0 < int(_NUMBER_WORDS[unit]) < 10:
+        return str(_TENS[tens] + int(_NUMBER_WORDS[unit]))
+    return None
+
+
 @dataclass(frozen=True)
 class Facts:
     """The checkable content of a text: numbers, names (capitalised words not opening a
@@ -128,12 +139,8 @@ class Facts:
         for match in _WORD.finditer(text):
             word = match[0]
             lower = word.lower()
-            if lower in _NUMBER_WORDS:
-                numbers.add(_NUMBER_WORDS[lower])
-                continue
-            tens, _, unit = lower.partition("-")  # "forty-three"
-            if tens in _TENS and unit in _NUMBER_WORDS and 0 < int(_NUMBER_WORDS[unit]) < 10:
-                numbers.add(str(_TENS[tens] + int(_NUMBER_WORDS[unit])))
+            if (value := number_word_value(lower)) is not None:
+                numbers.add(value)
                 continue
             if lower in ALL_STOP_WORDS or lower in _NOT_NAMES or len(word) < 2:
                 continue

@@ -33,6 +33,11 @@ from tests.factories import make_hit
         ("Jan. 6, 2015", "He was to be sentenced on January 6, 2015 [1].", "en", True),
         ("Sept. 30, 2014", "The deal closed on 30 September 2014 [1].", "en", True),
         ("Jan. 6, 2015", "He was to be sentenced on June 6, 2015 [1].", "en", False),
+        # Number words are figures: "forty-three" is 43, "five" 5.
+        ("forty-three", "The grand jury brought 43 counts [1].", "en", True),
+        ("five years in prison", "He got 5 years in prison [1].", "en", True),
+        ("forty-three", "The grand jury brought 42 counts [1].", "en", False),
+        ("one year", "Ол қанша мерзімге сотталды [1].", "kk", False),  # a marker is no figure
     ],
 )
 def test_answer_matching(gold: str, reply: str, lang: str, expected: bool) -> None:
