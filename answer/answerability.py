@@ -35,6 +35,7 @@ from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from prompts import REFUSAL_LANGUAGES, load_prompt, refusal
+from retrieval.dates import asks_for_a_date, mentions_a_time
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, WORD
@@ -285,6 +286,7 @@ _ASKS_FOR_A_FIGURE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_ANY_MARKER = re.compile(r"\[[\d,\s–-]+\]")
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
     r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"
@@ -302,6 +304,15 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     if not asks_for_a_figure(question) or _FIGURE_WORDS.search(answer):
         return False
     return not figures_for(answer, question)
+
+
+def lacks_the_asked_date(answer: str, question: str) -> bool:
+    """Whether a question for a date gets an answer that says no when at all: no figure,
+    month, weekday or season ("Өтінімдер қашанға дейін қабылданады?": "Да, олардын
+    жариялады [1].")."""
+    if not asks_for_a_date(question) or asks_for_a_figure(question):
+        return False
+    return not mentions_a_time(_ANY_MARKER.sub(" ", answer))
 
 
 def asks_for_a_figure(question: str) -> bool:
@@ -377,6 +388,8 @@ def why_unreliable(
         return "it gives a maximum penalty as the one imposed"
     if lacks_the_asked_figure(text, question):
         return "it gives no figure for a question asking for one"
+    if lacks_the_asked_date(text, question):
+        return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):
         return "it names no one for a question asking for a name"
     return None

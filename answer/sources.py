@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from answer.answerability import asks_for_a_figure, figures_for, has_subject
 from answer.grounding import Facts
 from answer.types import Turn
-from retrieval.dates import MONTH_FORMS, MONTHS
+from retrieval.dates import MONTHS, asks_for_a_date, states_a_date
 from retrieval.index import Index
 from retrieval.types import Hit, SearchFilters
 
@@ -213,28 +213,6 @@ _ASKS_FOR_MONEY = re.compile(
 _MONEY = re.compile(
     r"[$€£₸]\s?\d|\d\s*(?:dollars|долларов|доллар\w*|тенге|теңге|евро|euros?)\b", re.IGNORECASE
 )
-_ASKS_FOR_A_DATE = re.compile(
-    r"^\s*(?:when|on what date|what date)\b|\bwhen (?:was|did|is|will|were|does|do)\b|"
-    r"\b(?:когда|қашан)\b",
-    re.IGNORECASE,
-)
-_MONTH_NAMES = "|".join(sorted({f for forms in MONTH_FORMS.values() for f in forms}, key=len)[::-1])
-_FULL_MONTHS = "|".join(
-    sorted({f for forms in MONTH_FORMS.values() for f in forms if len(f) > 3}, key=len)[::-1]
-)
-# "Jan. 6", "March 6", "6 марта", "15 қыркүйекте", "March 2026", "в марте 2026 года", "2026
-# жылғы наурызда": a day and its month, or a month and its year.
-_A_DATE = re.compile(
-    rf"\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
-    rf"\b\d{{1,2}}\s+(?:{_FULL_MONTHS})|\b(?:{_FULL_MONTHS})\w*\s+(?:19|20)\d\d\b|"
-    rf"\b(?:19|20)\d\d\s*(?:ж\.?|жылғы|жылдың)\s+(?:{_FULL_MONTHS})",
-    re.IGNORECASE,
-)
-# "When is the centre open?" asks for hours: "from 9:00 to 18:00", "on weekdays".
-_A_TIME = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b(?:weekdays?|weekends?|будн\w*|выходн\w*|жұмыс күндері|демалыс)\b",
-    re.IGNORECASE,
-)
 
 
 def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
@@ -247,7 +225,7 @@ def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
     release found further down answers another case. Other questions keep the order."""
     if asks_for_a_figure(question):
         rank = _figure_rank
-    elif _ASKS_FOR_A_DATE.search(question):
+    elif asks_for_a_date(question):
         rank = _date_rank
     else:
         return list(hits[:k])
@@ -267,7 +245,7 @@ def _figure_rank(text: str, question: str) -> int:
 
 
 def _date_rank(text: str, question: str) -> int:
-    return 1 if _A_DATE.search(text) or _A_TIME.search(text) else 0
+    return 1 if states_a_date(text) else 0
 
 
 def find_sources(

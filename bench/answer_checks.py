@@ -48,6 +48,7 @@ from answer.answerability import (  # noqa: E402
     asserts_unsupported_premise,
     gives_a_maximum_as_imposed,
     is_answerable,
+    lacks_the_asked_date,
     lacks_the_asked_figure,
     lacks_the_asked_name,
     restates_question,
@@ -145,6 +146,7 @@ def refusing(lacks: Callable[[str, str], bool]) -> Check:
 # for a name, refused.
 with_figure = refusing(lacks_the_asked_figure)
 with_name = refusing(lacks_the_asked_name)
+with_date = refusing(lacks_the_asked_date)
 
 
 def with_names(min_named: float, releases: dict[str, str] | None = None) -> Check:
@@ -228,7 +230,7 @@ def main() -> None:
         """The checks as presschat applies them, in its order; `restatement` None (and
         `leave_out`) left out."""
         checks = [names, with_probability(threshold), with_citations, restatement]
-        later = [with_maximum, with_figure, with_name]
+        later = [with_maximum, with_figure, with_date, with_name]
         return [c for c in [*checks, *later] if c not in (None, leave_out)]
 
     names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
@@ -240,6 +242,7 @@ def main() -> None:
         "all but the maximum check": every_check(names, restatement, leave_out=with_maximum),
         "all but the figure check": every_check(names, restatement, leave_out=with_figure),
         "all but the name check": every_check(names, restatement, leave_out=with_name),
+        "all but the date check": every_check(names, restatement, leave_out=with_date),
         "all but the premise check": every_check(names, with_restatement(releases, premise=False)),
         "all but restating": every_check(names, None),
     }

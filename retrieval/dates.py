@@ -1,4 +1,5 @@
-"""Dates as they appear in releases and on the command line."""
+"""Dates as they appear in releases, in answers and on the command line, and questions that ask
+when."""
 
 from __future__ import annotations
 
@@ -79,3 +80,54 @@ def date_span(releases: Iterable[ReleaseSummary]) -> tuple[dt.date, dt.date] | N
     """The first and last date of the dated releases; None when none has a date."""
     dates = [release.date for release in releases if release.date]
     return (min(dates), max(dates)) if dates else None
+
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len)[::-1])
+_FULL_MONTHS = "|".join(sorted((f for f in MONTHS if len(f) > 3), key=len)[::-1])
+# "Jan. 6", "March 6", "6 марта", "15 қыркүйекте", "March 2026", "в марте 2026 года", "2026
+# жылғы наурызда": a day and its month, or a month and its year.
+_A_DATE = re.compile(
+    rf"\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
+    rf"\b\d{{1,2}}\s+(?:{_FULL_MONTHS})|\b(?:{_FULL_MONTHS})\w*\s+(?:19|20)\d\d\b|"
+    rf"\b(?:19|20)\d\d\s*(?:ж\.?|жылғы|жылдың)\s+(?:{_FULL_MONTHS})",
+    re.IGNORECASE,
+)
+# "When is the centre open?" asks for hours: "from 9:00 to 18:00", "on weekdays".
+_HOURS = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b(?:weekdays?|weekends?|будн\w*|выходн\w*|жұмыс күндері|демалыс)\b",
+    re.IGNORECASE,
+)
+# What an answer to "when" may say instead of a date: "on Friday", "last week", "in spring".
+_TIME_WORDS = re.compile(
+    rf"\d|\b(?:{_MONTH_NAMES})\b|\b(?:{_FULL_MONTHS})\w*|\b(?:today|yesterday|tomorrow|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|weekdays?|spring|summer|autumn|fall|winter|week|month|"
+    r"year|сегодня|вчера|завтра|недел\w*|месяц\w*|год\w*|весн\w*|лет\w*|осен\w*|зим\w*|бүгін|"
+    r"кеше|ертең|апта\w*|ай\w*|жыл\w*|көктем\w*|жаз\w*|күз\w*|қыс\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def states_a_date(text: str) -> bool:
+    """Whether a text states a date (a day and its month, or a month and its year) or hours."""
+    return bool(_A_DATE.search(text) or _HOURS.search(text))
+
+
+def mentions_a_time(text: str) -> bool:
+    """Whether a text says when anything happened at all: a figure, a month, a weekday, a
+    season, "today", "last week" ..."""
+    return bool(_TIME_WORDS.search(text))
+
+
+# A question for a date. Russian "когда" only where it opens the question (or "и когда", "а
+# когда"): elsewhere it is a conjunction ("служил ..., когда получал статус беженца").
+_ASKS_FOR_A_DATE = re.compile(
+    r"^\s*(?:when|on what date|what date)\b|\bwhen (?:was|did|is|will|were|does|do)\b|"
+    r"(?:^\s*|\b[иа]\s+)когда\b|\bқашан\w*|\bқай күн\w*|какого числа",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_date(question: str) -> bool:
+    """Whether a question asks when ("When ...?", "Когда ...?", "Қашан ...?", "қай күнге
+    дейін ...?")."""
+    return bool(_ASKS_FOR_A_DATE.search(question))

@@ -448,3 +448,30 @@ def test_an_answer_to_a_question_for_a_name_that_names_no_one(
     answer: str, question: str, expected: bool
 ) -> None:
     assert answerability.lacks_the_asked_name(answer, question) is expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "expected"),
+    [
+        # Seen in `presschat chat` on the bundled example: the right paragraph, no date.
+        ("Да, олардын жариялады. [1]", "Өтінімдер қашанға дейін қабылданады?", True),
+        ("They met to discuss trade [1].", "When did the ministers meet?", True),
+        ("Консультации прошли в Астане [1].", "Когда прошли консультации?", True),
+        # Any figure, month, weekday, season or relative word says when.
+        ("Өтінімдер 2026 жылғы 1 ақпанға дейін қабылданады [2].", "Қашан?", False),
+        ("He was sentenced on Friday [1].", "When was he sentenced?", False),
+        ("Следующий раунд пройдёт весной в Ташкенте [1].", "А когда следующий раунд?", False),
+        ("The centre is open on weekdays [1].", "When is the centre open?", False),
+        # "когда" as a conjunction, and a question for a figure: not questions for a date.
+        (
+            "Он служил в Братунацкой бригаде [1].",
+            "В какой бригаде служил Тришич, когда получал статус беженца?",
+            False,
+        ),
+        ("He was sentenced [1].", "When was he sentenced, and how long did he get?", False),
+    ],
+)
+def test_an_answer_to_a_question_for_a_date_that_says_nothing_of_when(
+    answer: str, question: str, expected: bool
+) -> None:
+    assert answerability.lacks_the_asked_date(answer, question) is expected

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from retrieval import dates
 from retrieval.dates import date_key, parse_date
 
 
@@ -34,3 +35,36 @@ def test_date_key_sorts_like_dates() -> None:
     assert date_key(dt.date(2025, 8, 31)) == 20250831
     assert date_key(dt.date(2024, 12, 31)) < date_key(dt.date(2025, 1, 1))
     assert date_key(None) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He is to be sentenced on Jan. 6, 2016.", True),
+        ("It opened on 15 September 2025.", True),
+        ("Следующий раунд запланирован на март 2026 года.", True),
+        ("Өтінімдер 2026 жылғы 1 ақпанға дейін қабылданады.", True),
+        ("The centre is open on weekdays from 9:00 to 18:00.", True),
+        ("He was sentenced in 2015 to 12 months.", False),  # a year alone: no date
+        ("The marines sold 15 boxes.", False),
+    ],
+)
+def test_a_text_that_states_a_date(text: str, expected: bool) -> None:
+    assert dates.states_a_date(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When was he sentenced?", True),
+        ("On what date did he plead guilty?", True),
+        ("Когда и где состоится следующий раунд?", True),
+        ("А когда он откроется?", True),
+        ("Өтінімдер қашанға дейін қабылданады?", True),
+        ("Өтінімдер қай күнге дейін қабылданады?", True),
+        ("В какой бригаде служил Тришич, когда получал статус беженца?", False),
+        ("Who did he meet when he was in Dushanbe?", False),
+    ],
+)
+def test_a_question_that_asks_when(question: str, expected: bool) -> None:
+    assert dates.asks_for_a_date(question) is expected
