@@ -252,16 +252,20 @@ _PENALTY = re.compile(
     re.IGNORECASE,
 )
 
+_RECEIVED = r"\b(?:received|got|was sentenced|получил\w*|приговор\w*)\s+(?:\w+\s+){0,3}"
+_RECEIVED_A_MAXIMUM = re.compile(rf"{_RECEIVED}(?:maximum|up to|максимальн)", re.I)
+
 
 def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit]) -> bool:
     """Whether every figure the answer states beyond the question is one the sources give only
-    as a maximum penalty (in a sentence with "faces", "up to", "statutory" ... and "prison",
-    "fine", "sentence" ...), never otherwise: a release about a plea or an indictment states what
-    the law allows, and the small model reports it as the sentence or fine imposed ("sentenced
-    to 10 years" for "faces a maximum of 10 years"). Not for a question about a maximum or
-    what someone faces."""
+    as a maximum penalty ("faces", "up to" ... and "prison", "fine" ...), never otherwise (a
+    plea's release states what the law allows; the small model reports it as imposed:
+    "sentenced to 10 years" for "faces a maximum of 10 years"), or the answer says itself the
+    one received is a maximum. Not for a question about a maximum or what someone faces."""
     if _MAXIMUM.search(question):
         return False
+    if any(_RECEIVED_A_MAXIMUM.search(s) for s in split_sentences(answer)):
+        return True  # "He received a maximum sentence of up to 35 years"
     figures = _own_figures(answer, question)
     if not figures:
         return False

@@ -363,6 +363,22 @@ PLEA = make_hit(
         ),
         # No figure of its own.
         ("Rinko pleaded guilty [1].", "What did Rinko do?", [PLEA], False),
+        # The answer says itself that what he received is a maximum (presschat_dev pc-210, a
+        # null), whatever the sources: the figure is also in the title here.
+        (
+            "Rinko received a maximum sentence of up to five years in prison [1].",
+            "What sentence did Rinko receive?",
+            [dataclasses.replace(PLEA, title="Exporter faces five years in prison")],
+            True,
+        ),
+        ("Ринко получил максимальный срок [1].", "Какой срок получил Ринко?", [PLEA], True),
+        # A sentence received and, beside it, what else the law allows.
+        (
+            "Rinko got five years; the fine can be up to $250,000 [1].",
+            "What sentence did Rinko receive?",
+            [dataclasses.replace(PLEA, title="Exporter sentenced to five years in prison")],
+            False,
+        ),
     ],
 )
 def test_a_maximum_penalty_given_as_the_one_imposed(
