@@ -14,13 +14,22 @@ UNKNOWN = "und"
 # Letters of the Kazakh Cyrillic alphabet that Russian does not use.
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W\d_]+")
+# Words that mark a Cyrillic text as Kazakh or as Russian when its Kazakh letters are few: a
+# short Kazakh question may hold one ("Шетелде жыл сайын неше студент оқи алады?"), a Russian
+# one a Kazakh name ("Когда Тоқаев посетил Душанбе?"). "не" is both ("what", "not").
+_KAZAKH_WORDS = (STOP_WORDS["kk"] - {"не"}) | set(
+    "неше қанша жыл жылы жылғы сайын бар жоқ ма ме ба бе па пе бойынша дейін кейін бастап "  # noqa: SIM905
+    "арқылы алады болады береді керек емес қай қалай неге".split()
+)
+_RUSSIAN_WORDS = STOP_WORDS["ru"] | set("сколько какой какая какие какое каких почему ли".split())  # noqa: SIM905
 
 
 def detect_language(text: str) -> str:
     """Return 'en', 'ru' or 'kk' for text in those languages, 'und' when it cannot tell.
 
     Script decides Latin against Cyrillic; within Cyrillic, the letters only Kazakh uses separate
-    Kazakh from Russian (Russian text with a few Kazakh names stays Russian). Latin text counts
+    Kazakh from Russian (Russian text with a few Kazakh names stays Russian), and where they are
+    few, Kazakh words against Russian ones (`_KAZAKH_WORDS`). Latin text counts
     as English only when common English words make up a fair share of it.
     """
     cyrillic = latin = kazakh = 0
@@ -33,9 +42,12 @@ def detect_language(text: str) -> str:
             latin += 1
     if cyrillic == 0 and latin == 0:
         return UNKNOWN
-    if cyrillic >= latin:
-        return "kk" if kazakh / cyrillic >= 0.05 else "ru"
     words = _WORD.findall(text.lower())
+    if cyrillic >= latin:
+        if kazakh / cyrillic >= 0.05:
+            return "kk"
+        marked = sum(w in _KAZAKH_WORDS for w in words) - sum(w in _RUSSIAN_WORDS for w in words)
+        return "kk" if kazakh and marked > 0 else "ru"
     english = sum(1 for w in words if w in STOP_WORDS["en"])
     return "en" if words and english / len(words) >= 0.15 else UNKNOWN
 

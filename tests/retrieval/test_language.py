@@ -11,6 +11,10 @@ from retrieval.language import detect_language, language_code
         ("Сыртқы істер министрі Жапония делегациясымен кездесу өткізді.", "kk"),
         # Russian with a Kazakh name stays Russian.
         ("Президент Қасым-Жомарт Токаев провёл совещание по вопросам экономики страны.", "ru"),
+        # A short Kazakh question with one Kazakh letter (seen in the web chat: answered in
+        # Russian), and a short Russian one with a Kazakh name.
+        ("Шетелде жыл сайын неше студент оқи алады?", "kk"),
+        ("Когда Тоқаев посетил Душанбе?", "ru"),
         ("12345 !!!", "und"),
         ("Der Minister traf sich mit der Delegation in Berlin.", "und"),
     ],
