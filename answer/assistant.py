@@ -168,7 +168,7 @@ class Assistant:
         language = self._language(question, history)
         rewrite = self.settings.follow_ups == "rewrite"
         standalone = self.standalone_question(question, history) if rewrite else question
-        hits, effective = find_sources(
+        found = find_sources(
             self.index,
             standalone,
             history,
@@ -176,14 +176,17 @@ class Assistant:
             filters or SearchFilters(),
             self._today(),
         )
-        sources = tuple(h for h in hits if h.score >= self.settings.min_score)
+        sources = tuple(h for h in found.hits if h.score >= self.settings.min_score)
+        # A new topic is answered without the conversation before it: with it in the prompt
+        # the small model answered "... agree about a joint space programme?" with an invented
+        # agreement after questions about another release.
         yield from self.answer_from_sources(
             question,
             sources,
             language=language,
             standalone=standalone,
-            filters=effective,
-            history=() if rewrite else history,
+            filters=found.filters,
+            history=() if rewrite or found.moved_on else history,
         )
 
     def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from answer.answerability import asks_for_a_figure, figures_for, has_subject
 from answer.grounding import Facts
@@ -248,6 +249,16 @@ def _date_rank(text: str, question: str) -> int:
     return 1 if states_a_date(text) else 0
 
 
+class Found(NamedTuple):
+    """The paragraphs an answer is written from, the filters they were found within, and
+    whether the question was taken as a new topic (the conversation before it does not bear
+    on it)."""
+
+    hits: list[Hit]
+    filters: SearchFilters
+    moved_on: bool = False
+
+
 def find_sources(
     index: Index,
     question: str,
@@ -255,13 +266,14 @@ def find_sources(
     k: int,
     filters: SearchFilters,
     today: dt.date,
-) -> tuple[list[Hit], SearchFilters]:
+) -> Found:
     """The paragraphs an answer is written from, and the filters they were found within.
 
     The question is searched together with the asker's previous one (`search_text`), within
     its date words (`search_within_dates`), unless the conversation has moved on
-    (`_moved_on`): then it is searched alone. A follow-up that names nothing of its own ("How
-    long was he sentenced?") is about the release that search puts first: its first k - 1
+    (`_moved_on`): then it is searched alone, and `moved_on` says so. A follow-up that names
+    nothing of its own ("How long was he sentenced?") is about the release that search puts
+    first: its first k - 1
     sources are that release's paragraphs ranked by the follow-up alone, and the last is the
     search's best other paragraph, in case the conversation moved on. (The joint search alone
     ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
@@ -272,20 +284,20 @@ def find_sources(
     text = search_text(question, history)
     hits, effective = search_within_dates(index.search, text, pool, filters, question, today)
     if not hits or text == question:
-        return by_what_is_asked(question, hits, k), effective
+        return Found(by_what_is_asked(question, hits, k), effective)
     if not has_subject(question):  # "How many?": nothing of its own to search by
-        return by_what_is_asked(question, hits, k), effective
+        return Found(by_what_is_asked(question, hits, k), effective)
     alone, alone_filters = search_within_dates(
         index.search, question, pool, filters, question, today
     )
     if _moved_on(index, question, hits, alone):
-        return by_what_is_asked(question, alone, k), alone_filters
+        return Found(by_what_is_asked(question, alone, k), alone_filters, moved_on=True)
     if Facts.of(question).names:
-        return by_what_is_asked(question, hits, k), effective
+        return Found(by_what_is_asked(question, hits, k), effective)
     release = index.search_release(question, hits[0].release_id, pool, effective, scored_by=text)
     release = by_what_is_asked(question, release, max(1, k - 1))
     chosen = {hit.chunk_id for hit in release}
-    return (release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective
+    return Found((release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective)
 
 
 # How much closer (cosine) the question alone must come to a paragraph of another release

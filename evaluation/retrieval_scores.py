@@ -79,7 +79,9 @@ def as_ask_finds(index: Index, today: dt.date | None = None) -> Find:
     day = today or dt.date.today()
 
     def find(question: Question, k: int) -> Sequence[Hit]:
-        hits, _ = find_sources(index, question.question, question.turns(), k, question.filters, day)
+        hits = find_sources(
+            index, question.question, question.turns(), k, question.filters, day
+        ).hits
         return hits
 
     return find

@@ -443,7 +443,7 @@ def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conver
     joint = index.search(f"{question}\n{history[0].content}", 3)
     # The joint search puts the paragraph that answered the previous question first.
     assert joint[0].release_id == "doj-test-1" and "$500,000" in joint[0].text
-    hits, _ = find_sources(index, question, history, 3, SearchFilters(), today)
+    hits = find_sources(index, question, history, 3, SearchFilters(), today).hits
     # The release's paragraphs ranked by the follow-up itself, then the search's best other.
     assert hits[0].text.startswith("The worker died after exposure to hydrogen sulfide gas")
     assert [h.release_id for h in hits[:2]] == ["doj-test-1"] * 2
@@ -465,6 +465,25 @@ def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conver
         question, 3
     )
     assert calls == []
+
+
+def test_a_new_topic_is_answered_without_the_conversation_before_it(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Seen in the web chat: after questions about another release, the conversation in the
+    # prompt led the model to answer the space question with an invented agreement.
+    history = [
+        Turn("user", "What fine did Tyson Foods pay for the worker death?"),
+        Turn("assistant", "Tyson Foods agreed to pay a $500,000 fine [1]."),
+    ]
+    for question, with_conversation in (
+        ("What did the Kazakh ministers agree in Dushanbe?", False),
+        ("Which gas killed him?", True),
+    ):
+        chat_model.enqueue("They agreed [1].")
+        assistant.ask(question, history=history)
+        _, user = chat_model.calls[-1]
+        assert ("Earlier in this conversation" in user.content) is with_conversation, question
 
 
 def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(

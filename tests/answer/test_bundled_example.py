@@ -3,7 +3,7 @@ answer cites the paragraph that holds its figure and nothing else, and a questio
 is silent on is refused, asked first (an empty prompt cache) and after the others. In file
 order: the tests share one assistant."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -32,8 +32,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     yield Assistant.from_settings(settings, index=index)
 
 
-def _assert_space_question_refused(assistant: Assistant) -> None:
-    answer = assistant.ask(SPACE)
+def _assert_space_question_refused(assistant: Assistant, history: Sequence[Turn] = ()) -> None:
+    answer = assistant.ask(SPACE, history=history)
     assert answer.refused, answer.text
     assert answer.citations == ()
 
@@ -80,3 +80,19 @@ def test_the_space_programme_question_is_refused_after_other_questions(
     assistant: Assistant,
 ) -> None:
     _assert_space_question_refused(assistant)
+
+
+def test_the_space_programme_question_is_refused_in_a_conversation_about_something_else(
+    assistant: Assistant,
+) -> None:
+    # Seen in the web chat: asked in a conversation about the scholarship programme (the
+    # conversation in the prompt), the model answered it with an invented agreement.
+    history: list[Turn] = []
+    for question in (
+        "Когда и где состоится следующий раунд консультаций по водным ресурсам?",
+        "Шетелде жыл сайын неше студент оқи алады?",
+        "Өтінімдер қашанға дейін қабылданады?",
+    ):
+        answer = assistant.ask(question, history=history)
+        history += [Turn("user", question), Turn("assistant", answer.text)]
+    _assert_space_question_refused(assistant, history)

@@ -150,12 +150,12 @@ def test_a_question_clearly_closer_to_another_release_is_searched_alone(
     question, previous = "What did the ministers agree about trade?", "When is the centre open?"
     index: Any = _Searches(question, previous, {"new": new, "old": old})
     history = [Turn("user", previous), Turn("assistant", "From 9:00 [1].")]
-    hits, _ = find_sources(index, question, history, 3, SearchFilters(), TODAY)
+    hits = find_sources(index, question, history, 3, SearchFilters(), TODAY).hits
     assert hits[0].release_id == found
     # A question of question words only has nothing of its own to be searched by.
     index.results["How many?"] = index.results.pop(question)
     index.results[f"How many?\n{previous}"] = index.results.pop(f"{question}\n{previous}")
-    hits, _ = find_sources(index, "How many?", history, 3, SearchFilters(), TODAY)
+    hits = find_sources(index, "How many?", history, 3, SearchFilters(), TODAY).hits
     assert hits[0].release_id == "old"
 
 
@@ -228,7 +228,7 @@ def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:
 
     index: Any = Pool()
     question = "How many pounds of baby eels did Austin traffic?"
-    hits, _ = find_sources(index, question, [], 3, SearchFilters(), TODAY)
+    hits = find_sources(index, question, [], 3, SearchFilters(), TODAY).hits
     assert hits[0] == POUNDS and len(hits) == 3 and ANSWER_POOL == 10
 
 
@@ -250,7 +250,7 @@ def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index)
         Turn("assistant", "It is open on weekdays from 9:00 to 18:00 [1]."),
     ]
     trade = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
-    hits, _ = find_sources(example_index, trade, history, 3, SearchFilters(), TODAY)
+    hits = find_sources(example_index, trade, history, 3, SearchFilters(), TODAY).hits
     assert "2 billion US dollars" in hits[0].text
     # Follow-ups about the centre stay with it, in any of the three languages.
     for follow_up in (
@@ -258,5 +258,5 @@ def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index)
         "Сколько посетителей в год он будет обслуживать?",
         "Жылына қанша келушіге қызмет көрсетеді?",
     ):
-        hits, _ = find_sources(example_index, follow_up, history, 3, SearchFilters(), TODAY)
+        hits = find_sources(example_index, follow_up, history, 3, SearchFilters(), TODAY).hits
         assert "40,000" in hits[0].text, follow_up
