@@ -209,7 +209,7 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 _ASKS_FOR_MONEY = re.compile(
-    r"\bhow much (?:did|does|do|was|is|were|are|has|had|have|will|would)\b", re.I
+    r"\bhow much (?:did|does|do|was|is|were|are|has|had|have|will|would)\b", re.IGNORECASE
 )
 _MONEY = re.compile(
     r"[$€£₸]\s?\d|\d\s*(?:dollars|долларов|доллар\w*|тенге|теңге|евро|euros?)\b", re.IGNORECASE
@@ -267,20 +267,21 @@ def find_sources(
     filters: SearchFilters,
     today: dt.date,
 ) -> Found:
-    """The paragraphs an answer is written from, and the filters they were found within.
+    """The paragraphs an answer is written from, the filters they were found within, and
+    whether the question is a new topic (`Found`).
 
     The question is searched together with the asker's previous one (`search_text`), within
     its date words (`search_within_dates`), unless the conversation has moved on
     (`_moved_on`): then it is searched alone, and `moved_on` says so. A follow-up that names
     nothing of its own ("How long was he sentenced?") is about the release that search puts
-    first: its first k - 1
-    sources are that release's paragraphs ranked by the follow-up alone, and the last is the
-    search's best other paragraph, in case the conversation moved on. (The joint search alone
-    ranks the paragraph that answered the previous question first: BENCHMARKS.md.) A follow-up
-    of question words only ("How many?") has nothing to rank by and keeps the joint ranking.
-    The k are the first of `ANSWER_POOL` found, those that state what the question asks for
-    first (`by_what_is_asked`)."""
-    pool = max(k, ANSWER_POOL)
+    first: its first k - 1 sources are that release's paragraphs ranked by the follow-up
+    alone, and the last is the search's best other paragraph, in case the conversation moved
+    on. (The joint search alone ranks the paragraph that answered the previous question first:
+    BENCHMARKS.md.) A follow-up of question words only ("How many?") has nothing to rank by and
+    keeps the joint ranking. For a question for a figure or a date the k are the first of
+    `ANSWER_POOL` found, those that state one first (`by_what_is_asked`)."""
+    asks = asks_for_a_figure(question) or asks_for_a_date(question)
+    pool = max(k, ANSWER_POOL) if asks else k
     text = search_text(question, history)
     hits, effective = search_within_dates(index.search, text, pool, filters, question, today)
     if not hits or text == question:

@@ -229,7 +229,10 @@ def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:
     index: Any = Pool()
     question = "How many pounds of baby eels did Austin traffic?"
     hits = find_sources(index, question, [], 3, SearchFilters(), TODAY).hits
-    assert hits[0] == POUNDS and len(hits) == 3 and ANSWER_POOL == 10
+    assert hits[0] == POUNDS and len(hits) == 3 and index.asked == [ANSWER_POOL]
+    # Other questions keep their order: no pool to read.
+    find_sources(index, "Who trafficked the baby eels?", [], 3, SearchFilters(), TODAY)
+    assert index.asked == [ANSWER_POOL, 3]
 
 
 @pytest.fixture(scope="module")
