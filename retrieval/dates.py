@@ -99,10 +99,11 @@ _HOURS = re.compile(
 )
 # What an answer to "when" may say instead of a date: "on Friday", "last week", "in spring".
 _TIME_WORDS = re.compile(
-    rf"\d|\b(?:{_MONTH_NAMES})\b|\b(?:{_FULL_MONTHS})\w*|\b(?:today|yesterday|tomorrow|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|weekdays?|spring|summer|autumn|fall|winter|week|month|"
-    r"year|сегодня|вчера|завтра|недел\w*|месяц\w*|год\w*|весн\w*|лет\w*|осен\w*|зим\w*|бүгін|"
-    r"кеше|ертең|апта\w*|ай\w*|жыл\w*|көктем\w*|жаз\w*|күз\w*|қыс\w*)\b",
+    rf"\d|\b(?:{_MONTH_NAMES})\b|\b(?:{_FULL_MONTHS})\w*|"
+    r"\b(?:today|yesterday|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"weekdays?|spring|summer|autumn|fall|winter|week|month|year|"
+    r"сегодня|вчера|завтра|недел\w*|месяц\w*|год|года|году|весн\w*|летом|осен\w*|зим(?:ой|ы|е)|"
+    r"бүгін|кеше|ертең|апта\w*|ай|айда|айында|жыл|жылы|жылда|жылдың|көктем\w*|жазда|күзде|қыста)\b",
     re.IGNORECASE,
 )
 

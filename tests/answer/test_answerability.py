@@ -478,6 +478,8 @@ def test_an_answer_to_a_question_for_a_name_that_names_no_one(
         ("He was sentenced on Friday [1].", "When was he sentenced?", False),
         ("Следующий раунд пройдёт весной в Ташкенте [1].", "А когда следующий раунд?", False),
         ("The centre is open on weekdays [1].", "When is the centre open?", False),
+        # Words that only begin like a time word say nothing of when ("айтты": said).
+        ("Ол бұл туралы айтты [1].", "Қашан айтты?", True),
         # "когда" as a conjunction, and a question for a figure: not questions for a date.
         (
             "Он служил в Братунацкой бригаде [1].",
