@@ -31,6 +31,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from answer import grounding
 from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
@@ -290,7 +291,6 @@ _ASKS_FOR_A_FIGURE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_ANY_MARKER = re.compile(r"\[[\d,\s–-]+\]")
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
     r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"
@@ -316,7 +316,7 @@ def lacks_the_asked_date(answer: str, question: str) -> bool:
     жариялады [1].")."""
     if not asks_for_a_date(question) or asks_for_a_figure(question):
         return False
-    return not mentions_a_time(_ANY_MARKER.sub(" ", answer))
+    return not mentions_a_time(grounding.MARKERS.sub(" ", answer))
 
 
 def asks_for_a_figure(question: str) -> bool:

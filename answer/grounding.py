@@ -34,7 +34,8 @@ _NUMBER = re.compile(
 _BILLION = ("bi", "миллиард", "млрд")
 _MILLION = ("mi", "миллион", "млн")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
+MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
+"""Citation markers, single or grouped: "[1]", "[1, 2]", "[1–3]"."""
 _LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+", re.MULTILINE)
 _TITLE_BEFORE = re.compile(r"(?:^|[\s(])(?:[A-ZА-Я][a-zа-я]{0,2}|[A-Z](?:\.[A-Z])+)\.$")
 _OPENERS = frozenset('.!?…:;"“«(')
@@ -85,7 +86,7 @@ def capitalised_words(text: str) -> frozenset[tuple[str, str]]:
     are none."""
     return frozenset(
         (_script(word), word_key(word))
-        for word in (m[0] for m in _WORD.finditer(_MARKERS.sub(" ", text)))
+        for word in (m[0] for m in _WORD.finditer(MARKERS.sub(" ", text)))
         if word[0].isupper()
         and len(word) >= 2
         and word.lower() not in ALL_STOP_WORDS
@@ -130,7 +131,7 @@ class Facts:
     @classmethod
     def of(cls, text: str) -> Facts:
         """The facts a text states."""
-        text = _MARKERS.sub(" ", text)
+        text = MARKERS.sub(" ", text)
         text = _LIST_ITEM.sub(" ", text)  # "1. " before a list item states nothing
         numbers = {number_key(m[1], m[2]) for m in _NUMBER.finditer(text)}
         text = _NUMBER.sub(lambda m: " " * len(m[0]), text)  # "million" is part of a number

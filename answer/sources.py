@@ -202,15 +202,13 @@ LEADING = 3
 # "how many pounds", "how many of the liens", "how much uranium": the thing counted, whose word
 # follows the figure that answers ("147 pounds", "five of the seven liens"). "how much did ..."
 # asks for money.
+_AUXILIARY = "did|does|do|was|is|were|are|has|had|have|will|would"
 _COUNTED = re.compile(
     r"\bhow (?:many (?:of (?:the|his|her|its|their|these|those) )?|much "
-    r"(?!(?:did|does|do|was|is|were|are|has|had|have|will|would|could|can|should|money|in|of|"
-    r"more|less)\b))(?P<thing>[^\W\d_]{3,})",
+    rf"(?!(?:{_AUXILIARY}|could|can|should|money|in|of|more|less)\b))(?P<thing>[^\W\d_]{{3,}})",
     re.IGNORECASE,
 )
-_ASKS_FOR_MONEY = re.compile(
-    r"\bhow much (?:did|does|do|was|is|were|are|has|had|have|will|would)\b", re.IGNORECASE
-)
+_ASKS_FOR_MONEY = re.compile(rf"\bhow much (?:{_AUXILIARY})\b", re.IGNORECASE)
 _MONEY = re.compile(
     r"[$€£₸]\s?\d|\d\s*(?:dollars|долларов|доллар\w*|тенге|теңге|евро|euros?)\b", re.IGNORECASE
 )

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from answer.grounding import number_word_value
+from answer.grounding import MARKERS, number_word_value
 from answer.types import Answer
 from evaluation.groups import Groups
 from evaluation.questions import Question
@@ -21,7 +21,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ENGLISH_MONTH = {f: forms[0] for forms in MONTH_FORMS.values() for f in forms if f.isascii()}
 _MONTH_WORD = re.compile(r"\b(" + "|".join(_ENGLISH_MONTH) + r")\b\.?")
 # "forty-three" (as the dev sets' answers write some figures) and "43" are one figure.
-_MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 _NUMBER_WORD = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
 
 
@@ -53,7 +52,7 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
     number of the gold answer appears in the reply and at least 60% of its content words do
     (numbers alone suffice for a reply in another language than the English gold answer).
     """
-    reply = _MARKERS.sub(" ", reply)  # "[1]", "[1, 2]" state no figure
+    reply = MARKERS.sub(" ", reply)  # "[1]", "[1, 2]" state no figure
     gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
     if _holds_words(gold_norm, reply_norm):
         return True
