@@ -38,6 +38,7 @@ from answer.sources import find_sources
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
+    ask_for_more,
     may_become_refusal,
     refusal,
     render_prompt,
@@ -48,6 +49,7 @@ from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
+from retrieval.words import names_nothing
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +168,14 @@ class Assistant:
         if not question:
             raise PresschatError("the question is empty")
         language = self._language(question, history)
+        if not history and names_nothing(question):
+            # "Когда?" opening a conversation: a search would return some release, and the
+            # model answered from it ("2025 год [1]"); ask for what the question is about.
+            filters = filters or SearchFilters()
+            yield SourcesFound((), question, filters)
+            reply = ask_for_more(language)
+            yield AnswerDone(Answer(question, question, language, reply, (), (), True, filters))
+            return
         rewrite = self.settings.follow_ups == "rewrite"
         standalone = self.standalone_question(question, history) if rewrite else question
         found = find_sources(

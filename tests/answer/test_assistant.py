@@ -13,9 +13,10 @@ from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
-from prompts import refusal
+from prompts import ask_for_more, refusal
 from retrieval.errors import BackendError
 from retrieval.index import Index
+from retrieval.language import detect_language
 from retrieval.settings import Settings
 from retrieval.types import SearchFilters
 
@@ -105,6 +106,42 @@ def test_nothing_relevant_refuses_without_calling_the_model(
     answer = Assistant(index, chat_model, strict).ask("Who won the football match?")
     assert answer.refused and answer.sources == () and chat_model.calls == []
     assert answer.text == refusal("en")
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("Когда?", "ru"), ("Қашан?", "kk"), ("How many?", "en"), ("What is it?", "en"), ("???", "en")],
+)
+def test_a_question_naming_nothing_asks_what_it_is_about_without_searching(
+    assistant: Assistant,
+    chat_model: FakeChatModel,
+    monkeypatch: pytest.MonkeyPatch,
+    question: str,
+    language: str,
+) -> None:
+    searches: list[str] = []
+    search = assistant.index.search
+    monkeypatch.setattr(
+        assistant.index, "search", lambda q, *a, **kw: searches.append(q) or search(q, *a, **kw)
+    )
+    answer = assistant.ask(question)
+    assert answer.refused and answer.sources == () and answer.language == language
+    assert answer.text == ask_for_more(language)
+    assert chat_model.calls == [] and searches == []
+    # After a question, the same words are a follow-up: searched and answered.
+    chat_model.enqueue("In 2019 [1].")
+    history = [
+        Turn("user", "What fine did Tyson Foods pay for the worker death?"),
+        Turn("assistant", "Tyson Foods agreed to pay a $500,000 fine [1]."),
+    ]
+    follow_up = assistant.ask(question, history=history)
+    assert follow_up.sources and searches and len(chat_model.calls) == 1
+
+
+def test_the_request_for_a_whole_question_is_in_each_language() -> None:
+    texts = {language: ask_for_more(language) for language in ("en", "ru", "kk")}
+    assert len(set(texts.values())) == 3 and ask_for_more("de") == texts["en"]
+    assert detect_language(texts["ru"]) == "ru" and detect_language(texts["kk"]) == "kk"
 
 
 def test_in_rewrite_mode_a_follow_up_is_rewritten_before_retrieval(
