@@ -21,13 +21,19 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ENGLISH_MONTH = {f: forms[0] for forms in MONTH_FORMS.values() for f in forms if f.isascii()}
 _MONTH_WORD = re.compile(r"\b(" + "|".join(_ENGLISH_MONTH) + r")\b\.?")
 # "forty-three" (as the dev sets' answers write some figures) and "43" are one figure.
+# "20 percent" (as the dev sets' answers write it) and "20%" (as the model often does) are one.
+_PERCENT = re.compile(r"\s*\b(?:percent|per cent)\b")
+# "At least 147 pounds" is answered by "147 pounds" ("approximately", "more than" are function
+# words already).
+_HEDGES = frozenset({"least"})
 _NUMBER_WORD = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
 
 
 def normalize_answer(text: str) -> str:
-    """Lower case, digits without thousands separators, months spelled out, number words as
-    digits, punctuation as spaces."""
+    """Lower case, digits without thousands separators, "percent" as "%", months spelled out,
+    number words as digits, punctuation as spaces."""
     text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
+    text = _PERCENT.sub("%", text)
     text = _MONTH_WORD.sub(lambda m: _ENGLISH_MONTH[m[1]], text)
     text = _NUMBER_WORD.sub(lambda m: number_word_value(m[0]) or m[0], text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points only
@@ -60,7 +66,9 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
     reply_tokens = set(reply_norm.replace("$", " ").replace("%", " ").split())
     numbers = {t for t in gold_tokens if _NUMBER.fullmatch(t)}
     words = {
-        t for t in gold_tokens if t not in numbers and t not in STOP_WORDS["en"] and len(t) > 1
+        t
+        for t in gold_tokens
+        if t not in numbers and t not in STOP_WORDS["en"] and t not in _HEDGES and len(t) > 1
     }
     if not numbers <= reply_tokens:
         return False

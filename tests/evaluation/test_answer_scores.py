@@ -37,6 +37,11 @@ from tests.factories import make_hit
         ("forty-three", "The grand jury brought 43 counts [1].", "en", True),
         ("five years in prison", "He got 5 years in prison [1].", "en", True),
         ("forty-three", "The grand jury brought 42 counts [1].", "en", False),
+        # "percent" and "%" are one; a hedge ("at least") is not the fact.
+        ("over $62 million; 20 percent", "Over $62 million [1]; a 20% penalty [2].", "en", True),
+        ("over $62 million; 20 percent", "Over $62 million [1]; a 25% penalty [2].", "en", False),
+        ("at least 147 pounds", "147 pounds of baby eels [1]", "en", True),
+        ("at least 147 pounds", "147 eels [1]", "en", False),
         ("one year", "Ол қанша мерзімге сотталды [1].", "kk", False),  # a marker is no figure
     ],
 )
