@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any, assert_never
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.answerability import (
+    has_subject,
     is_answerable,
     refusal_with_closest,
     why_unreliable,
@@ -34,7 +35,7 @@ from answer.chat_models import (
 )
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.sources import find_sources
+from answer.sources import find_sources, question_parts
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
@@ -49,7 +50,6 @@ from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
-from retrieval.words import names_nothing
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ class Assistant:
         if not question:
             raise PresschatError("the question is empty")
         language = self._language(question, history)
-        if not history and names_nothing(question):
+        if not history and not has_subject(question):
             # "Когда?" opening a conversation: a search would return some release, and the
             # model answered from it ("2025 год [1]"); ask for what the question is about.
             filters = filters or SearchFilters()
@@ -236,45 +236,18 @@ class Assistant:
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
             return
-        reply = ""
-        held = True  # hold output back while it may still turn out to be the refusal token
-        info: dict[str, Any] = {}
-        pieces = stream_text(
-            self.chat_model,
-            self._messages(standalone, sources, language, history),
-            max_tokens=self.settings.llm_max_tokens,
-            temperature=self.settings.llm_temperature,
-            stop=self.stop_signal,
-            watch_first_token=CANNOT_ANSWER,
-            info=info,
-        )
-        for piece in pieces:
-            reply += piece
-            cut = loop_start(reply)
-            if cut is not None:
-                # Ends the generation now; what came before the loop is checked as any reply.
-                log.info("stopped a reply that repeats itself: %r", reply[cut:][:80])
-                pieces.close()
-                reply = reply[:cut]
-                break
-            if (
-                held
-                and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability
-            ):
-                # The model leant towards "no answer" even if it did not write it (a threshold
-                # an operator may set for another model; off by default, see BENCHMARKS.md).
-                yield finish(refusal_with_closest(language, sources), True)
-                return
-            if held:
-                # Hold while the reply may become the token, and for good once it starts with it;
-                # and while it is only a stray "Yes," (removed from an answer to "what ...?").
-                shown = without_stray_yes(reply, standalone)
-                if may_become_refusal(reply) or not _has_words(shown):
-                    continue
-                held = False
-                yield AnswerToken(shown)
-            else:
-                yield AnswerToken(piece)
+        answered: list[str] = []
+        turns = list(history)
+        for part in question_parts(standalone):
+            # A question joining two ("How much ..., and for how long ...?"): the small model
+            # answered the first only; the second is asked after it, as a follow-up would be.
+            written = yield from self._write(
+                self._messages(part, sources, language, turns), part, " " if answered else ""
+            )
+            turns += [Turn("user", part), Turn("assistant", written)]
+            if not starts_with_refusal(written):
+                answered.append(without_stray_yes(written.strip(), part))
+        reply = " ".join(answered) or CANNOT_ANSWER
         text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
         unreliable = None
         if self.settings.check_answers:
@@ -294,6 +267,51 @@ class Assistant:
             yield finish(refusal_with_closest(language, sources, unsure=True), True)
         else:
             yield finish(text, False, with_quotes(text, citations, standalone))
+
+    def _write(
+        self, messages: list[BaseMessage], question: str, separator: str
+    ) -> Generator[AnswerEvent, None, str]:
+        """Stream one reply of the model and return its text: CANNOT_ANSWER where the model
+        leant towards it past the operator's threshold. `separator` goes before the first piece
+        shown."""
+        reply = ""
+        held = True  # hold output back while it may still turn out to be the refusal token
+        info: dict[str, Any] = {}
+        pieces = stream_text(
+            self.chat_model,
+            messages,
+            max_tokens=self.settings.llm_max_tokens,
+            temperature=self.settings.llm_temperature,
+            stop=self.stop_signal,
+            watch_first_token=CANNOT_ANSWER,
+            info=info,
+        )
+        for piece in pieces:
+            reply += piece
+            cut = loop_start(reply)
+            if cut is not None:
+                # Ends the generation now; what came before the loop is checked as any reply.
+                log.info("stopped a reply that repeats itself: %r", reply[cut:][:80])
+                pieces.close()
+                return reply[:cut]
+            if (
+                held
+                and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability
+            ):
+                # The model leant towards "no answer" even if it did not write it (a threshold
+                # an operator may set for another model; off by default, see BENCHMARKS.md).
+                return CANNOT_ANSWER
+            if held:
+                # Hold while the reply may become the token, and for good once it starts with it;
+                # and while it is only a stray "Yes," (removed from an answer to "what ...?").
+                shown = without_stray_yes(reply, question)
+                if may_become_refusal(reply) or not _has_words(shown):
+                    continue
+                held = False
+                yield AnswerToken(separator + shown)
+            else:
+                yield AnswerToken(piece)
+        return reply
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
@@ -357,7 +375,8 @@ class Assistant:
         user = render_prompt(
             "answer",
             sources=numbered,
-            conversation=render_prompt("conversation", turns=turns) if turns else "",
+            # Prompt files lose their last newlines; the question goes on a line of its own.
+            conversation=render_prompt("conversation", turns=turns) + "\n\n" if turns else "",
             question=question,
             language=LANGUAGE_NAMES.get(language, "English"),
         )

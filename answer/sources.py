@@ -315,3 +315,36 @@ def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence
         return False
     held = index.search_release(question, joint[0].release_id, 1)
     return not held or alone[0].score - held[0].score > MOVED_ON_MARGIN
+
+
+_ASKING = {
+    "en": "how|what|which|who|whom|whose|when|where|why|did|does|do|is|was|were|has|have|had|"
+    "can|will",
+    "ru": "сколько|какой|какая|какое|какие|каким|какую|кто|кого|кому|что|чем|где|когда|куда|"
+    "почему|как",
+    "kk": "қанша|неше|қандай|қай|кім|не|қашан|қайда|қалай",
+}
+# ", and how long ...", ", and for about how long ...", ", и сколько ...", "және қанша ...":
+# the joint that opens a second question (not "fines and forfeitures did ...").
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:"
+    rf"and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?(?:{_ASKING['en']})"
+    rf"|[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
+    rf"|(?:және|ал)\s+(?:{_ASKING['kk']})"
+    r")\b",
+    re.IGNORECASE,
+)
+_FIRST_PART_CHARS = 15
+
+
+def question_parts(question: str) -> list[str]:
+    """The question, or its two questions where it joins a second to the first with "and"
+    ("How much did X take, and for how long did he ...?" → "How much did X take?", "For how long
+    did he ...?"); the second keeps its pronouns, to be asked after the first."""
+    match = _SECOND_QUESTION.search(question)
+    if not match or match.start() < _FIRST_PART_CHARS:
+        return [question]
+    first = question[: match.start()].rstrip(" ,;")
+    second = question[match.start() :].lstrip(" ,")
+    second = second.split(None, 1)[1]  # the joining word
+    return [first if first.endswith("?") else f"{first}?", second[:1].upper() + second[1:]]

@@ -450,9 +450,50 @@ def test_in_context_mode_a_follow_up_is_answered_with_the_conversation_in_one_ca
     (call,) = chat_model.calls  # no rewrite first
     prompt = call[-1].content
     assert "Earlier in this conversation:\nUser: How many scholarships does Japan" in prompt
-    assert "Question: How many?" in prompt
+    # The question on a line of its own after the conversation (it was glued to the last turn).
+    assert "Assistant: Japan gives scholarships [1].\n\nQuestion: How many?" in prompt
     assert answer.standalone_question == "How many?"
     assert "150 scholarships" in answer.sources[0].text  # searched with the earlier question
+
+
+def test_a_question_joining_two_is_answered_part_by_part(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death, and which gas killed him?"
+    today = dt.date(2026, 11, 27)
+    sources = find_sources(assistant.index, question, [], 3, SearchFilters(), today).hits
+    fine = next(n for n, h in enumerate(sources, 1) if "$500,000" in h.text)
+    gas = next(n for n, h in enumerate(sources, 1) if "hydrogen sulfide" in h.text)
+    chat_model.enqueue(f"Tyson Foods paid a $500,000 fine [{fine}].", f"Hydrogen sulfide [{gas}].")
+    events = list(assistant.stream(question))
+    first, second = chat_model.calls
+    assert "Question: What fine did Tyson Foods pay for the worker death?" in first[-1].content
+    assert "Earlier in this conversation" not in first[-1].content
+    # The second part is asked after the first, as a follow-up: with the first and its reply.
+    assert (
+        "Earlier in this conversation:\nUser: What fine did Tyson Foods pay for the worker death?"
+        f"\nAssistant: Tyson Foods paid a $500,000 fine [{fine}].\n\nQuestion: Which gas killed"
+        " him?"
+    ) in second[-1].content
+    done = events[-1]
+    assert isinstance(done, AnswerDone)
+    answer = done.answer
+    text = f"Tyson Foods paid a $500,000 fine [{fine}]. Hydrogen sulfide [{gas}]."
+    assert "".join(e.text for e in events if isinstance(e, AnswerToken)) == text
+    assert answer.text == text and not answer.refused
+    assert answer.standalone_question == question and answer.sources == tuple(sources)
+    assert [c.number for c in answer.citations] == [fine, gas]
+
+
+def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refusal(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death, and who was the plant manager?"
+    chat_model.enqueue("NO_ANSWER", "NO_ANSWER")
+    assert assistant.ask(question).refused and len(chat_model.calls) == 2
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].", "NO_ANSWER")
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.text == "Tyson Foods paid a $500,000 fine [1]."
 
 
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:

@@ -96,3 +96,17 @@ def test_the_space_programme_question_is_refused_in_a_conversation_about_somethi
         answer = assistant.ask(question, history=history)
         history += [Turn("user", question), Turn("assistant", answer.text)]
     _assert_space_question_refused(assistant, history)
+
+
+def test_a_question_joining_two_gets_both_answers_each_cited_to_its_paragraph(
+    assistant: Assistant,
+) -> None:
+    # Asked whole, the small model answered the first part only.
+    answer = assistant.ask(
+        "How many visitors is the Almaty consular centre expected to serve in its first year,"
+        " and when is it open?"
+    )
+    assert not answer.refused, answer.text
+    assert "40,000" in answer.text and "9:00" in answer.text, answer.text
+    cited = {(c.release_id, c.paragraph) for c in answer.citations}
+    assert cited == {("sample-en-001", 3), ("sample-en-001", 2)}, answer.text
