@@ -95,10 +95,12 @@ def run_doj(
         started = time.perf_counter()
         shown_first = None
         answer = None
+        sources_at = started
         for event in assistant.stream(question.question, question.turns(), question.filters):
             now = time.perf_counter() - started
             if isinstance(event, SourcesFound):
                 sources_s.append(now)
+                sources_at = started + now
             elif isinstance(event, AnswerToken) and shown_first is None:
                 shown_first = now
             elif isinstance(event, AnswerDone):
@@ -107,7 +109,9 @@ def run_doj(
         assert answer is not None
         if shown_first is not None:
             first_token_s.append(shown_first)
-        answer_call = timed.calls[-1] if timed.calls else None
+        # The first call after the sources: a rewrite comes before them, the second part of a
+        # two-part question after this one.
+        answer_call = next((c for c in timed.calls if c["started"] >= sources_at), None)
         if answer_call and answer_call["first"]:
             first_model_piece_s.append(answer_call["first"] - started)
             if answer_call["pieces"] > 1 and answer_call["last"] > answer_call["first"]:
