@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import Any, assert_never
 
@@ -95,6 +96,15 @@ def _recent_turns(history: Sequence[Turn]) -> str:
     """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
     turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
     return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
+
+
+# The prompt's own labels, written by the model after its answer as if another question
+# followed ("... from 9:00 to 18:00 [2].\n\nQuestion: What can visitors book online [2]?"):
+# the reply ends there.
+_PROMPT_ECHO = re.compile(
+    r"^[ \t]*(?:Question:|Sources:|Earlier in this conversation:|Answer in [A-Z][a-z]+, citing)",
+    re.MULTILINE,
+)
 
 
 def _has_words(text: str) -> bool:
@@ -289,9 +299,12 @@ class Assistant:
         for piece in pieces:
             reply += piece
             cut = loop_start(reply)
+            echo = _PROMPT_ECHO.search(reply)
+            if echo and (cut is None or echo.start() < cut):
+                cut = echo.start()
             if cut is not None:
-                # Ends the generation now; what came before the loop is checked as any reply.
-                log.info("stopped a reply that repeats itself: %r", reply[cut:][:80])
+                # Ends the generation now; what came before is checked as any reply.
+                log.info("stopped a reply that repeats itself or the prompt: %r", reply[cut:][:80])
                 pieces.close()
                 return reply[:cut]
             if (

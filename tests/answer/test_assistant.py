@@ -311,6 +311,20 @@ def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
     assert streamed.count("[2][3]") < 10
 
 
+def test_a_reply_that_goes_on_to_write_the_prompt_is_cut_there(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    chat_model.enqueue(
+        "Tyson Foods agreed to pay a $500,000 fine [1].\n\nQuestion: What gas killed the worker"
+        " [2]?\n\nAnswer in English, citing the sources as [n]. " + "More words. " * 100
+    )
+    events = list(assistant.stream("What fine did Tyson Foods pay?"))
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert answer.text == "Tyson Foods agreed to pay a $500,000 fine [1]." and not answer.refused
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
+    assert "More words" not in streamed  # the generation was stopped
+
+
 def test_a_reply_of_only_markers_is_a_refusal(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
