@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from typing import Any, assert_never
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -27,8 +27,8 @@ from answer.answerability import (
 )
 from answer.attribution import attribute_citations, with_quotes
 from answer.chat_models import (
-    FakeChatModel,
     StopSignal,
+    build_chat_model,
     first_line,
     loop_start,
     model_name,
@@ -42,6 +42,7 @@ from prompts import (
     CANNOT_ANSWER,
     ask_for_more,
     may_become_refusal,
+    prompt_echo_start,
     refusal,
     render_prompt,
     starts_with_refusal,
@@ -51,27 +52,12 @@ from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
+from retrieval.words import WORD
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _HISTORY_TURNS = 6
-
-
-def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
-    """The chat model the settings name. The local one also checks `stop_signal` while it
-    waits for its turn, so that a stop does not wait for queued prompts to be read."""
-    if settings.llm == "local":
-        from answer.local_llm import LlamaCppChatModel
-
-        return LlamaCppChatModel.from_settings(settings, stop_signal=stop_signal)
-    if settings.llm == "openai":
-        from answer.openai_compatible import chat_openai
-
-        return chat_openai(settings)
-    if settings.llm == "fake":
-        return FakeChatModel()
-    assert_never(settings.llm)
 
 
 def final_answer(events: Iterable[AnswerEvent]) -> Answer:
@@ -98,13 +84,21 @@ def _recent_turns(history: Sequence[Turn]) -> str:
     return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
 
 
-# The prompt's own labels, written by the model after its answer as if another question
-# followed ("... from 9:00 to 18:00 [2].\n\nQuestion: What can visitors book online [2]?"):
-# the reply ends there.
-_PROMPT_ECHO = re.compile(
-    r"^[ \t]*(?:Question:|Sources:|Earlier in this conversation:|Answer in [A-Z][a-z]+, citing)",
-    re.MULTILINE,
-)
+_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
+
+
+def _between(reply: str) -> str:
+    """What goes before the reply to a question's next part: a space, after a full stop where
+    the reply so far lacks one ("40,000 visitors [1]" ran into "It is open ...")."""
+    if not reply:
+        return ""
+    return " " if _SENTENCE_END.search(reply) else ". "
+
+
+def _words(text: str) -> str:
+    """The text's words without markers, space around each, for telling a part's reply that
+    repeats an earlier one word for word."""
+    return f" {' '.join(WORD.findall(CITATION_MARKER.sub(' ', text).lower()))} "
 
 
 def _has_words(text: str) -> bool:
@@ -246,18 +240,21 @@ class Assistant:
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
             return
-        answered: list[str] = []
+        reply = ""
         turns = list(history)
         for part in question_parts(standalone):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
+            between = _between(reply)
             written = yield from self._write(
-                self._messages(part, sources, language, turns), part, " " if answered else ""
+                self._messages(part, sources, language, turns), part, between
             )
             turns += [Turn("user", part), Turn("assistant", written)]
-            if not starts_with_refusal(written):
-                answered.append(without_stray_yes(written.strip(), part))
-        reply = " ".join(answered) or CANNOT_ANSWER
+            written = without_stray_yes(written.strip(), part)
+            repeated = bool(reply) and _words(written) in _words(reply)  # "$625,000 [1]" twice
+            if written and not starts_with_refusal(written) and not repeated:
+                reply += between + written
+        reply = reply or CANNOT_ANSWER
         text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
         unreliable = None
         if self.settings.check_answers:
@@ -299,9 +296,9 @@ class Assistant:
         for piece in pieces:
             reply += piece
             cut = loop_start(reply)
-            echo = _PROMPT_ECHO.search(reply)
-            if echo and (cut is None or echo.start() < cut):
-                cut = echo.start()
+            echo = prompt_echo_start(reply)
+            if echo is not None and (cut is None or echo < cut):
+                cut = echo
             if cut is not None:
                 # Ends the generation now; what came before is checked as any reply.
                 log.info("stopped a reply that repeats itself or the prompt: %r", reply[cut:][:80])

@@ -38,6 +38,20 @@ def starts_with_refusal(reply: str) -> bool:
     return any(start.startswith(s) and not start[len(s) :][:1].isalnum() for s in _SPELLINGS)
 
 
+# The prompt's own labels, written by the model after its answer as if another question
+# followed ("... from 9:00 to 18:00 [2].\n\nQuestion: What can visitors book online [2]?").
+_PROMPT_ECHO = re.compile(
+    r"^[ \t]*(?:Question:|Sources:|Earlier in this conversation:|Answer in [A-Z][a-z]+, citing)",
+    re.MULTILINE,
+)
+
+
+def prompt_echo_start(reply: str) -> int | None:
+    """Where a reply starts writing the answer prompt's labels, or None: the reply ends there."""
+    match = _PROMPT_ECHO.search(reply)
+    return match.start() if match else None
+
+
 REFUSAL_LANGUAGES = ("en", "ru", "kk")
 
 

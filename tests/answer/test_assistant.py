@@ -510,6 +510,25 @@ def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refu
     assert not answer.refused and answer.text == "Tyson Foods paid a $500,000 fine [1]."
 
 
+def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death, and which gas killed him?"
+    sources = find_sources(
+        assistant.index, question, [], 3, SearchFilters(), dt.date(2026, 11, 27)
+    ).hits
+    fine = next(n for n, h in enumerate(sources, 1) if "$500,000" in h.text)
+    gas = next(n for n, h in enumerate(sources, 1) if "hydrogen sulfide" in h.text)
+    # The first part's reply without a full stop: it ran into the second's first word.
+    chat_model.enqueue(f"$500,000 [{fine}]", f"Hydrogen sulfide [{gas}].")
+    events = list(assistant.stream(question))
+    text = f"$500,000 [{fine}]. Hydrogen sulfide [{gas}]."
+    assert "".join(e.text for e in events if isinstance(e, AnswerToken)) == text
+    assert events[-1].answer.text == text  # type: ignore[union-attr]
+    chat_model.enqueue(f"$500,000 [{fine}].", f"$500,000 [{fine}]")
+    assert assistant.ask(question).text == f"$500,000 [{fine}]."
+
+
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
     question = "What gas was the Tyson Foods worker exposed to?"
     sources = assistant.index.search(question, 3)
