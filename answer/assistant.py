@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -27,8 +26,8 @@ from answer.answerability import (
 )
 from answer.attribution import attribute_citations, with_quotes
 from answer.chat_models import (
+    FakeChatModel,
     StopSignal,
-    build_chat_model,
     first_line,
     loop_start,
     model_name,
@@ -36,7 +35,7 @@ from answer.chat_models import (
 )
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.sources import find_sources, question_parts
+from answer.sources import between_parts, find_sources, new_sentences, question_parts
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
@@ -52,12 +51,27 @@ from retrieval.index import Index
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
-from retrieval.words import WORD
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 _HISTORY_TURNS = 6
+
+
+def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
+    """The chat model the settings name. The local one also checks `stop_signal` while it
+    waits for its turn, so that a stop does not wait for queued prompts to be read."""
+    if settings.llm == "local":
+        from answer.local_llm import LlamaCppChatModel
+
+        return LlamaCppChatModel.from_settings(settings, stop_signal=stop_signal)
+    if settings.llm == "openai":
+        from answer.openai_compatible import chat_openai
+
+        return chat_openai(settings)
+    if settings.llm == "fake":
+        return FakeChatModel()
+    assert_never(settings.llm)
 
 
 def final_answer(events: Iterable[AnswerEvent]) -> Answer:
@@ -82,23 +96,6 @@ def _recent_turns(history: Sequence[Turn]) -> str:
     """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
     turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
     return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
-
-
-_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
-
-
-def _between(reply: str) -> str:
-    """What goes before the reply to a question's next part: a space, after a full stop where
-    the reply so far lacks one ("40,000 visitors [1]" ran into "It is open ...")."""
-    if not reply:
-        return ""
-    return " " if _SENTENCE_END.search(reply) else ". "
-
-
-def _words(text: str) -> str:
-    """The text's words without markers, space around each, for telling a part's reply that
-    repeats an earlier one word for word."""
-    return f" {' '.join(WORD.findall(CITATION_MARKER.sub(' ', text).lower()))} "
 
 
 def _has_words(text: str) -> bool:
@@ -245,14 +242,13 @@ class Assistant:
         for part in question_parts(standalone):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
-            between = _between(reply)
+            between = between_parts(reply)
             written = yield from self._write(
                 self._messages(part, sources, language, turns), part, between
             )
             turns += [Turn("user", part), Turn("assistant", written)]
-            written = without_stray_yes(written.strip(), part)
-            repeated = bool(reply) and _words(written) in _words(reply)  # "$625,000 [1]" twice
-            if written and not starts_with_refusal(written) and not repeated:
+            written = new_sentences(without_stray_yes(written.strip(), part), reply)
+            if written and not starts_with_refusal(written):
                 reply += between + written
         reply = reply or CANNOT_ANSWER
         text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)

@@ -4,7 +4,7 @@
 a BackendError, and a `StopSignal` checked between pieces so that a server shutting down ends
 generations at the next token. `FakeChatModel` is a scripted model for tests. The real
 backends live in their own modules (`answer.local_llm`; LangChain's ChatOpenAI for
-OpenAI-compatible servers), and `build_chat_model` (below) picks one from settings.
+OpenAI-compatible servers), and `answer.assistant.build_chat_model` picks one from settings.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
-from typing import Any, assert_never
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -22,7 +22,6 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
 from retrieval.errors import BackendError, PresschatError
-from retrieval.settings import Settings
 
 
 class GenerationStopped(BackendError):
@@ -241,19 +240,3 @@ class FakeChatModel(StreamingChatModel):
     def reports_first_token_probability(self) -> bool:
         """Whether `first_token_probability` is set."""
         return self.first_token_probability is not None
-
-
-def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
-    """The chat model the settings name. The local one also checks `stop_signal` while it
-    waits for its turn, so that a stop does not wait for queued prompts to be read."""
-    if settings.llm == "local":
-        from answer.local_llm import LlamaCppChatModel
-
-        return LlamaCppChatModel.from_settings(settings, stop_signal=stop_signal)
-    if settings.llm == "openai":
-        from answer.openai_compatible import chat_openai
-
-        return chat_openai(settings)
-    if settings.llm == "fake":
-        return FakeChatModel()
-    assert_never(settings.llm)

@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from answer.answerability import asks_for_a_figure, figures_for, has_subject
-from answer.grounding import Facts
+from answer.grounding import MARKERS, Facts
 from answer.types import Turn
 from retrieval.dates import MONTHS, asks_for_a_date, states_a_date
 from retrieval.index import Index
+from retrieval.sentences import split_sentences
 from retrieval.types import Hit, SearchFilters
+from retrieval.words import WORD
 
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
 
@@ -348,3 +350,27 @@ def question_parts(question: str) -> list[str]:
     second = question[match.start() :].lstrip(" ,")
     second = second.split(None, 1)[1]  # the joining word
     return [first if first.endswith("?") else f"{first}?", second[:1].upper() + second[1:]]
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
+
+
+def between_parts(reply: str) -> str:
+    """A space before the next part's reply; a full stop first where the reply lacks one."""
+    if not reply:
+        return ""
+    return " " if _SENTENCE_END.search(reply) else ". "
+
+
+def new_sentences(written: str, reply: str) -> str:
+    """A part's reply without the sentences the reply so far has word for word ("$625,000 [1]"
+    twice; "В рамках этого процесса ..." again after the first part's)."""
+    sentences = split_sentences(written)
+    seen = _words(reply)
+    kept = [s for s in sentences if not reply or _words(s) not in seen]
+    return written if len(kept) == len(sentences) else " ".join(kept)
+
+
+def _words(text: str) -> str:
+    """The text's words without markers, a space around each."""
+    return f" {' '.join(WORD.findall(MARKERS.sub(' ', text).lower()))} "

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
 
-from answer.assistant import Assistant  # noqa: E402
-from answer.chat_models import build_chat_model, model_name  # noqa: E402
+from answer.assistant import Assistant, build_chat_model  # noqa: E402
+from answer.chat_models import model_name  # noqa: E402
 from answer.serialize import answer_to_dict  # noqa: E402
 from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
 from evaluation.answer_scores import AnswerReport, contains_answer  # noqa: E402

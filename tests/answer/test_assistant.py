@@ -527,6 +527,15 @@ def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
     assert events[-1].answer.text == text  # type: ignore[union-attr]
     chat_model.enqueue(f"$500,000 [{fine}].", f"$500,000 [{fine}]")
     assert assistant.ask(question).text == f"$500,000 [{fine}]."
+    # A sentence of the first part's reply said again in the second's is said once.
+    chat_model.enqueue(
+        f"Tyson paid $500,000 [{fine}]. It pleaded guilty [{fine}].",
+        f"It pleaded guilty [{fine}]. Hydrogen sulfide killed him [{gas}].",
+    )
+    assert assistant.ask(question).text == (
+        f"Tyson paid $500,000 [{fine}]. It pleaded guilty [{fine}]. Hydrogen sulfide killed him"
+        f" [{gas}]."
+    )
 
 
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
