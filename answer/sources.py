@@ -320,19 +320,23 @@ def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence
 
 
 _ASKING = {
-    "en": "how|what|which|who|whom|whose|when|where|why|did|does|do|is|was|were|has|have|had|"
-    "can|will",
+    "en": "how|what|which|who|whom|whose|when|where|why",
     "ru": "сколько|какой|какая|какое|какие|каким|какую|кто|кого|кому|что|чем|где|когда|куда|"
     "почему|как",
     "kk": "қанша|неше|қандай|қай|кім|не|қашан|қайда|қалай",
 }
+# A verb opens a second question only after a comma (", and did he ..."): "the man who
+# pleaded guilty and was sentenced" is one.
+_AUXILIARIES = "did|does|do|is|was|were|has|have|had|can|will"
 # ", and how long ...", ", and for about how long ...", ", и сколько ...", "және қанша ...":
 # the joint that opens a second question (not "fines and forfeitures did ...").
 _SECOND_QUESTION = re.compile(
-    r",?\s+(?:"
-    rf"and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?(?:{_ASKING['en']})"
-    rf"|[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
-    rf"|(?:және|ал)\s+(?:{_ASKING['kk']})"
+    r"(?:"
+    r",?\s+and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?"
+    rf"(?:{_ASKING['en']})"
+    rf"|,\s+and\s+(?:{_AUXILIARIES})"
+    rf"|,?\s+[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
+    rf"|,?\s+(?:және|ал)\s+(?:{_ASKING['kk']})"
     r")\b",
     re.IGNORECASE,
 )

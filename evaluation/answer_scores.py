@@ -20,12 +20,12 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # (as the model writes them) are one date.
 _ENGLISH_MONTH = {f: forms[0] for forms in MONTH_FORMS.values() for f in forms if f.isascii()}
 _MONTH_WORD = re.compile(r"\b(" + "|".join(_ENGLISH_MONTH) + r")\b\.?")
-# "forty-three" (as the dev sets' answers write some figures) and "43" are one figure.
 # "20 percent" (as the dev sets' answers write it) and "20%" (as the model often does) are one.
 _PERCENT = re.compile(r"\s*\b(?:percent|per cent)\b")
 # "At least 147 pounds" is answered by "147 pounds" ("approximately", "more than" are function
 # words already).
 _HEDGES = frozenset({"least"})
+# "forty-three" (as the dev sets' answers write some figures) and "43" are one figure.
 _NUMBER_WORD = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
 
 

@@ -286,6 +286,10 @@ def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index)
             ],
         ),
         (
+            "How much did Acme pay, and did it admit wrongdoing?",
+            ["How much did Acme pay?", "Did it admit wrongdoing?"],
+        ),
+        (
             "Сколько двигателей закупила ирландская фирма и сколько она за них заплатила?",
             ["Сколько двигателей закупила ирландская фирма?", "Сколько она за них заплатила?"],
         ),
@@ -308,6 +312,8 @@ def test_a_question_joining_a_second_one_is_asked_in_two_parts(
         "Когда и где состоится следующий раунд консультаций?",  # one question for two things
         "Who and what?",  # a first part too short to stand alone
         "What did the ministers agree in Dushanbe and Astana?",
+        # A verb after "and" opens a second question only after a comma.
+        "What did the man who pleaded guilty and was sentenced to 10 years admit?",
     ],
 )
 def test_one_question_stays_whole(question: str) -> None:
