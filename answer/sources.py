@@ -328,13 +328,16 @@ _ASKING = {
 # A verb opens a second question only after a comma (", and did he ..."): "the man who
 # pleaded guilty and was sentenced" is one.
 _AUXILIARIES = "did|does|do|is|was|were|has|have|had|can|will"
+# ... followed by its subject (", and did it ...", ", and does the same source ..."); ", and is
+# accused of ..." goes on with the first question's subject.
+_SUBJECTS = r"(?:the|a|an|this|that|these|those|it|he|she|they|his|her|its|their|there)\b"
 # ", and how long ...", ", and for about how long ...", ", и сколько ...", "және қанша ...":
 # the joint that opens a second question (not "fines and forfeitures did ...").
 _SECOND_QUESTION = re.compile(
     r"(?:"
     r",?\s+and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?"
     rf"(?:{_ASKING['en']})"
-    rf"|,\s+and\s+(?:{_AUXILIARIES})"
+    rf"|,\s+and\s+(?:{_AUXILIARIES})(?=\s+(?:{_SUBJECTS}|(?-i:[A-Z])|\d))"
     rf"|,?\s+[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
     rf"|,?\s+(?:және|ал)\s+(?:{_ASKING['kk']})"
     r")\b",

@@ -314,6 +314,8 @@ def test_a_question_joining_a_second_one_is_asked_in_two_parts(
         "What did the ministers agree in Dushanbe and Astana?",
         # A verb after "and" opens a second question only after a comma.
         "What did the man who pleaded guilty and was sentenced to 10 years admit?",
+        # ... and before a subject of its own.
+        "Which company spent $26 billion on search deals, and is accused of harming publishers?",
     ],
 )
 def test_one_question_stays_whole(question: str) -> None:
