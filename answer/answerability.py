@@ -35,7 +35,7 @@ from answer import grounding
 from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
-from prompts import REFUSAL_LANGUAGES, load_prompt, refusal
+from prompts import load_prompt, prompt_language, refusal
 from retrieval.dates import asks_for_a_date, mentions_a_time
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
@@ -129,8 +129,7 @@ def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool 
         releases.setdefault(hit.release_id, hit)
     lines = [refusal(language, unsure=unsure)]
     if releases:
-        code = language if language in REFUSAL_LANGUAGES else "en"
-        lines.append(load_prompt(f"closest_{code}"))
+        lines.append(load_prompt(f"closest_{prompt_language(language)}"))
         lines += [
             f"- {hit.title or hit.release_id} ({hit.date.isoformat() if hit.date else '—'})"
             for hit in list(releases.values())[:CLOSEST_RELEASES]

@@ -251,7 +251,7 @@ class Assistant:
             if written and not starts_with_refusal(written):
                 reply += between + written
         reply = reply or CANNOT_ANSWER
-        text = without_stray_yes(reply.replace(CANNOT_ANSWER, "").strip(), standalone)
+        text = reply.replace(CANNOT_ANSWER, "").strip()  # each part's stray "Yes," is gone
         unreliable = None
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)

@@ -372,9 +372,11 @@ def between_parts(reply: str) -> str:
 def new_sentences(written: str, reply: str) -> str:
     """A part's reply without the sentences the reply so far has word for word ("$625,000 [1]"
     twice; "В рамках этого процесса ..." again after the first part's)."""
+    if not reply:
+        return written
     sentences = split_sentences(written)
     seen = _words(reply)
-    kept = [s for s in sentences if not reply or _words(s) not in seen]
+    kept = [s for s in sentences if _words(s) not in seen]
     return written if len(kept) == len(sentences) else " ".join(kept)
 
 

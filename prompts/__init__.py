@@ -83,14 +83,16 @@ def refusal(language: str, *, unsure: bool = False) -> str:
     """The fixed "the releases do not contain this" message, in the asker's language; with
     `unsure`, "I could not find a reliable answer", for a reply that failed the checks: the
     releases may hold the answer the model did not give."""
-    return load_prompt(f"{'unsure' if unsure else 'refusal'}_{_code(language)}")
+    return load_prompt(f"{'unsure' if unsure else 'refusal'}_{prompt_language(language)}")
 
 
 def ask_for_more(language: str) -> str:
     """The reply to a question that names nothing to look for ("When?" with no conversation
     before it), in the asker's language: what to add."""
-    return load_prompt(f"ask_for_more_{_code(language)}")
+    return load_prompt(f"ask_for_more_{prompt_language(language)}")
 
 
-def _code(language: str) -> str:
+def prompt_language(language: str) -> str:
+    """The language whose fixed wording (`refusal_*`, `closest_*` ...) a reply takes: the
+    asker's where the prompts have it, else English."""
     return language if language in REFUSAL_LANGUAGES else "en"

@@ -24,22 +24,6 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
-# Words that only ask (who, when, how many ...) or greet. A question of these alone ("Когда?",
-# "How many?", "Сәлем") with no conversation before it names nothing to search for.
-ASKING_WORDS = frozenset(
-    "who whom whose what which when where why how much many long often him "  # noqa: SIM905
-    "hi hello hey thanks thank you please ok okay yes no "
-    "кто кого кому чей чья чьё что чего какой какая какое какие каким где куда откуда когда "
-    "почему зачем как сколько ли а ну привет здравствуйте спасибо пожалуйста да нет "
-    "кім кімді кімнің кімге не неге неше қанша қандай қай қашан қайда қалай ма ме ба бе па "
-    "пе ше сәлем сәлеметсіз рахмет иә жоқ".split()
-)
-
-
-def names_nothing(text: str) -> bool:
-    """Whether `text` is only words that ask or greet and function words ("Когда?", "What is
-    it?", "Hello"): nothing a search could look for."""
-    return not set(WORD.findall(text.lower())) - ASKING_WORDS - ALL_STOP_WORDS
 
 
 def content_words(text: str, min_length: int = 3) -> set[str]:

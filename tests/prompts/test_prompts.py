@@ -7,6 +7,7 @@ from prompts import (
     load_prompt,
     may_become_refusal,
     placeholders,
+    prompt_echo_start,
     refusal,
     render_prompt,
     starts_with_refusal,
@@ -70,3 +71,22 @@ def test_the_refusal_token_is_read_however_the_model_spells_it() -> None:
 def test_a_reply_is_held_only_while_it_may_become_the_refusal_token() -> None:
     assert all(may_become_refusal(start) for start in ("NO", "No", "No_", "Нет", "No answer."))
     assert not any(may_become_refusal(start) for start in ("No,", "Now", "Нет,", "Yes"))
+
+
+def test_every_label_line_of_the_answer_prompt_is_an_echo_to_cut() -> None:
+    # The cut's labels are written out in its pattern: a label edited in a prompt file, and
+    # not there, would no longer end a reply that writes the prompt on.
+    conversation = render_prompt("conversation", turns="User: Who paid?\nAssistant: Acme [1].")
+    prompt = render_prompt(
+        "answer",
+        sources="[1] A release",
+        conversation=conversation + "\n\n",
+        question="How much?",
+        language="Kazakh",
+    )
+    labels = [line for line in prompt.splitlines() if line and line[0].isupper()]
+    labels = [line for line in labels if not line.startswith(("User:", "Assistant:"))]
+    assert len(labels) == 4  # Sources, Earlier in this conversation, Question, Answer in
+    for line in labels:
+        assert prompt_echo_start(f"Acme paid $5 [1].\n\n{line}") == len("Acme paid $5 [1].\n\n")
+    assert prompt_echo_start("Acme paid $5 [1]. The Question: remains open.") is None
