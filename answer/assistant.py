@@ -28,6 +28,7 @@ from answer.attribution import attribute_citations, with_quotes
 from answer.chat_models import (
     FakeChatModel,
     StopSignal,
+    chat_openai,
     first_line,
     loop_start,
     model_name,
@@ -35,7 +36,8 @@ from answer.chat_models import (
 )
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import excerpt_for_question
-from answer.sources import between_parts, find_sources, new_sentences, question_parts
+from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
+from answer.sources import find_sources
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (
     CANNOT_ANSWER,
@@ -66,8 +68,6 @@ def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = Non
 
         return LlamaCppChatModel.from_settings(settings, stop_signal=stop_signal)
     if settings.llm == "openai":
-        from answer.openai_compatible import chat_openai
-
         return chat_openai(settings)
     if settings.llm == "fake":
         return FakeChatModel()
@@ -191,13 +191,23 @@ class Assistant:
         # A new topic is answered without the conversation before it: with it in the prompt
         # the small model answered "... agree about a joint space programme?" with an invented
         # agreement after questions about another release.
+        conversation = () if rewrite or found.moved_on else history
+        sources = with_later_parts(
+            self.index,
+            question_parts(standalone),
+            conversation,
+            sources,
+            found.filters,
+            self._today(),
+            self.settings.min_score,
+        )
         yield from self.answer_from_sources(
             question,
             sources,
             language=language,
             standalone=standalone,
             filters=found.filters,
-            history=() if rewrite or found.moved_on else history,
+            history=conversation,
         )
 
     def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:

@@ -3,8 +3,9 @@
 `stream_text` is the one way answering reads a model: text pieces as they come, every failure
 a BackendError, and a `StopSignal` checked between pieces so that a server shutting down ends
 generations at the next token. `FakeChatModel` is a scripted model for tests. The real
-backends live in their own modules (`answer.local_llm`; LangChain's ChatOpenAI for
-OpenAI-compatible servers), and `answer.assistant.build_chat_model` picks one from settings.
+backends: `answer.local_llm`, and LangChain's ChatOpenAI for any OpenAI-compatible endpoint
+(vLLM, Ollama, llama.cpp server, OpenAI: `chat_openai`); `answer.assistant.build_chat_model`
+picks one from settings.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -22,6 +23,10 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
 from retrieval.errors import BackendError, PresschatError
+from retrieval.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
 
 
 class GenerationStopped(BackendError):
@@ -240,3 +245,20 @@ class FakeChatModel(StreamingChatModel):
     def reports_first_token_probability(self) -> bool:
         """Whether `first_token_probability` is set."""
         return self.first_token_probability is not None
+
+
+def chat_openai(settings: Settings) -> ChatOpenAI:
+    """ChatOpenAI for the endpoint, model, key, timeout and seed the settings name. (The answer's
+    length and temperature come with each call.)"""
+    from langchain_openai import ChatOpenAI
+
+    assert settings.llm_base_url, "validated by Settings"
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout,
+        max_retries=1,
+        # vLLM and Ollama sample with it; OpenAI's own API only tries to.
+        seed=settings.sampling_seed,
+    )

@@ -13,13 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from answer.answerability import asks_for_a_figure, figures_for, has_subject
-from answer.grounding import MARKERS, Facts
+from answer.grounding import Facts
 from answer.types import Turn
 from retrieval.dates import MONTHS, asks_for_a_date, states_a_date
 from retrieval.index import Index
-from retrieval.sentences import split_sentences
 from retrieval.types import Hit, SearchFilters
-from retrieval.words import WORD
 
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
 
@@ -317,69 +315,3 @@ def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence
         return False
     held = index.search_release(question, joint[0].release_id, 1)
     return not held or alone[0].score - held[0].score > MOVED_ON_MARGIN
-
-
-_ASKING = {
-    "en": "how|what|which|who|whom|whose|when|where|why",
-    "ru": "сколько|какой|какая|какое|какие|каким|какую|кто|кого|кому|что|чем|где|когда|куда|"
-    "почему|как",
-    "kk": "қанша|неше|қандай|қай|кім|не|қашан|қайда|қалай",
-}
-# A verb opens a second question only after a comma (", and did he ..."): "the man who
-# pleaded guilty and was sentenced" is one.
-_AUXILIARIES = "did|does|do|is|was|were|has|have|had|can|will"
-# ... followed by its subject (", and did it ...", ", and does the same source ..."); ", and is
-# accused of ..." goes on with the first question's subject.
-_SUBJECTS = r"(?:the|a|an|this|that|these|those|it|he|she|they|his|her|its|their|there)\b"
-# ", and how long ...", ", and for about how long ...", ", и сколько ...", "және қанша ...":
-# the joint that opens a second question (not "fines and forfeitures did ...").
-_SECOND_QUESTION = re.compile(
-    r"(?:"
-    r",?\s+and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?"
-    rf"(?:{_ASKING['en']})"
-    rf"|,\s+and\s+(?:{_AUXILIARIES})(?=\s+(?:{_SUBJECTS}|(?-i:[A-Z])|\d))"
-    rf"|,?\s+[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
-    rf"|,?\s+(?:және|ал)\s+(?:{_ASKING['kk']})"
-    r")\b",
-    re.IGNORECASE,
-)
-_FIRST_PART_CHARS = 15
-
-
-def question_parts(question: str) -> list[str]:
-    """The question, or its two questions where it joins a second to the first with "and"
-    ("How much did X take, and for how long did he ...?" → "How much did X take?", "For how long
-    did he ...?"); the second keeps its pronouns, to be asked after the first."""
-    match = _SECOND_QUESTION.search(question)
-    if not match or match.start() < _FIRST_PART_CHARS:
-        return [question]
-    first = question[: match.start()].rstrip(" ,;")
-    second = question[match.start() :].lstrip(" ,")
-    second = second.split(None, 1)[1]  # the joining word
-    return [first if first.endswith("?") else f"{first}?", second[:1].upper() + second[1:]]
-
-
-_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
-
-
-def between_parts(reply: str) -> str:
-    """A space before the next part's reply; a full stop first where the reply lacks one."""
-    if not reply:
-        return ""
-    return " " if _SENTENCE_END.search(reply) else ". "
-
-
-def new_sentences(written: str, reply: str) -> str:
-    """A part's reply without the sentences the reply so far has word for word ("$625,000 [1]"
-    twice; "В рамках этого процесса ..." again after the first part's)."""
-    if not reply:
-        return written
-    sentences = split_sentences(written)
-    seen = _words(reply)
-    kept = [s for s in sentences if _words(s) not in seen]
-    return written if len(kept) == len(sentences) else " ".join(kept)
-
-
-def _words(text: str) -> str:
-    """The text's words without markers, a space around each."""
-    return f" {' '.join(WORD.findall(MARKERS.sub(' ', text).lower()))} "

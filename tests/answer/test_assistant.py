@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage
 
 from answer.assistant import Assistant, release_texts
 from answer.chat_models import FakeChatModel, GenerationStopped
+from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
@@ -497,6 +498,22 @@ def test_a_question_joining_two_is_answered_part_by_part(
     assert answer.text == text and not answer.refused
     assert answer.standalone_question == question and answer.sources == tuple(sources)
     assert [c.number for c in answer.citations] == [fine, gas]
+
+
+def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "What fine did Tyson Foods pay for the worker death, and when was it sentenced?"
+    today = dt.date(2026, 11, 27)
+    whole = find_sources(assistant.index, question, [], 3, SearchFilters(), today)
+    parts = question_parts(question)
+    shown = with_later_parts(assistant.index, parts, (), tuple(whole.hits), whole.filters, today, 0)
+    assert len(shown) == 4  # the second part's best paragraph is not among the whole's three
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].", "NO_ANSWER")
+    answer = assistant.ask(question)
+    assert answer.sources == shown
+    first, second = chat_model.calls
+    assert "[4] " in first[-1].content and "[4] " in second[-1].content
 
 
 def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refusal(

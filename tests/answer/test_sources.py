@@ -12,7 +12,6 @@ from answer.sources import (
     combine_filters,
     dates_in_question,
     find_sources,
-    question_parts,
     search_within_dates,
 )
 from answer.types import Turn
@@ -264,59 +263,3 @@ def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index)
     ):
         hits = find_sources(example_index, follow_up, history, 3, SearchFilters(), TODAY).hits
         assert "40,000" in hits[0].text, follow_up
-
-
-@pytest.mark.parametrize(
-    ("question", "parts"),
-    [
-        (
-            "How much did Alex Soria take from homeowners, and for about how long did he draw"
-            " disability?",
-            [
-                "How much did Alex Soria take from homeowners?",
-                "For about how long did he draw disability?",
-            ],
-        ),
-        (
-            "What exact criminal penalty did General Cable agree to and how much disgorgement did"
-            " it pay the SEC?",
-            [
-                "What exact criminal penalty did General Cable agree to?",
-                "How much disgorgement did it pay the SEC?",
-            ],
-        ),
-        (
-            "How much did Acme pay, and did it admit wrongdoing?",
-            ["How much did Acme pay?", "Did it admit wrongdoing?"],
-        ),
-        (
-            "Сколько двигателей закупила ирландская фирма и сколько она за них заплатила?",
-            ["Сколько двигателей закупила ирландская фирма?", "Сколько она за них заплатила?"],
-        ),
-        (
-            "Шетелде неше студент оқиды, және қашан өтінімдер қабылданады?",
-            ["Шетелде неше студент оқиды?", "Қашан өтінімдер қабылданады?"],
-        ),
-    ],
-)
-def test_a_question_joining_a_second_one_is_asked_in_two_parts(
-    question: str, parts: list[str]
-) -> None:
-    assert question_parts(question) == parts
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What combined fines and forfeitures did the operator agree to?",  # no second question
-        "Когда и где состоится следующий раунд консультаций?",  # one question for two things
-        "Who and what?",  # a first part too short to stand alone
-        "What did the ministers agree in Dushanbe and Astana?",
-        # A verb after "and" opens a second question only after a comma.
-        "What did the man who pleaded guilty and was sentenced to 10 years admit?",
-        # ... and before a subject of its own.
-        "Which company spent $26 billion on search deals, and is accused of harming publishers?",
-    ],
-)
-def test_one_question_stays_whole(question: str) -> None:
-    assert question_parts(question) == [question]

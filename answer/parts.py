@@ -1,0 +1,111 @@
+"""A question that joins two ("How much did X take, and for how long did he ...?"): its parts,
+asked one after the other over the same sources, and the paragraphs a later part adds to them.
+The small default model answered only the first part of such a question (BENCHMARKS.md,
+"Questions in two parts")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from answer.grounding import MARKERS
+from answer.sources import find_sources
+from answer.types import Turn
+from retrieval.index import Index
+from retrieval.sentences import split_sentences
+from retrieval.types import Hit, SearchFilters
+from retrieval.words import WORD
+
+_ASKING = {
+    "en": "how|what|which|who|whom|whose|when|where|why",
+    "ru": "сколько|какой|какая|какое|какие|каким|какую|кто|кого|кому|что|чем|где|когда|куда|"
+    "почему|как",
+    "kk": "қанша|неше|қандай|қай|кім|не|қашан|қайда|қалай",
+}
+# A verb opens a second question only after a comma (", and did he ..."): "the man who
+# pleaded guilty and was sentenced" is one.
+_AUXILIARIES = "did|does|do|is|was|were|has|have|had|can|will"
+# ... followed by its subject (", and did it ...", ", and does the same source ..."); ", and is
+# accused of ..." goes on with the first question's subject.
+_SUBJECTS = r"(?:the|a|an|this|that|these|those|it|he|she|they|his|her|its|their|there)\b"
+# ", and how long ...", ", and for about how long ...", ", и сколько ...", "және қанша ...":
+# the joint that opens a second question (not "fines and forfeitures did ...").
+_SECOND_QUESTION = re.compile(
+    r"(?:"
+    r",?\s+and\s+(?:(?:for|in|at|by|on|under|per|since|to|from|of|with)\s+(?:about\s+)?)?"
+    rf"(?:{_ASKING['en']})"
+    rf"|,\s+and\s+(?:{_AUXILIARIES})(?=\s+(?:{_SUBJECTS}|(?-i:[A-Z])|\d))"
+    rf"|,?\s+[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
+    rf"|,?\s+(?:және|ал)\s+(?:{_ASKING['kk']})"
+    r")\b",
+    re.IGNORECASE,
+)
+_FIRST_PART_CHARS = 15
+
+
+def question_parts(question: str) -> list[str]:
+    """The question, or its two questions where it joins a second to the first with "and"
+    ("How much did X take, and for how long did he ...?" → "How much did X take?", "For how long
+    did he ...?"); the second keeps its pronouns, to be asked after the first."""
+    match = _SECOND_QUESTION.search(question)
+    if not match or match.start() < _FIRST_PART_CHARS:
+        return [question]
+    first = question[: match.start()].rstrip(" ,;")
+    second = question[match.start() :].lstrip(" ,")
+    second = second.split(None, 1)[1]  # the joining word
+    return [first if first.endswith("?") else f"{first}?", second[:1].upper() + second[1:]]
+
+
+def with_later_parts(
+    index: Index,
+    parts: Sequence[str],
+    history: Sequence[Turn],
+    sources: tuple[Hit, ...],
+    filters: SearchFilters,
+    today: dt.date,
+    min_score: float,
+) -> tuple[Hit, ...]:
+    """The sources found for the whole question and, for each later part, the best paragraph
+    found for it that they lack (scoring at least `min_score`). The part is searched as a
+    follow-up to the part before it (its pronouns are that part's), within the same filters.
+    The whole question's search often finds one part's paragraph only: "..., and for how long
+    must his companies run fair-housing self-testing?" got an answer from another paragraph."""
+    if not sources:
+        return sources
+    for before, part in pairwise(parts):
+        found = find_sources(
+            index, part, [*history, Turn("user", before)], len(sources), filters, today
+        )
+        held = {hit.chunk_id for hit in sources}
+        sources += tuple(
+            hit for hit in found.hits if hit.chunk_id not in held and hit.score >= min_score
+        )[:1]
+    return sources
+
+
+_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
+
+
+def between_parts(reply: str) -> str:
+    """A space before the next part's reply; a full stop first where the reply lacks one."""
+    if not reply:
+        return ""
+    return " " if _SENTENCE_END.search(reply) else ". "
+
+
+def new_sentences(written: str, reply: str) -> str:
+    """A part's reply without the sentences the reply so far has word for word ("$625,000 [1]"
+    twice; "В рамках этого процесса ..." again after the first part's)."""
+    if not reply:
+        return written
+    sentences = split_sentences(written)
+    seen = _words(reply)
+    kept = [s for s in sentences if _words(s) not in seen]
+    return written if len(kept) == len(sentences) else " ".join(kept)
+
+
+def _words(text: str) -> str:
+    """The text's words without markers, a space around each."""
+    return f" {' '.join(WORD.findall(MARKERS.sub(' ', text).lower()))} "

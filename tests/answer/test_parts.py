@@ -1,0 +1,129 @@
+"""A question that joins two: its parts, and the paragraphs a later part adds to the sources."""
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from answer.parts import question_parts, with_later_parts
+from retrieval.types import Hit, SearchFilters
+from tests.factories import make_hit
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "How much did Alex Soria take from homeowners, and for about how long did he draw"
+            " disability?",
+            [
+                "How much did Alex Soria take from homeowners?",
+                "For about how long did he draw disability?",
+            ],
+        ),
+        (
+            "What exact criminal penalty did General Cable agree to and how much disgorgement did"
+            " it pay the SEC?",
+            [
+                "What exact criminal penalty did General Cable agree to?",
+                "How much disgorgement did it pay the SEC?",
+            ],
+        ),
+        (
+            "How much did Acme pay, and did it admit wrongdoing?",
+            ["How much did Acme pay?", "Did it admit wrongdoing?"],
+        ),
+        (
+            "Сколько двигателей закупила ирландская фирма и сколько она за них заплатила?",
+            ["Сколько двигателей закупила ирландская фирма?", "Сколько она за них заплатила?"],
+        ),
+        (
+            "Шетелде неше студент оқиды, және қашан өтінімдер қабылданады?",
+            ["Шетелде неше студент оқиды?", "Қашан өтінімдер қабылданады?"],
+        ),
+    ],
+)
+def test_a_question_joining_a_second_one_is_asked_in_two_parts(
+    question: str, parts: list[str]
+) -> None:
+    assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What combined fines and forfeitures did the operator agree to?",  # no second question
+        "Когда и где состоится следующий раунд консультаций?",  # one question for two things
+        "Who and what?",  # a first part too short to stand alone
+        "What did the ministers agree in Dushanbe and Astana?",
+        # A verb after "and" opens a second question only after a comma.
+        "What did the man who pleaded guilty and was sentenced to 10 years admit?",
+        # ... and before a subject of its own.
+        "Which company spent $26 billion on search deals, and is accused of harming publishers?",
+    ],
+)
+def test_one_question_stays_whole(question: str) -> None:
+    assert question_parts(question) == [question]
+
+
+class _Words:
+    """An index that ranks paragraphs by how many words they share with the text searched."""
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = hits
+        self.searched: list[str] = []
+
+    def _ranked(self, text: str, hits: list[Hit], k: int) -> list[Hit]:
+        self.searched.append(text)
+        words = set(re.findall(r"\w+", text.lower()))
+        return sorted(hits, key=lambda h: -len(words & set(re.findall(r"\w+", h.text.lower()))))[:k]
+
+    def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+        return self._ranked(text, self.hits, k)
+
+    def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
+        return self._ranked(query, [h for h in self.hits if h.release_id == release_id], k)
+
+
+PAID = make_hit("sterling", 0, text="Donald Sterling agreed to pay $2.725 million to settle.")
+SUED = make_hit("sterling", 1, text="The suit alleged that Sterling refused to rent to families.")
+LARGEST = make_hit("sterling", 2, text="It is the largest settlement of a rental suit.")
+TESTING = make_hit("sterling", 3, text="His companies must run self-testing for three years.")
+QUESTION = (
+    "How much did Donald Sterling agree to pay to settle, and for how long must his companies"
+    " run self-testing?"
+)
+
+
+def test_a_later_part_adds_the_paragraph_it_is_about() -> None:
+    index: Any = _Words([PAID, SUED, LARGEST, TESTING])
+    found = (PAID, SUED, LARGEST)
+    parts = question_parts(QUESTION)
+    assert with_later_parts(index, parts, [], found, SearchFilters(), TODAY, 0.0) == (
+        *found,
+        TESTING,
+    )
+    # Searched as a follow-up to the first part: its pronouns ("his") are the first part's.
+    assert any(parts[0] in text and parts[1] in text for text in index.searched)
+
+
+def test_nothing_is_added_when_the_sources_hold_it_or_it_scores_too_low() -> None:
+    index: Any = _Words([PAID, SUED, LARGEST, TESTING])
+    parts = question_parts(QUESTION)
+    held = (TESTING, PAID, SUED)
+    assert with_later_parts(index, parts, [], held, SearchFilters(), TODAY, 0.0) == held
+    found = (PAID, SUED, LARGEST)
+    assert with_later_parts(index, parts, [], found, SearchFilters(), TODAY, 0.6) == found
+
+
+def test_a_question_in_one_part_or_without_sources_is_not_searched_again() -> None:
+    index: Any = _Words([PAID, SUED, LARGEST, TESTING])
+    found = (PAID, SUED, LARGEST)
+    one = ["How much did Donald Sterling agree to pay?"]
+    assert with_later_parts(index, one, [], found, SearchFilters(), TODAY, 0.0) == found
+    parts = question_parts(QUESTION)
+    assert with_later_parts(index, parts, [], (), SearchFilters(), TODAY, 0.0) == ()
+    assert index.searched == []
