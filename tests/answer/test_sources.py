@@ -7,6 +7,7 @@ import pytest
 
 from answer.sources import (
     ANSWER_POOL,
+    DATES_MISREAD_MARGIN,
     MOVED_ON_MARGIN,
     by_what_is_asked,
     combine_filters,
@@ -116,6 +117,27 @@ def test_date_words_that_find_something_stay_and_explicit_filters_are_never_drop
     nothing = Searches([])
     hits, used = search_within_dates(nothing, "Who?", 4, YEAR_1901, "Who?", TODAY)
     assert list(hits) == [] and used == YEAR_1901 and nothing.asked == [YEAR_1901]
+
+
+@pytest.mark.parametrize(
+    ("closer", "kept"),
+    [(DATES_MISREAD_MARGIN + 0.01, False), (DATES_MISREAD_MARGIN - 0.01, True)],
+)
+def test_date_words_that_leave_only_clearly_further_paragraphs_are_dropped(
+    closer: float, kept: bool
+) -> None:
+    # "What PCB level did his October 2009 tests show?": the release came out later; within
+    # October 2009 the search finds other cases, each far from the question.
+    within = make_hit("other-case", 1, score=0.83)
+    outside = make_hit("tests", 4, score=0.83 + closer)
+    explicit = SearchFilters(language="en")
+
+    def search(text: str, k: int, filters: SearchFilters) -> list[Hit]:
+        return [outside] if filters == explicit else [within]
+
+    question = "What PCB level did his October 2009 tests show?"
+    hits, used = search_within_dates(search, question, 4, explicit, question, TODAY)
+    assert (list(hits), used != explicit) == (([within], True) if kept else ([outside], False))
 
 
 class _Searches:
