@@ -85,7 +85,7 @@ def with_later_parts(
     return sources
 
 
-_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…](?:[\s,]*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
 
 
 def between_parts(reply: str) -> str:

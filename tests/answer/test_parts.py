@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from answer.parts import question_parts, with_later_parts
+from answer.parts import between_parts, question_parts, with_later_parts
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
 
@@ -127,3 +127,22 @@ def test_a_question_in_one_part_or_without_sources_is_not_searched_again() -> No
     parts = question_parts(QUESTION)
     assert with_later_parts(index, parts, [], (), SearchFilters(), TODAY, 0.0) == ()
     assert index.searched == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "between"),
+    [
+        ("", ""),
+        ("$500,000 [1]", ". "),
+        ("$500,000 [1].", " "),
+        ("$500,000.", " "),
+        # Markers after the full stop, apart or grouped: the full stop is there (a second one
+        # showed as "... dollars [1].. Казахстан ..." once the markers moved before it).
+        ("до 2 billion US dollars. [1], [2], [3]", " "),
+        ("до 2 billion US dollars. [1, 2]", " "),
+    ],
+)
+def test_a_full_stop_goes_between_parts_only_where_the_first_lacks_one(
+    reply: str, between: str
+) -> None:
+    assert between_parts(reply) == between
