@@ -44,6 +44,10 @@ TODAY = dt.date(2026, 11, 27)
             "Шетелде неше студент оқиды, және қашан өтінімдер қабылданады?",
             ["Шетелде неше студент оқиды?", "Қашан өтінімдер қабылданады?"],
         ),
+        (
+            "Орталық жылына қанша адамға қызмет көрсетеді, және ол қашан ашық?",
+            ["Орталық жылына қанша адамға қызмет көрсетеді?", "Ол қашан ашық?"],
+        ),
     ],
 )
 def test_a_question_joining_a_second_one_is_asked_in_two_parts(
@@ -59,6 +63,7 @@ def test_a_question_joining_a_second_one_is_asked_in_two_parts(
         "Когда и где состоится следующий раунд консультаций?",  # one question for two things
         "Who and what?",  # a first part too short to stand alone
         "What did the ministers agree in Dushanbe and Astana?",
+        "Қазақстан және Тәжікстан қандай тауар айналымын көздейді?",  # no comma: one question
         # A verb after "and" opens a second question only after a comma.
         "What did the man who pleaded guilty and was sentenced to 10 years admit?",
         # ... and before a subject of its own.
