@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from functools import partial
 from typing import Any, assert_never
 
 from langchain_core.language_models import BaseChatModel
@@ -81,6 +80,16 @@ def final_answer(events: Iterable[AnswerEvent]) -> Answer:
         if isinstance(event, AnswerDone):
             return event.answer
     raise AssertionError("an answer stream always ends with AnswerDone")
+
+
+def release_texts(index: Index, sources: Sequence[Hit]) -> dict[str, str]:
+    """The whole text of the sources' releases by id, in paragraph order, in one store read
+    ({} for sources the index does not hold, such as gold evidence given directly)."""
+    ids = list(dict.fromkeys(hit.release_id for hit in sources))
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for _, meta, text, _ in index.store.chunks_of(ids):
+        parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
+    return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
 
 
 def _recent_turns(history: Sequence[Turn]) -> str:
@@ -231,7 +240,7 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
-        releases = self.index.release_texts(sources) if self.settings.check_answers else {}
+        releases = release_texts(self.index, sources) if self.settings.check_answers else {}
         if self.settings.check_answers and not is_answerable(
             standalone, sources, releases=releases
         ):
@@ -357,14 +366,10 @@ class Assistant:
                 return detect_language(turn.content)
         return "en" if detected == UNKNOWN else detected
 
-    def _source(
-        self, number: int, hit: Hit, question: str, sources: Sequence[Hit], language: str
-    ) -> str:
+    def _source(self, number: int, hit: Hit, question: str, sources: Sequence[Hit]) -> str:
         """One numbered source of the prompt; a paragraph of a release shown before names that
-        source instead of its title and date again (fewer tokens for the model to read). A
-        paragraph in another language is excerpted by meaning too: few words are shared."""
-        closeness = partial(self.index.closeness, question) if hit.language != language else None
-        text = excerpt_for_question(hit.text, question, self.settings.source_chars, closeness)
+        source instead of its title and date again (fewer tokens for the model to read)."""
+        text = excerpt_for_question(hit.text, question, self.settings.source_chars)
         paragraph = str(hit.paragraph + 1)
         first = next(n for n, h in enumerate(sources, 1) if h.release_id == hit.release_id)
         if first < number:
@@ -380,8 +385,7 @@ class Assistant:
         self, question: str, sources: Sequence[Hit], language: str, history: Sequence[Turn] = ()
     ) -> list[BaseMessage]:
         numbered = "\n\n".join(
-            self._source(number, hit, question, sources, language)
-            for number, hit in enumerate(sources, 1)
+            self._source(number, hit, question, sources) for number, hit in enumerate(sources, 1)
         )
         turns = _recent_turns(history)
         user = render_prompt(

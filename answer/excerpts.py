@@ -4,27 +4,18 @@ Citations still carry the whole paragraph."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from retrieval.sentences import split_sentences
 from retrieval.words import content_words
 
 GAP = " … "
 
 
-def excerpt_for_question(
-    text: str,
-    question: str,
-    limit: int,
-    closeness: Callable[[list[str]], Sequence[float]] | None = None,
-) -> str:
+def excerpt_for_question(text: str, question: str, limit: int) -> str:
     """`text` itself if it fits in `limit` characters; else whole sentences of it, in order,
     marked with "…" where text was left out: first the sentence that shares most words with
     `question`, then those that hold question words it lacks ("How many hours of community
     service was the Dilkon man ordered to perform?": the sentence naming the man, and the one
-    with the hours), then their neighbours, the better matching first. `closeness` (each
-    sentence's closeness in meaning to the question) orders sentences that share as many
-    words: a question in another language than the text shares names and figures at most."""
+    with the hours), then their neighbours, the better matching first."""
     if len(text) <= limit:
         return text
     sentences = split_sentences(text)
@@ -32,8 +23,7 @@ def excerpt_for_question(
         return text[:limit].rstrip() + " …"
     wanted = _keys(question)
     words = [_keys(s) & wanted for s in sentences]
-    near = closeness(sentences) if closeness else [0.0] * len(sentences)
-    scores = [(len(w), near[i]) for i, w in enumerate(words)]
+    scores = [len(w) for w in words]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     if len(sentences[best]) > limit:  # one sentence longer than the limit
         cut = sentences[best][:limit].rstrip() + " …"
@@ -52,12 +42,9 @@ def excerpt_for_question(
             break
         chosen.add(extra)
         missing -= words[extra]
-    # Then the neighbours, the better matching first (the earlier one on a tie); by meaning,
-    # the closest of any.
+    # Then the neighbours, the better matching first (the earlier one on a tie).
     while True:
         neighbours = {j for i in chosen for j in (i - 1, i + 1)} - chosen
-        if closeness:
-            neighbours = set(range(len(sentences))) - chosen
         fitting = [
             j
             for j in neighbours

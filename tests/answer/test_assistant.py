@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answer.assistant import Assistant
+from answer.assistant import Assistant, release_texts
 from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
@@ -558,14 +558,14 @@ def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
     question = "What gas was the Tyson Foods worker exposed to?"
     sources = assistant.index.search(question, 3)
-    texts = assistant.index.release_texts(sources)
+    texts = release_texts(assistant.index, sources)
     assert set(texts) == {h.release_id for h in sources}
     tyson = texts["doj-test-1"]
     assert tyson.startswith("WASHINGTON — Tyson Foods Inc. pleaded guilty")
     assert tyson.index("hydrogen sulfide") < tyson.index("Sentencing is scheduled")
     # Evidence given directly (not in the store) has no release text: its paragraph is used.
     elsewhere = [dataclasses.replace(sources[0], release_id="elsewhere")]
-    assert assistant.index.release_texts(elsewhere) == {}
+    assert release_texts(assistant.index, elsewhere) == {}
 
 
 def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conversation(
@@ -640,28 +640,3 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en", unsure=True))
-
-
-def test_a_paragraph_in_another_language_is_excerpted_by_meaning(
-    assistant: Assistant, chat_model: FakeChatModel, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sentences = [f"Sentence {n} of the release says nothing asked about here." for n in range(9)]
-    sentences[6] = "Tyson Foods agreed to pay a fine of $500,000 for the death of a worker."
-    hit = dataclasses.replace(
-        assistant.index.search("Tyson Foods fine", 1)[0], text=" ".join(sentences)
-    )
-    assert len(hit.text) > assistant.settings.source_chars and hit.language == "en"
-    asked: list[str] = []
-
-    def closeness(question: str, texts: list[str]) -> list[float]:
-        asked.append(question)
-        return [0.9 if "$500,000" in t else 0.1 for t in texts]
-
-    monkeypatch.setattr(assistant.index, "closeness", closeness)
-    chat_model.enqueue("Штраф $500,000 [1].", "A fine of $500,000 [1].")
-    assistant.ask_with_sources("Какой штраф заплатили?", [hit])
-    assert asked == ["Какой штраф заплатили?"]
-    assert sentences[6] in chat_model.calls[0][-1].content
-    # A question in the paragraph's language is excerpted by its words alone.
-    assistant.ask_with_sources("What penalty was agreed?", [hit])
-    assert asked == ["Какой штраф заплатили?"]

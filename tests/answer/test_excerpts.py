@@ -67,26 +67,3 @@ def test_a_sentence_with_the_question_words_the_best_one_lacks_is_kept_too() -> 
         "… Salabye was ordered to perform 150 hours of community service and to pay a $500 fine."
     )
     assert len(excerpt) <= 300
-
-
-def test_closeness_in_meaning_chooses_where_no_words_are_shared() -> None:
-    # A Russian question over an English paragraph shares no words with it: without
-    # closeness the excerpt is the paragraph's start, and the penalty was left out.
-    question = "Какой штраф согласилась заплатить компания?"
-    assert "$2.5 million" not in excerpt_for_question(PARAGRAPH, question, 120)
-    near = {"civil penalty": 0.9, "pollution controls": 0.8, "400 people": 0.7}
-
-    def closeness(sentences: list[str]) -> list[float]:
-        return [next((v for k, v in near.items() if k in s), 0.1) for s in sentences]
-
-    excerpt = excerpt_for_question(PARAGRAPH, question, 150, closeness)
-    assert excerpt == (
-        "… On Monday it agreed to pay a $2.5 million civil penalty for Clean Air Act violations. "
-        "The settlement also requires new pollution controls. …"
-    )
-    # Then the closest of the rest that fit, wherever they are in the paragraph.
-    wider = excerpt_for_question(PARAGRAPH, question, 175, closeness)
-    assert wider.endswith("pollution controls. … The plant employs 400 people.")
-    # A shared word (a name, a figure) still comes first: closeness orders the rest.
-    named = excerpt_for_question(PARAGRAPH, "Сколько людей на Ohio?", 60, closeness)
-    assert named.startswith("The company was founded in 1990 in Ohio.")

@@ -184,13 +184,6 @@ def test_search_release_ranks_one_releases_paragraphs_by_the_query(
     assert index.search_release("gas", "no-such-release", 3) == []
 
 
-def test_closeness_scores_texts_the_index_does_not_hold(index: Index) -> None:
-    query = "hydrogen sulfide gas exposure"
-    near, far = index.closeness(query, ["The worker died of hydrogen sulfide gas.", "Visa news."])
-    assert 0 <= far < near <= 1
-    assert index.closeness("anything", []) == []
-
-
 def test_a_query_searched_again_is_not_embedded_again(
     index: Index, ingestor: Ingestor, data_dir: Path
 ) -> None:
