@@ -82,16 +82,6 @@ def final_answer(events: Iterable[AnswerEvent]) -> Answer:
     raise AssertionError("an answer stream always ends with AnswerDone")
 
 
-def release_texts(index: Index, sources: Sequence[Hit]) -> dict[str, str]:
-    """The whole text of the sources' releases by id, in paragraph order, in one store read
-    ({} for sources the index does not hold, such as gold evidence given directly)."""
-    ids = list(dict.fromkeys(hit.release_id for hit in sources))
-    parts: dict[str, list[tuple[int, str]]] = {}
-    for _, meta, text, _ in index.store.chunks_of(ids):
-        parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
-    return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
-
-
 def _recent_turns(history: Sequence[Turn]) -> str:
     """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
     turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
@@ -240,7 +230,7 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
-        releases = release_texts(self.index, sources) if self.settings.check_answers else {}
+        releases = self.index.release_texts(sources) if self.settings.check_answers else {}
         if self.settings.check_answers and not is_answerable(
             standalone, sources, releases=releases
         ):

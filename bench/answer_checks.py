@@ -53,7 +53,6 @@ from answer.answerability import (  # noqa: E402
     lacks_the_asked_name,
     restates_question,
 )
-from answer.assistant import release_texts  # noqa: E402
 from answer.attribution import attribute_citations  # noqa: E402
 from answer.citations import resolve_citations  # noqa: E402
 from answer.types import Answer  # noqa: E402
@@ -163,7 +162,7 @@ def replies_release_texts(index: Index, replies: list[dict[str, Any]]) -> dict[s
     """The whole text of every release the replies' sources come from, as the assistant reads
     it for the name check."""
     sources = [hit_from_dict(h) for reply in replies for h in reply["answer"]["sources"]]
-    return release_texts(index, sources)
+    return index.release_texts(sources)
 
 
 def with_probability(threshold: float) -> Check:

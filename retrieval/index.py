@@ -261,6 +261,15 @@ class Index:
             for chunk_id, meta, text, vector in rows[:k]
         ]
 
+    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+        """The whole text of the sources' releases by id, in paragraph order, in one store read
+        ({} for sources the index does not hold, such as gold evidence given directly)."""
+        ids = list(dict.fromkeys(hit.release_id for hit in sources))
+        parts: dict[str, list[tuple[int, str]]] = {}
+        for _, meta, text, _ in self.store.chunks_of(ids):
+            parts.setdefault(str(meta["release_id"]), []).append((int(meta["seq"]), text))
+        return {rid: "\n".join(text for _, text in sorted(p)) for rid, p in parts.items()}
+
     def _embed_queries(self, embedder: Embedder, texts: Sequence[str]) -> Vectors:
         """The embedder's vectors of `texts`; those of recent queries are not embedded again (a
         question in a conversation is searched with the previous one, alone, and within one

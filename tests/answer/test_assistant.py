@@ -8,7 +8,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answer.assistant import Assistant, release_texts
+from answer.assistant import Assistant
 from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
@@ -558,14 +558,14 @@ def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
     question = "What gas was the Tyson Foods worker exposed to?"
     sources = assistant.index.search(question, 3)
-    texts = release_texts(assistant.index, sources)
+    texts = assistant.index.release_texts(sources)
     assert set(texts) == {h.release_id for h in sources}
     tyson = texts["doj-test-1"]
     assert tyson.startswith("WASHINGTON — Tyson Foods Inc. pleaded guilty")
     assert tyson.index("hydrogen sulfide") < tyson.index("Sentencing is scheduled")
     # Evidence given directly (not in the store) has no release text: its paragraph is used.
     elsewhere = [dataclasses.replace(sources[0], release_id="elsewhere")]
-    assert release_texts(assistant.index, elsewhere) == {}
+    assert assistant.index.release_texts(elsewhere) == {}
 
 
 def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conversation(
