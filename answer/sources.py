@@ -161,21 +161,43 @@ def search_within_dates(
     today: dt.date,
 ) -> tuple[Sequence[Hit], SearchFilters]:
     """`search` within the question's date words and the explicit filters, and the filters it
-    searched within. Date words that leave nothing, or only paragraphs clearly further from
-    the question than the best without them (`DATES_MISREAD_MARGIN`), are dropped (the
-    explicit filters stay): the year may be an event's rather than a release's ("What was
-    Warsaw's population in 1901?", "What PCB level did his October 2009 tests show?", "income
-    for 2006 through 2009"), or the releases undated. A date the sources then lack is still
-    noticed: answering checks the question's years against the sources' dates
-    (`is_answerable`)."""
+    searched within. Date words that leave nothing, or that kept out what the question names
+    (`_dates_misread`), are dropped (the explicit filters stay): the year may be an event's
+    rather than a release's ("What was Warsaw's population in 1901?", "What PCB level did
+    his October 2009 tests show?", "income for 2006 through 2009"), or the releases undated. A
+    date the sources then lack is still noticed: answering checks the question's years
+    against the sources' dates (`is_answerable`)."""
     narrowed = combine_filters(explicit, dates_in_question(question, today))
     hits = search(text, k, narrowed)
     if narrowed == explicit:
         return hits, narrowed
     wider = search(text, k, explicit)
-    if hits and (not wider or wider[0].score - hits[0].score <= DATES_MISREAD_MARGIN):
+    if hits and not _dates_misread(question, hits, wider):
         return hits, narrowed
     return wider, explicit
+
+
+def _dates_misread(question: str, within: Sequence[Hit], wider: Sequence[Hit]) -> bool:
+    """Whether the best paragraph found without the date words comes clearly closer to the
+    question (`DATES_MISREAD_MARGIN`) and holds a name the question asks about that none found
+    within them holds: "Cohen" outside 2006-2009, other cases within (one of another Aaron). A
+    question that names nothing but its dates ("What did the ministry announce in September
+    2025?") keeps them, and so does one whose names are written in another script than the
+    paragraphs within them ("Что МИД сообщил в августе 2025 года?" over an English release)."""
+    if not wider or wider[0].score - within[0].score <= DATES_MISREAD_MARGIN:
+        return False
+    names = Facts.of(question).names
+
+    def named(hit: Hit, *, unreadable: bool) -> frozenset[tuple[str, str]]:
+        facts = Facts.of(f"{hit.title}\n{hit.text}")
+        held = facts.names | facts.words
+        scripts = {script for script, _ in held}
+        return frozenset(
+            name for name in names if name in held or (unreadable and name[0] not in scripts)
+        )
+
+    kept_out = named(wider[0], unreadable=False)
+    return bool(kept_out - frozenset().union(*(named(h, unreadable=True) for h in within)))
 
 
 # How much closer (cosine) the best paragraph found without the question's date words must

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -7,7 +8,6 @@ import pytest
 
 from answer.sources import (
     ANSWER_POOL,
-    DATES_MISREAD_MARGIN,
     MOVED_ON_MARGIN,
     by_what_is_asked,
     combine_filters,
@@ -119,25 +119,61 @@ def test_date_words_that_find_something_stay_and_explicit_filters_are_never_drop
     assert list(hits) == [] and used == YEAR_1901 and nothing.asked == [YEAR_1901]
 
 
+OTHER_CASE = "A Texas man was sentenced for tax fraud."
+PCB_LEVEL = "What PCB level did Pass's tests show?"
+
+
 @pytest.mark.parametrize(
-    ("closer", "kept"),
-    [(DATES_MISREAD_MARGIN + 0.01, False), (DATES_MISREAD_MARGIN - 0.01, True)],
+    ("closer", "within_text", "question", "kept"),
+    [
+        # "His October 2009 tests": the release came out later; within October 2009 the
+        # search finds other cases, none naming him.
+        (
+            0.05,
+            "A Texas man was sentenced for tax fraud.",
+            "What PCB level did Pass's tests show?",
+            False,
+        ),
+        (
+            0.03,
+            "A Texas man was sentenced for tax fraud.",
+            "What PCB level did Pass's tests show?",
+            True,
+        ),
+        # A paragraph within the dates names what the one outside does: the dates stay.
+        (0.05, "Pass reported PCB tests in October 2009.", PCB_LEVEL, True),
+        # A question that names nothing but its dates is about them.
+        (0.05, "A Texas man was sentenced for tax fraud.", "What did the ministry announce?", True),
+    ],
 )
-def test_date_words_that_leave_only_clearly_further_paragraphs_are_dropped(
-    closer: float, kept: bool
+def test_date_words_that_keep_out_what_the_question_names_are_dropped(
+    closer: float, within_text: str, question: str, kept: bool
 ) -> None:
-    # "What PCB level did his October 2009 tests show?": the release came out later; within
-    # October 2009 the search finds other cases, each far from the question.
-    within = make_hit("other-case", 1, score=0.83)
-    outside = make_hit("tests", 4, score=0.83 + closer)
+    within = make_hit("other-case", 1, text=within_text, score=0.83)
+    outside = make_hit("tests", 4, text="Pass's tests showed PCB levels of 4,925 ppm.", score=0.83)
+    outside = dataclasses.replace(outside, score=0.83 + closer)
     explicit = SearchFilters(language="en")
 
     def search(text: str, k: int, filters: SearchFilters) -> list[Hit]:
         return [outside] if filters == explicit else [within]
 
-    question = "What PCB level did his October 2009 tests show?"
-    hits, used = search_within_dates(search, question, 4, explicit, question, TODAY)
+    asked = f"{question[:-1]} in October 2009?"
+    hits, used = search_within_dates(search, asked, 4, explicit, asked, TODAY)
     assert (list(hits), used != explicit) == (([within], True) if kept else ([outside], False))
+
+
+def test_names_the_paragraphs_within_the_dates_cannot_be_read_in_keep_them() -> None:
+    # "Что МИД сообщил в августе 2025 года?": a Russian release of October names the МИД, the
+    # English release of August cannot; the dates stay.
+    within = make_hit("seed", 1, text="The Ministry of Foreign Affairs met in Dushanbe.", score=0.8)
+    outside = make_hit("october", 1, text="МИД провёл консультации в Астане.", score=0.9)
+    explicit = SearchFilters()
+
+    def search(text: str, k: int, filters: SearchFilters) -> list[Hit]:
+        return [outside] if filters == explicit else [within]
+
+    question = "Что МИД сообщил в августе 2025 года?"
+    assert search_within_dates(search, question, 3, explicit, question, TODAY)[0] == [within]
 
 
 class _Searches:
