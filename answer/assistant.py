@@ -244,7 +244,7 @@ class Assistant:
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
             written = yield from self._write(
-                self._messages(part, sources, language, turns), part, between
+                self._messages(part, standalone, sources, language, turns), part, between
             )
             turns += [Turn("user", part), Turn("assistant", written)]
             written = new_sentences(without_stray_yes(written.strip(), part), reply)
@@ -372,10 +372,12 @@ class Assistant:
         )
 
     def _messages(
-        self, question: str, sources: Sequence[Hit], language: str, history: Sequence[Turn] = ()
+        self, question: str, whole: str, sources: Sequence[Hit], language: str, history: list[Turn]
     ) -> list[BaseMessage]:
+        """The answer prompt, its sources excerpted for the `whole` question: each part's prompt
+        begins alike, and the model reads only what follows them again (its prompt cache)."""
         numbered = "\n\n".join(
-            self._source(number, hit, question, sources) for number, hit in enumerate(sources, 1)
+            self._source(number, hit, whole, sources) for number, hit in enumerate(sources, 1)
         )
         turns = _recent_turns(history)
         user = render_prompt(

@@ -640,3 +640,25 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(refusal("en", unsure=True))
+
+
+def test_each_part_of_a_question_reads_the_same_excerpts(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Excerpted for each part, a long source differed between the two prompts, and the model
+    # read the whole prompt again for the second part; now only what follows the sources.
+    filler = [f"Sentence {n} of the release is about the plant's history." for n in range(9)]
+    text = " ".join(
+        ["Tyson Foods agreed to pay a fine of $500,000.", *filler, "The worker died of gas."]
+    )
+    hit = dataclasses.replace(assistant.index.search("Tyson Foods fine", 1)[0], text=text)
+    assert len(hit.text) > assistant.settings.source_chars
+    chat_model.enqueue("A fine of $500,000 [1].", "Gas [1].")
+    assistant.ask_with_sources(
+        "What fine did Tyson Foods pay, and what did the worker die of?", [hit]
+    )
+    first, second = (call[-1].content for call in chat_model.calls)
+    assert isinstance(first, str) and isinstance(second, str)
+    sources = first.split("\n\nQuestion:")[0]
+    assert second.startswith(sources + "\n\nEarlier in this conversation:")
+    assert "$500,000" in sources and "died of gas" in sources
