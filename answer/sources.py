@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from answer.answerability import asks_for_a_figure, figures_for, has_subject
-from answer.grounding import Facts
+from answer.grounding import Facts, SourceText
 from answer.types import Turn
 from retrieval.dates import MONTHS, asks_for_a_date, states_a_date
 from retrieval.index import Index
@@ -186,18 +186,13 @@ def _dates_misread(question: str, within: Sequence[Hit], wider: Sequence[Hit]) -
     paragraphs within them ("Что МИД сообщил в августе 2025 года?" over an English release)."""
     if not wider or wider[0].score - within[0].score <= DATES_MISREAD_MARGIN:
         return False
-    names = Facts.of(question).names
-
-    def named(hit: Hit, *, unreadable: bool) -> frozenset[tuple[str, str]]:
-        facts = Facts.of(f"{hit.title}\n{hit.text}")
-        held = facts.names | facts.words
-        scripts = {script for script, _ in held}
-        return frozenset(
-            name for name in names if name in held or (unreadable and name[0] not in scripts)
-        )
-
-    kept_out = named(wider[0], unreadable=False)
-    return bool(kept_out - frozenset().union(*(named(h, unreadable=True) for h in within)))
+    outside = SourceText.of(wider[0])
+    inside = [SourceText.of(hit) for hit in within]
+    # A name a paragraph within cannot be read for (another script) counts as held by it.
+    return any(
+        outside.has_name(name) and not any(v.has_name(name) or not v.checks(name) for v in inside)
+        for name in Facts.of(question).names
+    )
 
 
 # How much closer (cosine) the best paragraph found without the question's date words must
