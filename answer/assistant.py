@@ -47,6 +47,7 @@ from prompts import (
     refusal,
     render_prompt,
     starts_with_refusal,
+    unanswered_part,
 )
 from retrieval.errors import PresschatError
 from retrieval.index import Index
@@ -230,16 +231,19 @@ class Assistant:
         if not sources:
             yield finish(refusal(language), True)
             return
-        releases = self.index.release_texts(sources) if self.settings.check_answers else {}
-        if self.settings.check_answers and not is_answerable(
-            standalone, sources, releases=releases
-        ):
+        check = self.settings.check_answers
+        releases = self.index.release_texts(sources) if check else {}
+        parts = question_parts(standalone)
+        # A part naming what no source holds ("..., and how many in 1800?") is not asked; the
+        # answer to the others says so (the whole question was refused for it).
+        unasked = [p for p in parts if check and not is_answerable(p, sources, releases=releases)]
+        if len(unasked) == len(parts):
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
             return
         reply = ""
         turns = list(history)
-        for part in question_parts(standalone):
+        for part in (p for p in parts if p not in unasked):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
@@ -253,7 +257,7 @@ class Assistant:
         reply = reply or CANNOT_ANSWER
         text = reply.replace(CANNOT_ANSWER, "").strip()  # each part's stray "Yes," is gone
         unreliable = None
-        if self.settings.check_answers:
+        if check:
             attribution = attribute_citations(text, sources, standalone)
             unreliable = why_unreliable(attribution, standalone, sources, releases)
             text = attribution.text
@@ -269,7 +273,12 @@ class Assistant:
             log.info("refused %r: %s", reply, unreliable or "no words")
             yield finish(refusal_with_closest(language, sources, unsure=True), True)
         else:
-            yield finish(text, False, with_quotes(text, citations, standalone))
+            quoted = with_quotes(text, citations, standalone)
+            if unasked:
+                said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
+                yield AnswerToken(said)
+                text += said
+            yield finish(text, False, quoted)
 
     def _write(
         self, messages: list[BaseMessage], question: str, separator: str

@@ -39,8 +39,9 @@ _SECOND_QUESTION = re.compile(
     rf"|,\s+and\s+(?:{_AUXILIARIES})(?=\s+(?:{_SUBJECTS}|(?-i:[A-Z])|\d))"
     rf"|,?\s+[иа]\s+(?:(?:в|на|за|с|со|по|к|от|до|из|у|для|при|о)\s+)?(?:{_ASKING['ru']})"
     rf"|,?\s+(?:және|ал)\s+(?:{_ASKING['kk']})"
-    # Kazakh puts the subject first (", және ол қашан ашық?"): after a comma, a word or two.
-    rf"|,\s+(?:және|ал)\s+(?:[^\W\d_]+\s+){{1,2}}(?:{_ASKING['kk']})"
+    # Kazakh puts the subject or the time first (", және ол қашан ашық?", ", және 1800 жылы кім
+    # ...?"): after a comma, a word or two.
+    rf"|,\s+(?:және|ал)\s+(?:[^\W_]+\s+){{1,2}}(?:{_ASKING['kk']})"
     r")\b",
     re.IGNORECASE,
 )

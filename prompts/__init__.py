@@ -86,6 +86,12 @@ def refusal(language: str, *, unsure: bool = False) -> str:
     return load_prompt(f"{'unsure' if unsure else 'refusal'}_{prompt_language(language)}")
 
 
+def unanswered_part(language: str, part: str) -> str:
+    """The line that says the releases do not answer one part of a question joining two, in the
+    asker's language, after the other part's answer."""
+    return render_prompt(f"unanswered_part_{prompt_language(language)}", part=part)
+
+
 def ask_for_more(language: str) -> str:
     """The reply to a question that names nothing to look for ("When?" with no conversation
     before it), in the asker's language: what to add."""

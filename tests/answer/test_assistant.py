@@ -527,6 +527,31 @@ def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refu
     assert not answer.refused and answer.text == "Tyson Foods paid a $500,000 fine [1]."
 
 
+def test_a_part_naming_what_no_source_holds_is_not_asked_and_the_answer_says_so(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # The second part asks about a year no source holds: the first is answered, the second not
+    # asked (it was asked, and the model answered from the nearest paragraph).
+    question = "What fine did Tyson Foods pay for the worker death, and what did it pay in 1800?"
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].")
+    events = list(assistant.stream(question))
+    (call,) = chat_model.calls
+    assert "Question: What fine did Tyson Foods pay for the worker death?" in call[-1].content
+    answer = events[-1].answer  # type: ignore[union-attr]
+    said = "The press releases I have do not answer this part of the question"
+    assert (
+        answer.text
+        == f"Tyson Foods paid a $500,000 fine [1].\n\n{said}: “What did it pay in 1800?”"
+    )
+    assert "".join(e.text for e in events if isinstance(e, AnswerToken)) == answer.text
+    assert not answer.refused and [c.number for c in answer.citations] == [1]
+    chat_model.calls.clear()
+    # Every part naming what no source holds: the refusal, without the model.
+    answer = assistant.ask("What did Acme Widgets pay in 1800, and who died there in 1799?")
+    assert answer.refused and not chat_model.calls
+    assert answer.text.startswith(refusal("en") + "\nClosest releases found:")
+
+
 def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:

@@ -28,6 +28,9 @@ FILLED_BY_CODE = {
     "closest_en": set(),
     "closest_ru": set(),
     "closest_kk": set(),
+    "unanswered_part_en": {"part"},
+    "unanswered_part_ru": {"part"},
+    "unanswered_part_kk": {"part"},
 }
 
 
