@@ -35,7 +35,7 @@ from answer.chat_models import (
     stream_text,
 )
 from answer.citations import CITATION_MARKER, resolve_citations
-from answer.excerpts import excerpt_for_question
+from answer.excerpts import LANGUAGE_NAMES, answer_messages, recent_turns
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
 from answer.sources import find_sources
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
@@ -56,9 +56,6 @@ from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
-_HISTORY_TURNS = 6
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -81,12 +78,6 @@ def final_answer(events: Iterable[AnswerEvent]) -> Answer:
         if isinstance(event, AnswerDone):
             return event.answer
     raise AssertionError("an answer stream always ends with AnswerDone")
-
-
-def _recent_turns(history: Sequence[Turn]) -> str:
-    """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
-    turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
-    return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
 
 
 def _has_words(text: str) -> bool:
@@ -248,7 +239,11 @@ class Assistant:
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
             written = yield from self._write(
-                self._messages(part, standalone, sources, language, turns), part, between
+                answer_messages(
+                    part, standalone, sources, language, turns, self.settings.source_chars
+                ),
+                part,
+                between,
             )
             turns += [Turn("user", part), Turn("assistant", written)]
             written = new_sentences(without_stray_yes(written.strip(), part), reply)
@@ -330,7 +325,7 @@ class Assistant:
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
-        conversation = _recent_turns(history)
+        conversation = recent_turns(history)
         if not conversation:
             return question
         # A worked example as a chat turn: the small default model follows it far better than
@@ -364,37 +359,3 @@ class Assistant:
             if turn.role == "user" and detect_language(turn.content) in LANGUAGE_NAMES:
                 return detect_language(turn.content)
         return "en" if detected == UNKNOWN else detected
-
-    def _source(self, number: int, hit: Hit, question: str, sources: Sequence[Hit]) -> str:
-        """One numbered source of the prompt; a paragraph of a release shown before names that
-        source instead of its title and date again (fewer tokens for the model to read)."""
-        text = excerpt_for_question(hit.text, question, self.settings.source_chars)
-        paragraph = str(hit.paragraph + 1)
-        first = next(n for n, h in enumerate(sources, 1) if h.release_id == hit.release_id)
-        if first < number:
-            return render_prompt(
-                "source_again", number=str(number), first=str(first), paragraph=paragraph, text=text
-            )
-        date = hit.date.isoformat() if hit.date else "undated"
-        return render_prompt(
-            "source", number=str(number), title=hit.title, date=date, paragraph=paragraph, text=text
-        )
-
-    def _messages(
-        self, question: str, whole: str, sources: Sequence[Hit], language: str, history: list[Turn]
-    ) -> list[BaseMessage]:
-        """The answer prompt, its sources excerpted for the `whole` question: each part's prompt
-        begins alike, and the model reads only what follows them again (its prompt cache)."""
-        numbered = "\n\n".join(
-            self._source(number, hit, whole, sources) for number, hit in enumerate(sources, 1)
-        )
-        turns = _recent_turns(history)
-        user = render_prompt(
-            "answer",
-            sources=numbered,
-            # Prompt files lose their last newlines; the question goes on a line of its own.
-            conversation=render_prompt("conversation", turns=turns) + "\n\n" if turns else "",
-            question=question,
-            language=LANGUAGE_NAMES.get(language, "English"),
-        )
-        return [SystemMessage(render_prompt("system")), HumanMessage(user)]

@@ -1,11 +1,22 @@
-"""Shorter sources for the model: the sentences of a long paragraph that hold the question's
-words, with their neighbours, so the prompt (and the wait for the first token) stays short.
-Citations still carry the whole paragraph."""
+"""The answer prompt: numbered sources, shortened for the model to the sentences of a long
+paragraph that hold the question's words, with their neighbours, so the prompt (and the wait
+for the first token) stays short; citations still carry the whole paragraph. Then the recent
+conversation and the question."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from answer.types import Turn
+from prompts import render_prompt
 from retrieval.sentences import split_sentences
+from retrieval.types import Hit
 from retrieval.words import content_words
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
+_HISTORY_TURNS = 6
 
 GAP = " … "
 
@@ -85,3 +96,51 @@ def _render(sentences: list[str], chosen: set[int]) -> str:
     head = "… " if runs[0][0] > 0 else ""
     tail = " …" if runs[-1][-1] < len(sentences) - 1 else ""
     return head + excerpt + tail
+
+
+def recent_turns(history: Sequence[Turn]) -> str:
+    """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
+    turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
+    return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
+
+
+def answer_messages(
+    question: str,
+    whole: str,
+    sources: Sequence[Hit],
+    language: str,
+    history: Sequence[Turn],
+    source_chars: int,
+) -> list[BaseMessage]:
+    """The answer prompt, its sources excerpted (to `source_chars`) for the `whole` question:
+    each part's prompt begins alike, and the model reads only what follows them again (its
+    prompt cache)."""
+    numbered = "\n\n".join(
+        _source(number, hit, whole, sources, source_chars) for number, hit in enumerate(sources, 1)
+    )
+    turns = recent_turns(history)
+    user = render_prompt(
+        "answer",
+        sources=numbered,
+        # Prompt files lose their last newlines; the question goes on a line of its own.
+        conversation=render_prompt("conversation", turns=turns) + "\n\n" if turns else "",
+        question=question,
+        language=LANGUAGE_NAMES.get(language, "English"),
+    )
+    return [SystemMessage(render_prompt("system")), HumanMessage(user)]
+
+
+def _source(number: int, hit: Hit, question: str, sources: Sequence[Hit], limit: int) -> str:
+    """One numbered source of the prompt; a paragraph of a release shown before names that
+    source instead of its title and date again (fewer tokens for the model to read)."""
+    text = excerpt_for_question(hit.text, question, limit)
+    paragraph = str(hit.paragraph + 1)
+    first = next(n for n, h in enumerate(sources, 1) if h.release_id == hit.release_id)
+    if first < number:
+        return render_prompt(
+            "source_again", number=str(number), first=str(first), paragraph=paragraph, text=text
+        )
+    date = hit.date.isoformat() if hit.date else "undated"
+    return render_prompt(
+        "source", number=str(number), title=hit.title, date=date, paragraph=paragraph, text=text
+    )
