@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from typing import Any, assert_never
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, assert_never
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -43,6 +43,7 @@ from prompts import (
     CANNOT_ANSWER,
     ask_for_more,
     may_become_refusal,
+    other_language,
     prompt_echo_start,
     refusal,
     render_prompt,
@@ -51,11 +52,13 @@ from prompts import (
 )
 from retrieval.errors import PresschatError
 from retrieval.index import Index
-from retrieval.language import UNKNOWN, detect_language
+from retrieval.language import UNKNOWN, detect_language, sources_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
+
+Verdict = Literal["answered", "cannot", "unsure"]
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -232,9 +235,47 @@ class Assistant:
             log.info("refused without the model: the sources miss what %r names", standalone)
             yield finish(refusal_with_closest(language, sources), True)
             return
+        asked = [p for p in parts if p not in unasked]
+        verdict, text, citations = yield from self._reply(
+            asked, standalone, sources, language, history, releases
+        )
+        other = sources_language(sources)
+        retry = language in self.settings.retry_in_source_language
+        if verdict == "unsure" and retry and other not in (language, UNKNOWN):
+            # The small model writes Kazakh poorly: an answer to a Kazakh question over English
+            # releases often writes the question back, where asked in English it answers.
+            lead = f"{other_language(language)}\n\n"
+            log.info("answer in %s failed the checks; asked in %s", language, other)
+            yield AnswerToken(f"\n\n{lead}")
+            verdict, text, citations = yield from self._reply(
+                asked, standalone, sources, other, history, releases
+            )
+            text = lead + text
+        if verdict != "answered":
+            yield finish(refusal_with_closest(language, sources, unsure=verdict == "unsure"), True)
+        else:
+            quoted = with_quotes(text, citations, standalone)
+            if unasked:
+                said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
+                yield AnswerToken(said)
+                text += said
+            yield finish(text, False, quoted)
+
+    def _reply(
+        self,
+        parts: Sequence[str],
+        standalone: str,
+        sources: tuple[Hit, ...],
+        language: str,
+        history: Sequence[Turn],
+        releases: Mapping[str, str],
+    ) -> Generator[AnswerEvent, None, tuple[Verdict, str, tuple[Citation, ...]]]:
+        """Stream the model's answer to each part in `language`; return whether it answered
+        (else "cannot": it said the sources do not hold the answer; "unsure": its answer failed
+        the checks) with the checked text and its citations."""
         reply = ""
         turns = list(history)
-        for part in (p for p in parts if p not in unasked):
+        for part in parts:
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
@@ -252,28 +293,19 @@ class Assistant:
         reply = reply or CANNOT_ANSWER
         text = reply.replace(CANNOT_ANSWER, "").strip()  # each part's stray "Yes," is gone
         unreliable = None
-        if check:
+        if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
             unreliable = why_unreliable(attribution, standalone, sources, releases)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
-        says_cannot_answer = starts_with_refusal(reply) or (
-            CANNOT_ANSWER in reply and not citations
-        )
-        if says_cannot_answer:
-            yield finish(refusal_with_closest(language, sources), True)
-        elif unreliable or not _has_words(text):
+        if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
+            return "cannot", "", ()
+        if unreliable or not _has_words(text):
             # The model answered, but not with anything a reader could check: the releases may
             # still hold the answer, so the refusal does not claim they do not.
             log.info("refused %r: %s", reply, unreliable or "no words")
-            yield finish(refusal_with_closest(language, sources, unsure=True), True)
-        else:
-            quoted = with_quotes(text, citations, standalone)
-            if unasked:
-                said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
-                yield AnswerToken(said)
-                text += said
-            yield finish(text, False, quoted)
+            return "unsure", "", ()
+        return "answered", text, citations
 
     def _write(
         self, messages: list[BaseMessage], question: str, separator: str

@@ -92,6 +92,12 @@ def unanswered_part(language: str, part: str) -> str:
     return render_prompt(f"unanswered_part_{prompt_language(language)}", part=part)
 
 
+def other_language(language: str) -> str:
+    """The line that opens an answer written in its sources' language, not the asker's: the
+    answer in the asker's language failed the checks."""
+    return load_prompt(f"other_language_{prompt_language(language)}")
+
+
 def ask_for_more(language: str) -> str:
     """The reply to a question that names nothing to look for ("When?" with no conversation
     before it), in the asker's language: what to add."""

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from retrieval.types import ReleaseSummary
+from retrieval.types import Hit, ReleaseSummary
 from retrieval.words import STOP_WORDS
 
 UNKNOWN = "und"
@@ -80,3 +80,11 @@ def language_code(value: str) -> str:
 def releases_by_language(releases: Iterable[ReleaseSummary]) -> Counter[str]:
     """How many of the releases are in each language (UNKNOWN for those with none)."""
     return Counter(release.language or UNKNOWN for release in releases)
+
+
+def sources_language(hits: Iterable[Hit]) -> str:
+    """The language most of the hits' releases are in (as stored, else as detected in the
+    paragraph); UNKNOWN for none."""
+    counts = Counter(hit.language or detect_language(hit.text) for hit in hits)
+    counts.pop(UNKNOWN, None)
+    return counts.most_common(1)[0][0] if counts else UNKNOWN

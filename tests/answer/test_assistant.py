@@ -14,7 +14,7 @@ from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
 from ingest.pipeline import Ingestor
-from prompts import ask_for_more, refusal
+from prompts import ask_for_more, other_language, refusal
 from retrieval.errors import BackendError
 from retrieval.index import Index
 from retrieval.language import detect_language
@@ -136,7 +136,8 @@ def test_a_question_naming_nothing_asks_what_it_is_about_without_searching(
         Turn("assistant", "Tyson Foods agreed to pay a $500,000 fine [1]."),
     ]
     follow_up = assistant.ask(question, history=history)
-    assert follow_up.sources and searches and len(chat_model.calls) == 1
+    # (a Kazakh one asked again in English: "In 2019" is in no source)
+    assert follow_up.sources and searches and chat_model.calls
 
 
 def test_the_request_for_a_whole_question_is_in_each_language() -> None:
@@ -404,6 +405,43 @@ def test_an_answer_no_source_supports_is_refused(
     assert answer.refused and answer.citations == ()
     # The model answered, wrongly: the refusal does not claim the releases lack the answer.
     assert answer.text.startswith(refusal("en", unsure=True) + "\nClosest releases found:\n- ")
+
+
+def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "Tyson Foods жұмысшының өлімі үшін қанша айыппұл төледі?"
+    restated = "Tyson Foods жұмысшының өлімі үшін айыппұл төледі [1]."
+    chat_model.enqueue(restated, "Tyson Foods paid a $500,000 fine [1].")
+    answer = assistant.ask(question)
+    first, second = chat_model.calls
+    assert first[-1].content.endswith("Answer in Kazakh, citing the sources as [n].")
+    assert second[-1].content.endswith("Answer in English, citing the sources as [n].")
+    assert answer.text == f"{other_language('kk')}\n\nTyson Foods paid a $500,000 fine [1]."
+    assert not answer.refused and answer.language == "kk"
+    (citation,) = answer.citations
+    assert "$500,000" in citation.quote
+    # Failing again: the refusal that the releases may still hold the answer, in Kazakh.
+    chat_model.calls.clear()
+    chat_model.enqueue(restated, "It paid [1].")
+    answer = assistant.ask(question)
+    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.text.startswith(refusal("kk", unsure=True))
+    # One in a language the settings do not name (Russian, by default) is not asked again.
+    chat_model.calls.clear()
+    russian = "Какой штраф заплатила Tyson Foods за гибель рабочего?"
+    chat_model.enqueue("Tyson Foods заплатила штраф 900 долларов [1].")
+    assert assistant.ask(russian).refused and len(chat_model.calls) == 1
+    more = assistant.settings.model_copy(update={"retry_in_source_language": ["en", "ru"]})
+    retrying = Assistant(assistant.index, chat_model, more)
+    chat_model.enqueue("Tyson Foods заплатила штраф 900 долларов [1].", "It paid $500,000 [1].")
+    answer = retrying.ask(russian)
+    assert answer.text == f"{other_language('ru')}\n\nIt paid $500,000 [1]."
+    assert len(chat_model.calls) == 3
+    # Nor one in its sources' own language.
+    chat_model.enqueue("Tyson Foods did pay a fine for the worker death [1].")
+    assert retrying.ask("What fine did Tyson Foods pay for the worker death?").refused
+    assert len(chat_model.calls) == 4
 
 
 def test_an_answer_that_only_restates_the_question_is_refused(

@@ -31,6 +31,9 @@ FILLED_BY_CODE = {
     "unanswered_part_en": {"part"},
     "unanswered_part_ru": {"part"},
     "unanswered_part_kk": {"part"},
+    "other_language_en": set(),
+    "other_language_ru": set(),
+    "other_language_kk": set(),
 }
 
 

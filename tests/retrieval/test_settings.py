@@ -58,6 +58,7 @@ def test_choices_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
         ("PRESSCHAT_FETCH_MAX_BYTES", "10"),
         ("PRESSCHAT_SYNC_INTERVAL", "soon"),
         ("PRESSCHAT_USER_AGENT", "bot\nX-Injected: 1"),
+        ("PRESSCHAT_RETRY_IN_SOURCE_LANGUAGE", "kk, Klingon!"),
     ],
 )
 def test_invalid_setting_names_the_variable(
@@ -81,3 +82,11 @@ def test_web_sources_are_a_comma_separated_list_of_urls(monkeypatch: pytest.Monk
     assert settings.sources == ["https://www.gov.kz/rss", "http://x.test/sitemap.xml"]
     assert settings.sync_interval == 30
     assert settings.web_state_path == settings.data_dir / "web-state.json"
+
+
+def test_languages_to_ask_again_in_the_sources_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().retry_in_source_language == ["kk"]
+    monkeypatch.setenv("PRESSCHAT_RETRY_IN_SOURCE_LANGUAGE", "Kazakh, RU ")
+    assert load_settings().retry_in_source_language == ["kk", "ru"]
+    monkeypatch.setenv("PRESSCHAT_RETRY_IN_SOURCE_LANGUAGE", "")
+    assert load_settings().retry_in_source_language == []
