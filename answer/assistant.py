@@ -251,6 +251,8 @@ class Assistant:
                 asked, standalone, sources, other, history, releases
             )
             text = lead + text
+            if verdict == "cannot":  # the first reply answered: the sources may hold it
+                verdict = "unsure"
         if verdict != "answered":
             yield finish(refusal_with_closest(language, sources, unsure=verdict == "unsure"), True)
         else:

@@ -421,12 +421,14 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
     assert not answer.refused and answer.language == "kk"
     (citation,) = answer.citations
     assert "$500,000" in citation.quote
-    # Failing again: the refusal that the releases may still hold the answer, in Kazakh.
-    chat_model.calls.clear()
-    chat_model.enqueue(restated, "It paid [1].")
-    answer = assistant.ask(question)
-    assert answer.refused and len(chat_model.calls) == 2
-    assert answer.text.startswith(refusal("kk", unsure=True))
+    # Failing again, or saying then that the sources do not hold it (the first reply answered):
+    # the refusal that the releases may still hold the answer, in Kazakh.
+    for again in ("It paid [1].", "NO_ANSWER"):
+        chat_model.calls.clear()
+        chat_model.enqueue(restated, again)
+        answer = assistant.ask(question)
+        assert answer.refused and len(chat_model.calls) == 2
+        assert answer.text.startswith(refusal("kk", unsure=True)), again
     # One in a language the settings do not name (Russian, by default) is not asked again.
     chat_model.calls.clear()
     russian = "Какой штраф заплатила Tyson Foods за гибель рабочего?"
