@@ -46,19 +46,40 @@ _SECOND_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PART_CHARS = 15
+# Two people asked about one by one ("What prison terms did promoters David L. Johnson and
+# Michael L. Putnam receive?", "What tax losses did Jon Field and Eric Schilder each cause?"):
+# the small model gave both the same figure. Each name is two to four capitalised words or
+# initials, and the question says "each" or "respectively", or asks for sentences, terms, fines
+# or penalties (one each; "How many patients did he steer to the Sacred Hope and Xpress Center
+# clinics?" asks for one count).
+_NAME = r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.)){1,3}"
+_TWO_NAMES = re.compile(rf"\b({_NAME}) and ({_NAME})\b")
+_PER_PERSON = re.compile(r"\b(?:each|respectively|sentences|terms|fines|penalties)\b")
 
 
 def question_parts(question: str) -> list[str]:
     """The question, or its two questions where it joins a second to the first with "and"
     ("How much did X take, and for how long did he ...?" → "How much did X take?", "For how long
-    did he ...?"); the second keeps its pronouns, to be asked after the first."""
+    did he ...?"); the second keeps its pronouns, to be asked after the first. A question about
+    two people ("What prison terms did A and B receive?") is asked about each in turn."""
     match = _SECOND_QUESTION.search(question)
     if not match or match.start() < _FIRST_PART_CHARS:
-        return [question]
+        return _per_person(question)
     first = question[: match.start()].rstrip(" ,;")
     second = question[match.start() :].lstrip(" ,")
     second = second.split(None, 1)[1]  # the joining word
     return [first if first.endswith("?") else f"{first}?", second[:1].upper() + second[1:]]
+
+
+def _per_person(question: str) -> list[str]:
+    """The question once for each of two people it asks a fact of each about, else itself."""
+    names = _TWO_NAMES.search(question)
+    if not names or not _PER_PERSON.search(question):
+        return [question]
+    return [
+        re.sub(r"\s+(?:each|respectively)\b", "", question.replace(names[0], name))
+        for name in (names[1], names[2])
+    ]
 
 
 def with_later_parts(

@@ -52,6 +52,18 @@ TODAY = dt.date(2026, 11, 27)
             "Орталық жылына қанша адамға қызмет көрсетеді, және 1800 жылы кім ашты?",
             ["Орталық жылына қанша адамға қызмет көрсетеді?", "1800 жылы кім ашты?"],
         ),
+        # Two people, a fact for each: asked about one, then the other.
+        (
+            "What prison terms did promoters David L. Johnson and Michael L. Putnam receive?",
+            [
+                "What prison terms did promoters David L. Johnson receive?",
+                "What prison terms did promoters Michael L. Putnam receive?",
+            ],
+        ),
+        (
+            "What tax losses did Jon Field and Eric Schilder each cause?",
+            ["What tax losses did Jon Field cause?", "What tax losses did Eric Schilder cause?"],
+        ),
     ],
 )
 def test_a_question_joining_a_second_one_is_asked_in_two_parts(
@@ -72,6 +84,10 @@ def test_a_question_joining_a_second_one_is_asked_in_two_parts(
         "What did the man who pleaded guilty and was sentenced to 10 years admit?",
         # ... and before a subject of its own.
         "Which company spent $26 billion on search deals, and is accused of harming publishers?",
+        # Two names with one fact between them, or two places.
+        "Through which company did Gevork Kartashyan and Eliza Shubaralyan bill Medicare?",
+        "How many patients did Wayne Smith steer to the Sacred Hope and Xpress Center clinics?",
+        "What prison term did David Johnson receive?",
     ],
 )
 def test_one_question_stays_whole(question: str) -> None:
