@@ -229,7 +229,7 @@ class Assistant:
         releases = self.index.release_texts(sources) if check else {}
         parts = question_parts(standalone)
         # A part naming what no source holds ("..., and how many in 1800?") is not asked; the
-        # answer to the others says so (the whole question was refused for it).
+        # answer to the others says so (the whole question had been refused, or the part asked).
         unasked = [p for p in parts if check and not is_answerable(p, sources, releases=releases)]
         if len(unasked) == len(parts):
             log.info("refused without the model: the sources miss what %r names", standalone)
