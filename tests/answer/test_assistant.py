@@ -571,7 +571,7 @@ def test_a_part_naming_what_no_source_holds_is_not_asked_and_the_answer_says_so(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
     # The second part asks about a year no source holds: the first is answered, the second not
-    # asked (it was asked, and the model answered from the nearest paragraph).
+    # asked (both were asked before).
     question = "What fine did Tyson Foods pay for the worker death, and what did it pay in 1800?"
     chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].")
     events = list(assistant.stream(question))
