@@ -239,9 +239,9 @@ class Assistant:
         verdict, text, citations = yield from self._reply(
             asked, standalone, sources, language, history, releases
         )
-        other = sources_language(sources)
-        retry = language in self.settings.retry_in_source_language
-        if verdict == "unsure" and retry and other not in (language, UNKNOWN):
+        retry = verdict == "unsure" and language in self.settings.retry_in_source_language
+        other = sources_language(sources) if retry else UNKNOWN
+        if retry and other not in (language, UNKNOWN):
             # The small model writes Kazakh poorly: an answer to a Kazakh question over English
             # releases often writes the question back, where asked in English it answers.
             lead = f"{other_language(language)}\n\n"
