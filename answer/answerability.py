@@ -72,7 +72,9 @@ _CHOICE = re.compile(
 )
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
-_STRAY_YES = re.compile(r"^\s*(?:yes|да|иә)\b[\s,.;:!—–-]*", re.IGNORECASE)
+_STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
+    r"^\s*(?:(?:yes|да|иә)\b|(?:no|нет|жоқ)\s*[,.;:!—–-])[\s,.;:!—–-]*", re.IGNORECASE
+)
 
 
 def named_share(
@@ -160,8 +162,8 @@ def has_subject(question: str) -> bool:
 
 
 def without_stray_yes(answer: str, question: str) -> str:
-    """The answer without an opening "Yes," ("Да,", "Иә,") when the question asks for a fact:
-    "Yes, he was sentenced to 15 years" answers "How long ...?" as "He was sentenced ..."."""
+    """The answer without an opening "Yes," or "No," ("Да,", "Иә,", "Нет,", "Жоқ,") when the
+    question asks for a fact: "Yes, he was sentenced to 15 years" answers "How long ...?"."""
     if not asks_for_a_fact(question):
         return answer
     rest = _STRAY_YES.sub("", answer, count=1)

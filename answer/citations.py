@@ -13,12 +13,15 @@ CITATION_MARKER = re.compile(r"\[(\d+)\]")
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 # A marker the reply ends in the middle of ("... жариялады [2]. [1"): generation stopped.
 _CUT_MARKER = re.compile(r"[ \t]*\[[\d, ]*$")
+# The prompt's own placeholder, copied ("... 200 million US dollars. [n] [2]").
+_PLACEHOLDER = re.compile(r"\[n\][ \t]*", re.IGNORECASE)
 
 
 def normalized_markers(text: str) -> str:
     """Grouped markers such as [1, 3] as [1][3], and a marker cut off at the end dropped (read
-    as a figure, "[1" made an answer to "how many?" look as if it stated one)."""
-    text = _CUT_MARKER.sub("", text)
+    as a figure, "[1" made an answer to "how many?" look as if it stated one), as is the
+    prompt's "[n]" written as it stands."""
+    text = _PLACEHOLDER.sub("", _CUT_MARKER.sub("", text))
     return _GROUPED.sub(lambda m: "".join(f"[{n.strip()}]" for n in m[1].split(",")), text)
 
 

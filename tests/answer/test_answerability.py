@@ -108,6 +108,11 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
     assert strip("Yes, it did [1].", "Did it pay?") == "Yes, it did [1]."
     assert strip("Yesterday it paid [1].", "When did it pay?") == "Yesterday it paid [1]."
     assert strip("Yes.", "What fine?") == ""
+    # Seen on dev-025 (session 23): "No," before the second person's term.
+    assert strip("No, Suliman got 12 months [1].", "What terms?") == "Suliman got 12 months [1]."
+    assert strip("Нет, штраф [1].", "Какой штраф?") == "Штраф [1]."
+    assert strip("No one was charged [1].", "Who was charged?") == "No one was charged [1]."
+    assert strip("No, it did not [1].", "Did it pay?") == "No, it did not [1]."
 
 
 @pytest.mark.parametrize(

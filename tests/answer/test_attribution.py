@@ -50,6 +50,14 @@ def test_a_citation_to_the_wrong_paragraph_is_re_pointed() -> None:
     assert result.text == "Kazakhstan will expand supplies to the Tajik market by $200 million [1]."
 
 
+def test_the_prompts_placeholder_is_no_marker_of_the_checked_answer() -> None:
+    result = attribute_citations(
+        "Kazakhstan will expand supplies to the Tajik market by 200 million US dollars. [n] [1]",
+        SOURCES,
+    )
+    assert result.text.endswith("by 200 million US dollars [1].")
+
+
 def test_a_sentence_without_markers_gets_the_source_that_holds_it() -> None:
     result = attribute_citations("Tyson Foods agreed to pay a $500,000 fine.", SOURCES)
     assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."

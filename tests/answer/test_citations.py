@@ -45,3 +45,11 @@ def test_a_marker_cut_off_at_the_end_is_dropped() -> None:
     assert text == "Бағдарламаны жариялады [2]." and [c.number for c in citations] == [2]
     assert resolve_citations("Fine [", SOURCES)[0] == "Fine"
     assert resolve_citations("Both [1, 3", SOURCES)[0] == "Both"
+
+
+def test_the_prompts_placeholder_written_as_a_marker_is_dropped() -> None:
+    # Seen from the default model (session 23): "[n]", as the prompt writes it, before the
+    # real marker; left in, it showed in the checked answer.
+    text, citations = resolve_citations("By 200 million US dollars. [n] [2]", SOURCES)
+    assert text == "By 200 million US dollars. [2]" and [c.number for c in citations] == [2]
+    assert resolve_citations("Fine [N][1].", SOURCES)[0] == "Fine [1]."
