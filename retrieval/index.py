@@ -22,7 +22,7 @@ import numpy as np
 from retrieval.batching import Batcher
 from retrieval.chroma_rows import cosine, hit_from_row, passes
 from retrieval.embedders import Embedder, FakeEmbedder, Vectors
-from retrieval.keywords.fusion import reciprocal_rank_fusion
+from retrieval.keywords.fusion import closeness_gaps, keyword_weights, reciprocal_rank_fusion
 from retrieval.keywords.index import KeywordIndex
 from retrieval.settings import SENTENCE_TRANSFORMERS, PackagedEmbedder, Settings
 from retrieval.store import ChromaStore
@@ -34,19 +34,10 @@ log = logging.getLogger(__name__)
 # Bump when ingest.chunking cuts releases differently, so that old and new chunks never mix.
 CHUNKER_VERSION = 1
 
-FUSION_CANDIDATES = 30
 _RECENT_QUERIES = 64  # query vectors kept for searches of the same text that follow
+FUSION_CANDIDATES = 30
 """Chunks each ranking (dense and keyword) brings to the fusion, at least; the fused top k
 come from these."""
-FULL_SHARE = 0.3
-SHARE_POWER = 4
-"""A keyword hit that holds at least `FULL_SHARE` of the question (`KeywordIndex.search_at`)
-counts in the fusion in full, one that holds less for (share / FULL_SHARE) ** SHARE_POWER: a
-Russian release that shared one common word ("год") with a question that an English release
-answers held 0.10 of it and outranked that release at full weight. Weighing every hit by its
-share (squared) did more for XQuAD but cost Kazakh (KazQAD) and exact case numbers in
-questions that hold a word no release does (BENCHMARKS.md, "Keyword hits that hold little of
-the question")."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +305,14 @@ class Index:
                 keyword_hits = [lexical[i] for i in members]
                 among = active.keywords.passing(filters, generation)
                 found = _fused(
-                    active.store, keyword_hits, vectors[members], k, filters, generation, among
+                    active.store,
+                    keyword_hits,
+                    vectors[members],
+                    k,
+                    filters,
+                    generation,
+                    among,
+                    closeness_gaps(active.embedder.name),
                 )
             for i, hits in zip(members, found, strict=True):
                 results[i] = hits
@@ -335,27 +333,25 @@ def _fused(
     filters: SearchFilters,
     generation: str | None,
     among: Sequence[str] | None = None,
+    gaps: tuple[float, float] | None = None,
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking, each keyword hit weighed
-    by the share of the question it holds (`FULL_SHARE`); every hit keeps its cosine score, so
+    by the share of the question it holds and, with `gaps`, by how close the dense ranking finds
+    it (`keyword_weights`); every hit keeps its cosine score, so
     that `min_score` means the same in both modes. Only the rows shown are read, keyword-only
     ones included, in one read, less those the store holds from earlier reads at the
     generation the keyword ranking saw. `among`: the ids that pass the filters,
     from the keyword index at that generation (`ChromaStore.nearest`)."""
     dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters, among)
-    fused = [
-        reciprocal_rank_fusion(
-            [[chunk_id for chunk_id, _ in ranked], [chunk_id for chunk_id, _ in found]],
-            weights=[None, [_weight(share) for _, share in found]],
-        )[:k]
-        for found, ranked in zip(keyword_hits, dense, strict=True)
-    ]
+    fused = []
+    for found, ranked in zip(keyword_hits, dense, strict=True):
+        fused.append(
+            reciprocal_rank_fusion(
+                [[chunk_id for chunk_id, _ in ranked], [chunk_id for chunk_id, _ in found]],
+                weights=[None, keyword_weights(found, ranked, gaps)],
+            )[:k]
+        )
     return store.hits(fused, vectors, filters, generation)
-
-
-def _weight(share: float) -> float:
-    """A keyword hit's weight in the fusion, from the share of the question it holds."""
-    return min(1.0, share / FULL_SHARE) ** SHARE_POWER
 
 
 def _keywords(

@@ -209,20 +209,32 @@ def _best(
     if len(found) > k:
         found = found[np.argpartition(-scores[found], k - 1)[:k]]
     best = found[np.lexsort((found, -scores[found]))]  # ties: index order, as stable as any
-    shares = _shares(corpus, known, best)
+    codes = {vocabulary[word[0]] for word in words if _is_code(word[0]) and word[0] in vocabulary}
+    shares = _shares(corpus, known, best, codes)
     return [(corpus.ids[i], share) for i, share in zip(best.tolist(), shares, strict=True)]
 
 
-def _shares(corpus: Corpus, known: list[list[int]], chunks: npt.NDArray[np.intp]) -> list[float]:
+def _is_code(term: str) -> bool:
+    """Whether a question's word is a code: digits with joiners ("1:09-cr-00123", "14.9")."""
+    return any(c.isdigit() for c in term) and not term.isalnum()
+
+
+def _shares(
+    corpus: Corpus, known: list[list[int]], chunks: npt.NDArray[np.intp], codes: set[int]
+) -> list[float]:
     """How much of the question each chunk holds: the inverse document frequencies of the
     question's words it holds over those of all its words. A word no chunk holds counts as the
     rarest, so a Russian question over English releases that shares one common word ("год")
-    with a Russian release gives that release a small share, not a keyword ranking's full say."""
+    with a Russian release gives that release a small share, not a keyword ranking's full say.
+    A chunk that holds one of the question's `codes` (a case number) holds all of it."""
     weights = corpus.rarity(known)
     whole = sum(weights)
     shares = []
     for i in chunks.tolist():
         held = set(corpus.tokens[corpus.indptr[i] : corpus.indptr[i + 1]].tolist())
+        if held.intersection(codes):
+            shares.append(1.0)
+            continue
         found = (w for w, word in zip(weights, known, strict=True) if held.intersection(word))
         shares.append(sum(found) / whole)
     return shares

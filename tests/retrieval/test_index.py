@@ -2,12 +2,16 @@
 
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import Ingestor
 from retrieval.embedders import FakeEmbedder, Vectors
 from retrieval.index import ChunkingRecipe, Index, collection_name
 from retrieval.settings import load_settings
 from retrieval.types import SearchFilters
 from tests.conftest import write_jsonl
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "releases"
 
 
 def test_collection_name_includes_embedder_and_recipe() -> None:
@@ -127,6 +131,15 @@ def test_one_common_word_gives_a_keyword_hit_little_say(tmp_path: Path) -> None:
     assert index.keywords is not None
     assert index.keywords.search(question, 5) == [index.search("воде", 1)[0].chunk_id]
     assert [h.release_id for h in index.search(question, 2)] == ["almaty", "water"]
+
+
+@pytest.mark.slow
+def test_a_kazakh_question_finds_the_english_release_that_answers_it(tmp_path: Path) -> None:
+    index = Index.from_settings(load_settings(data_dir=tmp_path, embedder="e5-small"))
+    Ingestor.for_index(index).ingest([EXAMPLES])
+    question = "Қазақстан мен Тәжікстанның сыртқы істер министрлері не талқылады?"
+    hits = index.search(question, 4)
+    assert all("Dushanbe" in hit.title or "Dushanbe" in hit.text for hit in hits[:3]), hits
 
 
 def test_dense_mode_builds_no_keyword_index(tmp_path: Path, data_dir: Path) -> None:

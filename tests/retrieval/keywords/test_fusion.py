@@ -2,7 +2,13 @@
 
 import pytest
 
-from retrieval.keywords.fusion import RRF_K, reciprocal_rank_fusion
+from retrieval.keywords.fusion import (
+    E5_GAPS,
+    RRF_K,
+    closeness_gaps,
+    keyword_weights,
+    reciprocal_rank_fusion,
+)
 
 
 def test_an_item_both_rankings_found_beats_the_top_of_one() -> None:
@@ -42,3 +48,37 @@ def test_weights_must_match_the_rankings() -> None:
 def test_empty_rankings_give_the_other_one_unchanged() -> None:
     assert reciprocal_rank_fusion([[], ["x", "y"]]) == ["x", "y"]
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+@pytest.mark.parametrize(
+    ("cosine", "share", "first"),
+    [
+        (0.79, 0.29, "en-1"),  # far below the closest paragraph: the keywords have no say
+        (0.82, 0.29, "kk-1"),  # about as close: they count in full
+        (0.79, 1.0, "kk-1"),  # a hit holding the whole question (a case number) counts anyway
+    ],
+)
+def test_a_keyword_hit_far_below_the_closest_paragraph_has_no_say(
+    cosine: float, share: float, first: str
+) -> None:
+    # The bundled example asked in Kazakh: a Kazakh release whose title shares "Сыртқы істер
+    # министрлігі" with the question came before the English release that answers it.
+    dense = sorted(
+        [("en-1", 0.83), ("en-2", 0.829), ("en-3", 0.828), ("kk-1", cosine)], key=lambda r: -r[1]
+    )
+    found = [("kk-1", share)]
+
+    def fused(gaps: tuple[float, float] | None) -> list[str]:
+        weights = keyword_weights(found, dense, gaps)
+        return reciprocal_rank_fusion([[i for i, _ in dense], ["kk-1"]], weights=[None, weights])
+
+    assert fused(E5_GAPS)[0] == first
+    # Without gaps (an embedder other than e5), the plain fusion: the keywords always count.
+    assert fused(None)[0] == "kk-1"
+
+
+def test_only_e5_embedders_weigh_keyword_hits_by_closeness() -> None:
+    for name in ("e5-small-torch", "e5-small-q4", "e5-small-onnx-int8"):
+        assert closeness_gaps(name) == E5_GAPS
+    for name in ("minilm-l6-v2", "fake-hash256", "st-my-model"):
+        assert closeness_gaps(name) is None

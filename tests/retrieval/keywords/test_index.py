@@ -289,6 +289,26 @@ def test_each_hit_holds_a_share_of_the_question_weighed_by_rarity(
     assert _keywords(index).search("zeppelin", 10) == []
 
 
+def test_a_hit_holding_a_code_of_the_question_holds_all_of_it(
+    index: Index, ingestor: Ingestor, tmp_path: Path
+) -> None:
+    records = [
+        release_record("a", "The plea in 1:09-cr-00123 was accepted."),
+        release_record("b", "The hearing in 1:09-cr-00777 was set for May."),
+    ]
+    ingestor.ingest([write_jsonl(tmp_path / "r.jsonl", records)])
+    _, (found,) = _keywords(index).search_at(
+        [("Who was sentenced in 1:09-cr-00123?", 10, SearchFilters())]
+    )
+    rows = index.store.chunks([chunk_id for chunk_id, _ in found])
+    release = {chunk_id: str(meta["release_id"]) for chunk_id, meta, _ in rows}
+    shares = {release[chunk_id]: share for chunk_id, share in found}
+    # The case number itself, not its parts ("1", "09", "cr"), which both hold; neither holds
+    # "sentenced".
+    assert shares["a"] == pytest.approx(1.0)
+    assert shares["b"] < 1.0
+
+
 def test_an_empty_store_finds_nothing(index: Index) -> None:
     assert _keywords(index).search("anything", 10) == []
     assert index.search("anything") == []
