@@ -112,11 +112,16 @@ class Attribution:
     text: str
     supported: int
     unsupported: int
+    opens_unsupported: bool = False
+    """Whether the first sentence with something to check is unsupported."""
 
     @property
     def invented(self) -> bool:
-        """Whether the answer is made of unsupported sentences only: to be refused."""
-        return self.unsupported > 0 and not self.supported
+        """Whether the answer is made of unsupported sentences only, or opens with one (the
+        answer itself, then padding a source holds: "Tairod Pugh received 15 years. This was
+        the first conviction after a trial in the Eastern District of New York [1]."): to be
+        refused."""
+        return self.unsupported > 0 and (self.opens_unsupported or not self.supported)
 
 
 def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -> Attribution:
@@ -127,6 +132,7 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
     asked = Facts.of(question)
     text = _MARKERS_AFTER_STOP.sub(_before_the_stop, normalized_markers(text))
     supported = unsupported = 0
+    opens_unsupported = False
     lines = []
     for line in text.split("\n"):
         indent = line[: len(line) - len(line.lstrip())]
@@ -147,11 +153,12 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
             if chosen is None:  # nothing to check: as the model wrote it
                 rewritten.append(sentence)
                 continue
+            opens_unsupported = opens_unsupported or not (chosen or supported or unsupported)
             supported += bool(chosen)
             unsupported += not chosen
             rewritten.append(_with_markers(sentence, chosen))
         lines.append(indent + " ".join(rewritten) if rewritten or not sentences else "")
-    return Attribution("\n".join(lines), supported, unsupported)
+    return Attribution("\n".join(lines), supported, unsupported, opens_unsupported)
 
 
 def _before_the_stop(match: re.Match[str]) -> str:

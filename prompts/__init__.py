@@ -39,9 +39,12 @@ def starts_with_refusal(reply: str) -> bool:
 
 
 # The prompt's own labels, written by the model after its answer as if another question
-# followed ("... from 9:00 to 18:00 [2].\n\nQuestion: What can visitors book online [2]?").
+# followed ("... from 9:00 to 18:00 [2].\n\nQuestion: What can visitors book online [2]?"), or
+# its sources' headings listed ("... found in the following sources:\n[1] Louisiana Man Pleads
+# Guilty ... (2011-11-03), paragraph 6\n[2] Same release as [1], paragraph 6").
 _PROMPT_ECHO = re.compile(
-    r"^[ \t]*(?:Question:|Sources:|Earlier in this conversation:|Answer in [A-Z][a-z]+, citing)",
+    r"^[ \t]*(?:Question:|Sources:|Earlier in this conversation:|Answer in [A-Z][a-z]+, citing"
+    r"|\[\d+\] (?:Same release as \[\d+\]|.+ \(\d{4}-\d\d-\d\d\)), paragraph \d+)",
     re.MULTILINE,
 )
 

@@ -77,6 +77,27 @@ def test_an_invented_figure_keeps_no_citation_and_is_counted() -> None:
     )
     assert "[" not in result.text
     assert (result.supported, result.unsupported) == (0, 1)
+    assert result.invented
+
+
+def test_an_answer_opening_with_an_invented_figure_is_invented_whatever_follows() -> None:
+    # Seen on pc-210 (session 24): "received 15 years" (no source holds 15), then a sentence
+    # a source holds; the answer passed with the figure uncited.
+    question = "What fine did Tyson Foods pay?"
+    plant = "It pleaded guilty over the death of a worker at its Hutchinson, Kansas, plant [3]."
+    invented_first = attribute_citations(
+        f"Tyson Foods paid a $900,000 fine [3]. {plant}", SOURCES, question
+    )
+    assert (invented_first.supported, invented_first.unsupported) == (1, 1)
+    assert invented_first.invented
+    # The answer first, then an invented aside: the aside loses its citation, the answer stays.
+    answered_first = attribute_citations(
+        "Tyson Foods paid a $500,000 fine [3]. It also paid $900,000 to the family [3].",
+        SOURCES,
+        question,
+    )
+    assert (answered_first.supported, answered_first.unsupported) == (1, 1)
+    assert not answered_first.invented
 
 
 def test_a_sentence_that_only_words_things_its_own_way_is_left_as_written() -> None:

@@ -96,3 +96,16 @@ def test_every_label_line_of_the_answer_prompt_is_an_echo_to_cut() -> None:
     for line in labels:
         assert prompt_echo_start(f"Acme paid $5 [1].\n\n{line}") == len("Acme paid $5 [1].\n\n")
     assert prompt_echo_start("Acme paid $5 [1]. The Question: remains open.") is None
+
+
+def test_a_reply_listing_the_sources_headings_ends_before_them() -> None:
+    # Seen on pc-201 (session 24): the headings of the prompt's sources, listed after the
+    # answer, held figures (the date, the paragraph) that kept a check from reading it.
+    answer = "Gautreau was sentenced to 10 years. This is found in the following sources:\n"
+    for heading in (
+        "[1] Louisiana Man Pleads Guilty to Threatening Four Hispanic Men (2011-11-03), "
+        "paragraph 6",
+        "[2] Same release as [1], paragraph 2",
+    ):
+        assert prompt_echo_start(answer + heading) == len(answer)
+    assert prompt_echo_start(answer + "[1] He pleaded guilty (2011-11-03).") is None
