@@ -272,20 +272,13 @@ def test_each_hit_holds_a_share_of_the_question_weighed_by_rarity(
         release_record("d", "The harbour opens."),
     ]
     ingestor.ingest([write_jsonl(tmp_path / "r.jsonl", records)])
-
-    def shares(question: str) -> dict[str, float]:
-        _, (found,) = _keywords(index).search_at([(question, 10, SearchFilters())])
-        rows = index.store.chunks([chunk_id for chunk_id, _ in found])
-        release = {chunk_id: str(meta["release_id"]) for chunk_id, meta, _ in rows}
-        return {release[chunk_id]: share for chunk_id, share in found}
-
-    asked = shares("harbour tariffs in May")
+    asked = _shares_by_release(index, "harbour tariffs in May")
     assert asked["a"] == pytest.approx(1.0)
     # "May" is in three chunks, "harbour" in two: holding the rarer word counts for more.
     assert asked["b"] == pytest.approx(asked["c"])
     assert 0 < asked["b"] < asked["d"] < asked["a"]
     # A word no chunk holds counts as the rarest: no chunk answers the whole question.
-    assert 0.4 < shares("harbour tariffs zeppelin")["a"] < 0.5
+    assert 0.4 < _shares_by_release(index, "harbour tariffs zeppelin")["a"] < 0.5
     assert _keywords(index).search("zeppelin", 10) == []
 
 
@@ -297,16 +290,19 @@ def test_a_hit_holding_a_code_of_the_question_holds_all_of_it(
         release_record("b", "The hearing in 1:09-cr-00777 was set for May."),
     ]
     ingestor.ingest([write_jsonl(tmp_path / "r.jsonl", records)])
-    _, (found,) = _keywords(index).search_at(
-        [("Who was sentenced in 1:09-cr-00123?", 10, SearchFilters())]
-    )
-    rows = index.store.chunks([chunk_id for chunk_id, _ in found])
-    release = {chunk_id: str(meta["release_id"]) for chunk_id, meta, _ in rows}
-    shares = {release[chunk_id]: share for chunk_id, share in found}
+    shares = _shares_by_release(index, "Who was sentenced in 1:09-cr-00123?")
     # The case number itself, not its parts ("1", "09", "cr"), which both hold; neither holds
     # "sentenced".
     assert shares["a"] == pytest.approx(1.0)
     assert shares["b"] < 1.0
+
+
+def _shares_by_release(index: Index, question: str) -> dict[str, float]:
+    """The share of the question each keyword hit holds, by the hit's release."""
+    _, (found,) = _keywords(index).search_at([(question, 10, SearchFilters())])
+    rows = index.store.chunks([chunk_id for chunk_id, _ in found])
+    release = {chunk_id: str(meta["release_id"]) for chunk_id, meta, _ in rows}
+    return {release[chunk_id]: share for chunk_id, share in found}
 
 
 def test_an_empty_store_finds_nothing(index: Index) -> None:
