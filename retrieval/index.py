@@ -337,20 +337,19 @@ def _fused(
 ) -> list[list[Hit]]:
     """The dense ranking of each vector fused with its keyword ranking, each keyword hit weighed
     by the share of the question it holds and, with `gaps`, by how close the dense ranking finds
-    it (`keyword_weights`); every hit keeps its cosine score, so
-    that `min_score` means the same in both modes. Only the rows shown are read, keyword-only
-    ones included, in one read, less those the store holds from earlier reads at the
-    generation the keyword ranking saw. `among`: the ids that pass the filters,
-    from the keyword index at that generation (`ChromaStore.nearest`)."""
+    it (`keyword_weights`); every hit keeps its cosine score, so that `min_score` means the same
+    in both modes. Only the rows shown are read, keyword-only ones included, in one read, less
+    those the store holds from earlier reads at the generation the keyword ranking saw.
+    `among`: the ids that pass the filters, from the keyword index at that generation
+    (`ChromaStore.nearest`)."""
     dense = store.nearest(vectors, max(k, FUSION_CANDIDATES), filters, among)
-    fused = []
-    for found, ranked in zip(keyword_hits, dense, strict=True):
-        fused.append(
-            reciprocal_rank_fusion(
-                [[chunk_id for chunk_id, _ in ranked], [chunk_id for chunk_id, _ in found]],
-                weights=[None, keyword_weights(found, ranked, gaps)],
-            )[:k]
-        )
+    fused = [
+        reciprocal_rank_fusion(
+            [[chunk_id for chunk_id, _ in ranked], [chunk_id for chunk_id, _ in found]],
+            weights=[None, keyword_weights(found, ranked, gaps)],
+        )[:k]
+        for found, ranked in zip(keyword_hits, dense, strict=True)
+    ]
     return store.hits(fused, vectors, filters, generation)
 
 
