@@ -320,7 +320,7 @@ def find_sources(
     alone, alone_filters = search_within_dates(
         index.search, question, pool, filters, question, today
     )
-    if _moved_on(index, question, hits, alone):
+    if _moved_on(index, question, _conversation_release(index, question, history, hits), alone):
         return Found(by_what_is_asked(question, alone, k), alone_filters, moved_on=True)
     if Facts.of(question).names:
         return Found(by_what_is_asked(question, hits, k), effective)
@@ -338,11 +338,22 @@ def find_sources(
 MOVED_ON_MARGIN = 0.05
 
 
-def _moved_on(index: Index, question: str, joint: Sequence[Hit], alone: Sequence[Hit]) -> bool:
+def _conversation_release(
+    index: Index, question: str, history: Sequence[Turn], joint: Sequence[Hit]
+) -> str:
+    """The release the conversation was about: the joint search's first; for a question that
+    names something ("What did the Kazakh and Tajik ministers agree ...?"), which the joint
+    search finds by its own names, the one the asker's previous question finds first alone."""
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    found = index.search(previous, 1) if previous and Facts.of(question).names else []
+    return (found or joint)[0].release_id
+
+
+def _moved_on(index: Index, question: str, release: str, alone: Sequence[Hit]) -> bool:
     """Whether a question asked after another one is about something else: searched alone it
-    finds another release first, and comes clearly closer to that than to any paragraph of
-    the release the joint search puts first (the one the conversation was about)."""
-    if not alone or alone[0].release_id == joint[0].release_id:
+    finds another release first than the one the conversation was about, and comes clearly
+    closer to that than to any paragraph of that release."""
+    if not alone or alone[0].release_id == release:
         return False
-    held = index.search_release(question, joint[0].release_id, 1)
+    held = index.search_release(question, release, 1)
     return not held or alone[0].score - held[0].score > MOVED_ON_MARGIN

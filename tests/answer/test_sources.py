@@ -185,10 +185,11 @@ class _Searches:
         self.results = {
             f"{question}\n{previous}": [make_hit("old", 1, score=0.85)],
             question: [make_hit("new", 2, score=closest["new"])],
+            previous: [make_hit("old", 1, score=0.9)],
         }
         self.closest = closest
 
-    def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+    def search(self, text: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         return self.results[text]
 
     def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
@@ -215,6 +216,19 @@ def test_a_question_clearly_closer_to_another_release_is_searched_alone(
     index.results[f"How many?\n{previous}"] = index.results.pop(f"{question}\n{previous}")
     hits = find_sources(index, "How many?", history, 3, SearchFilters(), TODAY).hits
     assert hits[0].release_id == "old"
+
+
+def test_a_new_topic_is_told_by_the_release_the_previous_question_found() -> None:
+    # Seen on the bundled example: after questions about the scholarship sample, "What did the
+    # Kazakh and Tajik ministers agree about a joint space programme?" searched with the
+    # previous question found the ministers' release first, as alone: the conversation was
+    # taken to be about it, stayed in the prompt with the scholarship paragraph among the
+    # sources, and the model invented an agreement.
+    question, previous = "What did the Tajik minister say of space?", "When is the centre open?"
+    index: Any = _Searches(question, previous, {"new": 0.86, "old": 0.86 - MOVED_ON_MARGIN - 0.01})
+    index.results[f"{question}\n{previous}"] = [make_hit("new", 2, score=0.84)]
+    history = [Turn("user", previous), Turn("assistant", "From 9:00 [1].")]
+    assert find_sources(index, question, history, 3, SearchFilters(), TODAY).moved_on
 
 
 LEAD = make_hit(
