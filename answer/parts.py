@@ -109,7 +109,8 @@ def with_later_parts(
     return sources
 
 
-_SENTENCE_END = re.compile(r"[.!?…](?:[\s,]*\[\d+(?:\s*,\s*\d+)*\])*\s*$")
+# Markers (and the prompt's "[n]", which the model copies) may follow the full stop.
+_SENTENCE_END = re.compile(r"[.!?…](?:[\s,]*\[(?:\d+(?:\s*,\s*\d+)*|[nN])\])*\s*$")
 
 
 def between_parts(reply: str) -> str:

@@ -165,6 +165,8 @@ def test_a_question_in_one_part_or_without_sources_is_not_searched_again() -> No
         # showed as "... dollars [1].. Казахстан ..." once the markers moved before it).
         ("до 2 billion US dollars. [1], [2], [3]", " "),
         ("до 2 billion US dollars. [1, 2]", " "),
+        # Seen in the web chat (session 24): "... dollars [2].. Sirojiddin ...".
+        ("by 200 million US dollars. [n] [2]", " "),
     ],
 )
 def test_a_full_stop_goes_between_parts_only_where_the_first_lacks_one(
