@@ -218,8 +218,13 @@ def search_text(standalone: str, history: Sequence[Turn]) -> str:
     """What to search with: the standalone question, and for a follow-up also the asker's
     previous question, so that a follow-up (rewritten or not) finds its release by the names
     asked about before."""
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    previous = _previous_question(history)
     return f"{standalone}\n{previous}" if previous and previous not in standalone else standalone
+
+
+def _previous_question(history: Sequence[Turn]) -> str:
+    """The asker's last question in the conversation ("" if none)."""
+    return next((t.content for t in reversed(history) if t.role == "user"), "")
 
 
 # A question for a figure or a date is answered by a paragraph that states one; the nearest
@@ -344,7 +349,7 @@ def _conversation_release(
     """The release the conversation was about: the joint search's first; for a question that
     names something ("What did the Kazakh and Tajik ministers agree ...?"), which the joint
     search finds by its own names, the one the asker's previous question finds first alone."""
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    previous = _previous_question(history)
     found = index.search(previous, 1) if previous and Facts.of(question).names else []
     return (found or joint)[0].release_id
 

@@ -542,23 +542,6 @@ def test_a_question_joining_two_is_answered_part_by_part(
     assert [c.number for c in answer.citations] == [fine, gas]
 
 
-def test_the_prompts_placeholder_after_a_first_part_leaves_one_full_stop(
-    assistant: Assistant, chat_model: FakeChatModel
-) -> None:
-    # Seen in the web chat (session 24): "... by 200 million US dollars [2].. Sirojiddin ...".
-    question = "What fine did Tyson Foods pay for the worker death, and which gas killed him?"
-    sources = find_sources(
-        assistant.index, question, [], 3, SearchFilters(), dt.date(2026, 11, 27)
-    ).hits
-    fine = next(n for n, h in enumerate(sources, 1) if "$500,000" in h.text)
-    gas = next(n for n, h in enumerate(sources, 1) if "hydrogen sulfide" in h.text)
-    chat_model.enqueue(
-        f"Tyson Foods paid a $500,000 fine. [n] [{fine}]", f"Hydrogen sulfide [{gas}]."
-    )
-    answer = assistant.ask(question)
-    assert answer.text == f"Tyson Foods paid a $500,000 fine [{fine}]. Hydrogen sulfide [{gas}]."
-
-
 def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
@@ -637,6 +620,10 @@ def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
         f"Tyson paid $500,000 [{fine}]. It pleaded guilty [{fine}]. Hydrogen sulfide killed him"
         f" [{gas}]."
     )
+    # The prompt's "[n]" copied after the full stop (seen in the web chat, session 24: "...
+    # by 200 million US dollars [2].. Sirojiddin ..."): one full stop.
+    chat_model.enqueue(f"$500,000. [n] [{fine}]", f"Hydrogen sulfide [{gas}].")
+    assert assistant.ask(question).text == f"$500,000 [{fine}]. Hydrogen sulfide [{gas}]."
 
 
 def test_the_name_check_reads_the_sources_whole_releases(assistant: Assistant) -> None:
