@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from retrieval.dates import date_key
 from retrieval.keywords.corpus import Changes, Corpus
-from retrieval.keywords.terms import Analyzer
+from retrieval.keywords.terms import Analyzer, is_code
 from retrieval.store import ChromaStore
 from retrieval.types import SearchFilters
 
@@ -209,14 +209,9 @@ def _best(
     if len(found) > k:
         found = found[np.argpartition(-scores[found], k - 1)[:k]]
     best = found[np.lexsort((found, -scores[found]))]  # ties: index order, as stable as any
-    codes = {vocabulary[word[0]] for word in words if _is_code(word[0]) and word[0] in vocabulary}
+    codes = {vocabulary[word[0]] for word in words if is_code(word[0]) and word[0] in vocabulary}
     shares = _shares(corpus, known, best, codes)
     return [(corpus.ids[i], share) for i, share in zip(best.tolist(), shares, strict=True)]
-
-
-def _is_code(term: str) -> bool:
-    """Whether a question's word is a code: digits with joiners ("1:09-cr-00123", "14.9")."""
-    return any(c.isdigit() for c in term) and not term.isalnum()
 
 
 def _shares(

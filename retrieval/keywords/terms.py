@@ -30,6 +30,12 @@ _PART = re.compile(r"\w+")
 _STOP = frozenset().union(*STOP_WORDS.values())
 
 
+def is_code(token: str) -> bool:
+    """Whether a token is a code: digits with joiners ("1:09-cr-00123", "14.9"), kept whole as
+    a term besides its parts."""
+    return len(_PART.findall(token)) > 1 and any(c.isdigit() for c in token)
+
+
 def _is_cyrillic(word: str) -> bool:
     return "\u0400" <= word[0] <= "\u04ff"
 
@@ -91,7 +97,7 @@ class Analyzer:
         """A code (a token with digits and joiners) whole and its parts; any other token as its
         stem; function words and lone letters as nothing."""
         parts = _PART.findall(token)
-        terms = [token] if len(parts) > 1 and any(c.isdigit() for c in token) else []
+        terms = [token] if is_code(token) else []
         for part in parts:
             if part in _STOP or (len(part) == 1 and not part.isdigit()):
                 continue
