@@ -153,7 +153,8 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
             if chosen is None:  # nothing to check: as the model wrote it
                 rewritten.append(sentence)
                 continue
-            opens_unsupported = opens_unsupported or not (chosen or supported or unsupported)
+            if not (supported or unsupported):  # the first sentence with something to check
+                opens_unsupported = not chosen
             supported += bool(chosen)
             unsupported += not chosen
             rewritten.append(_with_markers(sentence, chosen))

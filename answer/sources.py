@@ -325,9 +325,10 @@ def find_sources(
     alone, alone_filters = search_within_dates(
         index.search, question, pool, filters, question, today
     )
-    if _moved_on(index, question, _conversation_release(index, question, history, hits), alone):
+    named = bool(Facts.of(question).names)
+    if _moved_on(index, question, _conversation_release(index, named, history, hits), alone):
         return Found(by_what_is_asked(question, alone, k), alone_filters, moved_on=True)
-    if Facts.of(question).names:
+    if named:
         return Found(by_what_is_asked(question, hits, k), effective)
     release = index.search_release(question, hits[0].release_id, pool, effective, scored_by=text)
     release = by_what_is_asked(question, release, max(1, k - 1))
@@ -344,13 +345,14 @@ MOVED_ON_MARGIN = 0.05
 
 
 def _conversation_release(
-    index: Index, question: str, history: Sequence[Turn], joint: Sequence[Hit]
+    index: Index, named: bool, history: Sequence[Turn], joint: Sequence[Hit]
 ) -> str:
     """The release the conversation was about: the joint search's first; for a question that
-    names something ("What did the Kazakh and Tajik ministers agree ...?"), which the joint
-    search finds by its own names, the one the asker's previous question finds first alone."""
+    names something (`named`: "What did the Kazakh and Tajik ministers agree ...?"), which the
+    joint search finds by its own names, the one the asker's previous question finds first
+    alone."""
     previous = _previous_question(history)
-    found = index.search(previous, 1) if previous and Facts.of(question).names else []
+    found = index.search(previous, 1) if previous and named else []
     return (found or joint)[0].release_id
 
 
