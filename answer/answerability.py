@@ -35,6 +35,14 @@ from answer import grounding
 from answer.attribution import Attribution
 from answer.citations import CITATION_MARKER
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
+from answer.questions import (
+    asks_for_a_fact,
+    asks_for_a_figure,
+    asks_for_a_name,
+    asks_for_an_amount,
+    offers_a_choice,
+    question_words,
+)
 from prompts import load_prompt, prompt_language, refusal
 from retrieval.dates import asks_for_a_date, mentions_a_time
 from retrieval.sentences import split_sentences
@@ -46,30 +54,6 @@ MIN_NAMED = 0.5
 sets' null questions; BENCHMARKS.md)."""
 CLOSEST_RELEASES = 3
 
-# Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
-# whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
-# Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh "не" (what) is left out: in Russian it
-# means "not".
-_FACT_WORDS = frozenset(
-    "what which who whom whose when where why how "  # noqa: SIM905
-    "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
-    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
-    "кім кімге кімді кімнің қандай қай қайда қашан қанша неше неге нені неден".split()
-)
-# What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
-_HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
-_YES_NO_OPENINGS = frozenset(
-    "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
-)
-_YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
-# What offers the answers to choose from ("... before or after ...?", "... или ...?", "...
-# әлде ...?", "Which of the two, Smith and Jones, ...?", "Кто из них ...?", "Қайсысы ...?"): the
-# right answer repeats one of them.
-_CHOICE = re.compile(
-    r"\b(?:or|или|либо|әлде|немесе)\b|\b(?:which|who|what)\s+of\b"
-    r"|\b(?:кто|какой|какая|какое|какие|который|которая|которое|которые)\s+из\b|\bқайсы",
-    re.IGNORECASE,
-)
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
 _STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
@@ -139,28 +123,6 @@ def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool 
     return "\n".join(lines)
 
 
-def asks_for_a_fact(question: str) -> bool:
-    """Whether the question asks what, who, how much... rather than whether something is so."""
-    words = [word.lower() for word in WORD.findall(question)]
-    # "Did ...?", and "According to Fortune, has ...?": a clause that opens with the verb.
-    openings = {clause.split()[0].lower() for clause in question.split(",") if clause.split()}
-    if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
-        return False
-    return bool(_FACT_WORDS.intersection(words))
-
-
-def has_subject(question: str) -> bool:
-    """Whether the question has words of its own besides question words: "How long was he
-    sentenced?" does, "How many?" and "А сколько?" do not."""
-    return any(
-        len(word) > 2
-        and word not in ALL_STOP_WORDS
-        and word not in _FACT_WORDS
-        and word not in _HOW_WORDS
-        for word in (w.lower() for w in WORD.findall(question))
-    )
-
-
 def without_stray_yes(answer: str, question: str) -> str:
     """The answer without an opening "Yes," or "No," ("Да,", "Иә,", "Нет,", "Жоқ,") when the
     question asks for a fact: "Yes, he was sentenced to 15 years" answers "How long ...?"."""
@@ -184,7 +146,7 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     and the paragraph cited mostly holds it (7 of 9 such Russian and Kazakh answers on the dev
     set: BENCHMARKS.md), which a refusal would hide."""
     asked = [word.lower() for word in WORD.findall(question)]
-    if not asks_for_a_fact(question) or _CHOICE.search(question):
+    if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
     bare = CITATION_MARKER.sub(" ", answer)
     facts = Facts.of(question)
@@ -198,7 +160,7 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
         if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
     ):
         return False
-    if _FACT_WORDS.intersection(said) & _FACT_WORDS.intersection(asked):
+    if question_words(said) & question_words(asked):
         return True  # the question itself, written back
     cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
     shown = [sources[n - 1] for n in sorted(cited)] or sources
@@ -221,7 +183,7 @@ def asserts_unsupported_premise(
     otherwise than its release, "How much did he admit funneling ...?", is answered "... admitted
     funneling ... The amount is $17,500."). Words are looked for only in sources of their
     script."""
-    if not asks_for_a_fact(question) or _CHOICE.search(question):
+    if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
     if _own_figures(answer, question):
         return False  # a figure the question lacks: an answer, however the question was worded
@@ -281,16 +243,6 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     return figures <= as_maximum and not figures & otherwise
 
 
-# A question for a figure (a count, an amount, a length, an age, a sentence), and answers to it
-# that state none and still answer ("life in prison", "time served", "dozens").
-# A count or an amount ("how many", "how much"): a year is no answer to it.
-_AMOUNT = r"how (?:many|much)|сколько|қанша|неше"
-_ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
-_ASKS_FOR_A_FIGURE = re.compile(
-    rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"
-    r"как(?:ой|ого) срок\w*|какое наказание|қандай жаза\w*)\b",
-    re.IGNORECASE,
-)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
@@ -320,28 +272,13 @@ def lacks_the_asked_date(answer: str, question: str) -> bool:
     return not mentions_a_time(grounding.MARKERS.sub(" ", answer))
 
 
-def asks_for_a_figure(question: str) -> bool:
-    """Whether a question asks for a count, an amount, a length, an age or a sentence."""
-    return bool(_ASKS_FOR_A_FIGURE.search(question))
-
-
 def figures_for(text: str, question: str) -> frozenset[str]:
     """The figures a text states that could answer a question for one: those the question does
     not state, and no year for a count or an amount."""
     figures = _own_figures(text, question)
-    if _ASKS_FOR_AN_AMOUNT.search(question):
+    if asks_for_an_amount(question):
         figures = frozenset(f for f in figures if not _YEAR.fullmatch(f))
     return figures
-
-
-# A question for a name. "Who" only where it opens the question or a clause joined by "and":
-# elsewhere it is relative ("... an applicant who already had a card").
-_ASKS_FOR_A_NAME = re.compile(
-    r"\b(?:what (?:is|was) the name|which (?:company|firm|man|woman|person|judge|bank|city|"
-    r"country)|как(?:ое|ая) (?:название|имя)|как(?:ая|ой) компани\w*|кто|кім|"
-    r"қай компания\w*)\b|(?:^|\band )who\b",
-    re.IGNORECASE,
-)
 
 
 def lacks_the_asked_name(answer: str, question: str) -> bool:
@@ -350,7 +287,7 @@ def lacks_the_asked_name(answer: str, question: str) -> bool:
     writes the question's names back ("Thomas E. Carr used to run a Lakewood, N.J.-based
     company"), or gives only initials, as releases write victims ("A.M."). One that states a
     figure of its own answers something ("Who can apply?": "18-29 жастағы студенттер")."""
-    if not _ASKS_FOR_A_NAME.search(question.strip()) or _own_figures(answer, question):
+    if not asks_for_a_name(question) or _own_figures(answer, question):
         return False
     asked = Facts.of(question)
     return not capitalised_words(answer) - asked.names - asked.words

@@ -18,7 +18,6 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.answerability import (
-    has_subject,
     is_answerable,
     refusal_with_closest,
     why_unreliable,
@@ -37,6 +36,7 @@ from answer.chat_models import (
 from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import LANGUAGE_NAMES, answer_messages, recent_turns
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
+from answer.questions import has_subject
 from answer.sources import find_sources
 from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
 from prompts import (

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from answer.answerability import asks_for_a_figure, figures_for, has_subject
+from answer.answerability import figures_for
 from answer.grounding import Facts, SourceText
+from answer.questions import asks_for_a_figure, has_subject
 from answer.types import Turn
 from retrieval.dates import MONTHS, asks_for_a_date, states_a_date
 from retrieval.index import Index

@@ -29,8 +29,7 @@ from langchain_core.callbacks import BaseCallbackHandler  # noqa: E402
 
 from answer.assistant import Assistant, build_chat_model  # noqa: E402
 from answer.chat_models import model_name  # noqa: E402
-from answer.serialize import answer_to_dict  # noqa: E402
-from answer.types import AnswerDone, AnswerToken, SourcesFound  # noqa: E402
+from answer.types import AnswerDone, AnswerToken, SourcesFound, answer_to_dict  # noqa: E402
 from evaluation.answer_scores import AnswerReport, contains_answer  # noqa: E402
 from evaluation.questions import load_stored_questions  # noqa: E402
 from retrieval.settings import load_settings  # noqa: E402

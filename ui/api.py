@@ -24,8 +24,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from answer.assistant import Assistant
 from answer.request import AskRequest
-from answer.serialize import answer_to_dict
-from answer.types import AnswerEvent, AnswerToken, SourcesFound
+from answer.types import AnswerEvent, AnswerToken, SourcesFound, answer_to_dict
 from retrieval.errors import BackendError, PresschatError, StoreError
 from retrieval.filters import read_filters, read_query
 from retrieval.serialize import filters_to_dict, hit_to_dict

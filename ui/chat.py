@@ -21,8 +21,7 @@ from answer.request import (
     AskRequest,
     read_ask_request,
 )
-from answer.serialize import answer_to_dict
-from answer.types import AnswerDone, AnswerToken, SourcesFound
+from answer.types import AnswerDone, AnswerToken, SourcesFound, answer_to_dict
 from retrieval.errors import BackendError, PresschatError, RequestError
 from retrieval.serialize import filters_to_dict, hit_to_dict
 from ui.access import RateLimited, RateLimiter, client_key

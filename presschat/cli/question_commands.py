@@ -12,8 +12,7 @@ import click
 
 from answer.assistant import Assistant
 from answer.request import AskRequest, read_ask_request
-from answer.serialize import answer_to_dict
-from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn
+from answer.types import Answer, AnswerDone, AnswerToken, SourcesFound, Turn, answer_to_dict
 from presschat.cli.common import counted, filter_options, handle_errors, parts
 from retrieval.dates import date_span
 from retrieval.errors import PresschatError, RequestError

@@ -79,27 +79,6 @@ def test_a_name_is_checked_only_where_every_source_can_hold_it() -> None:
     assert named_share(question, [TRADE, REGION, russian]) is None
 
 
-@pytest.mark.parametrize(
-    ("question", "asks_for_a_fact"),
-    [
-        ("What fine did Tyson Foods pay?", True),
-        ("How much did he pay, and when?", True),
-        ("Сколько заплатила Tyson Foods?", True),
-        ("Tyson Foods қанша айыппұл төледі?", True),
-        ("Did Tyson Foods pay a fine?", False),
-        ("Is the fine larger than $1 million, and what was it for?", False),
-        ("According to Fortune, has the view on what drives prices changed?", False),
-        ("Заплатила ли Tyson Foods штраф?", False),
-        ("Tyson Foods айыппұл төледі ме?", False),
-        ("Tyson Foods' fine", False),
-    ],
-)
-def test_a_question_asks_for_a_fact_or_whether_something_is_so(
-    question: str, asks_for_a_fact: bool
-) -> None:
-    assert answerability.asks_for_a_fact(question) is asks_for_a_fact
-
-
 def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> None:
     strip = answerability.without_stray_yes
     assert strip("Yes, the fine was $500,000 [1].", "What fine?") == "The fine was $500,000 [1]."
@@ -113,28 +92,6 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
     assert strip("Нет, штраф [1].", "Какой штраф?") == "Штраф [1]."
     assert strip("No one was charged [1].", "Who was charged?") == "No one was charged [1]."
     assert strip("No, it did not [1].", "Did it pay?") == "No, it did not [1]."
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
-        ("How many?", False),
-        ("How long?", False),
-        ("И сколько?", False),
-        ("Қанша?", False),
-        ("Когда?", False),
-        ("What is it?", False),
-        ("???", False),
-        ("How much is his share?", True),
-        ("2025?", True),
-        ("Стипендия қашан жарияланды?", True),
-        ("Who owned the boat?", True),
-        ("А кто были его сообщники?", True),
-        ("Олар қанша өтемақы алады?", True),
-    ],
-)
-def test_a_question_of_question_words_only_has_no_subject(question: str, expected: bool) -> None:
-    assert answerability.has_subject(question) is expected
 
 
 SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"

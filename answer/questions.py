@@ -1,0 +1,98 @@
+"""What a question asks for: a fact or whether something is so, a figure, a name, or one of the
+answers it offers; read from its question words in English, Russian and Kazakh."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.words import ALL_STOP_WORDS, WORD
+
+# Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
+# whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
+# Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh "не" (what) is left out: in Russian it
+# means "not".
+_FACT_WORDS = frozenset(
+    "what which who whom whose when where why how "  # noqa: SIM905
+    "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
+    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
+    "кім кімге кімді кімнің қандай қай қайда қашан қанша неше неге нені неден".split()
+)
+# What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
+_HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
+_YES_NO_OPENINGS = frozenset(
+    "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
+)
+_YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
+# What offers the answers to choose from ("... before or after ...?", "... или ...?", "...
+# әлде ...?", "Which of the two, Smith and Jones, ...?", "Кто из них ...?", "Қайсысы ...?"): the
+# right answer repeats one of them.
+_CHOICE = re.compile(
+    r"\b(?:or|или|либо|әлде|немесе)\b|\b(?:which|who|what)\s+of\b"
+    r"|\b(?:кто|какой|какая|какое|какие|который|которая|которое|которые)\s+из\b|\bқайсы",
+    re.IGNORECASE,
+)
+# A question for a figure (a count, an amount, a length, an age, a sentence); a count or an
+# amount ("how many", "how much") is not answered by a year.
+_AMOUNT = r"how (?:many|much)|сколько|қанша|неше"
+_ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
+_ASKS_FOR_A_FIGURE = re.compile(
+    rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"
+    r"как(?:ой|ого) срок\w*|какое наказание|қандай жаза\w*)\b",
+    re.IGNORECASE,
+)
+# A question for a name. "Who" only where it opens the question or a clause joined by "and":
+# elsewhere it is relative ("... an applicant who already had a card").
+_ASKS_FOR_A_NAME = re.compile(
+    r"\b(?:what (?:is|was) the name|which (?:company|firm|man|woman|person|judge|bank|city|"
+    r"country)|как(?:ое|ая) (?:название|имя)|как(?:ая|ой) компани\w*|кто|кім|"
+    r"қай компания\w*)\b|(?:^|\band )who\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_fact(question: str) -> bool:
+    """Whether the question asks what, who, how much... rather than whether something is so."""
+    words = [word.lower() for word in WORD.findall(question)]
+    # "Did ...?", and "According to Fortune, has ...?": a clause that opens with the verb.
+    openings = {clause.split()[0].lower() for clause in question.split(",") if clause.split()}
+    if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
+        return False
+    return bool(_FACT_WORDS.intersection(words))
+
+
+def question_words(words: list[str]) -> frozenset[str]:
+    """Which of the (lowercased) words ask for a fact ("what", "кіммен")."""
+    return _FACT_WORDS.intersection(words)
+
+
+def offers_a_choice(question: str) -> bool:
+    """Whether the question offers the answers to choose from ("... in Ohio or in Texas?")."""
+    return bool(_CHOICE.search(question))
+
+
+def has_subject(question: str) -> bool:
+    """Whether the question has words of its own besides question words: "How long was he
+    sentenced?" does, "How many?" and "А сколько?" do not."""
+    return any(
+        len(word) > 2
+        and word not in ALL_STOP_WORDS
+        and word not in _FACT_WORDS
+        and word not in _HOW_WORDS
+        for word in (w.lower() for w in WORD.findall(question))
+    )
+
+
+def asks_for_a_figure(question: str) -> bool:
+    """Whether a question asks for a count, an amount, a length, an age or a sentence."""
+    return bool(_ASKS_FOR_A_FIGURE.search(question))
+
+
+def asks_for_an_amount(question: str) -> bool:
+    """Whether a question asks for a count or an amount ("how many", "сколько", "қанша")."""
+    return bool(_ASKS_FOR_AN_AMOUNT.search(question))
+
+
+def asks_for_a_name(question: str) -> bool:
+    """Whether a question asks for a name ("What is the name of ...", "Who ...", "Кто ...",
+    "Кім ...")."""
+    return bool(_ASKS_FOR_A_NAME.search(question.strip()))

@@ -1,0 +1,49 @@
+"""A question for a fact is told from one that asks whether something is so, and one with a
+subject from one of question words only."""
+
+import pytest
+
+from answer import questions
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_for_a_fact"),
+    [
+        ("What fine did Tyson Foods pay?", True),
+        ("How much did he pay, and when?", True),
+        ("Сколько заплатила Tyson Foods?", True),
+        ("Tyson Foods қанша айыппұл төледі?", True),
+        ("Did Tyson Foods pay a fine?", False),
+        ("Is the fine larger than $1 million, and what was it for?", False),
+        ("According to Fortune, has the view on what drives prices changed?", False),
+        ("Заплатила ли Tyson Foods штраф?", False),
+        ("Tyson Foods айыппұл төледі ме?", False),
+        ("Tyson Foods' fine", False),
+    ],
+)
+def test_a_question_asks_for_a_fact_or_whether_something_is_so(
+    question: str, asks_for_a_fact: bool
+) -> None:
+    assert questions.asks_for_a_fact(question) is asks_for_a_fact
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many?", False),
+        ("How long?", False),
+        ("И сколько?", False),
+        ("Қанша?", False),
+        ("Когда?", False),
+        ("What is it?", False),
+        ("???", False),
+        ("How much is his share?", True),
+        ("2025?", True),
+        ("Стипендия қашан жарияланды?", True),
+        ("Who owned the boat?", True),
+        ("А кто были его сообщники?", True),
+        ("Олар қанша өтемақы алады?", True),
+    ],
+)
+def test_a_question_of_question_words_only_has_no_subject(question: str, expected: bool) -> None:
+    assert questions.has_subject(question) is expected
