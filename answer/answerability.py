@@ -132,7 +132,9 @@ def without_stray_yes(answer: str, question: str) -> str:
     return rest[:1].upper() + rest[1:] if rest != answer else answer
 
 
-def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+def restates_question(
+    answer: str, question: str, sources: Sequence[Hit], *, spare_other_scripts: bool = True
+) -> bool:
     """Whether an answer to a question for a fact states nothing the question does not: no
     number and no word of its own ("The pharmacy that filled the prescriptions is [2].", or the
     question written back). Not for a yes-or-no question ("Yes, both did.") nor one that offers
@@ -144,7 +146,8 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
     when it keeps the question's own question word ("... қандай тауар айналымын көздейді
     [1]?"): other restating answers there are the small model failing to carry the fact across,
     and the paragraph cited mostly holds it (7 of 9 such Russian and Kazakh answers on the dev
-    set: BENCHMARKS.md), which a refusal would hide."""
+    set: BENCHMARKS.md), which a refusal would hide. Without `spare_other_scripts` (the answer is
+    asked for again in its sources' language if it fails) they restate too."""
     asked = [word.lower() for word in WORD.findall(question)]
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
@@ -162,6 +165,8 @@ def restates_question(answer: str, question: str, sources: Sequence[Hit]) -> boo
         return False
     if question_words(said) & question_words(asked):
         return True  # the question itself, written back
+    if not spare_other_scripts:
+        return True
     cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
     shown = [sources[n - 1] for n in sorted(cited)] or sources
     scripts = Counter(script for script, _ in facts.words | facts.names)
@@ -315,16 +320,22 @@ def _is_asked(word: str, asked: Sequence[str]) -> bool:
 
 
 def why_unreliable(
-    attribution: Attribution, question: str, sources: Sequence[Hit], releases: Mapping[str, str]
+    attribution: Attribution,
+    question: str,
+    sources: Sequence[Hit],
+    releases: Mapping[str, str],
+    *,
+    asked_again: bool = False,
 ) -> str | None:
     """Why an answer, its citations checked, is none a reader could rely on; None if it is
-    one. The reason is for the log."""
+    one. The reason is for the log. With `asked_again` (one that fails is asked for again in its
+    sources' language), one that writes the question back over paragraphs in another script
+    fails too (`restates_question`)."""
     text = attribution.text
     if attribution.invented:
         return "no source holds its facts"
-    if restates_question(text, question, sources) or asserts_unsupported_premise(
-        text, question, sources, releases
-    ):
+    restates = restates_question(text, question, sources, spare_other_scripts=not asked_again)
+    if restates or asserts_unsupported_premise(text, question, sources, releases):
         return "it states only what the question supposes"
     if gives_a_maximum_as_imposed(text, question, sources):
         return "it gives a maximum penalty as the one imposed"

@@ -236,12 +236,13 @@ class Assistant:
             yield finish(refusal_with_closest(language, sources), True)
             return
         asked = [p for p in parts if p not in unasked]
+        retry_in = self.settings.retry_in_source_language
+        other = sources_language(sources) if language in retry_in else UNKNOWN
+        retrying = other not in (language, UNKNOWN)
         verdict, text, citations = yield from self._reply(
-            asked, standalone, sources, language, history, releases
+            asked, standalone, sources, language, history, releases, asked_again=retrying
         )
-        retry = verdict == "unsure" and language in self.settings.retry_in_source_language
-        other = sources_language(sources) if retry else UNKNOWN
-        if retry and other not in (language, UNKNOWN):
+        if verdict == "unsure" and retrying:
             # The small model writes Kazakh poorly: an answer to a Kazakh question over English
             # releases often writes the question back, where asked in English it answers.
             lead = f"{other_language(language)}\n\n"
@@ -271,10 +272,12 @@ class Assistant:
         language: str,
         history: Sequence[Turn],
         releases: Mapping[str, str],
+        *,
+        asked_again: bool = False,
     ) -> Generator[AnswerEvent, None, tuple[Verdict, str, tuple[Citation, ...]]]:
         """Stream the model's answer to each part in `language`; return whether it answered
         (else "cannot": it said the sources do not hold the answer; "unsure": its answer failed
-        the checks) with the checked text and its citations."""
+        the checks, stricter if `asked_again`) with the checked text and its citations."""
         reply = ""
         turns = list(history)
         for part in parts:
@@ -297,7 +300,9 @@ class Assistant:
         unreliable = None
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
-            unreliable = why_unreliable(attribution, standalone, sources, releases)
+            unreliable = why_unreliable(
+                attribution, standalone, sources, releases, asked_again=asked_again
+            )
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import re
 
+from retrieval.language import detect_language
 from retrieval.words import ALL_STOP_WORDS, WORD
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
 # whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
-# Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh "не" (what) is left out: in Russian it
-# means "not".
+# Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh question words take case endings
+# ("кіммен", with whom; "нені", what). Kazakh "не" (what) counts only in a Kazakh question: in
+# Russian it means "not".
 _FACT_WORDS = frozenset(
     "what which who whom whose when where why how "  # noqa: SIM905
     "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
     "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
-    "кім кімге кімді кімнің қандай қай қайда қашан қанша неше неге нені неден".split()
+    "кім кімге кімді кімнің кімде кімнен кіммен кімдер ненің неге нені неде неден немен нелер "
+    "қандай қай қайда қайдан қашан қашанға қашаннан қанша неше нешінші қалай неліктен".split()
 )
+_KAZAKH_WHAT = "не"
 # What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
 _HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
 _YES_NO_OPENINGS = frozenset(
@@ -44,7 +48,7 @@ _ASKS_FOR_A_FIGURE = re.compile(
 # elsewhere it is relative ("... an applicant who already had a card").
 _ASKS_FOR_A_NAME = re.compile(
     r"\b(?:what (?:is|was) the name|which (?:company|firm|man|woman|person|judge|bank|city|"
-    r"country)|как(?:ое|ая) (?:название|имя)|как(?:ая|ой) компани\w*|кто|кім|"
+    r"country)|как(?:ое|ая) (?:название|имя)|как(?:ая|ой) компани\w*|кто|кім\w*|"
     r"қай компания\w*)\b|(?:^|\band )who\b",
     re.IGNORECASE,
 )
@@ -57,6 +61,8 @@ def asks_for_a_fact(question: str) -> bool:
     openings = {clause.split()[0].lower() for clause in question.split(",") if clause.split()}
     if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
         return False
+    if _KAZAKH_WHAT in words and detect_language(question) == "kk":
+        return True
     return bool(_FACT_WORDS.intersection(words))
 
 
@@ -94,5 +100,5 @@ def asks_for_an_amount(question: str) -> bool:
 
 def asks_for_a_name(question: str) -> bool:
     """Whether a question asks for a name ("What is the name of ...", "Who ...", "Кто ...",
-    "Кім ...")."""
+    "Кіммен ...")."""
     return bool(_ASKS_FOR_A_NAME.search(question.strip()))

@@ -94,6 +94,16 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
     assert strip("No, it did not [1].", "Did it pay?") == "No, it did not [1]."
 
 
+def test_an_answer_restating_over_another_script_does_so_where_it_will_be_asked_again() -> None:
+    # Seen on the bundled example (session 24): one word of the question, "discussed".
+    question = "Қазақстан мен Тәжікстанның сыртқы істер министрлері не талқылады?"
+    restates = answerability.restates_question
+    assert not restates("Талқылады [1].", question, [TRADE])
+    assert restates("Талқылады [1].", question, [TRADE], spare_other_scripts=False)
+    answer = "Министрлер 2 миллиард доллар тауар айналымын талқылады [1]."
+    assert not restates(answer, question, [TRADE], spare_other_scripts=False)
+
+
 SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"
 KAZAKH_TRADE = make_hit(
     "seed-kk",
@@ -169,6 +179,12 @@ KAZAKH_TRADE = make_hit(
         (
             "Тәжікстан мен Казақстан қандай тауар айналымын көздейді [1]?",
             "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?",
+            [TRADE],
+            True,
+        ),
+        (
+            "Қазақстан Сыртқы істер министрі Тәжікстанда кіммен кездесті? [1]",
+            "Қазақстан Сыртқы істер министрі Тәжікстанда кіммен кездесті?",
             [TRADE],
             True,
         ),

@@ -431,6 +431,17 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
         answer = assistant.ask(question)
         assert answer.refused and len(chat_model.calls) == 2
         assert answer.text.startswith(refusal("kk", unsure=True)), again
+    # A Kazakh reply writing the question back over English paragraphs is asked again too; with
+    # no language to ask again in, it is shown (the paragraph it cites may hold the answer).
+    question = "Tyson Foods жұмысшының өлімі үшін не төледі?"
+    chat_model.calls.clear()
+    chat_model.enqueue("Tyson Foods төледі [1].", "Tyson Foods paid a $500,000 fine [1].")
+    answer = assistant.ask(question)
+    assert answer.text == f"{other_language('kk')}\n\nTyson Foods paid a $500,000 fine [1]."
+    never = assistant.settings.model_copy(update={"retry_in_source_language": []})
+    chat_model.enqueue("Tyson Foods төледі [1].")
+    answer = Assistant(assistant.index, chat_model, never).ask(question)
+    assert answer.text == "Tyson Foods төледі [1]." and len(chat_model.calls) == 3
     # One in a language the settings do not name (Russian, by default) is not asked again.
     chat_model.calls.clear()
     russian = "Какой штраф заплатила Tyson Foods за гибель рабочего?"
