@@ -145,8 +145,8 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
             markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]
             markers = [n for n in markers if 1 <= n <= len(sources)]
             bare = CITATION_MARKER.sub("", sentence).strip()
-            if _POINTER.match(bare):  # what is left once the lead-in is dropped
-                continue
+            if not bare or _POINTER.match(bare):  # "[3]" alone on its line, or what is left
+                continue  # once the lead-in is dropped, states nothing
             lead_in = bare.endswith(":")  # "Two points:"
             claim = Facts.of(sentence).beyond(asked)
             chosen = None if lead_in else _choose(claim, markers, vocabularies)

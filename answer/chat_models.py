@@ -136,18 +136,25 @@ def stream_text(
             close()
 
 
-def loop_start(text: str, *, copies: int = 4, min_chars: int = 40, longest: int = 80) -> int | None:
+_LONG_PIECE = 80
+"""Characters: a piece of a loop longer than this is a loop at three copies (`loop_start`)."""
+
+
+def loop_start(
+    text: str, *, copies: int = 4, min_chars: int = 40, longest: int = 200
+) -> int | None:
     """Where a reply stuck in a loop starts repeating: the start of the run of copies of one
     piece of text (up to `longest` characters) that its end repeats `copies` or more times in a
-    row, over `min_chars` or more ("жерінде жерінде жерінде ...", "[1] [2][3] [1] [2][3] ...").
+    row, over `min_chars` or more ("жерінде жерінде жерінде ...", "[1] [2][3] [1] [2][3] ...");
+    a piece longer than `_LONG_PIECE` three times (a clause: no answer says one thrice over).
     None when the reply does not end so. The small default model falls into such loops now and
     then, and would otherwise write them until `max_tokens`."""
     end = len(text)
-    for size in range(1, min(longest, end // copies) + 1):
-        unit = text[end - size :]
-        if not text.endswith(unit * copies):
+    for size in range(1, min(longest, end // min(copies, 3)) + 1):
+        needed = copies if size <= _LONG_PIECE else min(copies, 3)
+        if size * needed > end or not text.endswith(text[end - size :] * needed):
             continue
-        start = end - size * copies  # the repeated run may reach further back, even mid-copy
+        start = end - size * needed  # the repeated run may reach further back, even mid-copy
         while start > 0 and text[start - 1] == text[start - 1 + size]:
             start -= 1
         if end - start >= min_chars:

@@ -203,6 +203,13 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
     assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
 
 
+def test_a_marker_alone_on_its_line_is_dropped() -> None:
+    # Seen on Kazakh dev answers (pc-165, pc-167, session 25): a blank line, then "[3]".
+    result = attribute_citations("Tyson Foods agreed to pay a $500,000 fine [3].\n\n[1]", SOURCES)
+    assert result.text.rstrip() == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    assert [c.number for c in resolve_citations(result.text, SOURCES)[1]] == [3]
+
+
 def test_padding_after_a_pointer_to_the_press_release_is_dropped_with_it() -> None:
     # The default model's habit: the answer, then where it was "emphasized" with a loosely
     # related fact from another paragraph, which would otherwise be cited too.

@@ -91,6 +91,11 @@ def test_a_reply_stuck_in_a_loop_is_cut_where_the_loop_starts() -> None:
     # Never in the middle of a word ("... жана жан|а жоопында жоопында ...").
     drifting = "30 месекти жана тарихында жана жана " + "жоопында " * 6
     assert loop_start(drifting) == len("30 месекти жана тарихында жана ")
+    # A clause repeated three times (doj_dev's dev-030 in Kazakh, session 25: it ran on until
+    # the token limit and was shown).
+    clause = "жерінде мемлекеттік Setar телекоммуникация компаниясының қызметкері болуп, 2005-2016 "
+    assert loop_start("Күлман, 49-летін " + clause * 3 + "жері") == len("Күлман, 49-летін")
+    assert loop_start("Күлман, 49-летін " + clause * 2 + "жері") is None
     # Not a loop: too few copies, too short a run, or a number.
     assert loop_start("Ричард Остин 24 ай [1]. " + "[1] [2][3] " * 3) is None
     assert loop_start("He said no, no, no, no. [1]") is None
