@@ -83,13 +83,15 @@ _ABBREVIATIONS = frozenset(
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*(?:(?:sources?|источник\w*|дереккөз\w*)\s*:?)?\s*\)", re.I)
 # A sentence that only points at the sources ("This information is found in paragraph 5 of
-# the press release [1].", "The sources are [1], [2]."): the citations say it better. What
+# the press release [1].", "This is stated in the release [1] and [2].", "The sources are [1],
+# [2]."): the citations say it better. What
 # such a sentence goes on to add ("This is emphasized in the press release and confirmed at
 # the meeting, where the sides agreed to deepen relations.") is padding, not the answer.
 _POINTER = re.compile(
     r"^(?:this|that|the|these)\b[^.]{0,40}?\b(?:is|are|can be|was)\s+"
     r"(?:found|seen|stated|mentioned|given|provided|reported|taken|noted|confirmed|emphasi[sz]ed|"
     r"highlighted|indicated|described|outlined|announced|shown|explained)\s+(?:in|from)\b"
+    r"(?:\s+(?:the|this|that|these)\s+(?:press\s+)?releases?)?"
     r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
     r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$"
     # "The sources [2] and [3] confirm this information."
@@ -298,9 +300,12 @@ def _with_markers(sentence: str, numbers: list[int]) -> str:
         return bare
     markers = "".join(f"[{n}]" for n in numbers)
     end = _TRAILING_PUNCTUATION.search(bare)
-    if end:
-        return f"{bare[: end.start()].rstrip()} {markers}{end[1]}"
-    return f"{bare} {markers}"
+    if not end:
+        return f"{bare} {markers}"
+    head, stop = bare[: end.start()].rstrip(), end[1]
+    if stop.startswith("..") and not stop.startswith("..."):  # "Moore Sr. [4].": the
+        head, stop = f"{head}.", stop[1:]  # abbreviation keeps its stop
+    return f"{head} {markers}{stop}"
 
 
 def with_quotes(

@@ -177,6 +177,13 @@ def test_a_source_in_another_script_is_not_taken_as_evidence_against_a_sentence(
     assert result.text.endswith("[1].") and result.unsupported == 0
 
 
+def test_an_abbreviation_ending_the_sentence_keeps_its_stop_before_the_marker() -> None:
+    # Seen on dev-001 (session 25): "... owned by Robert Moore Sr [4].."
+    owner = make_hit("doj-9", 10, title="Seafood", text="The firm is owned by Robert Moore Sr.")
+    result = attribute_citations("The firm is owned by Robert Moore Sr. [1].", [owner])
+    assert result.text == "The firm is owned by Robert Moore Sr. [1]."
+
+
 def test_markers_do_not_move_across_an_abbreviation() -> None:
     result = attribute_citations("The U.S. [3] Attorney said Tyson Foods paid a fine.", SOURCES)
     assert result.text == "The U.S. Attorney said Tyson Foods paid a fine [3]."
@@ -198,6 +205,12 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
     result = attribute_citations(
         "Tyson Foods agreed to pay a $500,000 fine [3]. This is stated in paragraph 1 of the "
         "press release [3].",
+        SOURCES,
+    )
+    assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    # Seen on dev-001 (session 25): its two markers cited paragraphs beside the gold one.
+    result = attribute_citations(
+        "Tyson Foods agreed to pay a $500,000 fine [3]. This is stated in the release [1] and [2].",
         SOURCES,
     )
     assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
