@@ -249,6 +249,13 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# An age as releases and the model write it: "Egbert Kulman, 49, of ...", "a 49-year-old",
+# "49-летний", "49 жастағы" (and the model's "49-летін").
+_AGE = re.compile(
+    r"\b[^\W\d_][\w.'-]*,\s+(\d{1,3}),"
+    r"|\b(\d{1,3})[\s-]*(?:years?[\s-]+old|year-old|летн\w*|летін|жас\w*)",
+    re.IGNORECASE,
+)
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
     r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"
@@ -265,7 +272,10 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     through 2012"), and answers nothing."""
     if not asks_for_a_figure(question) or _FIGURE_WORDS.search(answer):
         return False
-    return not figures_for(answer, question)
+    figures = figures_for(answer, question)
+    if asks_for_an_amount(question):  # "Kulman, 49, admitted ..." says how old, not how much
+        figures -= {match[1] or match[2] for match in _AGE.finditer(answer)}
+    return not figures
 
 
 def lacks_the_asked_date(answer: str, question: str) -> bool:

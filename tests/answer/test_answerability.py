@@ -402,6 +402,13 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ),
         ("He evaded $28,000 in 2009 [1].", "How much tax did he evade?", False),
         ("He worked there until 2012 [1].", "How long did he work there?", False),
+        # An age does not answer a count or an amount (dev-030 in Kazakh, session 25); a length
+        # or an age it may.
+        ("Күлман, 49-летін жерінде Aruba [1]", "Кулман қанша сомада пара алды?", True),
+        ("Egbert Kulman, 49, of Aruba took bribes [1].", "How much did Kulman take?", True),
+        ("A 49-year-old man took bribes [1].", "How much did he take?", True),
+        ("Kulman, 49, took $1.3 million [1].", "How much did Kulman take?", False),
+        ("Kulman was 49 years old [1].", "How old was Kulman?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],
