@@ -248,14 +248,17 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     return figures <= as_maximum and not figures & otherwise
 
 
+# A year is no answer to a count or an amount ("how many", "how much").
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # An age as releases and the model write it: "Egbert Kulman, 49, of ...", "a 49-year-old",
 # "49-летний", "49 жастағы" (and the model's "49-летін").
 _AGE = re.compile(
     r"\b[^\W\d_][\w.'-]*,\s+(\d{1,3}),"
-    r"|\b(\d{1,3})[\s-]*(?:years?[\s-]+old|year-old|летн\w*|летін|жас\w*)",
+    r"|\b(\d{1,3})[\s-]*(?:years?[\s-]+old|year-old|летн\w*|летін|жас(?:та|тағы|ында|ар)?\b)",
     re.IGNORECASE,
 )
+# Answers to a question for a figure that state none and still answer ("life in prison", "time
+# served", "dozens").
 _FIGURE_WORDS = re.compile(
     r"\b(?:life|lifetime|time served|probation|dozens|hundreds|thousands|millions|billions|"
     r"several|пожизненн\w*|условн\w*|десятк\w*|сотн\w*|тысяч\w*|нескольк\w*|өмір\w*|"

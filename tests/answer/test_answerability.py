@@ -409,6 +409,7 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ("A 49-year-old man took bribes [1].", "How much did he take?", True),
         ("Kulman, 49, took $1.3 million [1].", "How much did Kulman take?", False),
         ("Kulman was 49 years old [1].", "How old was Kulman?", False),
+        ("Бағдарламаға 5 жасөспірім қатысты [1].", "Бағдарламаға қанша жасөспірім қатысты?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],
