@@ -150,8 +150,8 @@ def loop_start(
     None when the reply does not end so. The small default model falls into such loops now and
     then, and would otherwise write them until `max_tokens`."""
     end = len(text)
-    for size in range(1, min(longest, end // min(copies, 3)) + 1):
-        needed = copies if size <= _LONG_PIECE else min(copies, 3)
+    for size in range(1, min(longest, end // 3) + 1):
+        needed = copies if size <= _LONG_PIECE else 3
         if size * needed > end or not text.endswith(text[end - size :] * needed):
             continue
         start = end - size * needed  # the repeated run may reach further back, even mid-copy
