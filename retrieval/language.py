@@ -15,11 +15,19 @@ UNKNOWN = "und"
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _WORD = re.compile(r"[^\W\d_]+")
 # Words that mark a Cyrillic text as Kazakh or as Russian when its Kazakh letters are few: a
-# short Kazakh question may hold one ("Шетелде жыл сайын неше студент оқи алады?"), a Russian
-# one a Kazakh name ("Когда Тоқаев посетил Душанбе?"). "не" is both ("what", "not").
+# short Kazakh question may hold one ("Шетелде жыл сайын неше студент оқи алады?") or none
+# ("Делегация немен барады?"), a Russian one a Kazakh name ("Когда Тоқаев посетил Душанбе?").
+# "не" is both ("what", "not"). Besides these, each word with a Kazakh letter counts as Kazakh
+# ("Министрлер не талқылады?").
 _KAZAKH_WORDS = (STOP_WORDS["kk"] - {"не"}) | set(
     "неше қанша жыл жылы жылғы сайын бар жоқ ма ме ба бе па пе бойынша дейін кейін бастап "  # noqa: SIM905
-    "арқылы алады болады береді керек емес қай қалай неге".split()
+    "арқылы алады болады береді керек емес қай қалай неге нені неде неден немен нелер ненің "
+    "деген".split()
+)
+# English words besides the stop words, so that a question full of names still reads as English
+# ("How much did Indianapolis immigration lawyer Joel Paul charge per ... application?").
+_ENGLISH_WORDS = STOP_WORDS["en"] | set(
+    "do not no why whose can could would should many much often per".split()  # noqa: SIM905
 )
 _RUSSIAN_WORDS = STOP_WORDS["ru"] | set("сколько какой какая какие какое каких почему ли".split())  # noqa: SIM905
 
@@ -27,29 +35,31 @@ _RUSSIAN_WORDS = STOP_WORDS["ru"] | set("сколько какой какая к
 def detect_language(text: str) -> str:
     """Return 'en', 'ru' or 'kk' for text in those languages, 'und' when it cannot tell.
 
-    Script decides Latin against Cyrillic; within Cyrillic, the letters only Kazakh uses separate
-    Kazakh from Russian (Russian text with a few Kazakh names stays Russian), and where they are
-    few, Kazakh words against Russian ones (`_KAZAKH_WORDS`). Latin text counts
-    as English only when common English words make up a fair share of it.
+    Latin text counts as English only when common English words make up a fair share of it; other
+    text with Cyrillic letters is Russian or Kazakh, also where Latin names outweigh its Cyrillic
+    words ("Кто основал McKinsey & Company?"). Within Cyrillic, the letters only Kazakh uses
+    separate Kazakh from Russian (Russian text with a few Kazakh names stays Russian), and where
+    they are few, Kazakh words against Russian ones (`_KAZAKH_WORDS`).
     """
-    cyrillic = latin = kazakh = 0
-    for ch in text:
-        if "\u0400" <= ch <= "\u04ff":
-            cyrillic += 1
-            if ch in _KAZAKH_LETTERS:
-                kazakh += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
-    if cyrillic == 0 and latin == 0:
+    cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    words = _WORD.findall(text)
+    lowered = [word.lower() for word in words]
+    if latin > cyrillic:
+        english = sum(word in _ENGLISH_WORDS for word in lowered)
+        if english / len(words) >= 0.15:
+            return "en"
+    if cyrillic == 0:
         return UNKNOWN
-    words = _WORD.findall(text.lower())
-    if cyrillic >= latin:
-        if kazakh / cyrillic >= 0.05:
-            return "kk"
-        marked = sum(w in _KAZAKH_WORDS for w in words) - sum(w in _RUSSIAN_WORDS for w in words)
-        return "kk" if kazakh and marked > 0 else "ru"
-    english = sum(1 for w in words if w in STOP_WORDS["en"])
-    return "en" if words and english / len(words) >= 0.15 else UNKNOWN
+    # Kazakh letters in a capitalised word may be a name's ("Тоқаев", "Нұртілеу"): such a word
+    # counts as one Kazakh word, weighed against the Russian words, not by its letters.
+    kazakh_words = [word for word in words if not _KAZAKH_LETTERS.isdisjoint(word)]
+    in_lower_case = "".join(word for word in kazakh_words if word.islower())
+    if sum(ch in _KAZAKH_LETTERS for ch in in_lower_case) / cyrillic >= 0.05:
+        return "kk"
+    marked = sum(w in _KAZAKH_WORDS for w in lowered) - sum(w in _RUSSIAN_WORDS for w in lowered)
+    marked += len(kazakh_words)
+    return "kk" if marked > 0 else "ru"
 
 
 # What people type for a language filter besides its code: its name in the three languages, the

@@ -15,6 +15,23 @@ from retrieval.language import detect_language, language_code
         # Russian), and a short Russian one with a Kazakh name.
         ("Шетелде жыл сайын неше студент оқи алады?", "kk"),
         ("Когда Тоқаев посетил Душанбе?", "ru"),
+        # Kazakh letters in a name do not make a Russian question Kazakh; in a word in lower case
+        # they make a short question Kazakh (both were taken the other way).
+        ("Нұртілеу встречался с министром в Душанбе?", "ru"),
+        ("Сколько стоит проект в Түркістан?", "ru"),
+        ("Министрлер не талқылады?", "kk"),
+        # A capitalised word with a Kazakh letter still counts as one Kazakh word.
+        ("Ведомстволарға жататындар", "kk"),
+        # Kazakh question words with no Kazakh letter ("деген не" - what is, "немен" - with what).
+        ("Бюджет деген не?", "kk"),
+        ("Делегация немен барады?", "kk"),
+        # Cyrillic questions about Latin names, and English ones full of names.
+        ("Кто основал Cannon Seafood Inc?", "ru"),
+        (
+            "How much did Springfield immigration lawyer John Adam Smith charge per visa "
+            "application form?",
+            "en",
+        ),
         ("12345 !!!", "und"),
         ("Der Minister traf sich mit der Delegation in Berlin.", "und"),
     ],
