@@ -32,8 +32,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from answer import grounding
-from answer.attribution import Attribution
-from answer.citations import CITATION_MARKER
+from answer.attribution import CITATION_MARKER, Attribution
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
     asks_for_a_fact,

@@ -23,7 +23,7 @@ from answer.answerability import (
     why_unreliable,
     without_stray_yes,
 )
-from answer.attribution import attribute_citations, with_quotes
+from answer.attribution import CITATION_MARKER, attribute_citations, resolve_citations, with_quotes
 from answer.chat_models import (
     FakeChatModel,
     StopSignal,
@@ -33,7 +33,6 @@ from answer.chat_models import (
     model_name,
     stream_text,
 )
-from answer.citations import CITATION_MARKER, resolve_citations
 from answer.excerpts import LANGUAGE_NAMES, answer_messages, recent_turns
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
 from answer.questions import has_subject

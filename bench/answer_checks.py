@@ -53,8 +53,10 @@ from answer.answerability import (  # noqa: E402
     lacks_the_asked_name,
     restates_question,
 )
-from answer.attribution import attribute_citations  # noqa: E402
-from answer.citations import resolve_citations  # noqa: E402
+from answer.attribution import (
+    attribute_citations,  # noqa: E402
+    resolve_citations,  # noqa: E402
+)
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
 from evaluation.questions import Question, load_questions, load_stored_questions  # noqa: E402

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from answer.citations import CITATION_MARKER
+from answer.attribution import CITATION_MARKER
 from ui.locales import CHAT, Words
 
 ENGLISH = Words(CHAT)

@@ -2,8 +2,7 @@
 
 import pytest
 
-from answer.attribution import attribute_citations, with_quotes
-from answer.citations import resolve_citations
+from answer.attribution import attribute_citations, resolve_citations, with_quotes
 from tests.factories import make_hit
 
 TRADE = make_hit(

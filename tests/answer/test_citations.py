@@ -1,4 +1,4 @@
-from answer.citations import resolve_citations
+from answer.attribution import resolve_citations
 from retrieval.types import Hit
 from tests.factories import make_hit
 

@@ -1,0 +1,208 @@
+"""The date range a question's date words name ("in March 2013", "last week", "в августе 2025",
+"2025 жылғы тамызда"), and a search within it that drops date words which are an event's rather
+than a release's."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+
+from answer.grounding import Facts, SourceText
+from retrieval.dates import MONTHS
+from retrieval.types import Hit, SearchFilters
+
+_KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
+
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_MONTH_YEAR = re.compile(rf"(?P<month>[^\W\d_]+)\.?\s+(?:(?P<day>\d{{1,2}}),?\s+)?{_YEAR}\b")
+_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>[^\W\d_]+)\s+{_YEAR}\b")
+_YEAR_MONTH_KK = re.compile(rf"{_YEAR}\s*(?:ж\.?|жылғы|жылдың)\s+(?P<month>[^\W\d_]+)")
+_YEAR_ALONE = (
+    re.compile(rf"\b(?:in|during|throughout|в|во|за)\s+{_YEAR}\b(?!\s*[-–/]\s*\d)"),
+    re.compile(rf"{_YEAR}\s*жыл(?:ы|да)\b"),
+)
+# Words that open a range before a date: inclusive ("since", "until") or exclusive ("after",
+# "before"). Matched at the end of the text that precedes a date.
+_OPENING = re.compile(
+    r"\b(?P<word>since|from|starting|after|later than|until|till|through|by|before|"
+    r"earlier than|начиная с|с|после|до|по)\s+(?:the\s+)?(?:\w+\s+)?$"
+)
+_KAZAKH_OPENING = re.compile(
+    r"^\s*(?:жыл\w*\s+|\w*(?:дан|ден|тан|тен|ға|ге|қа|ке)\s+)?(?P<word>бастап|кейін|дейін|бұрын)"
+)
+_AFTER = {"after", "later than", "после", "кейін"}
+_SINCE = {"since", "from", "starting", "начиная с", "с", "бастап"}
+_BEFORE = {"before", "earlier than", "до", "бұрын"}
+_UNTIL = {"until", "till", "through", "by", "по", "дейін"}
+
+
+def _week(today: dt.date, weeks_back: int) -> tuple[dt.date, dt.date]:
+    monday = today - dt.timedelta(days=today.weekday() + 7 * weeks_back)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months_back(today: dt.date, back: int) -> tuple[dt.date, dt.date]:
+    index = today.year * 12 + today.month - 1 - back
+    return _month(index // 12, index % 12 + 1)
+
+
+_RELATIVE: list[tuple[re.Pattern[str], Callable[[dt.date], tuple[dt.date, dt.date]]]] = [
+    (re.compile(r"\b(today|сегодня|бүгін)\b"), lambda t: (t, t)),
+    (
+        re.compile(r"\b(yesterday|вчера|кеше)\b"),
+        lambda t: (t - dt.timedelta(days=1), t - dt.timedelta(days=1)),
+    ),
+    (
+        re.compile(r"\b(last|past|previous) week\b|на прошлой неделе|өткен апта"),
+        lambda t: _week(t, 1),
+    ),
+    (re.compile(r"\bthis week\b|на этой неделе|осы апта"), lambda t: _week(t, 0)),
+    (
+        re.compile(r"\b(last|past|previous) month\b|в прошлом месяце|өткен ай"),
+        lambda t: _months_back(t, 1),
+    ),
+    (re.compile(r"\bthis month\b|в этом месяце|осы ай"), lambda t: _months_back(t, 0)),
+    (
+        re.compile(r"\b(last|past|previous) year\b|в прошлом году|былтыр|өткен жыл"),
+        lambda t: (dt.date(t.year - 1, 1, 1), dt.date(t.year - 1, 12, 31)),
+    ),
+    (
+        re.compile(r"\bthis year\b|в этом году|биыл|осы жыл"),
+        lambda t: (dt.date(t.year, 1, 1), dt.date(t.year, 12, 31)),
+    ),
+]
+
+
+def _month_number(word: str) -> int | None:
+    word = word.lower().rstrip(".")
+    if word in MONTHS:
+        return MONTHS[word]
+    for suffix in _KAZAKH_LOCATIVE:
+        if word.endswith(suffix) and word[: -len(suffix)] in MONTHS:
+            return MONTHS[word[: -len(suffix)]]
+    return None
+
+
+def dates_in_question(question: str, today: dt.date) -> SearchFilters | None:
+    """The date range a question asks about, or None when it names none.
+
+    "in March 2013" gives that month; "since/after/before/until <date>" an open range ("after"
+    and "before" exclude the date named); "last week", "в прошлом году" and the like are
+    counted back from `today`.
+    """
+    text = question.lower()
+    for pattern in (_YEAR_MONTH_KK, _DAY_MONTH_YEAR, _MONTH_YEAR):
+        for match in pattern.finditer(text):
+            month = _month_number(match["month"])
+            if month is None:
+                continue
+            year = int(match["year"])
+            day = match.groupdict().get("day")
+            if day and 1 <= int(day) <= calendar.monthrange(year, month)[1]:
+                # A release often comes out a day or two after the event it reports.
+                exact = dt.date(year, month, int(day))
+                period = (exact - dt.timedelta(days=1), exact + dt.timedelta(days=3))
+            else:
+                period = _month(year, month)
+            return _open_range(text, match, period)
+    for pattern in _YEAR_ALONE:
+        if found := pattern.search(text):
+            year = int(found["year"])
+            return _open_range(text, found, (dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    for found in re.finditer(_YEAR, text):
+        year = int(found["year"])
+        bounded = _open_range(text, found, (dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        if bounded.since is None or bounded.until is None:  # only a range word makes a bare
+            return bounded  # year a date: "since 2015", not "$2013"
+    for pattern, relative in _RELATIVE:
+        if pattern.search(text):
+            start, end = relative(today)
+            return SearchFilters(since=start, until=end)
+    return None
+
+
+def _open_range(text: str, match: re.Match[str], period: tuple[dt.date, dt.date]) -> SearchFilters:
+    """The period itself, or the open range a word before (or, in Kazakh, after) it opens."""
+    start, end = period
+    before = _OPENING.search(text[: match.start()])
+    after = _KAZAKH_OPENING.search(text[match.end() :])
+    opening = before or after
+    word = opening["word"] if opening else ""
+    one_day = dt.timedelta(days=1)
+    if word in _AFTER:
+        return SearchFilters(since=end + one_day)
+    if word in _SINCE:
+        return SearchFilters(since=start)
+    if word in _BEFORE:
+        return SearchFilters(until=start - one_day)
+    if word in _UNTIL:
+        return SearchFilters(until=end)
+    return SearchFilters(since=start, until=end)
+
+
+def search_within_dates(
+    search: Callable[[str, int, SearchFilters], Sequence[Hit]],
+    text: str,
+    k: int,
+    explicit: SearchFilters,
+    question: str,
+    today: dt.date,
+) -> tuple[Sequence[Hit], SearchFilters]:
+    """`search` within the question's date words and the explicit filters, and the filters it
+    searched within. Date words that leave nothing, or that kept out what the question names
+    (`_dates_misread`), are dropped (the explicit filters stay): the year may be an event's
+    rather than a release's ("What was Warsaw's population in 1901?", "What PCB level did
+    his October 2009 tests show?", "income for 2006 through 2009"), or the releases undated. A
+    date the sources then lack is still noticed: answering checks the question's years
+    against the sources' dates (`is_answerable`)."""
+    narrowed = combine_filters(explicit, dates_in_question(question, today))
+    hits = search(text, k, narrowed)
+    if narrowed == explicit:
+        return hits, narrowed
+    wider = search(text, k, explicit)
+    if hits and not _dates_misread(question, hits, wider):
+        return hits, narrowed
+    return wider, explicit
+
+
+def _dates_misread(question: str, within: Sequence[Hit], wider: Sequence[Hit]) -> bool:
+    """Whether the best paragraph found without the date words comes clearly closer to the
+    question (`DATES_MISREAD_MARGIN`) and holds a name the question asks about that none found
+    within them holds: "Cohen" outside 2006-2009, other cases within (one of another Aaron). A
+    question that names nothing but its dates ("What did the ministry announce in September
+    2025?") keeps them, and so does one whose names are written in another script than the
+    paragraphs within them ("Что МИД сообщил в августе 2025 года?" over an English release)."""
+    if not wider or wider[0].score - within[0].score <= DATES_MISREAD_MARGIN:
+        return False
+    outside = SourceText.of(wider[0])
+    inside = [SourceText.of(hit) for hit in within]
+    # A name a paragraph within cannot be read for (another script) counts as held by it.
+    return any(
+        outside.has_name(name) and not any(v.has_name(name) or not v.checks(name) for v in inside)
+        for name in Facts.of(question).names
+    )
+
+
+# How much closer (cosine) the best paragraph found without the question's date words must
+# come to it than the best found within them for the date words to be dropped. On the dev sets
+# every question whose date is a release's found its best paragraph within the date (0.0);
+# dates of the events a later release reports came 0.016-0.066 closer outside (BENCHMARKS.md,
+# "Dates that are an event's").
+DATES_MISREAD_MARGIN = 0.04
+
+
+def combine_filters(explicit: SearchFilters, detected: SearchFilters | None) -> SearchFilters:
+    """Both restrictions at once; the caller's explicit filters win if the two do not overlap."""
+    if detected is None:
+        return explicit
+    since = max((d for d in (explicit.since, detected.since) if d), default=None)
+    until = min((d for d in (explicit.until, detected.until) if d), default=None)
+    if since and until and since > until:
+        return explicit
+    return SearchFilters(since=since, until=until, language=explicit.language)
