@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from answer.answerability import figures_for
@@ -17,6 +17,7 @@ from answer.questions import asks_for_a_figure, has_subject
 from answer.types import Turn
 from retrieval.dates import asks_for_a_date, states_a_date
 from retrieval.index import Index
+from retrieval.keywords.within import distinct_words_held
 from retrieval.types import Hit, SearchFilters
 
 
@@ -64,16 +65,20 @@ def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
     ("when", "когда", "қашан"), a date with its month, or hours ("from 9:00"). Only paragraphs
     of the releases among the first `LEADING` move up (whatever k is): a figure in another
     release found further down answers another case. Other questions keep the order."""
-    if asks_for_a_figure(question):
-        rank = _figure_rank
-    elif asks_for_a_date(question):
-        rank = _date_rank
-    else:
+    rank = _rank_for(question)
+    if rank is None:
         return list(hits[:k])
     releases = {hit.release_id for hit in hits[:LEADING]}
     return sorted(
         hits, key=lambda hit: -rank(hit.text, question) if hit.release_id in releases else 0
     )[:k]
+
+
+def _rank_for(question: str) -> Callable[[str, str], int] | None:
+    """How `by_what_is_asked` ranks paragraphs for the question (None: it keeps the order)."""
+    if asks_for_a_figure(question):
+        return _figure_rank
+    return _date_rank if asks_for_a_date(question) else None
 
 
 def _figure_rank(text: str, question: str) -> int:
@@ -108,7 +113,21 @@ def find_sources(
     today: dt.date,
 ) -> Found:
     """The paragraphs an answer is written from, the filters they were found within, and
-    whether the question is a new topic (`Found`).
+    whether the question is a new topic (`Found`), found by `_found`, the first of them chosen
+    by the question's distinct words (`_distinct_first`)."""
+    found = _found(index, question, history, k, filters, today)
+    return found._replace(hits=_distinct_first(index, question, found.hits))
+
+
+def _found(
+    index: Index,
+    question: str,
+    history: Sequence[Turn],
+    k: int,
+    filters: SearchFilters,
+    today: dt.date,
+) -> Found:
+    """The paragraphs an answer is written from (see `find_sources`).
 
     The question is searched together with the asker's previous one (`search_text`), within
     its date words (`search_within_dates`), unless the conversation has moved on
@@ -120,8 +139,7 @@ def find_sources(
     BENCHMARKS.md.) A follow-up of question words only ("How many?") has nothing to rank by and
     keeps the joint ranking. For a question for a figure or a date the k are the first of
     `ANSWER_POOL` found, those that state one first (`by_what_is_asked`)."""
-    asks = asks_for_a_figure(question) or asks_for_a_date(question)
-    pool = max(k, ANSWER_POOL) if asks else k
+    pool = k if _rank_for(question) is None else max(k, ANSWER_POOL)
     text = search_text(question, history)
     hits, effective = search_within_dates(index.search, text, pool, filters, question, today)
     if not hits or text == question:
@@ -140,6 +158,37 @@ def find_sources(
     release = by_what_is_asked(question, release, max(1, k - 1))
     chosen = {hit.chunk_id for hit in release}
     return Found((release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective)
+
+
+# The release's first paragraph names the case and comes first for most questions about it;
+# the paragraph with the fact asked for is often second or third (BENCHMARKS.md, "The paragraph
+# that holds the question's distinct words first").
+DISTINCT_AMONG = 3
+
+
+def _distinct_first(index: Index, question: str, hits: list[Hit]) -> list[Hit]:
+    """The hits, with first the one of the first `DISTINCT_AMONG` that holds most of the
+    question's words that set its release's paragraphs apart (`distinct_words_held`), among
+    those of the first hit's release that rank as high for what the question asks for
+    (`by_what_is_asked`). On a tie the first stays first."""
+    if len(hits) < 2:
+        return hits
+    first, rank = hits[0], _rank_for(question)
+    candidates = [
+        hit
+        for hit in hits[:DISTINCT_AMONG]
+        if hit.release_id == first.release_id
+        and (rank is None or rank(hit.text, question) == rank(first.text, question))
+    ]
+    if len(candidates) < 2:
+        return hits
+    texts = [hit.text for hit in candidates]
+    release = index.release_texts([first]).get(first.release_id)  # none for gold given directly
+    held = distinct_words_held(
+        question, release.split("\n") if release else texts, texts, first.language
+    )
+    best = candidates[max(range(len(candidates)), key=lambda i: (held[i], -i))]
+    return [best] + [hit for hit in hits if hit is not best]
 
 
 # How much closer (cosine) the question alone must come to a paragraph of another release

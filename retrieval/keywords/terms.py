@@ -25,7 +25,8 @@ KAZAKH_PREFIX = 5
 
 _MEMO_LIMIT = 1_000_000
 
-_TOKEN = re.compile(r"\w+(?:[-–./:'’]\w+)*")
+# A word, or words and numbers joined by - . / : or an apostrophe ("1:09-cr-00123", "anti-Semitic").
+TOKEN = re.compile(r"\w+(?:[-–./:'’]\w+)*")
 _PART = re.compile(r"\w+")
 _STOP = frozenset().union(*STOP_WORDS.values())
 
@@ -62,7 +63,7 @@ class Analyzer:
         cyrillic = "kk" if language == "kk" else "ru"
         memo = self._memo[cyrillic]
         terms: list[str] = []
-        for token in _TOKEN.findall(text.lower()):
+        for token in TOKEN.findall(text.lower()):
             found = memo.get(token)
             if found is None:
                 if len(memo) >= _MEMO_LIMIT:  # questions bring new words for ever
@@ -89,7 +90,7 @@ class Analyzer:
             ways = ("ru", "kk")
         words = (
             tuple(dict.fromkeys(t for way in ways for t in self.document_terms(token, way)))
-            for token in _TOKEN.findall(text.lower())
+            for token in TOKEN.findall(text.lower())
         )
         return list(dict.fromkeys(word for word in words if word))
 

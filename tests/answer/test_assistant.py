@@ -667,22 +667,26 @@ def test_a_follow_up_naming_nothing_is_searched_within_the_release_of_the_conver
     assert hits[0].text.startswith("The worker died after exposure to hydrogen sulfide gas")
     assert [h.release_id for h in hits[:2]] == ["doj-test-1"] * 2
     assert hits[2] == next(h for h in joint if h.chunk_id not in {x.chunk_id for x in hits[:2]})
+
     # A question that names something of its own is searched with the previous one, while it
-    # is about the same release; one about something else, or one without history, alone.
+    # is about the same release; one about something else, or one without history, alone (the
+    # first of them the one with the question's distinct words: `test_sources.py`).
+    def found(question: str, history: list[Turn]) -> set[str]:
+        return {
+            h.chunk_id for h in find_sources(index, question, history, 3, SearchFilters(), today)[0]
+        }
+
+    def searched(text: str) -> set[str]:
+        return {h.chunk_id for h in index.search(text, 3)}
+
     named = "Where is the Tyson Foods plant where the worker died?"
-    assert find_sources(index, named, history, 3, SearchFilters(), today)[0] == index.search(
-        f"{named}\n{history[0].content}", 3
-    )
+    assert found(named, history) == searched(f"{named}\n{history[0].content}")
     other = "What did the Kazakh ministers agree in Dushanbe?"
     assert index.search(f"{other}\n{history[0].content}", 3)[0].release_id == "doj-test-1"
-    assert find_sources(index, other, history, 3, SearchFilters(), today)[0] == index.search(
-        other, 3
-    )
+    assert found(other, history) == searched(other)
     calls: list[str] = []
     monkeypatch.setattr(index, "search_release", lambda q, *a, **kw: calls.append(q) or [])
-    assert find_sources(index, question, [], 3, SearchFilters(), today)[0] == index.search(
-        question, 3
-    )
+    assert found(question, []) == searched(question)
     assert calls == []
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -111,6 +112,9 @@ class _Words:
 
     def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
         return self._ranked(query, [h for h in self.hits if h.release_id == release_id], k)
+
+    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+        return {}
 
 
 PAID = make_hit("sterling", 0, text="Donald Sterling agreed to pay $2.725 million to settle.")

@@ -1,5 +1,5 @@
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ class _Searches:
 
     def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
         return [make_hit(release_id, 0, score=self.closest[release_id])]
+
+    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+        return {}
 
 
 @pytest.mark.parametrize(
@@ -140,6 +143,9 @@ def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:
             paragraphs = [make_hit("eels", n, text=f"Paragraph {n}.") for n in range(10, 19)]
             return (paragraphs + [POUNDS])[:k]
 
+        def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+            return {}
+
     index: Any = Pool()
     question = "How many pounds of baby eels did Austin traffic?"
     hits = find_sources(index, question, [], 3, SearchFilters(), TODAY).hits
@@ -147,6 +153,48 @@ def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:
     # Other questions keep their order: no pool to read.
     find_sources(index, "Who trafficked the baby eels?", [], 3, SearchFilters(), TODAY)
     assert index.asked == [ANSWER_POOL, 3]
+
+
+class _Release:
+    """An index that finds `hits` for any question and holds the whole text of `release`."""
+
+    def __init__(self, hits: list[Hit], release: Sequence[str]) -> None:
+        self.hits, self.release = hits, release
+
+    def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+        return self.hits[:k]
+
+    def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+        return {"eels": "\n".join(self.release)}
+
+
+EEL_RELEASE = [LEAD.text, COUNT.text, POUNDS.text, MONEY.text, DATED.text]
+BUYER = make_hit("eels", 5, text="Austin sold the eels to a dealer in Portland, Maine.")
+
+
+@pytest.mark.parametrize(
+    ("question", "hits", "first"),
+    [
+        # The lead names the case, in full like the question; the dealer is in the others.
+        ("Who was the dealer Maine fisherman Richard Austin sold eels to?", [LEAD, BUYER], BUYER),
+        ("Who was the dealer Austin sold eels to?", [LEAD, COUNT, POUNDS, BUYER], COUNT),
+        # Only paragraphs of the first one's release, among the first three, move up.
+        ("Who was the dealer Austin sold eels to?", [LEAD, POUNDS, DATED, BUYER], LEAD),
+        ("Who was the dealer Austin sold eels to?", [LEAD, make_hit("other", 1), BUYER], BUYER),
+        ("Who was the dealer Austin sold eels to?", [make_hit("other", 1), LEAD, BUYER], None),
+        # Names do not count: all the release's paragraphs are about them.
+        ("What about Richard D. Austin?", [BUYER, LEAD], BUYER),
+        # For a figure, a paragraph that states none does not pass one that does.
+        ("How much did the Portland dealer pay for the eels?", [MONEY, BUYER], MONEY),
+    ],
+)
+def test_the_paragraph_with_the_questions_distinct_words_comes_first(
+    question: str, hits: list[Hit], first: Hit | None
+) -> None:
+    index: Any = _Release(hits, [*EEL_RELEASE, BUYER.text])
+    found = find_sources(index, question, [], len(hits), SearchFilters(), TODAY).hits
+    assert found[0] == (first or hits[0])
+    assert sorted(found, key=hits.index) == hits  # nothing lost or added
 
 
 @pytest.fixture(scope="module")
