@@ -113,21 +113,7 @@ def find_sources(
     today: dt.date,
 ) -> Found:
     """The paragraphs an answer is written from, the filters they were found within, and
-    whether the question is a new topic (`Found`), found by `_found`, the first of them chosen
-    by the question's distinct words (`_distinct_first`)."""
-    found = _found(index, question, history, k, filters, today)
-    return found._replace(hits=_distinct_first(index, question, found.hits))
-
-
-def _found(
-    index: Index,
-    question: str,
-    history: Sequence[Turn],
-    k: int,
-    filters: SearchFilters,
-    today: dt.date,
-) -> Found:
-    """The paragraphs an answer is written from (see `find_sources`).
+    whether the question is a new topic (`Found`).
 
     The question is searched together with the asker's previous one (`search_text`), within
     its date words (`search_within_dates`), unless the conversation has moved on
@@ -138,26 +124,31 @@ def _found(
     on. (The joint search alone ranks the paragraph that answered the previous question first:
     BENCHMARKS.md.) A follow-up of question words only ("How many?") has nothing to rank by and
     keeps the joint ranking. For a question for a figure or a date the k are the first of
-    `ANSWER_POOL` found, those that state one first (`by_what_is_asked`)."""
+    `ANSWER_POOL` found, those that state one first (`by_what_is_asked`). Then the paragraph
+    with the question's distinct words comes first (`_distinct_first`)."""
+
+    def found(hits: list[Hit], within: SearchFilters, moved_on: bool = False) -> Found:
+        return Found(_distinct_first(index, question, hits), within, moved_on)
+
     pool = k if _rank_for(question) is None else max(k, ANSWER_POOL)
     text = search_text(question, history)
     hits, effective = search_within_dates(index.search, text, pool, filters, question, today)
     if not hits or text == question:
-        return Found(by_what_is_asked(question, hits, k), effective)
+        return found(by_what_is_asked(question, hits, k), effective)
     if not has_subject(question):  # "How many?": nothing of its own to search by
-        return Found(by_what_is_asked(question, hits, k), effective)
+        return found(by_what_is_asked(question, hits, k), effective)
     alone, alone_filters = search_within_dates(
         index.search, question, pool, filters, question, today
     )
     named = bool(Facts.of(question).names)
     if _moved_on(index, question, _conversation_release(index, named, history, hits), alone):
-        return Found(by_what_is_asked(question, alone, k), alone_filters, moved_on=True)
+        return found(by_what_is_asked(question, alone, k), alone_filters, moved_on=True)
     if named:
-        return Found(by_what_is_asked(question, hits, k), effective)
+        return found(by_what_is_asked(question, hits, k), effective)
     release = index.search_release(question, hits[0].release_id, pool, effective, scored_by=text)
     release = by_what_is_asked(question, release, max(1, k - 1))
     chosen = {hit.chunk_id for hit in release}
-    return Found((release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective)
+    return found((release + [hit for hit in hits if hit.chunk_id not in chosen])[:k], effective)
 
 
 # The release's first paragraph names the case and comes first for most questions about it;
