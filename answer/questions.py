@@ -6,19 +6,18 @@ from __future__ import annotations
 import re
 
 from retrieval.language import detect_language
-from retrieval.words import ALL_STOP_WORDS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
 # whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
 # Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh question words take case endings
 # ("кіммен", with whom; "нені", what). Kazakh "не" (what) counts only in a Kazakh question: in
 # Russian it means "not".
-_FACT_WORDS = frozenset(
+_FACT_WORDS = KAZAKH_QUESTION_WORDS | frozenset(
     "what which who whom whose when where why how "  # noqa: SIM905
     "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
-    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё чьи "
-    "кім кімге кімді кімнің кімде кімнен кіммен кімдер ненің неге нені неде неден немен нелер "
-    "қандай қай қайда қайдан қашан қашанға қашаннан қанша неше нешінші қалай неліктен".split()
+    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё "
+    "чьи".split()
 )
 _KAZAKH_WHAT = "не"
 # What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").

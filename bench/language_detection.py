@@ -76,6 +76,8 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared/data/eval")
     parser.add_argument("--show", action="store_true", help="print each misread text")
     args = parser.parse_args()
+    if not (args.eval / "doj_dev.jsonl").is_file():
+        parser.error(f"{args.eval} holds no doj_dev.jsonl: give the shared eval folder with --eval")
     for name, rows in labelled_sets(args.eval).items():
         misread = [(text, label, detect_language(text)) for text, label in rows]
         misread = [row for row in misread if row[2] != row[1]]

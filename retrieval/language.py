@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from retrieval.types import Hit, ReleaseSummary
-from retrieval.words import STOP_WORDS
+from retrieval.words import KAZAKH_QUESTION_WORDS, STOP_WORDS
 
 UNKNOWN = "und"
 
@@ -19,10 +19,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 # ("Делегация немен барады?"), a Russian one a Kazakh name ("Когда Тоқаев посетил Душанбе?").
 # "не" is both ("what", "not"). Besides these, each word with a Kazakh letter counts as Kazakh
 # ("Министрлер не талқылады?").
-_KAZAKH_WORDS = (STOP_WORDS["kk"] - {"не"}) | set(
-    "неше қанша жыл жылы жылғы сайын бар жоқ ма ме ба бе па пе бойынша дейін кейін бастап "  # noqa: SIM905
-    "арқылы алады болады береді керек емес қай қалай неге нені неде неден немен нелер ненің "
-    "деген".split()
+_KAZAKH_WORDS = (
+    (STOP_WORDS["kk"] - {"не"})
+    | KAZAKH_QUESTION_WORDS
+    | set(
+        "жыл жылы жылғы сайын бар жоқ ма ме ба бе па пе бойынша дейін кейін бастап арқылы алады "  # noqa: SIM905
+        "болады береді керек емес деген".split()
+    )
 )
 # English words besides the stop words, so that a question full of names still reads as English
 # ("How much did Indianapolis immigration lawyer Joel Paul charge per ... application?").

@@ -25,6 +25,14 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 }
 ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
 
+# Kazakh words that ask for a fact, with the case endings they take ("кіммен", with whom; "нені",
+# what): `answer.questions` reads what a question asks for by them, `retrieval.language` a
+# question's language. "не" (what) is left out: in Russian it means "not".
+KAZAKH_QUESTION_WORDS = frozenset(
+    "кім кімге кімді кімнің кімде кімнен кіммен кімдер ненің неге нені неде неден немен нелер "  # noqa: SIM905
+    "қандай қай қайда қайдан қашан қашанға қашаннан қанша неше нешінші қалай неліктен".split()
+)
+
 
 def content_words(text: str, min_length: int = 3) -> set[str]:
     """The lower-cased words of `text` that are not function words, of at least `min_length`
