@@ -27,15 +27,19 @@ _PERCENT = re.compile(r"\s*\b(?:percent|per cent)\b")
 _HEDGES = frozenset({"least"})
 # "forty-three" (as the dev sets' answers write some figures) and "43" are one figure.
 _NUMBER_WORD = re.compile(r"\b[a-z]+(?:-[a-z]+)?\b")
+# "15 years" is answered by "a 15-year sentence": a plural "s" is dropped (not that of "-ss"
+# or of a function word: "this", "does").
+_PLURAL = re.compile(r"\b([a-z]{2,}[a-rt-z])s\b")
 
 
 def normalize_answer(text: str) -> str:
     """Lower case, digits without thousands separators, "percent" as "%", months spelled out,
-    number words as digits, punctuation as spaces."""
+    number words as digits, plurals as singulars, punctuation as spaces."""
     text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
     text = _PERCENT.sub("%", text)
     text = _MONTH_WORD.sub(lambda m: _ENGLISH_MONTH[m[1]], text)
     text = _NUMBER_WORD.sub(lambda m: number_word_value(m[0]) or m[0], text)
+    text = _PLURAL.sub(lambda m: m[0] if m[0] in STOP_WORDS["en"] else m[1], text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points only
     text = re.sub(r"[^\w.$%]+", " ", text)
     return " ".join(text.split())

@@ -26,6 +26,11 @@ from tests.factories import make_hit
         ),
         ("18 months", "Оған 18 айға бас бостандығынан айыру жазасы берілді [1].", "kk", True),
         ("15 years", "He was sentenced to 5 years [1].", "en", False),
+        # A plural and its singular are one word: "a 15-year sentence" gives "15 years".
+        ("15 years", "Samuel Mullet, 67, received a 15 year sentence [1].", "en", True),
+        ("15 years", "He faces a 15-year prison term [1].", "en", True),
+        ("15 years", "He faces a 5-year prison term [1].", "en", False),
+        ("two counts", "He pleaded guilty to one count [1].", "en", False),
         ("Mark Midei, M.D.", "The procedures were done by another doctor.", "en", False),
         ("5 years", "He was sentenced to 15 years [1].", "en", False),  # whole words only
         ("no", "The report does not say so [1].", "en", False),
