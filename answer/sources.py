@@ -15,7 +15,7 @@ from answer.dates import search_within_dates
 from answer.grounding import Facts
 from answer.questions import asks_for_a_figure, has_subject
 from answer.types import Turn
-from retrieval.dates import asks_for_a_date, states_a_date
+from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
 from retrieval.types import Hit, SearchFilters
@@ -62,7 +62,8 @@ def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
     its own order: for a count or an amount of a named thing ("how many pounds"), a figure
     followed by that thing's word, then any figure the question does not state
     (`figures_for`; "how much did ..." asks for money: an amount of money first); for a date
-    ("when", "когда", "қашан"), a date with its month, or hours ("from 9:00"). Only paragraphs
+    ("when", "когда", "қашан"), a date with its month, or hours ("from 9:00"; first for a
+    question for hours: "What are the opening hours ...?"). Only paragraphs
     of the releases among the first `LEADING` move up (whatever k is): a figure in another
     release found further down answers another case. Other questions keep the order."""
     rank = _rank_for(question)
@@ -91,6 +92,8 @@ def _figure_rank(text: str, question: str) -> int:
 
 
 def _date_rank(text: str, question: str) -> int:
+    if asks_for_hours(question) and states_hours(text):
+        return 2  # "from 9:00 to 18:00" before "opened on 15 September"
     return 1 if states_a_date(text) else 0
 
 

@@ -110,7 +110,12 @@ _TIME_WORDS = re.compile(
 
 def states_a_date(text: str) -> bool:
     """Whether a text states a date (a day and its month, or a month and its year) or hours."""
-    return bool(_A_DATE.search(text) or _HOURS.search(text))
+    return bool(_A_DATE.search(text) or states_hours(text))
+
+
+def states_hours(text: str) -> bool:
+    """Whether a text states hours ("from 9:00", "on weekdays")."""
+    return bool(_HOURS.search(text))
 
 
 def mentions_a_time(text: str) -> bool:
@@ -119,16 +124,28 @@ def mentions_a_time(text: str) -> bool:
     return bool(_TIME_WORDS.search(text))
 
 
+# A question for hours ("What are the opening hours ...?", "Часы работы ...?"): a question
+# for a date too, whose answer states the hours (`states_hours`).
+_ASKS_FOR_HOURS = re.compile(
+    r"\b(?:opening|working|business|office) hours\b|\bwhat time\b|\bчасы работы\b|"
+    r"\bв какое время\b|\bграфик\w* работы\b|\bжұмыс (?:уақыт|кесте)\w*|\bсағат нешеде\b",
+    re.IGNORECASE,
+)
 # A question for a date. Russian "когда" only where it opens the question (or "и когда", "а
 # когда"): elsewhere it is a conjunction ("служил ..., когда получал статус беженца").
 _ASKS_FOR_A_DATE = re.compile(
     r"^\s*(?:when|on what date|what date)\b|\bwhen (?:was|did|is|will|were|does|do)\b|"
-    r"(?:^\s*|\b[иа]\s+)когда\b|\bқашан\w*|\bқай күн\w*|какого числа",
+    r"(?:^\s*|\b[иа]\s+)когда\b|\bқашан\w*|\bқай күн\w*|какого числа|" + _ASKS_FOR_HOURS.pattern,
     re.IGNORECASE,
 )
 
 
+def asks_for_hours(question: str) -> bool:
+    """Whether a question asks at what hours ("What are the opening hours ...?")."""
+    return bool(_ASKS_FOR_HOURS.search(question))
+
+
 def asks_for_a_date(question: str) -> bool:
     """Whether a question asks when ("When ...?", "Когда ...?", "Қашан ...?", "қай күнге
-    дейін ...?")."""
+    дейін ...?"), or at what hours ("What are the opening hours ...?")."""
     return bool(_ASKS_FOR_A_DATE.search(question))

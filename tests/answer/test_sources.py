@@ -131,6 +131,13 @@ def test_a_question_for_hours_keeps_the_paragraph_with_hours() -> None:
     about = make_hit("centre", 3, text="It will serve about 40,000 visitors a year.")
     for question in ("When is the consular centre open?", "Когда работает центр?"):
         assert by_what_is_asked(question, [about, hours, opened], 3) == [hours, opened, about]
+    # A question for hours puts them before a date (pc-090: the opening came first).
+    for question in (
+        "What are the opening hours of the new consular service centre in Almaty?",
+        "Каковы часы работы консульского центра?",
+        "Консулдық орталықтың жұмыс уақыты қандай?",
+    ):
+        assert by_what_is_asked(question, [opened, about, hours], 3) == [hours, opened, about]
 
 
 def test_sources_are_chosen_from_a_pool_larger_than_shown() -> None:

@@ -64,6 +64,11 @@ def test_a_text_that_states_a_date(text: str, expected: bool) -> None:
         ("Өтінімдер қай күнге дейін қабылданады?", True),
         ("В какой бригаде служил Тришич, когда получал статус беженца?", False),
         ("Who did he meet when he was in Dushanbe?", False),
+        # Hours are a when: the paragraph with "from 9:00 to 18:00" answers them.
+        ("What are the opening hours of the new consular service centre in Almaty?", True),
+        ("Каковы часы работы нового консульского центра?", True),
+        ("Алматыдағы консулдық орталықтың жұмыс уақыты қандай?", True),
+        ("How many hours of community service was he ordered to perform?", False),
     ],
 )
 def test_a_question_that_asks_when(question: str, expected: bool) -> None:
