@@ -213,6 +213,18 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
         SOURCES,
     )
     assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
+    # Seen on presschat_dev (session 26's replies): pc-006, pc-079, pc-148.
+    for pointer in (
+        "This amount is cited in [1] and [2].",
+        "This amount is cited [1][2].",
+        "This can be found in both [1] and [2].",
+        "Это указывается в [1] и [2].",
+    ):
+        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
+        assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
+    # A sentence that states something is kept.
+    reply = "Tyson Foods paid a $500,000 fine [3]. The fine is cited as the largest [3]."
+    assert attribute_citations(reply, SOURCES).text == reply
 
 
 def test_a_marker_alone_on_its_line_is_dropped() -> None:
