@@ -15,6 +15,11 @@ from retrieval.language import detect_language, language_code
         # Russian), and a short Russian one with a Kazakh name.
         ("Шетелде жыл сайын неше студент оқи алады?", "kk"),
         ("Когда Тоқаев посетил Душанбе?", "ru"),
+        # Without a Russian function word, a Russian ending ("-ил") tells; a name of two words
+        # with Kazakh letters is one name (both were read as Kazakh).
+        ("Тоқаев посетил Душанбе?", "ru"),
+        ("Қасым-Жомарт Тоқаев посетил Душанбе?", "ru"),
+        ("Тоқаев Душанбеге барды ма?", "kk"),
         # Kazakh letters in a name do not make a Russian question Kazakh; in a word in lower case
         # they make a short question Kazakh (both were taken the other way).
         ("Нұртілеу встречался с министром в Душанбе?", "ru"),
