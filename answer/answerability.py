@@ -22,7 +22,9 @@ Dushanbe [1]."). And so is an answer whose figures the sources give only as a ma
 penalty (`gives_a_maximum_as_imposed`: "He was sentenced to 10 years [1]." where the release
 says he "faces a maximum of 10 years in prison"), and an answer to "how many ...?" that
 states no figure (`lacks_the_asked_figure`), or to "who ...?" that names no one the question
-does not (`lacks_the_asked_name`).
+does not (`lacks_the_asked_name`). A yes to a yes-or-no question over paragraphs in another
+script that only says the question back is refused too (`echoes_a_yes_no_question`: the names it
+confirms cannot be looked for there).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from answer import grounding
 from answer.attribution import CITATION_MARKER, Attribution
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
+    YES_NO_PARTICLES,
     asks_for_a_fact,
     asks_for_a_figure,
     asks_for_a_name,
@@ -55,6 +58,7 @@ CLOSEST_RELEASES = 3
 
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
+_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
 _STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
     r"^\s*(?:(?:yes|да|иә)\b|(?:no|нет|жоқ)\s*[,.;:!—–-])[\s,.;:!—–-]*", re.IGNORECASE
 )
@@ -147,30 +151,56 @@ def restates_question(
     and the paragraph cited mostly holds it (7 of 9 such Russian and Kazakh answers on the dev
     set: BENCHMARKS.md), which a refusal would hide. Without `spare_other_scripts` (the answer is
     asked for again in its sources' language if it fails) they restate too."""
-    asked = [word.lower() for word in WORD.findall(question)]
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
-    bare = CITATION_MARKER.sub(" ", answer)
-    facts = Facts.of(question)
-    if Facts.of(bare).numbers - facts.numbers:
+    if not _adds_nothing(answer, question):
         return False
-    said = [word.lower() for word in WORD.findall(bare)]
-    folded = [word.translate(_KAZAKH_LETTERS) for word in asked]
-    if not all(
-        _is_asked(word, folded)
-        for word in said
-        if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
-    ):
-        return False
-    if question_words(said) & question_words(asked):
+    said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
+    if question_words(said) & question_words([w.lower() for w in WORD.findall(question)]):
         return True  # the question itself, written back
-    if not spare_other_scripts:
-        return True
+    return not spare_other_scripts or _script_shown(answer, question, sources) is True
+
+
+def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer to a yes-or-no question over paragraphs in another script than the
+    question's is a yes and the question back, or the question back with its particle, nothing
+    else ("Да, Тоқаев посетил Душанбе [1]." over an English release that never names him,
+    "Нұртілеу Душанбеге барды ма. [1]"): what it confirms cannot be looked for across scripts
+    (the name check reads names in their own script), and it gives nothing of its own a reader
+    could find in the paragraph it cites."""
+    if asks_for_a_fact(question) or offers_a_choice(question):
+        return False
+    said = {word.lower() for word in WORD.findall(answer)}
+    if not (_YES.match(answer) or YES_NO_PARTICLES & said):
+        return False
+    return _adds_nothing(answer, question) and _script_shown(answer, question, sources) is False
+
+
+def _adds_nothing(answer: str, question: str) -> bool:
+    """Whether an answer states no number and no word the question does not (besides function
+    words and yes or no)."""
+    bare = CITATION_MARKER.sub(" ", answer)
+    if Facts.of(bare).numbers - Facts.of(question).numbers:
+        return False
+    folded = [word.lower().translate(_KAZAKH_LETTERS) for word in WORD.findall(question)]
+    return all(
+        _is_asked(word, folded)
+        for word in (w.lower() for w in WORD.findall(bare))
+        if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
+    )
+
+
+def _script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | None:
+    """Whether the paragraphs the answer cites (all, if none) are written in the script of
+    most of the question's words; None for a question without words to tell."""
+    facts = Facts.of(question)
+    scripts = Counter(script for script, _ in facts.words | facts.names)
+    if not scripts:
+        return None
     cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
     shown = [sources[n - 1] for n in sorted(cited)] or sources
-    scripts = Counter(script for script, _ in facts.words | facts.names)
     readable = {script for hit in shown for script in SourceText.of(hit).scripts}
-    return bool(scripts) and scripts.most_common(1)[0][0] in readable
+    return scripts.most_common(1)[0][0] in readable
 
 
 def asserts_unsupported_premise(
@@ -347,7 +377,11 @@ def why_unreliable(
     if attribution.invented:
         return "no source holds its facts"
     restates = restates_question(text, question, sources, spare_other_scripts=not asked_again)
-    if restates or asserts_unsupported_premise(text, question, sources, releases):
+    if (
+        restates
+        or echoes_a_yes_no_question(text, question, sources)
+        or asserts_unsupported_premise(text, question, sources, releases)
+    ):
         return "it states only what the question supposes"
     if gives_a_maximum_as_imposed(text, question, sources):
         return "it gives a maximum penalty as the one imposed"

@@ -25,7 +25,7 @@ _HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM
 _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
-_YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
+YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
 # What offers the answers to choose from ("... before or after ...?", "... или ...?", "...
 # әлде ...?", "Which of the two, Smith and Jones, ...?", "Кто из них ...?", "Қайсысы ...?"): the
 # right answer repeats one of them.
@@ -58,7 +58,7 @@ def asks_for_a_fact(question: str) -> bool:
     words = [word.lower() for word in WORD.findall(question)]
     # "Did ...?", and "According to Fortune, has ...?": a clause that opens with the verb.
     openings = {clause.split()[0].lower() for clause in question.split(",") if clause.split()}
-    if not words or openings & _YES_NO_OPENINGS or _YES_NO_PARTICLES.intersection(words):
+    if not words or openings & _YES_NO_OPENINGS or YES_NO_PARTICLES.intersection(words):
         return False
     if _KAZAKH_WHAT in words and detect_language(question) == "kk":
         return True

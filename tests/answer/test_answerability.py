@@ -104,6 +104,28 @@ def test_an_answer_restating_over_another_script_does_so_where_it_will_be_asked_
     assert not restates(answer, question, [TRADE], spare_other_scripts=False)
 
 
+def test_a_yes_or_no_question_echoed_over_another_script_is_unchecked() -> None:
+    # Tried as a user (session 27): "Тоқаев посетил Душанбе?" over the English release about
+    # Nurtleu's visit got "Да, тоқаев посетил Душанбе. [1]"; the release never names Tokayev.
+    unchecked = answerability.echoes_a_yes_no_question
+    question = "Тоқаев посетил Душанбе?"
+    assert unchecked("Да, тоқаев посетил Душанбе. [1]", question, [TRADE])
+    # The Kazakh question written back with its particle ("did Nurtleu go to Dushanbe?").
+    assert unchecked("Нұртілеу Душанбеге барды ма. [1]", "Нұртілеу Душанбеге барды ма?", [TRADE])
+    # A yes with facts of its own, a no, an answer in the sources' script, a question for a
+    # fact: left to the other checks.
+    assert not unchecked("Да, он провёл встречу с министром в Душанбе [1].", question, [TRADE])
+    assert not unchecked("Да, 2 миллиарда долларов [1].", question, [TRADE])
+    assert not unchecked("Нет, Тоқаев не посетил Душанбе [1].", question, [TRADE])
+    assert not unchecked(
+        "Yes, the ministers met in Dushanbe [1].", "Did the ministers meet in Dushanbe?", [TRADE]
+    )
+    assert not unchecked("Да, Душанбе [1].", "Кто посетил Душанбе?", [TRADE])
+    # The same Russian yes over a Russian paragraph can be checked by the others.
+    russian = make_hit("ru", 0, text="Тоқаев посетил Душанбе с официальным визитом.")
+    assert not unchecked("Да, Тоқаев посетил Душанбе [1].", question, [russian])
+
+
 SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"
 KAZAKH_TRADE = make_hit(
     "seed-kk",

@@ -256,6 +256,20 @@ def test_a_reply_that_starts_like_the_refusal_token_is_shown(
     assert not events[-1].answer.refused  # type: ignore[union-attr]
 
 
+def test_a_bare_yes_over_english_sources_to_a_russian_question_is_refused(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Tried as a user (session 27): "Да, тоқаев посетил Душанбе. [1]" for a release that never
+    # names him. A yes that says what it rests on is answered.
+    sources = assistant.index.search("What fine did Tyson Foods pay?", 3)
+    assert "$500,000" in sources[0].text
+    chat_model.enqueue("Да, тайсон заплатил штраф. [1]")
+    answer = assistant.ask_with_sources("Тайсон заплатил штраф?", sources)
+    assert answer.refused and answer.language == "ru"
+    chat_model.enqueue("Да, Tyson Foods заплатила штраф $500,000 [1].")
+    assert not assistant.ask_with_sources("Тайсон заплатил штраф?", sources).refused
+
+
 def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
