@@ -46,7 +46,7 @@ from answer.questions import (
     question_words,
 )
 from prompts import load_prompt, prompt_language, refusal
-from retrieval.dates import asks_for_a_date, mentions_a_time
+from retrieval.dates import asks_for_a_date, asks_for_hours, mentions_a_time, states_hours
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, WORD
@@ -313,10 +313,12 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
 def lacks_the_asked_date(answer: str, question: str) -> bool:
     """Whether a question for a date gets an answer that says no when at all: no figure,
     month, weekday or season ("Өтінімдер қашанға дейін қабылданады?": "Да, олардын
-    жариялады [1].")."""
+    жариялады [1]."), or a question for hours one that states none ("... жұмыс уақыты
+    15.09.2025 жылдын қайырды [1].")."""
     if not asks_for_a_date(question) or asks_for_a_figure(question):
         return False
-    return not mentions_a_time(grounding.MARKERS.sub(" ", answer))
+    said = grounding.MARKERS.sub(" ", answer)
+    return not (states_hours(said) if asks_for_hours(question) else mentions_a_time(said))
 
 
 def figures_for(text: str, question: str) -> frozenset[str]:

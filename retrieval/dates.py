@@ -85,16 +85,19 @@ def date_span(releases: Iterable[ReleaseSummary]) -> tuple[dt.date, dt.date] | N
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len)[::-1])
 _FULL_MONTHS = "|".join(sorted((f for f in MONTHS if len(f) > 3), key=len)[::-1])
 # "Jan. 6", "March 6", "6 марта", "15 қыркүйекте", "March 2026", "в марте 2026 года", "2026
-# жылғы наурызда": a day and its month, or a month and its year.
+# жылғы наурызда", "15.09.2025": a day and its month, or a month and its year.
 _A_DATE = re.compile(
     rf"\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}\b|(?:19|20)\d\d\b)|"
     rf"\b\d{{1,2}}\s+(?:{_FULL_MONTHS})|\b(?:{_FULL_MONTHS})\w*\s+(?:19|20)\d\d\b|"
-    rf"\b(?:19|20)\d\d\s*(?:ж\.?|жылғы|жылдың)\s+(?:{_FULL_MONTHS})",
+    rf"\b(?:19|20)\d\d\s*(?:ж\.?|жылғы|жылдың)\s+(?:{_FULL_MONTHS})|"
+    r"\b\d{1,2}\.\d{1,2}\.(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
-# "When is the centre open?" asks for hours: "from 9:00 to 18:00", "on weekdays".
+# "When is the centre open?" asks for hours: "from 9:00 to 18:00", "on weekdays" (not the
+# "15.09" of "15.09.2025").
 _HOURS = re.compile(
-    r"\b\d{1,2}[:.]\d{2}\b|\b(?:weekdays?|weekends?|будн\w*|выходн\w*|жұмыс күндері|демалыс)\b",
+    r"\b\d{1,2}[:.]\d{2}\b(?![.]\d)|"
+    r"\b(?:weekdays?|weekends?|будн\w*|выходн\w*|жұмыс күндері|демалыс)\b",
     re.IGNORECASE,
 )
 # What an answer to "when" may say instead of a date: "on Friday", "last week", "in spring".

@@ -500,6 +500,18 @@ def test_an_answer_to_a_question_for_a_name_that_names_no_one(
             False,
         ),
         ("He was sentenced [1].", "When was he sentenced, and how long did he get?", False),
+        # A question for hours wants hours (tried as a user, session 27: a date for them).
+        (
+            "Алматыдағы консулдық орталықтың жұмыс уақыты 15.09.2025 жылдын қайырды [1].",
+            "Алматыдағы консулдық орталықтың жұмыс уақыты қандай?",
+            True,
+        ),
+        (
+            "Орталық жұмыс күндері 9:00-ден 18:00-ге дейін жұмыс істейді [1].",
+            "Алматыдағы консулдық орталықтың жұмыс уақыты қандай?",
+            False,
+        ),
+        ("It opened on 15 September 2025 [1].", "What are the opening hours?", True),
     ],
 )
 def test_an_answer_to_a_question_for_a_date_that_says_nothing_of_when(

@@ -45,12 +45,18 @@ def test_date_key_sorts_like_dates() -> None:
         ("Следующий раунд запланирован на март 2026 года.", True),
         ("Өтінімдер 2026 жылғы 1 ақпанға дейін қабылданады.", True),
         ("The centre is open on weekdays from 9:00 to 18:00.", True),
+        ("Орталық 15.09.2025 ашылды.", True),
         ("He was sentenced in 2015 to 12 months.", False),  # a year alone: no date
         ("The marines sold 15 boxes.", False),
     ],
 )
 def test_a_text_that_states_a_date(text: str, expected: bool) -> None:
     assert dates.states_a_date(text) is expected
+
+
+def test_a_date_written_in_figures_is_no_hours() -> None:
+    assert dates.states_hours("Open from 9:00 to 18.00.")
+    assert not dates.states_hours("Орталық 15.09.2025 ашылды.")
 
 
 @pytest.mark.parametrize(
