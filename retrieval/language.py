@@ -34,9 +34,9 @@ _ENGLISH_WORDS = STOP_WORDS["en"] | set(
 )
 _RUSSIAN_WORDS = STOP_WORDS["ru"] | set("сколько какой какая какие какое каких почему ли".split())  # noqa: SIM905
 # Endings that Russian words have and Kazakh words (without Kazakh letters) almost never: on
-# KazQAD's and XQuAD's texts, "-ил", "-ся", "-ть", "-ого" ... end 0-0.03 % of such Kazakh words
-# and 0.7-3 % of Russian ones. A Russian question with a Kazakh name and no Russian function
-# word ("Тоқаев посетил Душанбе?") has one.
+# KazQAD's and XQuAD's texts, each of "-ил", "-ся", "-ть", "-ого" ... ends 0-0.03 % of such
+# Kazakh words and 0.2-3 % of Russian ones. A Russian question with a Kazakh name and no
+# Russian function word ("Тоқаев посетил Душанбе?") has one.
 _RUSSIAN_ENDING = re.compile(r"\w{2,}(?:ил|ли|ло|ся|сь|ть|ого|его|ему|ых|ает|ует|ние|ии|ость)")
 
 
