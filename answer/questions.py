@@ -36,7 +36,7 @@ _CHOICE = re.compile(
 )
 # A question for a figure (a count, an amount, a length, an age, a sentence); a count or an
 # amount ("how many", "how much") is not answered by a year.
-_AMOUNT = r"how (?:many|much)|сколько|қанша|неше"
+_AMOUNT = r"how (?:many|much)|(?<!во\s)сколько|во сколько раз|қанша|неше"  # "во сколько": when
 _ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
 _ASKS_FOR_A_FIGURE = re.compile(
     rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"

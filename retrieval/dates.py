@@ -131,7 +131,8 @@ def mentions_a_time(text: str) -> bool:
 # for a date too, whose answer states the hours (`states_hours`).
 _ASKS_FOR_HOURS = re.compile(
     r"\b(?:opening|working|business|office) hours\b|\bwhat time\b|\bчасы работы\b|"
-    r"\bв какое время\b|\bграфик\w* работы\b|\bжұмыс (?:уақыт|кесте)\w*|\bсағат нешеде\b",
+    r"\bв какое время\b|\bво сколько\b(?!\s+раз)|\bграфик\w* работы\b|"
+    r"\bжұмыс (?:уақыт|кесте)\w*|\bсағат (?:нешеде|қаншада)\b",
     re.IGNORECASE,
 )
 # A question for a date. Russian "когда" only where it opens the question (or "и когда", "а

@@ -52,3 +52,10 @@ def test_a_question_asks_for_a_fact_or_whether_something_is_so(
 )
 def test_a_question_of_question_words_only_has_no_subject(question: str, expected: bool) -> None:
     assert questions.has_subject(question) is expected
+
+
+def test_at_what_time_asks_for_hours_not_a_figure() -> None:
+    # Tried as a user (session 27): "Во сколько открывается ...?" got the opening day.
+    assert not questions.asks_for_a_figure("Во сколько открывается консульский центр?")
+    assert questions.asks_for_a_figure("Во сколько раз вырос товарооборот?")
+    assert questions.asks_for_a_figure("Сколько посетителей ожидает центр?")

@@ -74,6 +74,9 @@ def test_a_date_written_in_figures_is_no_hours() -> None:
         ("What are the opening hours of the new consular service centre in Almaty?", True),
         ("Каковы часы работы нового консульского центра?", True),
         ("Алматыдағы консулдық орталықтың жұмыс уақыты қандай?", True),
+        ("Во сколько открывается консульский центр в Алматы?", True),
+        ("Орталық сағат қаншада ашылады?", True),
+        ("Во сколько раз вырос товарооборот?", False),
         ("How many hours of community service was he ordered to perform?", False),
     ],
 )
