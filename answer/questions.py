@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT
 from retrieval.language import detect_language
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
@@ -36,7 +37,7 @@ _CHOICE = re.compile(
 )
 # A question for a figure (a count, an amount, a length, an age, a sentence); a count or an
 # amount ("how many", "how much") is not answered by a year.
-_AMOUNT = r"how (?:many|much)|(?<!во\s)сколько|во сколько раз|қанша|неше"  # "во сколько": when
+_AMOUNT = rf"how (?:many|much)|(?<!во\s)сколько|во сколько(?={NOT_A_TIME_AFTER_AT_WHAT})|қанша|неше"
 _ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
 _ASKS_FOR_A_FIGURE = re.compile(
     rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"

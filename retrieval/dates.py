@@ -127,11 +127,14 @@ def mentions_a_time(text: str) -> bool:
     return bool(_TIME_WORDS.search(text))
 
 
+# "Во сколько" asks at what time ("Во сколько открывается ...?"), or how many times or how much
+# when these words follow ("Во сколько раз ...?", "Во сколько обошёлся ...?").
+NOT_A_TIME_AFTER_AT_WHAT = r"\s+(?:раз|обо\w*|обш\w*|оцен\w*|стои\w*|стал\w*)\b"
 # A question for hours ("What are the opening hours ...?", "Часы работы ...?"): a question
 # for a date too, whose answer states the hours (`states_hours`).
 _ASKS_FOR_HOURS = re.compile(
     r"\b(?:opening|working|business|office) hours\b|\bwhat time\b|\bчасы работы\b|"
-    r"\bв какое время\b|\bво сколько\b(?!\s+раз)|\bграфик\w* работы\b|"
+    rf"\bв какое время\b|\bво сколько\b(?!{NOT_A_TIME_AFTER_AT_WHAT})|\bграфик\w* работы\b|"
     r"\bжұмыс (?:уақыт|кесте)\w*|\bсағат (?:нешеде|қаншада)\b",
     re.IGNORECASE,
 )

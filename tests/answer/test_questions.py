@@ -58,4 +58,5 @@ def test_at_what_time_asks_for_hours_not_a_figure() -> None:
     # Tried as a user (session 27): "Во сколько открывается ...?" got the opening day.
     assert not questions.asks_for_a_figure("Во сколько открывается консульский центр?")
     assert questions.asks_for_a_figure("Во сколько раз вырос товарооборот?")
+    assert questions.asks_for_a_figure("Во сколько обошёлся новый центр?")
     assert questions.asks_for_a_figure("Сколько посетителей ожидает центр?")

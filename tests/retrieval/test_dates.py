@@ -77,6 +77,7 @@ def test_a_date_written_in_figures_is_no_hours() -> None:
         ("Во сколько открывается консульский центр в Алматы?", True),
         ("Орталық сағат қаншада ашылады?", True),
         ("Во сколько раз вырос товарооборот?", False),
+        ("Во сколько обошёлся новый центр?", False),
         ("How many hours of community service was he ordered to perform?", False),
     ],
 )
