@@ -168,11 +168,12 @@ def _distinct_first(index: Index, question: str, hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     first, rank = hits[0], _rank_for(question)
+    first_rank = rank(first.text, question) if rank else None
     candidates = [
         hit
         for hit in hits[:DISTINCT_AMONG]
         if hit.release_id == first.release_id
-        and (rank is None or rank(hit.text, question) == rank(first.text, question))
+        and (rank is None or rank(hit.text, question) == first_rank)
     ]
     if len(candidates) < 2:
         return hits

@@ -52,7 +52,8 @@ def detect_language(text: str) -> str:
     """
     cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in text)
     latin = sum(ch.isascii() and ch.isalpha() for ch in text)
-    words = _WORD.findall(text)
+    matches = list(_WORD.finditer(text))
+    words = [match[0] for match in matches]
     lowered = [word.lower() for word in words]
     if latin > cyrillic:
         english = sum(word in _ENGLISH_WORDS for word in lowered)
@@ -67,7 +68,7 @@ def detect_language(text: str) -> str:
     if sum(ch in _KAZAKH_LETTERS for ch in in_lower_case) / cyrillic >= 0.05:
         return "kk"
     kazakh = sum(w in _KAZAKH_WORDS for w in lowered) + sum(
-        not _KAZAKH_LETTERS.isdisjoint(w) for w in _lower_case_words_and_names(text)
+        not _KAZAKH_LETTERS.isdisjoint(w) for w in _lower_case_words_and_names(text, matches)
     )
     russian = sum(
         low in _RUSSIAN_WORDS or (word == low and bool(_RUSSIAN_ENDING.fullmatch(word)))
@@ -77,12 +78,12 @@ def detect_language(text: str) -> str:
     return "kk" if kazakh > russian else "ru"
 
 
-def _lower_case_words_and_names(text: str) -> list[str]:
-    """The text's words, with capitalised words joined only by spaces or hyphens taken as one
-    name ("Қасым-Жомарт Тоқаев")."""
+def _lower_case_words_and_names(text: str, matches: list[re.Match[str]]) -> list[str]:
+    """The text's words (its `_WORD` matches), with capitalised words joined only by spaces or
+    hyphens taken as one name ("Қасым-Жомарт Тоқаев")."""
     pieces: list[str] = []
     end = -1
-    for match in _WORD.finditer(text):
+    for match in matches:
         word, between = match[0], text[end : match.start()]
         if word[0].isupper() and pieces and pieces[-1][0].isupper() and not between.strip(" -"):
             pieces[-1] += f" {word}"
