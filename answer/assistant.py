@@ -1,8 +1,9 @@
 """Answering: retrieve (a follow-up together with the asker's previous question, or rewritten
 by the model first; one that names nothing of its own within the release the conversation is
 about), ask the model with numbered sources, check the answer against them (and that it
-says something the question does not), quote the sentence each citation is for, and refuse
-plainly, naming the closest releases, when the releases do not hold the answer.
+says something the question does not; ask again over one release if it came from another
+case's), quote the sentence each citation is for, and refuse plainly, naming the closest
+releases, when the releases do not hold the answer.
 
 `Assistant.from_settings` is the composition point of the whole answering stack.
 """
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from typing import Any, Literal, assert_never
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage
 
 from answer.answerability import (
     is_answerable,
@@ -33,19 +34,28 @@ from answer.chat_models import (
     model_name,
     stream_text,
 )
-from answer.excerpts import LANGUAGE_NAMES, answer_messages, recent_turns
+from answer.excerpts import LANGUAGE_NAMES, answer_messages, rewrite_messages
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
 from answer.questions import has_subject
-from answer.sources import find_sources
-from answer.types import Answer, AnswerDone, AnswerEvent, AnswerToken, Citation, SourcesFound, Turn
+from answer.sources import find_sources, release_asked_about, sources_of_release
+from answer.types import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerToken,
+    Citation,
+    SourcesFound,
+    Turn,
+    final_answer,
+)
 from prompts import (
     CANNOT_ANSWER,
     ask_for_more,
     may_become_refusal,
     other_language,
+    other_release,
     prompt_echo_start,
     refusal,
-    render_prompt,
     starts_with_refusal,
     unanswered_part,
 )
@@ -72,14 +82,6 @@ def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = Non
     if settings.llm == "fake":
         return FakeChatModel()
     assert_never(settings.llm)
-
-
-def final_answer(events: Iterable[AnswerEvent]) -> Answer:
-    """The answer an event stream ends with."""
-    for event in events:
-        if isinstance(event, AnswerDone):
-            return event.answer
-    raise AssertionError("an answer stream always ends with AnswerDone")
 
 
 def _has_words(text: str) -> bool:
@@ -133,19 +135,13 @@ class Assistant:
         self.stop_signal.stop(reason)
 
     def ask(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        filters: SearchFilters | None = None,
+        self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None
     ) -> Answer:
         """The complete answer (the last event of `stream`)."""
         return final_answer(self.stream(question, history, filters))
 
     def stream(
-        self,
-        question: str,
-        history: Sequence[Turn] = (),
-        filters: SearchFilters | None = None,
+        self, question: str, history: Sequence[Turn] = (), filters: SearchFilters | None = None
     ) -> Iterator[AnswerEvent]:
         """SourcesFound once retrieval is done, AnswerToken pieces as the model writes, then
         AnswerDone with the checked answer. Raises BackendError if the model fails."""
@@ -213,34 +209,44 @@ class Assistant:
         on gold evidence); `history` goes into the prompt. Events as in `stream`."""
         standalone = standalone or question
         filters = filters or SearchFilters()
-        sources = tuple(sources)
-        yield SourcesFound(sources, standalone, filters)
+        shown: tuple[Hit, ...] = tuple(sources)  # asked again over another release: its own
+        yield SourcesFound(shown, standalone, filters)
 
         def finish(text: str, refused: bool, citations: tuple[Citation, ...] = ()) -> AnswerDone:
             return AnswerDone(
-                Answer(question, standalone, language, text, citations, sources, refused, filters)
+                Answer(question, standalone, language, text, citations, shown, refused, filters)
             )
 
-        if not sources:
+        if not shown:
             yield finish(refusal(language), True)
             return
         check = self.settings.check_answers
-        releases = self.index.release_texts(sources) if check else {}
+        releases = self.index.release_texts(shown) if check else {}
         parts = question_parts(standalone)
         # A part naming what no source holds ("..., and how many in 1800?") is not asked; the
         # answer to the others says so (the whole question had been refused, or the part asked).
-        unasked = [p for p in parts if check and not is_answerable(p, sources, releases=releases)]
+        unasked = [p for p in parts if check and not is_answerable(p, shown, releases=releases)]
         if len(unasked) == len(parts):
             log.info("refused without the model: the sources miss what %r names", standalone)
-            yield finish(refusal_with_closest(language, sources), True)
+            yield finish(refusal_with_closest(language, shown), True)
             return
         asked = [p for p in parts if p not in unasked]
         retry_in = self.settings.retry_in_source_language
-        other = sources_language(sources) if language in retry_in else UNKNOWN
+        other = sources_language(shown) if language in retry_in else UNKNOWN
         retrying = other not in (language, UNKNOWN)
         verdict, text, citations = yield from self._reply(
-            asked, standalone, sources, language, history, releases, asked_again=retrying
+            asked, standalone, shown, language, history, releases, asked_again=retrying
         )
+        cited = [shown[c.number - 1] for c in citations]  # none unless it answered
+        if other_case := release_asked_about(standalone, shown, cited, releases):
+            # An answer from another case's release ("When was Sandipkumar Patel to be
+            # sentenced?" answered from another Patel's): asked again over the question's.
+            log.info("answer cited a release about another case; asked over %s", other_case)
+            shown = sources_of_release(self.index, standalone, other_case, shown, len(shown))
+            yield AnswerToken(f"\n\n{other_release(language)}\n\n")
+            verdict, text, citations = yield from self._reply(
+                asked, standalone, shown, language, history, releases, asked_again=retrying
+            )
         if verdict == "unsure" and retrying:
             # The small model writes Kazakh poorly: an answer to a Kazakh question over English
             # releases often writes the question back, where asked in English it answers.
@@ -248,13 +254,13 @@ class Assistant:
             log.info("answer in %s failed the checks; asked in %s", language, other)
             yield AnswerToken(f"\n\n{lead}")
             verdict, text, citations = yield from self._reply(
-                asked, standalone, sources, other, history, releases
+                asked, standalone, shown, other, history, releases
             )
             text = lead + text
             if verdict == "cannot":  # the first reply answered: the sources may hold it
                 verdict = "unsure"
         if verdict != "answered":
-            yield finish(refusal_with_closest(language, sources, unsure=verdict == "unsure"), True)
+            yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
             quoted = with_quotes(text, citations, standalone)
             if unasked:
@@ -363,17 +369,9 @@ class Assistant:
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
-        conversation = recent_turns(history)
-        if not conversation:
+        messages = rewrite_messages(question, history)
+        if not messages:
             return question
-        # A worked example as a chat turn: the small default model follows it far better than
-        # instructions alone.
-        messages = [
-            SystemMessage(render_prompt("condense_system")),
-            HumanMessage(render_prompt("condense_example_question")),
-            AIMessage(render_prompt("condense_example_answer")),
-            HumanMessage(render_prompt("condense", history=conversation, question=question)),
-        ]
         rewritten = first_line(
             stream_text(
                 self.chat_model, messages, max_tokens=96, temperature=0.0, stop=self.stop_signal

@@ -1,13 +1,13 @@
 """The answer prompt: numbered sources, shortened for the model to the sentences of a long
 paragraph that hold the question's words, with their neighbours, so the prompt (and the wait
 for the first token) stays short; citations still carry the whole paragraph. Then the recent
-conversation and the question."""
+conversation and the question. Also the prompt that rewrites a follow-up."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from answer.types import Turn
 from prompts import render_prompt
@@ -102,6 +102,22 @@ def recent_turns(history: Sequence[Turn]) -> str:
     """The last turns of the conversation as "User: ..." / "Assistant: ..." lines."""
     turns = [t for t in history if t.content.strip()][-_HISTORY_TURNS:]
     return "\n".join(f"{t.role.capitalize()}: {t.content.strip()}" for t in turns)
+
+
+def rewrite_messages(question: str, history: Sequence[Turn]) -> list[BaseMessage]:
+    """The prompt that rewrites a follow-up as a standalone question from the recent
+    conversation; [] without one."""
+    conversation = recent_turns(history)
+    if not conversation:
+        return []
+    # A worked example as a chat turn: the small default model follows it far better than
+    # instructions alone.
+    return [
+        SystemMessage(render_prompt("condense_system")),
+        HumanMessage(render_prompt("condense_example_question")),
+        AIMessage(render_prompt("condense_example_answer")),
+        HumanMessage(render_prompt("condense", history=conversation, question=question)),
+    ]
 
 
 def answer_messages(

@@ -3,6 +3,7 @@ API), and the events of a streamed answer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,3 +91,11 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "sources": [hit_to_dict(h) for h in answer.sources],
         "filters": filters_to_dict(answer.filters),
     }
+
+
+def final_answer(events: Iterable[AnswerEvent]) -> Answer:
+    """The answer an event stream ends with."""
+    for event in events:
+        if isinstance(event, AnswerDone):
+            return event.answer
+    raise AssertionError("an answer stream always ends with AnswerDone")

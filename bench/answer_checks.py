@@ -23,6 +23,10 @@ With --data-dir STORE (the store the replies came from), the name check reads th
 whole releases as presschat does, gold releases named by file (`seed:...`) get their stored
 ids, and two more variants show the name check as it was before: on the shown paragraphs only.
 
+With --other-cases (and --data-dir), the answers checked as "all" whose cited releases all hold
+less of the question's names and words than another release among the sources are listed:
+how much less, and whether the answer is right.
+
 With --sweep, the thresholds of the two refusal checks are varied (`probability>=T`: refused when
 the model gave NO_ANSWER at least T as its first word). Prints JSON: per variant, the
 scores overall, by language and by type, the share of Kazakh questions answered in Kazakh, and
@@ -58,6 +62,7 @@ from answer.attribution import (
     attribute_citations,  # noqa: E402
     resolve_citations,  # noqa: E402
 )
+from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
 from evaluation.questions import Question, load_questions, load_stored_questions  # noqa: E402
@@ -204,11 +209,44 @@ def score(
     return data
 
 
+def other_cases(
+    questions: dict[str, Question],
+    replies: list[dict[str, Any]],
+    checks: list[Check],
+    releases: dict[str, str],
+) -> list[dict[str, Any]]:
+    """The checked answers citing only releases that hold less of what the question names and
+    says than another release among the sources (`answer.sources.release_shares`): how much
+    less, and whether the answer is right (`OTHER_CASE_MARGIN` was chosen from these)."""
+    rows = []
+    for reply in replies:
+        question = questions[reply["id"]]
+        answer = answer_from_dict(reply["answer"])
+        for check in checks:
+            answer = check(answer, reply.get("first_token_probability"))
+        shares = release_shares(answer.standalone_question, answer.sources, releases)
+        if answer.refused or not question.gold or not shares or not answer.citations:
+            continue
+        cited = max(shares[answer.sources[c.number - 1].release_id] for c in answer.citations)
+        if cited < max(shares.values()):
+            below = round(max(shares.values()) - cited, 2)
+            rows.append(
+                {"id": question.id, "below": below, "correct": is_correct(question, answer)}
+            )
+    return sorted(rows, key=lambda row: -row["below"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("questions", type=Path)
     parser.add_argument("replies", type=Path)
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument(
+        "--other-cases",
+        action="store_true",
+        help="list the answers (all checks) citing only releases that hold less of the "
+        "question than another shown one (needs --data-dir)",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -260,11 +298,13 @@ def main() -> None:
             variants[f"names>={value}"] = [with_names(value, releases)]
         for value in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
             variants[f"probability>={value}"] = [with_probability(value)]
-    result = {
+    result: dict[str, Any] = {
         "questions": str(args.questions),
         "replies": len(replies),
         "variants": {name: score(questions, replies, checks) for name, checks in variants.items()},
     }
+    if args.other_cases and releases is not None:
+        result["other_cases"] = other_cases(questions, replies, variants["all"], releases)
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

@@ -101,6 +101,12 @@ def other_language(language: str) -> str:
     return load_prompt(f"other_language_{prompt_language(language)}")
 
 
+def other_release(language: str) -> str:
+    """The line shown before an answer asked again over one release: the first answer came
+    from a release about another case than the question's."""
+    return load_prompt(f"other_release_{prompt_language(language)}")
+
+
 def ask_for_more(language: str) -> str:
     """The reply to a question that names nothing to look for ("When?" with no conversation
     before it), in the asker's language: what to add."""

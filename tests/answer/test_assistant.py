@@ -12,14 +12,15 @@ from answer.assistant import Assistant
 from answer.chat_models import FakeChatModel, GenerationStopped
 from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
-from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn
+from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn, final_answer
 from ingest.pipeline import Ingestor
-from prompts import ask_for_more, other_language, refusal
+from prompts import ask_for_more, other_language, other_release, refusal
 from retrieval.errors import BackendError
 from retrieval.index import Index
 from retrieval.language import detect_language
 from retrieval.settings import Settings
 from retrieval.types import SearchFilters
+from tests.conftest import write_jsonl
 
 
 @pytest.fixture
@@ -762,3 +763,71 @@ def test_each_part_of_a_question_reads_the_same_excerpts(
     sources = first.split("\n\nQuestion:")[0]
     assert second.startswith(sources + "\n\nEarlier in this conversation:")
     assert "$500,000" in sources and "died of gas" in sources
+
+
+PATEL_RELEASES = [
+    {
+        "id": "patel-visas",
+        "title": "Ohio Man Pleads Guilty to Fake Employment Certifications",
+        "date": "2014-09-30",
+        "language": "en",
+        "paragraphs": [
+            "Sandipkumar Patel of Ohio pleaded guilty to submitting fake employment "
+            "certifications for visa applicants; sentencing is scheduled for Jan. 6, 2015.",
+            "Judge James Gwin will sentence him in Cleveland.",
+        ],
+    },
+    {
+        "id": "patel-wire",
+        "title": "Texas Man Pleads Guilty to Wire Fraud",
+        "date": "2012-02-14",
+        "language": "en",
+        "paragraphs": [
+            "Nilesh Patel of Houston pleaded guilty to wire fraud.",
+            "Patel is scheduled to be sentenced on June 8, 2012.",
+        ],
+    },
+]
+
+
+def test_an_answer_about_another_case_is_asked_again_over_the_questions_release(
+    index: Index, settings: Settings, tmp_path: Path
+) -> None:
+    # Seen on presschat_dev (pc-052): the small model answered when Sandipkumar Patel was to
+    # be sentenced with the date of another Patel's release, shown beside his.
+    Ingestor.for_index(index).ingest([write_jsonl(tmp_path / "patel.jsonl", PATEL_RELEASES)])
+    question = "When was Sandipkumar Patel scheduled to be sentenced for the fake certifications?"
+    wire = index.search_release(question, "patel-wire", 1)
+    visas = index.search_release("Sandipkumar Patel pleaded guilty", "patel-visas", 1)
+    assert wire[0].paragraph == 1 and visas[0].paragraph == 0
+    chat_model = FakeChatModel().enqueue(
+        "Patel was scheduled to be sentenced on June 8, 2012 [1].", "Jan. 6, 2015 [1]"
+    )
+    assistant = Assistant(index, chat_model, settings)
+    events = list(assistant.answer_from_sources(question, [*wire, *visas], language="en"))
+    answer = final_answer(events)
+    first, second = chat_model.calls
+    assert "June 8, 2012" in first[-1].content
+    # Asked again over the release that names him: its paragraphs only, the shown one first.
+    assert "June 8, 2012" not in second[-1].content
+    assert [(h.release_id, h.paragraph) for h in answer.sources] == [
+        ("patel-visas", 0),
+        ("patel-visas", 1),
+    ]
+    assert answer.text == "Jan. 6, 2015 [1]" and not answer.refused
+    (citation,) = answer.citations
+    assert (citation.release_id, citation.paragraph) == ("patel-visas", 0)
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
+    assert f"\n\n{other_release('en')}\n\n" in streamed
+    # An answer from the release that names him is kept: one call.
+    chat_model.calls.clear()
+    chat_model.enqueue("Sentencing was scheduled for Jan. 6, 2015 [2].")
+    answer = assistant.ask_with_sources(question, [*wire, *visas])
+    assert len(chat_model.calls) == 1 and answer.sources[0].release_id == "patel-wire"
+    assert answer.text == "Sentencing was scheduled for Jan. 6, 2015 [2]."
+    # Asked again, the model saying the release does not hold it: refused, as unsure.
+    chat_model.calls.clear()
+    chat_model.enqueue("Patel was scheduled to be sentenced on June 8, 2012 [1].", "NO_ANSWER")
+    answer = assistant.ask_with_sources(question, [*wire, *visas])
+    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.text.startswith(refusal("en"))

@@ -5,7 +5,15 @@ from typing import Any
 
 import pytest
 
-from answer.sources import ANSWER_POOL, MOVED_ON_MARGIN, by_what_is_asked, find_sources
+from answer.sources import (
+    ANSWER_POOL,
+    MOVED_ON_MARGIN,
+    OTHER_CASE_MARGIN,
+    by_what_is_asked,
+    find_sources,
+    release_asked_about,
+    sources_of_release,
+)
 from answer.types import Turn
 from ingest.pipeline import Ingestor
 from retrieval.index import Index
@@ -232,3 +240,73 @@ def test_a_new_topic_in_the_web_chat_finds_its_own_release(example_index: Index)
     ):
         hits = find_sources(example_index, follow_up, history, 3, SearchFilters(), TODAY).hits
         assert "40,000" in hits[0].text, follow_up
+
+
+_PATEL = make_hit("visas", 1, title="Ohio Man Pleads Guilty to Fake Employment Certifications")
+_OTHER_PATEL = make_hit("wire", 1, title="Texas Man Pleads Guilty to Wire Fraud")
+_PATEL_RELEASES = {
+    "visas": "Sandipkumar Patel pleaded guilty to fake employment certifications.\n"
+    "Sentencing is scheduled for Jan. 6, 2015.",
+    "wire": "Nilesh Patel pleaded guilty to wire fraud.\nHe is to be sentenced on June 8, 2012.",
+}
+
+
+@pytest.mark.parametrize(
+    ("cited", "releases", "other"),
+    [
+        ([_OTHER_PATEL], _PATEL_RELEASES, "visas"),  # another Patel's case
+        ([_PATEL], _PATEL_RELEASES, None),
+        ([_OTHER_PATEL, _PATEL], _PATEL_RELEASES, None),  # one of those cited names him
+        ([], _PATEL_RELEASES, None),
+        ([_OTHER_PATEL], {"visas": _PATEL_RELEASES["visas"]}, None),  # a release not at hand
+        # The same man in both: the other release lacks the question's words, not its names.
+        (
+            [_OTHER_PATEL],
+            {
+                "visas": _PATEL_RELEASES["visas"],
+                "wire": "Sandipkumar Patel was charged with tax evasion; trial is set for May 2.",
+            },
+            "visas",
+        ),
+    ],
+)
+def test_an_answer_citing_only_a_release_about_another_case_is_told(
+    cited: list[Hit], releases: dict[str, str], other: str | None
+) -> None:
+    question = "When was Sandipkumar Patel to be sentenced for fake employment certifications?"
+    assert release_asked_about(question, [_OTHER_PATEL, _PATEL], cited, releases) == other
+
+
+def test_a_release_holding_a_little_less_of_the_question_is_no_other_case() -> None:
+    # The cited release lacks "Marietta" (a name: weight 2). Of the 7 of the shorter question
+    # (names 2 + 2, words 1 + 1 + 1) it holds 5: 0.29 below the other, past the margin; of the
+    # longer one's 14, 12: 0.14 below, within it.
+    releases = {
+        "cited": "Martin was required to divest a quarry near Mill Creek, Texas.",
+        "other": "Martin Marietta was required to divest a quarry near Mill Creek, Texas.",
+    }
+    cited, other = make_hit("cited", 0), make_hit("other", 0)
+    for question, told in [
+        ("Which quarry was Martin Marietta required to divest?", "other"),
+        ("Which Texas quarry near Mill Creek was Martin Marietta required to divest?", None),
+    ]:
+        assert release_asked_about(question, [cited, other], [cited], releases) == told, question
+    assert 2 / 14 < OTHER_CASE_MARGIN < 2 / 7
+
+
+def test_an_answer_asked_again_over_one_release_keeps_its_shown_paragraphs_first() -> None:
+    shown = [make_hit("other", 0), make_hit("visas", 3), make_hit("visas", 1)]
+
+    class _Index:
+        def search_release(self, question: str, release_id: str, k: int) -> list[Hit]:
+            assert (release_id, k) == ("visas", 6)  # not searched when the shown are enough
+            return [make_hit("visas", n) for n in (1, 0, 2, 3)]
+
+    index: Any = _Index()
+    found = sources_of_release(index, "When?", "visas", shown, 3)
+    assert [(h.release_id, h.paragraph) for h in found] == [
+        ("visas", 3),
+        ("visas", 1),
+        ("visas", 0),
+    ]
+    assert [h.paragraph for h in sources_of_release(index, "When?", "visas", shown, 1)] == [3]

@@ -34,6 +34,9 @@ FILLED_BY_CODE = {
     "other_language_en": set(),
     "other_language_ru": set(),
     "other_language_kk": set(),
+    "other_release_en": set(),
+    "other_release_ru": set(),
+    "other_release_kk": set(),
 }
 
 
