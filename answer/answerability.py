@@ -24,7 +24,8 @@ says he "faces a maximum of 10 years in prison"), and an answer to "how many ...
 states no figure (`lacks_the_asked_figure`), or to "who ...?" that names no one the question
 does not (`lacks_the_asked_name`). A yes to a yes-or-no question over paragraphs in another
 script that only says the question back is refused too (`echoes_a_yes_no_question`: the names it
-confirms cannot be looked for there).
+confirms cannot be looked for there), and so is a yes to one naming someone no source writes in
+any script (`confirms_an_unnamed`).
 """
 
 from __future__ import annotations
@@ -176,15 +177,28 @@ def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit])
     return _adds_nothing(answer, question) and _script_shown(answer, question, sources) is False
 
 
+def confirms_an_unnamed(
+    answer: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str]
+) -> bool:
+    """Whether a yes answers a yes-or-no question naming someone or somewhere that no source
+    (nor its release) writes in any script (`grounding.unwritten_names`): "Тоқаев Душанбеге
+    барды ма?" answered "Yes, ... Murat Nurtleu ... in Dushanbe [1]." over a release that never
+    names Tokayev. A yes confirms what the question names; the model gave one about another."""
+    if asks_for_a_fact(question) or offers_a_choice(question) or not _YES.match(answer):
+        return False
+    texts = [f"{hit.title}\n{releases.get(hit.release_id, hit.text)}" for hit in sources]
+    return bool(grounding.unwritten_names(question, texts))
+
+
 def _adds_nothing(answer: str, question: str) -> bool:
     """Whether an answer states no number and no word the question does not (besides function
     words and yes or no)."""
     bare = CITATION_MARKER.sub(" ", answer)
     if Facts.of(bare).numbers - Facts.of(question).numbers:
         return False
-    folded = [word.lower().translate(_KAZAKH_LETTERS) for word in WORD.findall(question)]
+    folded = [word.lower().translate(grounding.KAZAKH_LETTERS) for word in WORD.findall(question)]
     return all(
-        _is_asked(word, folded)
+        grounding.is_asked(word, folded)
         for word in (w.lower() for w in WORD.findall(bare))
         if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
     )
@@ -347,22 +361,6 @@ def _own_figures(answer: str, question: str) -> frozenset[str]:
     return Facts.of(answer).numbers - Facts.of(question).numbers
 
 
-# The small model writes Kazakh words with the Russian letter in place of a Kazakh one
-# ("Казақстан" for "Қазақстан"): compared as the same word.
-_KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
-
-
-def _is_asked(word: str, asked: Sequence[str]) -> bool:
-    """Whether a word is one of the question's (`asked`, its Kazakh letters folded)."""
-    word = word.translate(_KAZAKH_LETTERS)
-    if word in asked:
-        return True
-    return len(word) >= 4 and any(
-        len(other) >= 4 and other[: min(5, len(word), len(other))] == word[: min(5, len(other))]
-        for other in asked
-    )
-
-
 def why_unreliable(
     attribution: Attribution,
     question: str,
@@ -382,6 +380,7 @@ def why_unreliable(
     if (
         restates
         or echoes_a_yes_no_question(text, question, sources)
+        or confirms_an_unnamed(text, question, sources, releases)
         or asserts_unsupported_premise(text, question, sources, releases)
     ):
         return "it states only what the question supposes"

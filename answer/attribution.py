@@ -105,6 +105,7 @@ _LEAD_IN = re.compile(
     r"[ \t]*(?=\w)",
     re.IGNORECASE,
 )
+_YES_OR_NO = re.compile(r"(?:yes|no|да|нет|иә|жоқ)[ \t]*,[ \t]*", re.IGNORECASE)
 # The same at the sentence's end: "..., as [3] shows.", "... according to the sources [1]."
 # Whole words only: "Sirojiddin Muhriddin [2]." does not end in "in [2]".
 _TRAILING_SOURCE = re.compile(
@@ -227,13 +228,16 @@ def _without_source_clauses(sentence: str) -> str:
     if trailing and trailing.start() > 0:
         kept = sentence[: trailing.start()] + sentence[trailing.end() :]
         sentence = _with_markers(kept, _numbers(trailing[0] + kept))
-    lead = _LEAD_IN.match(sentence)
+    yes = _YES_OR_NO.match(sentence)  # "Yes, [1] and [2] indicate that ..." keeps its "Yes, "
+    opener = yes[0] if yes else ""
+    lead = _LEAD_IN.match(sentence[len(opener) :])  # (its "^" is the text's start, not pos)
     if lead is None:
         return sentence
-    rest = sentence[lead.end() :]
+    rest = sentence[len(opener) + lead.end() :]
     if _EMPTY_REST.fullmatch(CITATION_MARKER.sub("", rest)):
         return sentence  # "The sources [2] and [3] confirm this." points, states nothing
-    return _with_markers(rest[:1].upper() + rest[1:], _numbers(lead[0] + rest))
+    rest = opener + (rest if opener else rest[:1].upper() + rest[1:])
+    return _with_markers(rest, _numbers(lead[0] + rest))
 
 
 def _sentences(line: str) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -225,3 +226,76 @@ def support(claim: Facts, source: SourceText) -> float | None:
     """The share of the claim's checkable facts the source holds; None if none is checkable."""
     found, checked = coverage(claim, source)
     return found / checked if checked else None
+
+
+# Russian and Kazakh letters as English texts write them; then the letters English writes one
+# sound with folded into a class, vowels dropped, repeats joined: a word's consonant skeleton.
+# "Тоқаев" and "Tokayev" are "tkv", "Нұртілеу" and "Nurtleu" "nrtl", "Тәжікстан" and
+# "Tajikistan" "tskstn": a Russian or Kazakh name can be looked up in an English text.
+_TO_LATIN = str.maketrans(
+    dict(zip("абвгдезийклмнопрстуфыэәғқңөұүһі", "abvgdeziyklmnoprstufyeagknouuhi", strict=True))
+    | {"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "u"}
+    | {"я": "a", "ъ": "", "ь": ""}
+)
+_DIGRAPHS = re.compile(r"d?zh|th|ph")  # "ж" is "j" in English; "th" and "ph" one sound
+_DIGRAPH_CLASS = {"dzh": "s", "zh": "s", "th": "t", "ph": "v"}
+_LETTER_CLASS = str.maketrans("bpdtgkqhcxvfwszjlmnr", "bbttkkkkkkvvvssslmnr", "aeiouy'")
+
+
+def skeleton(word: str) -> str:
+    """A word's consonant skeleton (see above), in any script."""
+    latin = _DIGRAPHS.sub(lambda m: _DIGRAPH_CLASS[m[0]], word.lower().translate(_TO_LATIN))
+    classes = latin.translate(_LETTER_CLASS)
+    return re.sub(r"(.)\1+", r"\1", classes)
+
+
+def written_in(name: str, skeletons: frozenset[str]) -> bool | None:
+    """Whether a text whose words' `skeletons` these are writes `name` in some script (its
+    first consonants, up to four, alike: a Kazakh case ending does not count); None for a name
+    of under three consonants, too short to tell."""
+    own = skeleton(name)
+    if len(own) < 3:
+        return None
+    return any(
+        len(other) >= 3 and own[: min(4, len(other))] == other[: min(4, len(own))]
+        for other in skeletons
+    )
+
+
+# The small model writes Kazakh words with the Russian letter in place of a Kazakh one
+# ("Казақстан" for "Қазақстан"): compared as the same word.
+KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+
+def is_asked(word: str, asked: Sequence[str]) -> bool:
+    """Whether a word is one of the question's (`asked`, its Kazakh letters folded)."""
+    word = word.translate(KAZAKH_LETTERS)
+    if word in asked:
+        return True
+    return len(word) >= 4 and any(
+        len(other) >= 4 and other[: min(5, len(word), len(other))] == word[: min(5, len(other))]
+        for other in asked
+    )
+
+
+# A Russian or Kazakh surname, opening a question as its subject ("Тоқаев Душанбеге барды ма?"),
+# with a case ending or none.
+_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ұлы|қызы|енко|ский|цкий)[^\W\d_]{0,4}$")
+
+
+def unwritten_names(question: str, texts: Sequence[str]) -> list[str]:
+    """The names a question asks about (words written with a capital, not where it opens the
+    question unless as a Russian or Kazakh surname does; no acronyms) that none of the texts
+    writes in any script (`written_in`; names too short to tell are taken as written)."""
+    named = [
+        match[0]
+        for match in _WORD.finditer(question)
+        if match[0][0].isupper()
+        and not re.split(r"['’\-]", match[0])[0].isupper()  # "АҚШ" is "U.S.": not looked for
+        and match[0].lower() not in ALL_STOP_WORDS | _NOT_NAMES
+        and (not _opens_sentence(question, match.start()) or _SURNAME.search(match[0].lower()))
+    ]
+    if not named:
+        return []
+    skeletons = frozenset(skeleton(word) for text in texts for word in _WORD.findall(text))
+    return [name for name in named if written_in(name, skeletons) is False]

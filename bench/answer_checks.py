@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from answer.answerability import (  # noqa: E402
     MIN_NAMED,
     asserts_unsupported_premise,
+    confirms_an_unnamed,
     echoes_a_yes_no_question,
     gives_a_maximum_as_imposed,
     is_answerable,
@@ -116,14 +117,15 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
 
 def with_restatement(releases: dict[str, str] | None, *, premise: bool = True) -> Check:
     """Answers that restate the question (or only say yes to it over paragraphs in another
-    script) refused; with `premise`, also those asserting what the question supposes and no
-    source (or release of one) holds."""
+    script, or say yes to one naming what no source writes) refused; with `premise`, also
+    those asserting what the question supposes and no source (or release of one) holds."""
 
     def check(answer: Answer, _: float | None) -> Answer:
         question, sources = answer.standalone_question, answer.sources
         if answer.refused or not (
             restates_question(answer.text, question, sources)
             or echoes_a_yes_no_question(answer.text, question, sources)
+            or confirms_an_unnamed(answer.text, question, sources, releases or {})
             or (premise and asserts_unsupported_premise(answer.text, question, sources, releases))
         ):
             return answer

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from answer import answerability
+from answer import answerability, grounding
 from answer.answerability import is_answerable, named_share, refusal_with_closest
 from prompts import refusal
 from retrieval.types import Hit
@@ -124,6 +124,68 @@ def test_a_yes_or_no_question_echoed_over_another_script_is_unchecked() -> None:
     # The same Russian yes over a Russian paragraph can be checked by the others.
     russian = make_hit("ru", 0, text="Тоқаев посетил Душанбе с официальным визитом.")
     assert not unchecked("Да, Тоқаев посетил Душанбе [1].", question, [russian])
+
+
+def test_a_yes_about_a_name_no_source_writes_in_any_script_is_unchecked() -> None:
+    # Tried as a user (session 27): asked again in English, "Тоқаев Душанбеге барды ма?" (did
+    # Tokayev go to Dushanbe?) got a yes about Nurtleu's meeting, over a release that never
+    # names Tokayev.
+    confirms = answerability.confirms_an_unnamed
+    release = {"seed": "Minister Murat Nurtleu met Sirojiddin Muhriddin in Dushanbe."}
+    yes = "Yes, Murat Nurtleu met Sirojiddin Muhriddin in Dushanbe [1]."
+    for question in (
+        "Тоқаев Душанбеге барды ма?",
+        "Тоқаев посетил Душанбе?",
+        "Did Tokayev visit Dushanbe?",
+        "Нұртілеу Тоқаевпен Душанбеде кездесті ме?",  # a surname with its case ending
+    ):
+        assert confirms(yes, question, [TRADE], release), question
+        assert not confirms("No [1].", question, [TRADE], release), question
+    for question in (
+        "Нұртілеу Душанбеге барды ма?",  # written "Nurtleu" (and in the release, not the hit)
+        "Мұрат Нұртілеу Мұхриддинмен кездесті ме?",
+        "Сыртқы істер министрі Душанбеге барды ма?",  # a capital opening it: no surname
+        "Нуртлеу посетил Душанбе?",
+        "Did Nurtleu meet Muhriddin in Dushanbe?",
+        "Кто посетил Душанбе, Тоқаев?",  # a question for a fact: left to the other checks
+    ):
+        assert not confirms(yes, question, [TRADE], release), question
+    # Without the release at hand, its paragraph: it does not name Nurtleu.
+    assert confirms(yes, "Мұрат Нұртілеу Душанбеге барды ма?", [TRADE], {})
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Tokayev", "Тоқаев"),
+        ("Tokayev", "Тоқаевтың"),
+        ("Nurtleu", "Нұртілеуге"),
+        ("Muhriddin", "Мұхриддин"),
+        ("Sirojiddin", "Сирожиддин"),
+        ("Kazakhstan", "Қазақстан"),
+        ("Kazakhstan", "Казахстан"),
+        ("Tajikistan", "Тәжікстан"),
+        ("Pennsylvania", "Пенсильвания"),
+        ("Washington", "Вашингтон"),
+        ("Howard", "Ховард"),
+        ("Dushanbe", "Душанбеге"),
+        ("Thomas", "Томас"),
+        ("Stephan", "Стефан"),
+        ("Murdoch", "Мердок"),
+    ],
+)
+def test_a_russian_or_kazakh_name_is_found_as_english_writes_it(written: str, name: str) -> None:
+    assert grounding.written_in(name, frozenset({grounding.skeleton(written)}))
+    assert not grounding.written_in(name, frozenset({grounding.skeleton("Mukhtar")}))
+
+
+def test_a_name_too_short_to_tell_is_taken_as_written() -> None:
+    assert grounding.skeleton("Эмомали") == grounding.skeleton("Emomali") == "ml"
+    assert grounding.written_in("Эмомали", frozenset({"xyz"})) is None
+    # An acronym is written otherwise in each language ("АҚШ", "США", "U.S."): not looked for.
+    question = "Тоқаев АҚШ-пен келісім жасады ма?"
+    assert grounding.unwritten_names(question, ["Tokayev and the U.S. signed a deal."]) == []
+    assert grounding.unwritten_names(question, ["Tajikistan signed a deal."]) == ["Тоқаев"]
 
 
 SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"

@@ -21,6 +21,7 @@ from retrieval.language import detect_language
 from retrieval.settings import Settings
 from retrieval.types import SearchFilters
 from tests.conftest import write_jsonl
+from tests.factories import make_hit
 
 
 @pytest.fixture
@@ -831,3 +832,24 @@ def test_an_answer_about_another_case_is_asked_again_over_the_questions_release(
     answer = assistant.ask_with_sources(question, [*wire, *visas])
     assert answer.refused and len(chat_model.calls) == 2
     assert answer.text.startswith(refusal("en"))
+
+
+def test_a_yes_about_someone_the_release_never_names_is_refused(
+    index: Index, settings: Settings
+) -> None:
+    # Tried as a user (session 27): "Тоқаев Душанбеге барды ма?" (did Tokayev go to Dushanbe?),
+    # asked again in English, got a yes about the foreign minister's visit.
+    visit = dataclasses.replace(
+        make_hit("seed", 0, title="Kazakh and Tajik foreign ministers meet in Dushanbe"),
+        text="Minister of Foreign Affairs Murat Nurtleu met Sirojiddin Muhriddin in Dushanbe.",
+    )
+    yes = "Yes, Murat Nurtleu met Sirojiddin Muhriddin in Dushanbe [1]."
+    chat_model = FakeChatModel().enqueue("Иә, Тоқаев Душанбеге барды [1].", yes)
+    assistant = Assistant(index, chat_model, settings)
+    answer = assistant.ask_with_sources("Тоқаев Душанбеге барды ма?", [visit])
+    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.text.startswith(refusal("kk", unsure=True))
+    # About the minister it names, the yes stands.
+    chat_model.enqueue("Иә, Нұртілеу Душанбеге барды [1].", yes)
+    answer = assistant.ask_with_sources("Мұрат Нұртілеу Душанбеге барды ма?", [visit])
+    assert not answer.refused and answer.text.endswith(yes)

@@ -365,6 +365,21 @@ def test_a_lead_in_naming_the_sources_is_dropped(lead_in: str) -> None:
     )
 
 
+def test_a_lead_in_after_yes_or_no_is_dropped_and_the_yes_kept() -> None:
+    # Tried as a user (session 28): "Did Nurtleu visit Dushanbe?" got "Yes, indicate that
+    # ... Murat Nurtleu, did visit Dushanbe [1][2][3]." (the markers had gone, the verb stayed).
+    reply = "Yes, [1], [2] and [3] indicate that Tyson Foods agreed to pay a $500,000 fine."
+    assert attribute_citations(reply, SOURCES).text == (
+        "Yes, Tyson Foods agreed to pay a $500,000 fine [3]."
+    )
+    reply = "Yes, [3] indicates that the company agreed to pay a $500,000 fine."
+    assert attribute_citations(reply, SOURCES).text == (
+        "Yes, the company agreed to pay a $500,000 fine [3]."
+    )
+    reply = "Нет, согласно [3], Tyson Foods не платила 900 долларов."
+    assert attribute_citations(reply, SOURCES).text.startswith("Нет, Tyson Foods не платила")
+
+
 def test_a_lead_in_naming_someone_else_stays() -> None:
     reply = "According to the police, Tyson Foods agreed to pay a $500,000 fine."
     assert attribute_citations(reply, SOURCES).text == f"{reply[:-1]} [3]."
