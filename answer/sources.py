@@ -12,13 +12,14 @@ from typing import NamedTuple
 
 from answer.answerability import figures_for
 from answer.dates import search_within_dates
-from answer.grounding import Facts, SourceText, coverage
+from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeleton, written_in
 from answer.questions import asks_for_a_figure, has_subject
 from answer.types import Turn
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
 from retrieval.types import Hit, SearchFilters
+from retrieval.words import WORD
 
 
 def search_text(standalone: str, history: Sequence[Turn]) -> str:
@@ -246,7 +247,8 @@ def release_shares(
 ) -> dict[str, float] | None:
     """The weighted share of the question's names and words (as the citation checks weigh
     them) that each source's release holds, read whole (`releases` by id, with its title); None
-    if a release's text is not at hand."""
+    if a release's text is not at hand. A name in another script than the release's is looked
+    for by its consonants (`grounding.written_in`: "Хвана" in "Chun Doo-hwan")."""
     asked = Facts.of(question)
     said = Facts(frozenset(), asked.names, asked.words)
     shares: dict[str, float] = {}
@@ -254,8 +256,14 @@ def release_shares(
         if hit.release_id not in releases:
             return None
         if hit.release_id not in shares:
-            text = SourceText.of_text(f"{hit.title}\n{releases[hit.release_id]}")
+            whole = f"{hit.title}\n{releases[hit.release_id]}"
+            text = SourceText.of_text(whole)
             found, checked = coverage(said, text)
+            if other_script := [key for script, key in said.names if script not in text.scripts]:
+                skeletons = frozenset(skeleton(word) for word in WORD.findall(whole))
+                told = [written_in(key, skeletons) for key in other_script]
+                checked += NAME_WEIGHT * sum(tell is not None for tell in told)
+                found += NAME_WEIGHT * sum(bool(tell) for tell in told)
             shares[hit.release_id] = found / checked if checked else 0.0
     return shares
 

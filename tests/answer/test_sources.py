@@ -12,6 +12,7 @@ from answer.sources import (
     by_what_is_asked,
     find_sources,
     release_asked_about,
+    release_shares,
     sources_of_release,
 )
 from answer.types import Turn
@@ -310,3 +311,16 @@ def test_an_answer_asked_again_over_one_release_keeps_its_shown_paragraphs_first
         ("visas", 0),
     ]
     assert [h.paragraph for h in sources_of_release(index, "When?", "visas", shown, 1)] == [3]
+
+
+def test_a_russian_name_is_looked_for_in_english_releases_by_its_consonants() -> None:
+    # pc-148: "... Чон Ду Хвана ...?" answered from another release than the one naming
+    # "Chun Doo-hwan": by the release's words alone nothing could be checked.
+    question = "В каком году бывшего президента Южной Кореи Чон Ду Хвана осудили за взятки?"
+    chun, other = make_hit("chun", 2), make_hit("other", 1)
+    releases = {
+        "chun": "Former South Korean President Chun Doo-hwan was convicted of bribery in 1997.",
+        "other": "A former official was convicted of bribery in 2010.",
+    }
+    assert release_shares(question, [other, chun], releases) == {"other": 0.0, "chun": 1.0}
+    assert release_asked_about(question, [other, chun], [other], releases) == "chun"
