@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS
+from retrieval.words import ALL_STOP_WORDS, WORD
 
 NUMBER_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
@@ -249,6 +249,11 @@ def skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", classes)
 
 
+def skeletons_of(texts: Sequence[str]) -> frozenset[str]:
+    """The skeletons of the texts' words, to look names up in (`written_in`)."""
+    return frozenset(skeleton(word) for text in texts for word in WORD.findall(text))
+
+
 def written_in(name: str, skeletons: frozenset[str]) -> bool | None:
     """Whether a text whose words' `skeletons` these are writes `name` in some script (its
     first consonants, up to four, alike: a Kazakh case ending does not count); None for a name
@@ -289,13 +294,14 @@ def unwritten_names(question: str, texts: Sequence[str]) -> list[str]:
     writes in any script (`written_in`; names too short to tell are taken as written)."""
     named = [
         match[0]
-        for match in _WORD.finditer(question)
+        for match in WORD.finditer(question)  # "Doo-hwan", "Лас-Вегас": each part a word
         if match[0][0].isupper()
-        and not re.split(r"['’\-]", match[0])[0].isupper()  # "АҚШ" is "U.S.": not looked for
-        and match[0].lower() not in ALL_STOP_WORDS | _NOT_NAMES
+        and not match[0].isupper()  # an acronym ("АҚШ" is "U.S."): not looked for
+        and match[0].lower() not in ALL_STOP_WORDS
+        and match[0].lower() not in _NOT_NAMES
         and (not _opens_sentence(question, match.start()) or _SURNAME.search(match[0].lower()))
     ]
     if not named:
         return []
-    skeletons = frozenset(skeleton(word) for text in texts for word in _WORD.findall(text))
+    skeletons = skeletons_of(texts)
     return [name for name in named if written_in(name, skeletons) is False]

@@ -12,14 +12,13 @@ from typing import NamedTuple
 
 from answer.answerability import figures_for
 from answer.dates import search_within_dates
-from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeleton, written_in
+from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
 from answer.questions import asks_for_a_figure, has_subject
 from answer.types import Turn
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
 from retrieval.types import Hit, SearchFilters
-from retrieval.words import WORD
 
 
 def search_text(standalone: str, history: Sequence[Turn]) -> str:
@@ -260,7 +259,7 @@ def release_shares(
             text = SourceText.of_text(whole)
             found, checked = coverage(said, text)
             if other_script := [key for script, key in said.names if script not in text.scripts]:
-                skeletons = frozenset(skeleton(word) for word in WORD.findall(whole))
+                skeletons = skeletons_of([whole])
                 told = [written_in(key, skeletons) for key in other_script]
                 checked += NAME_WEIGHT * sum(tell is not None for tell in told)
                 found += NAME_WEIGHT * sum(bool(tell) for tell in told)
