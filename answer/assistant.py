@@ -209,7 +209,7 @@ class Assistant:
         on gold evidence); `history` goes into the prompt. Events as in `stream`."""
         standalone = standalone or question
         filters = filters or SearchFilters()
-        shown: tuple[Hit, ...] = tuple(sources)  # asked again over another release: its own
+        shown: tuple[Hit, ...] = tuple(sources)  # the answer's: another release's if asked again
         yield SourcesFound(shown, standalone, filters)
 
         def finish(text: str, refused: bool, citations: tuple[Citation, ...] = ()) -> AnswerDone:
