@@ -23,6 +23,12 @@ _FACT_WORDS = KAZAKH_QUESTION_WORDS | frozenset(
 _KAZAKH_WHAT = "не"
 # What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
 _HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
+# Words that only say what kind of answer is asked for, with a question word: "What time?",
+# "В какое время?", "Сағат қаншада?" (at what hour?) name nothing to look for.
+_KIND_WORDS = frozenset(
+    "time date year hour hours время дата год году часы часов сағат сағатта уақыт уақытта "  # noqa: SIM905
+    "жыл жылы қаншада".split()
+)
 _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
@@ -84,6 +90,7 @@ def has_subject(question: str) -> bool:
         and word not in ALL_STOP_WORDS
         and word not in _FACT_WORDS
         and word not in _HOW_WORDS
+        and word not in _KIND_WORDS
         for word in (w.lower() for w in WORD.findall(question))
     )
 

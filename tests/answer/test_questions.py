@@ -42,6 +42,13 @@ def test_a_question_asks_for_a_fact_or_whether_something_is_so(
         ("Когда?", False),
         ("What is it?", False),
         ("???", False),
+        # Words that only say what kind of answer is asked for (session 28, tried as a user).
+        ("What time?", False),
+        ("В какое время?", False),
+        ("Сағат қаншада?", False),
+        ("What year?", False),
+        ("What time does the consular centre open?", True),
+        ("Часы работы?", True),  # "работы": of work, something to look for
         ("How much is his share?", True),
         ("2025?", True),
         ("Стипендия қашан жарияланды?", True),
