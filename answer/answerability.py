@@ -89,14 +89,15 @@ def named_share(
     return found / checked if checked else None
 
 
+def with_release(hit: Hit, releases: Mapping[str, str] | None) -> str:
+    """A source's title with its whole release where `releases` has it (by release id), else
+    with its paragraph: what the checks read a source's names in."""
+    return f"{hit.title}\n{(releases or {}).get(hit.release_id, hit.text)}"
+
+
 def _vocabularies(sources: Sequence[Hit], releases: Mapping[str, str] | None) -> list[SourceText]:
-    """Each source's vocabulary: its title and date with its whole release where `releases`
-    has it (by release id), else its paragraph."""
-    releases = releases or {}
-    return [
-        SourceText.of_text(f"{hit.title}\n{releases.get(hit.release_id, hit.text)}", hit.date)
-        for hit in sources
-    ]
+    """Each source's vocabulary (`with_release`, and its date)."""
+    return [SourceText.of_text(with_release(hit, releases), hit.date) for hit in sources]
 
 
 def is_answerable(
@@ -186,8 +187,8 @@ def confirms_an_unnamed(
     names Tokayev. A yes confirms what the question names; the model gave one about another."""
     if asks_for_a_fact(question) or offers_a_choice(question) or not _YES.match(answer):
         return False
-    texts = [f"{hit.title}\n{releases.get(hit.release_id, hit.text)}" for hit in sources]
-    return bool(grounding.unwritten_names(question, texts))
+    texts = {hit.release_id: with_release(hit, releases) for hit in sources}  # each once
+    return bool(grounding.unwritten_names(question, list(texts.values())))
 
 
 def _adds_nothing(answer: str, question: str) -> bool:

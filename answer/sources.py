@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from answer.answerability import figures_for
+from answer.answerability import figures_for, with_release
 from answer.dates import search_within_dates
 from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
 from answer.questions import asks_for_a_figure, has_subject
@@ -218,9 +218,9 @@ def _moved_on(index: Index, question: str, release: str, alone: Sequence[Hit]) -
 
 # How much more of the question's names and words (their weighted share) another shown release
 # must hold than each release an answer cites, for the answer to be about another case. On the
-# dev sets' checked answers, the four citing only a release 0.25-0.61 below the best were all
-# wrong; right answers cited one at most 0.13 below (BENCHMARKS.md, "Answers about another
-# case").
+# dev sets' checked answers, the five citing only a release 0.25-1.0 below the best were all
+# wrong; of those 0.12 below, one right, one wrong (BENCHMARKS.md, "Answers about another
+# case"; `python bench/answer_checks.py Q R --data-dir STORE --other-cases`).
 OTHER_CASE_MARGIN = 0.2
 
 
@@ -255,7 +255,7 @@ def release_shares(
         if hit.release_id not in releases:
             return None
         if hit.release_id not in shares:
-            whole = f"{hit.title}\n{releases[hit.release_id]}"
+            whole = with_release(hit, releases)
             text = SourceText.of_text(whole)
             found, checked = coverage(said, text)
             if other_script := [key for script, key in said.names if script not in text.scripts]:

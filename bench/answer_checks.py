@@ -186,6 +186,14 @@ def with_probability(threshold: float) -> Check:
     return check
 
 
+def checked(reply: dict[str, Any], checks: list[Check]) -> Answer:
+    """A saved reply as presschat would have answered with these checks on."""
+    answer = answer_from_dict(reply["answer"])
+    for check in checks:
+        answer = check(answer, reply.get("first_token_probability"))
+    return answer
+
+
 def score(
     questions: dict[str, Question], replies: list[dict[str, Any]], checks: list[Check]
 ) -> dict[str, Any]:
@@ -194,9 +202,7 @@ def score(
     cited = holding = 0  # citations of correct answers, and those whose paragraph holds the answer
     for reply in replies:
         question = questions[reply["id"]]
-        answer = answer_from_dict(reply["answer"])
-        for check in checks:
-            answer = check(answer, reply.get("first_token_probability"))
+        answer = checked(reply, checks)
         report.add(question, answer)
         if is_correct(question, answer):
             cited += len(answer.citations)
@@ -223,9 +229,7 @@ def other_cases(
     rows = []
     for reply in replies:
         question = questions[reply["id"]]
-        answer = answer_from_dict(reply["answer"])
-        for check in checks:
-            answer = check(answer, reply.get("first_token_probability"))
+        answer = checked(reply, checks)
         shares = release_shares(answer.standalone_question, answer.sources, releases)
         if answer.refused or not question.gold or not shares or not answer.citations:
             continue
