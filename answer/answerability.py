@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 
 from answer import grounding
 from answer.attribution import CITATION_MARKER, Attribution
+from answer.dates import states_another_day
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
     YES_NO_PARTICLES,
@@ -393,4 +394,6 @@ def why_unreliable(
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):
         return "it names no one for a question asking for a name"
+    if states_another_day(text, question, sources):
+        return "it names a day or month its sources do not"
     return None

@@ -1,6 +1,6 @@
 """The date range a question's date words name ("in March 2013", "last week", "в августе 2025",
 "2025 жылғы тамызда"), and a search within it that drops date words which are an event's rather
-than a release's."""
+than a release's; answers that name a day or month their sources do not."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from answer.attribution import CITATION_MARKER
 from answer.grounding import Facts, SourceText
-from retrieval.dates import MONTHS
+from retrieval.dates import MONTHS, days_and_months
 from retrieval.types import Hit, SearchFilters
 
 _KAZAKH_LOCATIVE = ("да", "де", "та", "те", "ында", "інде", "нда", "нде")
@@ -206,3 +207,20 @@ def combine_filters(explicit: SearchFilters, detected: SearchFilters | None) -> 
     if since and until and since > until:
         return explicit
     return SearchFilters(since=since, until=until, language=explicit.language)
+
+
+def states_another_day(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer names a day of the week or a month (`days_and_months`) that neither the
+    question nor the sources it cites (all of them if it cites none; their text, title and date)
+    name: "open on Saturdays and Sundays" from a paragraph that says "on weekdays", which the
+    word checks cannot see in a Russian answer over an English paragraph."""
+    stated = days_and_months(answer) - days_and_months(question, loose=True)
+    if not stated:
+        return False
+    cited = {int(m[1]) for m in CITATION_MARKER.finditer(answer)}
+    held: set[str] = set()
+    for number, hit in enumerate(sources, 1):
+        if number in cited or not cited:
+            held |= days_and_months(f"{hit.title}\n{hit.text}", loose=True)
+            held |= {f"m{hit.date.month}"} if isinstance(hit.date, dt.date) else set()
+    return not stated <= held

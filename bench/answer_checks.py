@@ -63,6 +63,7 @@ from answer.attribution import (
     attribute_citations,  # noqa: E402
     resolve_citations,  # noqa: E402
 )
+from answer.dates import states_another_day  # noqa: E402
 from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
@@ -138,6 +139,14 @@ def with_maximum(answer: Answer, _: float | None) -> Answer:
     """Answers giving a figure the sources state only as a maximum penalty refused."""
     question, sources = answer.standalone_question, answer.sources
     if answer.refused or not gives_a_maximum_as_imposed(answer.text, question, sources):
+        return answer
+    return refused(answer)
+
+
+def with_days(answer: Answer, _: float | None) -> Answer:
+    """Answers naming a day of the week or a month that the sources they cite do not, refused."""
+    question, sources = answer.standalone_question, answer.sources
+    if answer.refused or not states_another_day(answer.text, question, sources):
         return answer
     return refused(answer)
 
@@ -278,7 +287,7 @@ def main() -> None:
         """The checks as presschat applies them, in its order; `restatement` None (and
         `leave_out`) left out."""
         checks = [names, with_probability(threshold), with_citations, restatement]
-        later = [with_maximum, with_figure, with_date, with_name]
+        later = [with_maximum, with_figure, with_date, with_name, with_days]
         return [c for c in [*checks, *later] if c not in (None, leave_out)]
 
     names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
@@ -291,6 +300,7 @@ def main() -> None:
         "all but the figure check": every_check(names, restatement, leave_out=with_figure),
         "all but the name check": every_check(names, restatement, leave_out=with_name),
         "all but the date check": every_check(names, restatement, leave_out=with_date),
+        "all but the day check": every_check(names, restatement, leave_out=with_days),
         "all but the premise check": every_check(names, with_restatement(releases, premise=False)),
         "all but restating": every_check(names, None),
     }

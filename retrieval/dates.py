@@ -156,3 +156,55 @@ def asks_for_a_date(question: str) -> bool:
     """Whether a question asks when ("When ...?", "Когда ...?", "Қашан ...?", "қай күнге
     дейін ...?"), or at what hours ("What are the opening hours ...?")."""
     return bool(_ASKS_FOR_A_DATE.search(question))
+
+
+# Days of the week and their two spans, as English, Russian and Kazakh write them (Kazakh
+# letters folded to the Russian ones the small model writes: "жексенби" for "жексенбі"). Not
+# "среда" alone: it is "environment" more often than "Wednesday".
+_DAY_WORDS = {
+    "mon": r"monday|понедельник\w*|дуйсенби\w*",
+    "tue": r"tuesday|вторник\w*|сейсенби\w*",
+    "wed": r"wednesday|сред(?:у|ам|ами)|сарсенби\w*",
+    "thu": r"thursday|четверг\w*|бейсенби\w*",
+    "fri": r"friday|пятниц\w*|жума(?:да|сы|ны|дан)?",
+    "sat": r"saturday|суббот\w*|сенби\w*",
+    "sun": r"sunday|воскресень\w*|жексенби\w*",
+    "weekdays": r"weekdays?|будн\w*|рабочи[емх]\s+дн\w*|жумыс\s+кун\w*",
+    "weekend": r"weekends?|выходн\w*|демалыс\s+кун\w*",
+}
+_DAY = re.compile(
+    "|".join(rf"\b(?P<{key}>{pattern})\b" for key, pattern in _DAY_WORDS.items()), re.IGNORECASE
+)
+_FOLD_KAZAKH = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+_WORKING_DAYS = frozenset({"mon", "tue", "wed", "thu", "fri"})
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTH_NAMES})\b\.?|\b(?:{_FULL_MONTHS})\w*", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(
+    r"\b(?:19|20)\d\d[-/.](\d{1,2})[-/.]\d{1,2}\b|\b(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d\b"
+)
+
+
+def days_and_months(text: str, *, loose: bool = False) -> frozenset[str]:
+    """The days of the week ("mon" ... "sun", "weekdays", "weekend") and months ("m1" ...
+    "m12") a text names, in any of the three languages. A month counts next to a number ("Jan.
+    6", "в марте 2026", "15 қыркүйекте"; in English with its capital) unless `loose`, which also
+    reads numeric dates (both ways where day and month could swap): for a source, whose months
+    an answer may state."""
+    found = {m.lastgroup for m in _DAY.finditer(text.translate(_FOLD_KAZAKH)) if m.lastgroup}
+    if {"mon", "fri"} <= found or "weekdays" in found:  # "Monday through Friday"
+        found |= _WORKING_DAYS | {"weekdays"} if loose else set()
+    if {"sat", "sun"} <= found or "weekend" in found:
+        found |= {"sat", "sun", "weekend"} if loose else set()
+    for match in _MONTH_WORD.finditer(text):
+        word = match[0].lower().rstrip(".")
+        number = MONTHS.get(word) or next(
+            (MONTHS[word[:n]] for n in range(len(word) - 1, 2, -1) if word[:n] in MONTHS), None
+        )
+        near = text[max(0, match.start() - 12) : match.end() + 12]
+        latin = match[0].isascii()  # English writes a month with a capital ("may" is a verb)
+        if number and (loose or (re.search(r"\d", near) and match[0][0].isupper() >= latin)):
+            found.add(f"m{number}")
+    if loose:
+        for match in _NUMERIC_DATE.finditer(text):
+            months = [match[1]] if match[1] else [match[2], match[3]]
+            found |= {f"m{int(m)}" for m in months if 1 <= int(m) <= 12}
+    return frozenset(found)

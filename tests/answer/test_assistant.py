@@ -304,8 +304,14 @@ def test_a_stray_yes_before_the_answer_to_a_question_for_a_fact_is_never_shown(
             "Tyson Foods pleaded guilty over a worker death [1]. [1",
             "How much did Tyson Foods agree to pay?",
         ),
+        # A month no source holds, in Russian over an English release (its words cannot be
+        # looked for there; its figures are).
+        (
+            "Вынесение приговора назначено на 6 мая 2009 года [1].",
+            "Когда назначено вынесение приговора Tyson Foods?",
+        ),
     ],
-    ids=["premise", "no figure", "no figure, a marker cut off"],
+    ids=["premise", "no figure", "no figure, a marker cut off", "another month"],
 )
 def test_an_answer_nobody_could_rely_on_is_refused_as_unsure(
     index: Index, settings: Settings, data_dir: Path, reply: str, question: str
@@ -313,7 +319,7 @@ def test_an_answer_nobody_could_rely_on_is_refused_as_unsure(
     Ingestor.for_index(index).ingest([data_dir / "releases"])
     answer = Assistant(index, FakeChatModel().enqueue(reply), settings).ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en", unsure=True))
+    assert answer.text.startswith(refusal(answer.language, unsure=True))
 
 
 def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
@@ -351,7 +357,7 @@ def test_a_reply_of_only_markers_is_a_refusal(
     chat_model.enqueue("[1] [2]")
     answer = assistant.ask("What fine did Tyson Foods pay?")
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en", unsure=True))
+    assert answer.text.startswith(refusal(answer.language, unsure=True))
 
 
 def test_a_rewrite_in_another_language_is_dropped(
@@ -483,7 +489,7 @@ def test_an_answer_that_only_restates_the_question_is_refused(
     chat_model.enqueue(reply)
     answer = assistant.ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en", unsure=True))
+    assert answer.text.startswith(refusal(answer.language, unsure=True))
 
     unchecked = assistant.settings.model_copy(update={"check_answers": False})
     answer = Assistant(assistant.index, chat_model.enqueue(reply), unchecked).ask(question)
@@ -741,7 +747,7 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     question = "What fine did the court impose on Harold Rinko for shipping equipment to Syria?"
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal("en", unsure=True))
+    assert answer.text.startswith(refusal(answer.language, unsure=True))
 
 
 def test_each_part_of_a_question_reads_the_same_excerpts(

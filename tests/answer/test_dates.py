@@ -4,7 +4,12 @@ from collections.abc import Sequence
 
 import pytest
 
-from answer.dates import combine_filters, dates_in_question, search_within_dates
+from answer.dates import (
+    combine_filters,
+    dates_in_question,
+    search_within_dates,
+    states_another_day,
+)
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
 
@@ -158,3 +163,35 @@ def test_names_the_paragraphs_within_the_dates_cannot_be_read_in_keep_them() -> 
 
     question = "Что МИД сообщил в августе 2025 года?"
     assert search_within_dates(search, question, 3, explicit, question, TODAY)[0] == [within]
+
+
+HOURS = make_hit("centre", 2, text="The centre is open on weekdays from 9:00 to 18:00.")
+OPENED = dataclasses.replace(
+    make_hit("centre", 1, text="The ministry opened the centre in Almaty."),
+    date=dt.date(2025, 9, 15),
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "another"),
+    [
+        ("Центр работает по субботам и воскресеньям с 9:00 до 18:00 [1].", True),
+        ("Центр работает по будням с 9:00 до 18:00 [1].", False),
+        ("It is open Monday to Friday [1].", False),
+        ("It opened on 15 September 2025 [2].", False),  # the release's date
+        ("It opened on 15 October 2025 [2].", True),
+        ("It opened on 15 September 2025 [1].", True),  # not the paragraph it cites
+        ("It opened on 15 September 2025.", False),  # cites none: any source may hold it
+        ("It is open from 9:00 to 18:00 [1].", False),  # names no day
+    ],
+)
+def test_an_answer_naming_a_day_or_month_its_cited_sources_do_not(
+    answer: str, another: bool
+) -> None:
+    question = "Когда открыт центр в Алматы?"
+    assert states_another_day(answer, question, [HOURS, OPENED]) is another
+
+
+def test_a_day_the_question_names_is_not_the_answers_to_check() -> None:
+    answer = "Yes, it is open on Saturdays [1]."
+    assert not states_another_day(answer, "Is the centre open on Saturdays?", [HOURS])

@@ -83,3 +83,34 @@ def test_a_date_written_in_figures_is_no_hours() -> None:
 )
 def test_a_question_that_asks_when(question: str, expected: bool) -> None:
     assert dates.asks_for_a_date(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Центр работает по субботам и воскресеньям с 9:00 до 18:00 [1].", {"sat", "sun"}),
+        ("The centre is open on weekdays from 9:00 to 18:00.", {"weekdays"}),
+        ("Орталық жұмыс күндері ашық", {"weekdays"}),
+        ("жексенби күні", {"sun"}),  # the Russian letter for the Kazakh one
+        ("с понедельника по пятницу", {"mon", "fri"}),
+        ("He was sentenced on Jan. 6, 2015.", {"m1"}),
+        ("2025 жылғы 15 қыркүйекте ашылды", {"m9"}),
+        ("в марте 2026 года", {"m3"}),
+        ("Sentencing is set for May 5.", {"m5"}),
+        ("He may face 20 years.", set()),  # a verb
+        ("The hearing is in March.", set()),  # no number beside it: not checked
+        ("окружающая среда", set()),  # "environment", not "Wednesday"
+        ("on 2014-10-02", set()),  # numeric dates only in a source
+    ],
+)
+def test_days_and_months_an_answer_names(text: str, named: set[str]) -> None:
+    assert dates.days_and_months(text) == named
+
+
+def test_a_source_holds_the_days_of_its_spans_and_the_months_of_its_numeric_dates() -> None:
+    held = dates.days_and_months(
+        "Open Monday through Friday; filed 2014-10-02, 15.09.2025.", loose=True
+    )
+    assert {"mon", "tue", "wed", "thu", "fri", "weekdays", "m10", "m9"} <= held
+    assert "sat" not in held and "weekend" not in held
+    assert dates.days_and_months("открыт по выходным", loose=True) == {"sat", "sun", "weekend"}
