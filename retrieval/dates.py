@@ -169,7 +169,9 @@ _DAY_WORDS = {
     "fri": r"friday|пятниц\w*|жума(?:да|сы|ны|дан)?",
     "sat": r"saturday|суббот\w*|сенби\w*",
     "sun": r"sunday|воскресень\w*|жексенби\w*",
-    "weekdays": r"weekdays?|будн\w*|рабочи[емх]\s+дн\w*|жумыс\s+кун\w*",
+    # Not "рабочих дней" or "жұмыс күні": "within three working days" is a time, not weekdays.
+    "weekdays": r"weekdays?|(?:working|business)\s+days|будн\w*|по\s+рабочим\s+дням|"
+    r"жумыс\s+кундери\w*",
     "weekend": r"weekends?|выходн\w*|демалыс\s+кун\w*",
 }
 _DAY = re.compile(

@@ -101,6 +101,8 @@ def test_a_question_that_asks_when(question: str, expected: bool) -> None:
         ("The hearing is in March.", set()),  # no number beside it: not checked
         ("окружающая среда", set()),  # "environment", not "Wednesday"
         ("on 2014-10-02", set()),  # numeric dates only in a source
+        ("в течение трёх рабочих дней", set()),  # a time, not weekdays
+        ("үш жұмыс күні ішінде", set()),
     ],
 )
 def test_days_and_months_an_answer_names(text: str, named: set[str]) -> None:
