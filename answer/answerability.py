@@ -51,7 +51,7 @@ from prompts import load_prompt, prompt_language, refusal
 from retrieval.dates import asks_for_a_date, asks_for_hours, mentions_a_time, states_hours
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
@@ -198,7 +198,7 @@ def _adds_nothing(answer: str, question: str) -> bool:
     bare = CITATION_MARKER.sub(" ", answer)
     if Facts.of(bare).numbers - Facts.of(question).numbers:
         return False
-    folded = [word.lower().translate(grounding.KAZAKH_LETTERS) for word in WORD.findall(question)]
+    folded = [word.lower().translate(KAZAKH_LETTERS) for word in WORD.findall(question)]
     return all(
         grounding.is_asked(word, folded)
         for word in (w.lower() for w in WORD.findall(bare))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
 
 NUMBER_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
@@ -265,11 +265,6 @@ def written_in(name: str, skeletons: frozenset[str]) -> bool | None:
         len(other) >= 3 and own[: min(4, len(other))] == other[: min(4, len(own))]
         for other in skeletons
     )
-
-
-# The small model writes Kazakh words with the Russian letter in place of a Kazakh one
-# ("Казақстан" for "Қазақстан"): compared as the same word.
-KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
 
 
 def is_asked(word: str, asked: Sequence[str]) -> bool:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from retrieval.types import ReleaseSummary
+from retrieval.words import KAZAKH_LETTERS
 
 # Month names in English, Russian (nominative, genitive, prepositional) and Kazakh.
 MONTH_FORMS: dict[int, tuple[str, ...]] = {
@@ -177,7 +178,6 @@ _DAY_WORDS = {
 _DAY = re.compile(
     "|".join(rf"\b(?P<{key}>{pattern})\b" for key, pattern in _DAY_WORDS.items()), re.IGNORECASE
 )
-_FOLD_KAZAKH = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 _WORKING_DAYS = frozenset({"mon", "tue", "wed", "thu", "fri"})
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTH_NAMES})\b\.?|\b(?:{_FULL_MONTHS})\w*", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(
@@ -191,7 +191,9 @@ def days_and_months(text: str, *, loose: bool = False) -> frozenset[str]:
     6", "в марте 2026", "15 қыркүйекте"; in English with its capital) unless `loose`, which also
     reads numeric dates (both ways where day and month could swap): for a source, whose months
     an answer may state."""
-    found = {m.lastgroup for m in _DAY.finditer(text.translate(_FOLD_KAZAKH)) if m.lastgroup}
+    found = {
+        m.lastgroup for m in _DAY.finditer(text.lower().translate(KAZAKH_LETTERS)) if m.lastgroup
+    }
     if {"mon", "fri"} <= found or "weekdays" in found:  # "Monday through Friday"
         found |= _WORKING_DAYS | {"weekdays"} if loose else set()
     if {"sat", "sun"} <= found or "weekend" in found:

@@ -8,6 +8,10 @@ import re
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
+# The small model writes Kazakh words with the Russian letter in place of a Kazakh one
+# ("Казақстан" for "Қазақстан"): folded, they compare as the same word (lower case).
+KAZAKH_LETTERS = str.maketrans("әғқңөұүһі", "агкноуухи")
+
 STOP_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         "a an the of and or to in on at by for with from into over than then as is are was "  # noqa: SIM905

@@ -319,7 +319,8 @@ def test_an_answer_nobody_could_rely_on_is_refused_as_unsure(
     Ingestor.for_index(index).ingest([data_dir / "releases"])
     answer = Assistant(index, FakeChatModel().enqueue(reply), settings).ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal(answer.language, unsure=True))
+    language = "ru" if question.startswith("Когда") else "en"
+    assert answer.text.startswith(refusal(language, unsure=True))
 
 
 def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
@@ -357,7 +358,7 @@ def test_a_reply_of_only_markers_is_a_refusal(
     chat_model.enqueue("[1] [2]")
     answer = assistant.ask("What fine did Tyson Foods pay?")
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal(answer.language, unsure=True))
+    assert answer.text.startswith(refusal("en", unsure=True))
 
 
 def test_a_rewrite_in_another_language_is_dropped(
@@ -489,7 +490,7 @@ def test_an_answer_that_only_restates_the_question_is_refused(
     chat_model.enqueue(reply)
     answer = assistant.ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal(answer.language, unsure=True))
+    assert answer.text.startswith(refusal("en", unsure=True))
 
     unchecked = assistant.settings.model_copy(update={"check_answers": False})
     answer = Assistant(assistant.index, chat_model.enqueue(reply), unchecked).ask(question)
@@ -747,7 +748,7 @@ def test_a_maximum_penalty_given_as_the_one_imposed_is_refused(
     question = "What fine did the court impose on Harold Rinko for shipping equipment to Syria?"
     answer = Assistant(index, chat_model, settings).ask(question)
     assert answer.refused and answer.citations == ()
-    assert answer.text.startswith(refusal(answer.language, unsure=True))
+    assert answer.text.startswith(refusal("en", unsure=True))
 
 
 def test_each_part_of_a_question_reads_the_same_excerpts(
