@@ -10,6 +10,7 @@ picks one from settings.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
@@ -148,7 +149,11 @@ def loop_start(
     row, over `min_chars` or more ("жерінде жерінде жерінде ...", "[1] [2][3] [1] [2][3] ...");
     a piece longer than `_LONG_PIECE` three times (a clause: no answer says one thrice over).
     None when the reply does not end so. The small default model falls into such loops now and
-    then, and would otherwise write them until `max_tokens`."""
+    then, and would otherwise write them until `max_tokens`. A list item repeating an earlier
+    one is a loop too (`_repeated_line_start`)."""
+    repeated = _repeated_line_start(text)
+    if repeated is not None:
+        return repeated
     end = len(text)
     for size in range(1, min(longest, end // 3) + 1):
         needed = copies if size <= _LONG_PIECE else 3
@@ -162,6 +167,35 @@ def loop_start(
                 start -= 1  # not in the middle of a word
             return start
     return None
+
+
+_LINE_OPENING = re.compile(r"^\s*(?:(?:\d+[.)]|[-*•])\s*)*")
+_MARKERS = re.compile(r"\s*\[\d+\]")
+_REPEAT_MIN, _REPEAT_PREFIX = 5, 80
+"""Characters of a line's own text: fewer say too little to count a copy ("- Yes"); this many
+of an unfinished line the same as an earlier line's start make it a copy before it ends."""
+
+
+def _repeated_line_start(text: str) -> int | None:
+    """Where the reply's last line starts if it repeats an earlier line, its numbering and
+    markers aside: "1. - 5 liens [1]\n2. - 5 liens [1]\n" (the default model's list on
+    presschat_dev's pc-025, three copies), or a line still being written whose first
+    `_REPEAT_PREFIX` characters are an earlier line's."""
+    lines = text.split("\n")
+    finished = len(lines) > 1 and not lines[-1]
+    last = lines[-2] if finished else lines[-1]
+    own = _own_text(last)
+    if len(own) < _REPEAT_MIN or (not finished and len(own) < _REPEAT_PREFIX):
+        return None
+    earlier = {_own_text(line) for line in lines[: -2 if finished else -1]}
+    if any(line == own or (not finished and line.startswith(own)) for line in earlier):
+        return len(text) - len(last) - finished
+    return None
+
+
+def _own_text(line: str) -> str:
+    """A line without its list numbering, citation markers and closing full stop."""
+    return _MARKERS.sub("", _LINE_OPENING.sub("", line, count=1)).strip().rstrip(".").strip()
 
 
 def first_line(pieces: Generator[str, None, None]) -> str:

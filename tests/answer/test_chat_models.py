@@ -104,6 +104,26 @@ def test_a_reply_stuck_in_a_loop_is_cut_where_the_loop_starts() -> None:
     assert loop_start("") is None
 
 
+def test_a_list_item_repeating_an_earlier_one_is_cut_where_it_starts() -> None:
+    # presschat_dev's pc-025 (session 29): the same item three times, numbered and cited anew.
+    first = "1. - 5 liens [1]\n"
+    assert loop_start(first + "2. - 5 liens [1]\n") == len(first)
+    assert loop_start(first + "2. - 5 liens [3].\n") == len(first)
+    # pc-010: a long item caught once its first 80 characters repeat, before it ends.
+    item = (
+        "20 airlines and 17 executives had already admitted price fixing, or signed deals to do"
+        " so, in the air transportation probe [1]."
+    )
+    copy = f"2. {item[:85]}"
+    assert loop_start(f"1. {item}\n{copy}") == len(f"1. {item}\n")
+    assert loop_start(f"1. {item}\n{copy[:70]}") is None  # too little of it yet
+    # Not copies: different items, an item too short to tell, one line, a blank line.
+    assert loop_start(first + "2. - 7 liens [1]\n") is None
+    assert loop_start("1. Yes\n2. Yes\n") is None
+    assert loop_start("- 5 liens [1]\n") is None
+    assert loop_start(first + "\n") is None
+
+
 def test_first_line_stops_the_model_at_the_end_of_the_first_line_or_a_loop() -> None:
     written: list[str] = []
 
