@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from answer import grounding
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, coverage, support
 from answer.types import Citation
 from retrieval.sentences import sentence_spans, split_sentences
@@ -188,7 +189,8 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
         sentences = _sentences(line)
         rewritten = []
         for sentence in sentences:
-            if _POINTER.match(CITATION_MARKER.sub("", sentence).strip()):
+            said = grounding.titles_as_release(CITATION_MARKER.sub("", sentence).strip(), sources)
+            if _POINTER.match(said):
                 continue  # "This is found in paragraph 5 [1]." says nothing
             sentence = _without_source_clauses(sentence)
             markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]

@@ -222,8 +222,17 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
     ):
         result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
         assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
+    # Seen on presschat_dev's pc-044 (session 29): the release named by its title and date.
+    for pointer in (
+        "This information is found in the Tyson Foods pleads guilty to OSHA violation [3].",
+        "This is stated in Tyson Foods Pleads Guilty to OSHA Violation (2014-02-06) [3].",
+    ):
+        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
+        assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
     # A sentence that states something is kept.
     reply = "Tyson Foods paid a $500,000 fine [3]. The fine is cited as the largest [3]."
+    assert attribute_citations(reply, SOURCES).text == reply
+    reply = "Tyson Foods pleads guilty to OSHA violation, the release says [3]."
     assert attribute_citations(reply, SOURCES).text == reply
 
 
