@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 
 from answer import grounding
 from answer.attribution import CITATION_MARKER, Attribution
-from answer.dates import states_another_day
+from answer.dates import affirms_another_day, says_yes_to_other_days, states_another_day
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
     YES_NO_PARTICLES,
@@ -131,8 +131,9 @@ def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool 
 
 def without_stray_yes(answer: str, question: str) -> str:
     """The answer without an opening "Yes," or "No," ("Да,", "Иә,", "Нет,", "Жоқ,") when the
-    question asks for a fact: "Yes, he was sentenced to 15 years" answers "How long ...?"."""
-    if not asks_for_a_fact(question):
+    question asks for a fact: "Yes, he was sentenced to 15 years" answers "How long ...?"; and
+    without a "Yes," that other days than the asked one follow (`says_yes_to_other_days`)."""
+    if not asks_for_a_fact(question) and not says_yes_to_other_days(answer, question):
         return answer
     rest = _STRAY_YES.sub("", answer, count=1)
     return rest[:1].upper() + rest[1:] if rest != answer else answer
@@ -394,6 +395,6 @@ def why_unreliable(
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):
         return "it names no one for a question asking for a name"
-    if states_another_day(text, question, sources):
-        return "it names a day or month its sources do not"
+    if any(check(text, question, sources) for check in (states_another_day, affirms_another_day)):
+        return "it names a day or month its sources do not, or says yes to a day they leave out"
     return None

@@ -1,6 +1,7 @@
 """The date range a question's date words name ("in March 2013", "last week", "в августе 2025",
 "2025 жылғы тамызда"), and a search within it that drops date words which are an event's rather
-than a release's; answers that name a day or month their sources do not."""
+than a release's; answers that name a day or month their sources do not, or say yes to a day
+their sources leave out."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from answer.attribution import CITATION_MARKER
 from answer.grounding import Facts, SourceText
+from answer.questions import asks_for_a_fact, offers_a_choice
 from retrieval.dates import MONTHS, days_and_months
 from retrieval.types import Hit, SearchFilters
 
@@ -217,10 +219,58 @@ def states_another_day(answer: str, question: str, sources: Sequence[Hit]) -> bo
     stated = days_and_months(answer) - days_and_months(question, loose=True)
     if not stated:
         return False
-    cited = {int(m[1]) for m in CITATION_MARKER.finditer(answer)}
-    held: set[str] = set()
-    for number, hit in enumerate(sources, 1):
-        if number in cited or not cited:
-            held |= days_and_months(f"{hit.title}\n{hit.text}", loose=True)
-            held |= {f"m{hit.date.month}"} if isinstance(hit.date, dt.date) else set()
+    held = set().union(*(_days_and_months_of(hit) for hit in _cited(answer, sources)))
     return not stated <= held
+
+
+_WEEK = frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+# An answer that says no: a word in English or Russian, in Kazakh also a verb's negative ending
+# ("істемейді", does not work; "болмайды").
+_NO = re.compile(
+    r"\b(?:no|not|never|closed|нет|не|закрыт\w*|выходн\w*|жоқ|емес|демалыс\w*)\b|n't\b"
+    r"|\w(?:ма|ме|ба|бе|па|пе)(?:йды|йді|йтын|йтін|ған|ген)\b",
+    re.IGNORECASE,
+)
+
+
+def affirms_another_day(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer to a yes-or-no question about a day of the week says yes (it says no
+    nowhere: `_NO`) while the sources it cites name days and not that one: "Консулдық орталық
+    жексенбі күні жұмыс істей ме?" (does it work on Sunday?) answered "Жаңында жұмыс істей. [1]"
+    over "open on weekdays" (session 29). `states_another_day` cannot see it: the answer names
+    no day. An answer naming other days ("It is open on weekdays [1].") says which days it is;
+    whether those are the sources' is `states_another_day`'s to check."""
+    if asks_for_a_fact(question) or offers_a_choice(question) or _NO.search(answer):
+        return False
+    asked = days_and_months(question, loose=True) & _WEEK
+    if (days_and_months(answer, loose=True) & _WEEK) - asked:
+        return False
+    held = set().union(*(_days_and_months_of(hit) for hit in _cited(answer, sources))) & _WEEK
+    return bool(asked and held and not asked & held)
+
+
+_OPENS_WITH_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
+
+
+def says_yes_to_other_days(answer: str, question: str) -> bool:
+    """Whether an answer opens with a yes to a yes-or-no question about a day of the week, then
+    names only other days: "Yes, the centre is open on weekdays from 9:00 to 18:00." to "Is it
+    open on Sundays?" (the default model, session 30). The days are the answer; the "Yes" is
+    stray (`answerability.without_stray_yes`)."""
+    if not _OPENS_WITH_YES.match(answer):
+        return False
+    asked = days_and_months(question, loose=True) & _WEEK
+    stated = days_and_months(answer, loose=True) & _WEEK
+    return bool(asked and stated and not asked & stated)
+
+
+def _cited(answer: str, sources: Sequence[Hit]) -> list[Hit]:
+    """The sources an answer cites; all of them if it cites none (any may hold what it says)."""
+    cited = {int(m[1]) for m in CITATION_MARKER.finditer(answer)}
+    return [hit for number, hit in enumerate(sources, 1) if number in cited or not cited]
+
+
+def _days_and_months_of(hit: Hit) -> frozenset[str]:
+    """The days and months a source names (text and title, loosely) and its release's month."""
+    month = {f"m{hit.date.month}"} if isinstance(hit.date, dt.date) else set()
+    return days_and_months(f"{hit.title}\n{hit.text}", loose=True) | month

@@ -163,13 +163,13 @@ def asks_for_a_date(question: str) -> bool:
 # letters folded to the Russian ones the small model writes: "жексенби" for "жексенбі"). Not
 # "среда" alone: it is "environment" more often than "Wednesday".
 _DAY_WORDS = {
-    "mon": r"monday|понедельник\w*|дуйсенби\w*",
-    "tue": r"tuesday|вторник\w*|сейсенби\w*",
-    "wed": r"wednesday|сред(?:у|ам|ами)|сарсенби\w*",
-    "thu": r"thursday|четверг\w*|бейсенби\w*",
-    "fri": r"friday|пятниц\w*|жума(?:да|сы|ны|дан)?",
-    "sat": r"saturday|суббот\w*|сенби\w*",
-    "sun": r"sunday|воскресень\w*|жексенби\w*",
+    "mon": r"mondays?|понедельник\w*|дуйсенби\w*",
+    "tue": r"tuesdays?|вторник\w*|сейсенби\w*",
+    "wed": r"wednesdays?|сред(?:у|ам|ами)|сарсенби\w*",
+    "thu": r"thursdays?|четверг\w*|бейсенби\w*",
+    "fri": r"fridays?|пятниц\w*|жума(?:да|сы|ны|дан)?",
+    "sat": r"saturdays?|суббот\w*|сенби\w*",
+    "sun": r"sundays?|воскресень\w*|жексенби\w*",
     # Not "рабочих дней" or "жұмыс күні": "within three working days" is a time, not weekdays.
     "weekdays": r"weekdays?|(?:working|business)\s+days|будн\w*|по\s+рабочим\s+дням|"
     r"жумыс\s+кундери\w*",

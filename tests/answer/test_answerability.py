@@ -94,6 +94,21 @@ def test_a_stray_yes_is_removed_only_from_answers_to_questions_for_a_fact() -> N
     assert strip("No, it did not [1].", "Did it pay?") == "No, it did not [1]."
 
 
+def test_a_yes_that_other_days_than_the_asked_one_follow_is_removed() -> None:
+    # The bundled example (session 30), asked again in English after a Kazakh reply failed.
+    strip = answerability.without_stray_yes
+    sunday = "Is the consular centre open on Sundays?"
+    weekdays = "The centre is open on weekdays from 9:00 to 18:00 [1]."
+    assert strip(f"Yes, {weekdays[0].lower()}{weekdays[1:]}", sunday) == weekdays
+    assert strip("Да, центр работает по будням [1].", "Работает ли центр в воскресенье?") == (
+        "Центр работает по будням [1]."
+    )
+    # The asked day among the answer's, no day in the answer, or a "No": kept.
+    assert strip("Yes, it is open on weekdays [1].", "Is it open on Mondays?").startswith("Yes")
+    assert strip("Yes, it is open [1].", sunday) == "Yes, it is open [1]."
+    assert strip("No, only on weekdays [1].", sunday) == "No, only on weekdays [1]."
+
+
 def test_an_answer_restating_over_another_script_does_so_where_it_will_be_asked_again() -> None:
     # Seen on the bundled example (session 24): one word of the question, "discussed".
     question = "Қазақстан мен Тәжікстанның сыртқы істер министрлері не талқылады?"

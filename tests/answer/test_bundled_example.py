@@ -3,6 +3,7 @@ answer cites the paragraph that holds its figure and nothing else, and a questio
 is silent on is refused, asked first (an empty prompt cache) and after the others. In file
 order: the tests share one assistant."""
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -110,3 +111,21 @@ def test_a_question_joining_two_gets_both_answers_each_cited_to_its_paragraph(
     assert "40,000" in answer.text and "9:00" in answer.text, answer.text
     cited = {(c.release_id, c.paragraph) for c in answer.citations}
     assert cited == {("sample-en-001", 3), ("sample-en-001", 2)}, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Консулдық орталық жексенбі күні жұмыс істей ме?",
+        "Работает ли консульский центр в Алматы в воскресенье?",
+    ],
+)
+def test_a_question_about_sunday_is_never_answered_yes(assistant: Assistant, question: str) -> None:
+    # The centre is open on weekdays. Session 29: "Жаңында жұмыс істей. [1]" (it works); session
+    # 30, asked again in English: "Yes, the consular service centre ... is open on weekdays".
+    answer = assistant.ask(question)
+    if answer.refused:
+        return
+    assert not re.search(r"(?m)^\W*(?:yes|да|иә)\b", answer.text, re.IGNORECASE), answer.text
+    said_so = r"weekdays|будн|рабочим дням|жұмыс күндері|\b(?:no|not|нет|не|жоқ|емес)\b"
+    assert re.search(said_so, answer.text, re.IGNORECASE), answer.text

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import pytest
 
 from answer.dates import (
+    affirms_another_day,
     combine_filters,
     dates_in_question,
     search_within_dates,
@@ -195,3 +196,37 @@ def test_an_answer_naming_a_day_or_month_its_cited_sources_do_not(
 def test_a_day_the_question_names_is_not_the_answers_to_check() -> None:
     answer = "Yes, it is open on Saturdays [1]."
     assert not states_another_day(answer, "Is the centre open on Saturdays?", [HOURS])
+
+
+SENTENCED = make_hit("case", 0, text="Smith was sentenced Friday in federal court in Boston.")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "another"),
+    [
+        # Session 29, the bundled example: a yes (in broken Kazakh) to a day the paragraph
+        # leaves out.
+        ("Консулдық орталық жексенбі күні жұмыс істей ме?", "Жаңында жұмыс істей. [1]", True),
+        ("Консулдық орталық жексенбі күні жұмыс істей ме?", "Жоқ, тек жұмыс күндері [1].", False),
+        ("Консулдық орталық жексенбі күні жұмыс істей ме?", "Жұмыс істемейді [1].", False),
+        ("Is the centre open on Saturdays?", "Yes, it is open on Saturdays [1].", True),
+        ("Is the centre open on Saturdays?", "No, only on weekdays [1].", False),
+        ("Is the centre open on Saturdays?", "It isn't [1].", False),
+        ("Is the centre open on Saturdays?", "It is open Monday to Friday [1].", False),
+        ("Работает ли центр в субботу?", "Да, центр работает [1].", True),
+        ("Работает ли центр в субботу?", "Центр не работает в субботу [1].", False),
+        ("Is the centre open on Wednesdays?", "Yes [1].", False),  # a weekday: so it says
+        ("Was Smith sentenced on Monday?", "Yes, Smith was sentenced [2].", True),
+        ("Was Smith sentenced on Monday?", "Yes, Smith was sentenced [1].", False),  # no days
+        ("Was Smith sentenced on Friday?", "Yes [2].", False),
+        ("Was Smith sentenced in Boston?", "Yes [2].", False),  # asks about no day
+        ("On which day is the centre open?", "On Saturdays [1].", False),  # not yes-or-no
+        ("Is it open on Saturday or Sunday?", "On Sunday [1].", False),  # offers a choice
+    ],
+)
+def test_a_yes_to_a_day_the_cited_sources_leave_out(
+    question: str, answer: str, another: bool
+) -> None:
+    plain = make_hit("centre", 1, text="The ministry opened a consular centre in Almaty.")
+    sources = [plain, SENTENCED] if "Smith" in question else [HOURS]
+    assert affirms_another_day(answer, question, sources) is another

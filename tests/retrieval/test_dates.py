@@ -93,6 +93,8 @@ def test_a_question_that_asks_when(question: str, expected: bool) -> None:
         ("Орталық жұмыс күндері ашық", {"weekdays"}),
         ("жексенби күні", {"sun"}),  # the Russian letter for the Kazakh one
         ("с понедельника по пятницу", {"mon", "fri"}),
+        ("Is the centre open on Saturdays?", {"sat"}),  # in the plural too
+        ("open Mondays and Fridays", {"mon", "fri"}),
         ("He was sentenced on Jan. 6, 2015.", {"m1"}),
         ("2025 жылғы 15 қыркүйекте ашылды", {"m9"}),
         ("в марте 2026 года", {"m3"}),
