@@ -232,7 +232,7 @@ class Assistant:
             return
         asked = [p for p in parts if p not in unasked]
         retry_in = self.settings.retry_in_source_language
-        other = sources_language(shown) if language in retry_in else UNKNOWN
+        other = sources_language(shown[:1]) if language in retry_in else UNKNOWN
         retrying = other not in (language, UNKNOWN)
         verdict, text, citations = yield from self._reply(
             asked, standalone, shown, language, history, releases, asked_again=retrying

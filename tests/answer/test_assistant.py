@@ -482,6 +482,26 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
     assert len(chat_model.calls) == 4
 
 
+def test_an_answer_is_asked_again_in_the_language_of_its_best_source(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # The bundled example's Kazakh follow-up "Сағат қаншада?" (at what time?, session 30): the
+    # English paragraph with the hours came first, two Kazakh paragraphs of another release
+    # after it. Most sources being Kazakh, the reply writing the question back was refused.
+    hours = make_hit("centre", 2, text="The centre is open on weekdays from 9:00 to 18:00.")
+    grants = [
+        dataclasses.replace(
+            make_hit("grants", n, text="Бағдарлама жыл сайын 500 студентке арналған."),
+            language="kk",
+        )
+        for n in (1, 3)
+    ]
+    chat_model.enqueue("Сағат қаншада [2][3]", "The centre is open from 9:00 to 18:00 [1].")
+    answer = assistant.ask_with_sources("Орталық сағат қаншада ашық?", [hours, *grants])
+    assert answer.text == f"{other_language('kk')}\n\nThe centre is open from 9:00 to 18:00 [1]."
+    assert chat_model.calls[1][-1].content.endswith("Answer in English, citing the sources as [n].")
+
+
 def test_an_answer_that_only_restates_the_question_is_refused(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
