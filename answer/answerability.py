@@ -34,9 +34,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from answer import grounding
+from answer import dates, grounding
 from answer.attribution import CITATION_MARKER, Attribution
-from answer.dates import affirms_another_day, says_yes_to_other_days, states_another_day
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
     YES_NO_PARTICLES,
@@ -133,7 +132,7 @@ def without_stray_yes(answer: str, question: str) -> str:
     """The answer without an opening "Yes," or "No," ("Да,", "Иә,", "Нет,", "Жоқ,") when the
     question asks for a fact: "Yes, he was sentenced to 15 years" answers "How long ...?"; and
     without a "Yes," that other days than the asked one follow (`says_yes_to_other_days`)."""
-    if not asks_for_a_fact(question) and not says_yes_to_other_days(answer, question):
+    if not asks_for_a_fact(question) and not dates.says_yes_to_other_days(answer, question):
         return answer
     rest = _STRAY_YES.sub("", answer, count=1)
     return rest[:1].upper() + rest[1:] if rest != answer else answer
@@ -316,15 +315,15 @@ _FIGURE_WORDS = re.compile(
 def lacks_the_asked_figure(answer: str, question: str) -> bool:
     """Whether a question for a figure ("how many", "how much", "how long", "what sentence",
     "сколько", "какой срок", "қанша") gets an answer that states no figure the question does
-    not (no year, for a count or an amount): it names the case, writes the question back,
-    lists what the release is about or when it happened ("... failed to file returns for 2005
-    through 2012"), and answers nothing."""
+    not (no year, for a count or an amount; no length, for "how long"): it names the case,
+    writes the question back, lists what the release is about or when it happened ("... failed
+    to file returns for 2005 through 2012"), and answers nothing."""
     if not asks_for_a_figure(question) or _FIGURE_WORDS.search(answer):
         return False
     figures = figures_for(answer, question)
     if asks_for_an_amount(question):  # "Kulman, 49, admitted ..." says how old, not how much
         figures -= {match[1] or match[2] for match in _AGE.finditer(answer)}
-    return not figures
+    return not figures or dates.lacks_the_asked_length(answer, question)
 
 
 def lacks_the_asked_date(answer: str, question: str) -> bool:
@@ -395,6 +394,7 @@ def why_unreliable(
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):
         return "it names no one for a question asking for a name"
-    if any(check(text, question, sources) for check in (states_another_day, affirms_another_day)):
+    day = dates.states_another_day(text, question, sources)
+    if day or dates.affirms_another_day(text, question, sources):
         return "it names a day or month its sources do not, or says yes to a day they leave out"
     return None

@@ -190,7 +190,7 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
         rewritten = []
         for sentence in sentences:
             said = grounding.titles_as_release(CITATION_MARKER.sub("", sentence).strip(), sources)
-            if _POINTER.match(said):
+            if _POINTER.match(said) or grounding.says_it_is_unstated(said):
                 continue  # "This is found in paragraph 5 [1]." says nothing
             sentence = _without_source_clauses(sentence)
             markers = [int(m[1]) for m in CITATION_MARKER.finditer(sentence)]

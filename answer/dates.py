@@ -249,6 +249,29 @@ def affirms_another_day(answer: str, question: str, sources: Sequence[Hit]) -> b
     return bool(asked and held and not asked & held)
 
 
+# A question for a length of time or a distance, and the units an answer gives it in ("18
+# months", "18 айы", "life", "time served", "40 miles"), or the years it spans ("until 2012").
+_ASKS_HOW_LONG = re.compile(
+    r"\bhow long\b|\bкак долго\b|\bсколько (?:лет|месяцев|дней|времени)\b|"
+    r"\b(?:қанша|неше) (?:жыл\w*|ай(?:ға|да|лық)?|уақыт\w*)\b",
+    re.IGNORECASE,
+)
+_LENGTH = re.compile(
+    r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|life|lifetime|time served|"
+    r"probation|miles?|feet|foot|meters?|metres?|kilomet\w+|km|inch\w*|лет|год\w*|месяц\w*|"
+    r"недел\w*|дн(?:я|ей)|день|час\w*|пожизненн\w*|жыл\w*|ай(?:ы|ға|лық|дан|ды)?|апта\w*|"
+    r"күн\w*|сағат\w*|өмір\w*|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def lacks_the_asked_length(answer: str, question: str) -> bool:
+    """Whether a question asking how long gets an answer that names no length of time or
+    distance: "How long a prison term did Albert Diaz receive?" answered with his conviction's
+    "$3 million" scheme and his age (presschat_dev's pc-214)."""
+    return bool(_ASKS_HOW_LONG.search(question)) and not _LENGTH.search(answer)
+
+
 _OPENS_WITH_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
 
 

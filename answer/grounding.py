@@ -310,3 +310,22 @@ def titles_as_release(text: str, sources: Sequence[Hit]) -> str:
         named = re.compile(rf"{re.escape(title)}(?:\s*\(\d{{4}}-\d\d-\d\d\))?", re.IGNORECASE)
         text = named.sub("the press release", text)
     return text
+
+
+# A sentence saying the sources do not state something ("The amount is not explicitly stated
+# in the sources, but it can be inferred ...", "Конкретные сообщники не указаны в тексте.").
+_UNSTATED = re.compile(
+    r"\b(?:not|never)\s+(?:explicitly|specifically|directly|clearly)\b"
+    r"|\b(?:not|never)\s+(?:stated|mentioned|specified|given|provided|disclosed|reported)\b"
+    r"(?=.*\b(?:sources?|text|releases?|paragraphs?|information)\b)"
+    r"|\b(?:sources?|text|releases?|paragraphs?)\s+(?:do|does)\s+not\s+"
+    r"(?:specify|say|state|mention|provide|give|contain)\b"
+    r"|\bне\s+(?:указан\w*|упомина\w*|уточня\w*|сообща\w*)|көрсетілмеген|айтылмаған",
+    re.IGNORECASE,
+)
+
+
+def says_it_is_unstated(sentence: str) -> bool:
+    """Whether a sentence says the sources do not state something: no fact, and what it goes on
+    to "infer" is the model's."""
+    return bool(_UNSTATED.search(sentence))

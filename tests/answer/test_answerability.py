@@ -501,6 +501,16 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ),
         ("He evaded $28,000 in 2009 [1].", "How much tax did he evade?", False),
         ("He worked there until 2012 [1].", "How long did he work there?", False),
+        # "How long" answered with no length (presschat_dev's pc-214, a null, session 30).
+        (
+            "Albert Diaz, M.D., 78, was convicted in a $3 million fraud scheme [1].",
+            "How long a prison term did Albert Diaz receive?",
+            True,
+        ),
+        ("Ему дали 18 месяцев [1].", "Как долго он сидел?", False),
+        ("Оған 18 айы тағайындалды [1].", "Оған қанша ай тағайындалды?", False),
+        ("The module sends data 40 miles [1].", "How long a range has the module?", False),
+        ("Ол 500 000 доллар төледі [1].", "Ол қанша айыппұл төледі?", False),  # a fine, "ай..."
         # An age does not answer a count or an amount (dev-030 in Kazakh, session 25); a length
         # or an age it may.
         ("Күлман, 49-летін жерінде Aruba [1]", "Кулман қанша сомада пара алды?", True),

@@ -229,10 +229,22 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
     ):
         result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
         assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
+    # A sentence saying the sources do not state it, and what the model "infers" (presschat_dev's
+    # pc-209 and pc-184, session 30).
+    for unstated in (
+        "The amount is not explicitly stated in the sources, but it can be inferred from [1].",
+        "The press release does not specify the amount [3].",
+        "Конкретная сумма не указана в тексте [3].",
+        "Нақты сома релизде көрсетілмеген [3].",
+    ):
+        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {unstated}", SOURCES)
+        assert result.text == "Tyson Foods paid a $500,000 fine [3].", unstated
     # A sentence that states something is kept.
     reply = "Tyson Foods paid a $500,000 fine [3]. The fine is cited as the largest [3]."
     assert attribute_citations(reply, SOURCES).text == reply
     reply = "Tyson Foods pleads guilty to OSHA violation, the release says [3]."
+    assert attribute_citations(reply, SOURCES).text == reply
+    reply = "Tyson Foods paid a $500,000 fine [3]. No executive was charged or named [3]."
     assert attribute_citations(reply, SOURCES).text == reply
 
 
