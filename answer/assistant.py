@@ -34,9 +34,9 @@ from answer.chat_models import (
     model_name,
     stream_text,
 )
-from answer.excerpts import LANGUAGE_NAMES, answer_messages, rewrite_messages
+from answer.excerpts import answer_messages, rewrite_messages
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
-from answer.questions import has_subject
+from answer.questions import has_subject, question_language
 from answer.sources import find_sources, release_asked_about, sources_of_release
 from answer.types import (
     Answer,
@@ -148,7 +148,7 @@ class Assistant:
         question = question.strip()
         if not question:
             raise PresschatError("the question is empty")
-        language = self._language(question, history)
+        language = question_language(question, history)
         if not history and not has_subject(question):
             # "Когда?" opening a conversation: a search would return some release, and the
             # model answered from it ("2025 год [1]"); ask for what the question is about.
@@ -192,7 +192,7 @@ class Assistant:
 
     def ask_with_sources(self, question: str, sources: Sequence[Hit]) -> Answer:
         """The complete answer from given paragraphs, without retrieval."""
-        language = self._language(question, ())
+        language = question_language(question, ())
         return final_answer(self.answer_from_sources(question, sources, language=language))
 
     def answer_from_sources(
@@ -259,6 +259,16 @@ class Assistant:
             text = lead + text
             if verdict == "cannot":  # the first reply answered: the sources may hold it
                 verdict = "unsure"
+        focus = self.settings.retry_source_chars
+        if verdict == "unsure" and focus and any(len(hit.text) > focus for hit in shown):
+            # Once more over the sentences nearest the question: the figure beside its words.
+            lead, again = (f"{other_language(language)}\n\n", other) if retrying else ("", language)
+            log.info("answer failed the checks; asked again over the sentences nearest it")
+            yield AnswerToken(f"\n\n{lead}")
+            verdict, text, citations = yield from self._reply(
+                asked, standalone, shown, again, history, releases, source_chars=focus
+            )
+            text, verdict = lead + text, "unsure" if verdict == "cannot" else verdict
         if verdict != "answered":
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
@@ -279,10 +289,13 @@ class Assistant:
         releases: Mapping[str, str],
         *,
         asked_again: bool = False,
+        source_chars: int | None = None,
     ) -> Generator[AnswerEvent, None, tuple[Verdict, str, tuple[Citation, ...]]]:
-        """Stream the model's answer to each part in `language`; return whether it answered
-        (else "cannot": it said the sources do not hold the answer; "unsure": its answer failed
-        the checks, stricter if `asked_again`) with the checked text and its citations."""
+        """Stream the model's answer to each part in `language`, its sources cut to
+        `source_chars` (the settings' by default); return whether it answered (else "cannot":
+        it said the sources do not hold the answer; "unsure": its answer failed the checks,
+        stricter if `asked_again`) with the checked text and its citations."""
+        source_chars = source_chars or self.settings.source_chars
         reply = ""
         turns = list(history)
         for part in parts:
@@ -290,9 +303,7 @@ class Assistant:
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
             written = yield from self._write(
-                answer_messages(
-                    part, standalone, sources, language, turns, self.settings.source_chars
-                ),
+                answer_messages(part, standalone, sources, language, turns, source_chars),
                 part,
                 between,
             )
@@ -386,12 +397,3 @@ class Assistant:
             return question
         log.info("follow-up %r rewritten as %r", question, rewritten)
         return rewritten
-
-    def _language(self, question: str, history: Sequence[Turn]) -> str:
-        detected = detect_language(question)
-        if detected in LANGUAGE_NAMES:
-            return detected
-        for turn in reversed(history):
-            if turn.role == "user" and detect_language(turn.content) in LANGUAGE_NAMES:
-                return detect_language(turn.content)
-        return "en" if detected == UNKNOWN else detected

@@ -4,9 +4,11 @@ answers it offers; read from its question words in English, Russian and Kazakh."
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from answer.types import Turn
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT
-from retrieval.language import detect_language
+from retrieval.language import UNKNOWN, detect_language
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
@@ -21,6 +23,7 @@ _FACT_WORDS = KAZAKH_QUESTION_WORDS | frozenset(
     "чьи".split()
 )
 _KAZAKH_WHAT = "не"
+_LANGUAGES = frozenset({"en", "ru", "kk"})  # those an answer is written in
 # What "How ... ?" asks for, with no subject of its own ("How many?", "How long?").
 _HOW_WORDS = frozenset("many much long often far old soon".split())  # noqa: SIM905
 # Words that only say what kind of answer is asked for, with a question word: "What time?",
@@ -109,3 +112,15 @@ def asks_for_a_name(question: str) -> bool:
     """Whether a question asks for a name ("What is the name of ...", "Who ...", "Кто ...",
     "Кіммен ...")."""
     return bool(_ASKS_FOR_A_NAME.search(question.strip()))
+
+
+def question_language(question: str, history: Sequence[Turn]) -> str:
+    """The language to answer in: the question's, else (a name or a figure alone) that of the
+    last question before it in one of the three languages, else English."""
+    detected = detect_language(question)
+    if detected in _LANGUAGES:
+        return detected
+    for turn in reversed(history):
+        if turn.role == "user" and detect_language(turn.content) in _LANGUAGES:
+            return detect_language(turn.content)
+    return "en" if detected == UNKNOWN else detected

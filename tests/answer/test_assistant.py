@@ -502,6 +502,38 @@ def test_an_answer_is_asked_again_in_the_language_of_its_best_source(
     assert chat_model.calls[1][-1].content.endswith("Answer in English, citing the sources as [n].")
 
 
+def test_an_answer_failing_the_checks_is_asked_again_over_the_sentences_nearest_the_question(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    long = make_hit(
+        "tyson",
+        0,
+        text="Tyson Foods Inc. pleaded guilty in federal court in Kansas City. The company runs "
+        "plants in several states and employs thousands of workers. The plea follows an "
+        "inspection by the Occupational Safety and Health Administration in 2007. Tyson Foods "
+        "agreed to pay a fine of $500,000 for the death of a worker at its Hutchinson plant. "
+        "Sentencing is set for March.",
+    )
+    question = "How much did Tyson Foods agree to pay for the worker death?"
+    chat_model.enqueue("Tyson Foods pleaded guilty [1].", "Tyson Foods agreed to pay $500,000 [1].")
+    answer = assistant.ask_with_sources(question, [long])
+    assert answer.text == "Tyson Foods agreed to pay $500,000 [1]." and not answer.refused
+    first, again = (call[-1].content for call in chat_model.calls)
+    assert "employs thousands of workers" in first and "employs thousands" not in again
+    assert "a fine of $500,000" in again
+    # Off, or no source longer than the cut: refused after the one reply.
+    for settings, source in (
+        (assistant.settings.model_copy(update={"retry_source_chars": 0}), long),
+        (assistant.settings, dataclasses.replace(long, text=long.text[:200])),
+    ):
+        chat_model.calls.clear()
+        chat_model.enqueue("Tyson Foods pleaded guilty [1].")
+        answer = Assistant(assistant.index, chat_model, settings).ask_with_sources(
+            question, [source]
+        )
+        assert answer.refused and len(chat_model.calls) == 1
+
+
 def test_an_answer_that_only_restates_the_question_is_refused(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
