@@ -213,32 +213,23 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
         SOURCES,
     )
     assert result.text == "Tyson Foods agreed to pay a $500,000 fine [3]."
-    # Seen on presschat_dev (session 26's replies): pc-006, pc-079, pc-148.
     for pointer in (
+        # Seen on presschat_dev (session 26's replies): pc-006, pc-079, pc-148.
         "This amount is cited in [1] and [2].",
         "This amount is cited [1][2].",
         "This can be found in both [1] and [2].",
         "Это указывается в [1] и [2].",
-    ):
-        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
-        assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
-    # Seen on presschat_dev's pc-044 (session 29): the release named by its title and date.
-    for pointer in (
+        # pc-044 (session 29): the release named by its title and date.
         "This information is found in the Tyson Foods pleads guilty to OSHA violation [3].",
         "This is stated in Tyson Foods Pleads Guilty to OSHA Violation (2014-02-06) [3].",
-    ):
-        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
-        assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
-    # A sentence saying the sources do not state it, and what the model "infers" (presschat_dev's
-    # pc-209 and pc-184, session 30).
-    for unstated in (
+        # Saying the sources do not state it, and what the model "infers" (pc-209, pc-184).
         "The amount is not explicitly stated in the sources, but it can be inferred from [1].",
         "The press release does not specify the amount [3].",
         "Конкретная сумма не указана в тексте [3].",
         "Нақты сома релизде көрсетілмеген [3].",
     ):
-        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {unstated}", SOURCES)
-        assert result.text == "Tyson Foods paid a $500,000 fine [3].", unstated
+        result = attribute_citations(f"Tyson Foods paid a $500,000 fine [3]. {pointer}", SOURCES)
+        assert result.text == "Tyson Foods paid a $500,000 fine [3].", pointer
     # A sentence that states something is kept.
     reply = "Tyson Foods paid a $500,000 fine [3]. The fine is cited as the largest [3]."
     assert attribute_citations(reply, SOURCES).text == reply
