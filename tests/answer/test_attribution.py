@@ -235,8 +235,12 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
     assert attribute_citations(reply, SOURCES).text == reply
     reply = "Tyson Foods pleads guilty to OSHA violation, the release says [3]."
     assert attribute_citations(reply, SOURCES).text == reply
-    reply = "Tyson Foods paid a $500,000 fine [3]. No executive was charged or named [3]."
-    assert attribute_citations(reply, SOURCES).text == reply
+    for reply in (
+        "Tyson Foods paid a $500,000 fine [3]. No executive was charged or named [3].",
+        "Tyson Foods paid a $500,000 fine [3]. Its owners were not directly involved [3].",
+        "Tyson Foods заплатила штраф [3]. Компания не сообщала о гибели рабочего [3].",
+    ):
+        assert attribute_citations(reply, SOURCES).text == reply
 
 
 def test_a_marker_alone_on_its_line_is_dropped() -> None:
