@@ -323,10 +323,10 @@ class Assistant:
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
             return "cannot", "", ()
-        if unreliable or not _has_words(text):
-            # The model answered, but not with anything a reader could check: the releases may
+        if unreliable or not _has_words(text) or (self.settings.check_answers and not citations):
+            # Nothing a reader could check (nor a paragraph to check it in): the releases may
             # still hold the answer, so the refusal does not claim they do not.
-            log.info("refused %r: %s", reply, unreliable or "no words")
+            log.info("refused %r: %s", reply, unreliable or "no words, or no citation")
             return "unsure", "", ()
         return "answered", text, citations
 

@@ -113,6 +113,8 @@ def with_citations(answer: Answer, _: float | None) -> Answer:
     if attribution.invented:
         return refused(answer)
     text, citations = resolve_citations(attribution.text, answer.sources)
+    if not citations:  # nothing cited to check it in (presschat refuses it too)
+        return refused(answer)
     return dataclasses.replace(answer, text=text, citations=citations)
 
 

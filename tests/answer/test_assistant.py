@@ -534,6 +534,28 @@ def test_an_answer_failing_the_checks_is_asked_again_over_the_sentences_nearest_
         assert answer.refused and len(chat_model.calls) == 1
 
 
+def test_an_answer_left_without_a_citation_is_refused(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Seen in the web chat over the DOJ store (session 30): a Kazakh question the search found
+    # nothing for, answered "it works on Sunday" with nothing to check and no paragraph cited.
+    unrelated = make_hit("doj", 5, text="The department issued guidance to employers on audits.")
+    question = "Консулдық орталық жексенбі күні жұмыс істей ме?"
+    reply = "Маалымат: Консулдық орталық жексенбі күні жұмыс істей."
+    once = assistant.settings.model_copy(
+        update={"retry_in_source_language": [], "retry_source_chars": 0}
+    )
+    answer = Assistant(assistant.index, chat_model.enqueue(reply), once).ask_with_sources(
+        question, [unrelated]
+    )
+    assert answer.refused and answer.text.startswith(refusal("kk", unsure=True))
+    unchecked = once.model_copy(update={"check_answers": False})
+    answer = Assistant(assistant.index, chat_model.enqueue(reply), unchecked).ask_with_sources(
+        question, [unrelated]
+    )
+    assert not answer.refused and answer.text == reply
+
+
 def test_an_answer_that_only_restates_the_question_is_refused(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
