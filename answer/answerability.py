@@ -38,6 +38,7 @@ from answer import dates, grounding
 from answer.attribution import CITATION_MARKER, Attribution
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
+    OPENS_WITH_YES,
     YES_NO_PARTICLES,
     asks_for_a_fact,
     asks_for_a_figure,
@@ -59,7 +60,6 @@ CLOSEST_RELEASES = 3
 
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
-_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
 _STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
     r"^\s*(?:(?:yes|да|иә)\b|(?:no|нет|жоқ)\s*[,.;:!—–-])[\s,.;:!—–-]*", re.IGNORECASE
 )
@@ -174,7 +174,7 @@ def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit])
     if asks_for_a_fact(question) or offers_a_choice(question):
         return False
     said = {word.lower() for word in WORD.findall(answer)}
-    if not (_YES.match(answer) or YES_NO_PARTICLES & said):
+    if not (OPENS_WITH_YES.match(answer) or YES_NO_PARTICLES & said):
         return False
     return _adds_nothing(answer, question) and _script_shown(answer, question, sources) is False
 
@@ -186,7 +186,7 @@ def confirms_an_unnamed(
     (nor its release) writes in any script (`grounding.unwritten_names`): "Тоқаев Душанбеге
     барды ма?" answered "Yes, ... Murat Nurtleu ... in Dushanbe [1]." over a release that never
     names Tokayev. A yes confirms what the question names; the model gave one about another."""
-    if asks_for_a_fact(question) or offers_a_choice(question) or not _YES.match(answer):
+    if asks_for_a_fact(question) or offers_a_choice(question) or not OPENS_WITH_YES.match(answer):
         return False
     texts = {hit.release_id: with_release(hit, releases) for hit in sources}  # each once
     return bool(grounding.unwritten_names(question, list(texts.values())))
@@ -394,7 +394,6 @@ def why_unreliable(
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):
         return "it names no one for a question asking for a name"
-    day = dates.states_another_day(text, question, sources)
-    if day or dates.affirms_another_day(text, question, sources):
+    if dates.misstates_a_day(text, question, sources):
         return "it names a day or month its sources do not, or says yes to a day they leave out"
     return None

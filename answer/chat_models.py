@@ -23,6 +23,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
+from answer.grounding import MARKERS
 from retrieval.errors import BackendError, PresschatError
 from retrieval.settings import Settings
 
@@ -170,7 +171,6 @@ def loop_start(
 
 
 _LINE_OPENING = re.compile(r"^\s*(?:(?:\d+[.)]|[-*•])\s*)*")
-_MARKERS = re.compile(r"\s*\[\d+\]")
 _REPEAT_MIN, _REPEAT_PREFIX = 5, 80
 """Characters of a line's own text: fewer say too little to count a copy ("- Yes"); this many
 of an unfinished line the same as an earlier line's start make it a copy before it ends."""
@@ -195,7 +195,7 @@ def _repeated_line_start(text: str) -> int | None:
 
 def _own_text(line: str) -> str:
     """A line without its list numbering, citation markers and closing full stop."""
-    return _MARKERS.sub("", _LINE_OPENING.sub("", line, count=1)).strip().rstrip(".").strip()
+    return MARKERS.sub("", _LINE_OPENING.sub("", line, count=1)).strip().rstrip(".").strip()
 
 
 def first_line(pieces: Generator[str, None, None]) -> str:

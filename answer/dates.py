@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from answer.attribution import CITATION_MARKER
 from answer.grounding import Facts, SourceText
-from answer.questions import asks_for_a_fact, offers_a_choice
+from answer.questions import OPENS_WITH_YES, asks_for_a_fact, offers_a_choice
 from retrieval.dates import MONTHS, days_and_months
 from retrieval.types import Hit, SearchFilters
 
@@ -242,8 +242,8 @@ def affirms_another_day(answer: str, question: str, sources: Sequence[Hit]) -> b
     whether those are the sources' is `states_another_day`'s to check."""
     if asks_for_a_fact(question) or offers_a_choice(question) or _NO.search(answer):
         return False
-    asked = days_and_months(question, loose=True) & _WEEK
-    if (days_and_months(answer, loose=True) & _WEEK) - asked:
+    asked = _weekdays(question)
+    if _weekdays(answer) - asked:
         return False
     held = set().union(*(_days_and_months_of(hit) for hit in _cited(answer, sources))) & _WEEK
     return bool(asked and held and not asked & held)
@@ -272,19 +272,29 @@ def lacks_the_asked_length(answer: str, question: str) -> bool:
     return bool(_ASKS_HOW_LONG.search(question)) and not _LENGTH.search(answer)
 
 
-_OPENS_WITH_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
-
-
 def says_yes_to_other_days(answer: str, question: str) -> bool:
     """Whether an answer opens with a yes to a yes-or-no question about a day of the week, then
     names only other days: "Yes, the centre is open on weekdays from 9:00 to 18:00." to "Is it
     open on Sundays?" (the default model, session 30). The days are the answer; the "Yes" is
     stray (`answerability.without_stray_yes`)."""
-    if not _OPENS_WITH_YES.match(answer):
+    if not OPENS_WITH_YES.match(answer):
         return False
-    asked = days_and_months(question, loose=True) & _WEEK
-    stated = days_and_months(answer, loose=True) & _WEEK
+    asked, stated = _weekdays(question), _weekdays(answer)
     return bool(asked and stated and not asked & stated)
+
+
+def misstates_a_day(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer names a day or month its cited sources do not
+    (`states_another_day`), or says yes to a day of the week they leave out
+    (`affirms_another_day`)."""
+    return states_another_day(answer, question, sources) or affirms_another_day(
+        answer, question, sources
+    )
+
+
+def _weekdays(text: str) -> frozenset[str]:
+    """The days of the week a text names ("weekdays" as Monday to Friday)."""
+    return days_and_months(text, loose=True) & _WEEK
 
 
 def _cited(answer: str, sources: Sequence[Hit]) -> list[Hit]:

@@ -36,6 +36,8 @@ _YES_NO_OPENINGS = frozenset(
     "did does do is are was were has have had can could will would should may must".split()  # noqa: SIM905
 )
 YES_NO_PARTICLES = frozenset("ли ма ме ба бе па пе".split())  # noqa: SIM905
+OPENS_WITH_YES = re.compile(r"^\s*(?:yes|да|иә)\b", re.IGNORECASE)
+"""An answer that opens with a yes, in any of the three languages."""
 # What offers the answers to choose from ("... before or after ...?", "... или ...?", "...
 # әлде ...?", "Which of the two, Smith and Jones, ...?", "Кто из них ...?", "Қайсысы ...?"): the
 # right answer repeats one of them.

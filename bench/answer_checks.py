@@ -63,7 +63,7 @@ from answer.attribution import (
     attribute_citations,  # noqa: E402
     resolve_citations,  # noqa: E402
 )
-from answer.dates import affirms_another_day, states_another_day  # noqa: E402
+from answer.dates import misstates_a_day  # noqa: E402
 from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
@@ -149,8 +149,7 @@ def with_days(answer: Answer, _: float | None) -> Answer:
     """Answers naming a day of the week or a month that the sources they cite do not, or saying
     yes to a day of the week they leave out, refused."""
     question, sources = answer.standalone_question, answer.sources
-    days = (states_another_day, affirms_another_day)
-    if answer.refused or not any(check(answer.text, question, sources) for check in days):
+    if answer.refused or not misstates_a_day(answer.text, question, sources):
         return answer
     return refused(answer)
 
