@@ -13,19 +13,10 @@ then also opens a fifth of its answers to "what" and "how much" questions with "
 `without_stray_yes` removes.
 
 After the model, an answer that says nothing the question did not (`restates_question`: "They
-agreed on a joint space programme [1]." for a release that never mentions space, or the
-question written back as a statement) is no answer: the checks after generation cannot tell a
-source that holds it, since it states nothing to look for, and it is refused. So is an answer
-with a sentence that writes the question back holding a word no source has
-(`asserts_unsupported_premise`: "They agreed on a joint space programme. They also met in
-Dushanbe [1]."). And so is an answer whose figures the sources give only as a maximum
-penalty (`gives_a_maximum_as_imposed`: "He was sentenced to 10 years [1]." where the release
-says he "faces a maximum of 10 years in prison"), and an answer to "how many ...?" that
-states no figure (`lacks_the_asked_figure`), or to "who ...?" that names no one the question
-does not (`lacks_the_asked_name`). A yes to a yes-or-no question over paragraphs in another
-script that only says the question back is refused too (`echoes_a_yes_no_question`: the names it
-confirms cannot be looked for there), and so is a yes to one naming someone no source writes in
-any script (`confirms_an_unnamed`).
+agreed on a joint space programme [1]." for a release that never mentions space) is no answer
+and is refused; so are answers that write back a premise no source holds, give a maximum
+penalty as the one imposed, state no figure, date or name for a question asking for one, or say
+yes over paragraphs that cannot confirm it (`why_unreliable` lists them).
 """
 
 from __future__ import annotations
@@ -48,7 +39,13 @@ from answer.questions import (
     question_words,
 )
 from prompts import load_prompt, prompt_language, refusal
-from retrieval.dates import asks_for_a_date, asks_for_hours, mentions_a_time, states_hours
+from retrieval.dates import (
+    asks_for_a_date,
+    asks_for_hours,
+    days_of_month,
+    mentions_a_time,
+    states_hours,
+)
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
@@ -339,10 +336,12 @@ def lacks_the_asked_date(answer: str, question: str) -> bool:
 
 def figures_for(text: str, question: str) -> frozenset[str]:
     """The figures a text states that could answer a question for one: those the question does
-    not state, and no year for a count or an amount."""
+    not state, and no year or day of a month for a count or an amount ("Министрлік қанша
+    стипендия бөледі?" is not answered by "... 10 қарашада жарияланды")."""
     figures = _own_figures(text, question)
     if asks_for_an_amount(question):
-        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f))
+        days = days_of_month(text)
+        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f) and f not in days)
     return figures
 
 

@@ -212,3 +212,18 @@ def days_and_months(text: str, *, loose: bool = False) -> frozenset[str]:
             months = [match[1]] if match[1] else [match[2], match[3]]
             found |= {f"m{int(m)}" for m in months if 1 <= int(m) <= 12}
     return frozenset(found)
+
+
+# "March 6", "Jan. 6th", "6 марта", "5 мая", "10 қарашада", "1 ақпанға": a day of a month (an
+# English month exact, as "6 marchers" is none; a Russian or Kazakh one with its ending).
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:{_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![.,:]\d)"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?[\s-]+(?:of\s+)?"
+    rf"(?:(?:{_FULL_MONTHS})[а-яёәіңғүұқөһ]*|may|мая|мае|май)\b",
+    re.IGNORECASE,
+)
+
+
+def days_of_month(text: str) -> frozenset[str]:
+    """The numbers a text writes as the day of a month: no count or amount, as a year is none."""
+    return frozenset(str(int(match[1] or match[2])) for match in _DAY_OF_MONTH.finditer(text))

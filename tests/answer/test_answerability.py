@@ -519,6 +519,16 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ("Kulman, 49, took $1.3 million [1].", "How much did Kulman take?", False),
         ("Kulman was 49 years old [1].", "How old was Kulman?", False),
         ("Бағдарламаға 5 жасөспірім қатысты [1].", "Бағдарламаға қанша жасөспірім қатысты?", False),
+        # A day of a month is no count either (the bundled scholarship release, session 31).
+        (
+            "Бағдарлама 10 қарашада жарияланды, өтінімдер 1 ақпанға дейін қабылданады [2][4].",
+            "Министрлік қанша стипендия бөледі?",
+            True,
+        ),
+        ("On March 6 the ministry announced it [1].", "How many scholarships are there?", True),
+        ("On March 6, 50 students were chosen [1].", "How many students were chosen?", False),
+        ("6 марта выбрали 50 студентов [1].", "Сколько студентов выбрали?", False),
+        ("He took 6 marchers along [1].", "How many people did he take?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],

@@ -118,3 +118,19 @@ def test_a_source_holds_the_days_of_its_spans_and_the_months_of_its_numeric_date
     assert {"mon", "tue", "wed", "thu", "fri", "weekdays", "m10", "m9"} <= held
     assert "sat" not in held and "weekend" not in held
     assert dates.days_and_months("открыт по выходным", loose=True) == {"sat", "sun", "weekend"}
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Бағдарлама 10 қарашада жарияланды, өтінімдер 1 ақпанға дейін [2].", {"10", "1"}),
+        ("On March 6, 2026, 50 students", {"6"}),
+        ("Jan. 06th, 12 people", {"6"}),
+        ("6 марта и 5 мая", {"6", "5"}),
+        ("the 15 of September", {"15"}),
+        ("5 markets in 3 May", {"3"}),
+        ("6 marchers; May 2026, 12 cases; March 1.5 million", set()),
+    ],
+)
+def test_days_of_a_month(text: str, days: set[str]) -> None:
+    assert dates.days_of_month(text) == days
