@@ -36,7 +36,7 @@ from answer.chat_models import (
 )
 from answer.excerpts import answer_messages, rewrite_messages
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
-from answer.questions import has_subject, question_language
+from answer.questions import another_language_note, has_subject, question_language
 from answer.sources import find_sources, release_asked_about, sources_of_release
 from answer.types import (
     Answer,
@@ -273,8 +273,8 @@ class Assistant:
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
             quoted = with_quotes(text, citations, standalone)
-            if unasked:
-                said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
+            said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
+            if said := said + another_language_note(text, language):
                 yield AnswerToken(said)
                 text += said
             yield finish(text, False, quoted)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from answer.types import Turn
+from prompts import another_language, other_language
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
@@ -126,3 +127,17 @@ def question_language(question: str, history: Sequence[Turn]) -> str:
         if turn.role == "user" and detect_language(turn.content) in _LANGUAGES:
             return detect_language(turn.content)
     return "en" if detected == UNKNOWN else detected
+
+
+def another_language_note(answer: str, language: str) -> str:
+    """The line to follow an answer the model wrote in another of the three languages than the
+    asker's, unasked (a Russian question answered in English: "Andrew L. Zarauskas was arrested
+    ... [3]"); "" for one in the asker's language, or one that opens saying it is written in its
+    sources' (`other_language`)."""
+    written = detect_language(answer)
+    if sum(not word.isdigit() for word in WORD.findall(answer)) < 3:  # "Нет, $500,000 [1]."
+        return ""  # tells too little
+    if language not in _LANGUAGES or written in (language, UNKNOWN):
+        return ""
+    noted = answer.startswith(other_language(language))
+    return "" if noted else f"\n\n{another_language(language)}"

@@ -101,6 +101,12 @@ def other_language(language: str) -> str:
     return load_prompt(f"other_language_{prompt_language(language)}")
 
 
+def another_language(language: str) -> str:
+    """The line that follows an answer the model wrote in another language than the asker's,
+    unasked (a Russian question answered in English)."""
+    return load_prompt(f"another_language_{prompt_language(language)}")
+
+
 def other_release(language: str) -> str:
     """The line shown before an answer asked again over one release: the first answer came
     from a release about another case than the question's."""

@@ -14,7 +14,7 @@ from answer.parts import question_parts, with_later_parts
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn, final_answer
 from ingest.pipeline import Ingestor
-from prompts import ask_for_more, other_language, other_release, refusal
+from prompts import another_language, ask_for_more, other_language, other_release, refusal
 from retrieval.errors import BackendError
 from retrieval.index import Index
 from retrieval.language import detect_language
@@ -554,6 +554,18 @@ def test_an_answer_left_without_a_citation_is_refused(
         question, [unrelated]
     )
     assert not answer.refused and answer.text == reply
+
+
+def test_an_answer_the_model_wrote_in_another_language_says_so_after_it(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Seen in the web chat (session 30): a Russian question answered in English, unremarked.
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].")
+    answer = assistant.ask("Какой штраф заплатила Tyson Foods за гибель рабочего?")
+    note = another_language("ru")
+    assert not answer.refused
+    assert answer.text == f"Tyson Foods paid a $500,000 fine [1].\n\n{note}"
+    assert [c.number for c in answer.citations] == [1]
 
 
 def test_an_answer_that_only_restates_the_question_is_refused(

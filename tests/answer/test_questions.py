@@ -4,6 +4,7 @@ subject from one of question words only."""
 import pytest
 
 from answer import questions
+from prompts import another_language, other_language
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,25 @@ def test_at_what_time_asks_for_hours_not_a_figure() -> None:
     assert questions.asks_for_a_figure("Во сколько раз вырос товарооборот?")
     assert questions.asks_for_a_figure("Во сколько обошёлся новый центр?")
     assert questions.asks_for_a_figure("Сколько посетителей ожидает центр?")
+
+
+@pytest.mark.parametrize(
+    ("answer", "language", "noted"),
+    [
+        # The Russian narwhal question answered in English (pc-110 in the web chat, session 30).
+        ("Andrew L. Zarauskas was arrested in Maine [3][1].", "ru", True),
+        ("Бағдарламаға 50 студент қабылданады [1].", "ru", True),
+        ("Ежегодно отбирается 50 студентов [1].", "kk", True),
+        ("Ежегодно отбирается 50 студентов [1].", "ru", False),
+        ("Tyson Foods paid a $500,000 fine [1].", "en", False),
+        ("50 [1].", "ru", False),  # no language to tell
+        ("Нет, $500,000 [1].", "en", False),  # too little to tell
+        # One that opens saying it is in its sources' language says so already.
+        (f"{other_language('ru')}\n\nIt paid $500,000 [1].", "ru", False),
+    ],
+)
+def test_an_answer_in_another_language_than_the_question_is_noted(
+    answer: str, language: str, noted: bool
+) -> None:
+    note = questions.another_language_note(answer, language)
+    assert note == (f"\n\n{another_language(language)}" if noted else "")

@@ -37,6 +37,9 @@ FILLED_BY_CODE = {
     "other_release_en": set(),
     "other_release_ru": set(),
     "other_release_kk": set(),
+    "another_language_en": set(),
+    "another_language_ru": set(),
+    "another_language_kk": set(),
 }
 
 
