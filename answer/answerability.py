@@ -57,6 +57,7 @@ CLOSEST_RELEASES = 3
 
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
+_BARE_NO = re.compile(r"^\W*(?:no|нет|жоқ)\W*(?:\[\d+\]\W*)*$", re.IGNORECASE)
 _STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
     r"^\s*(?:(?:yes|да|иә)\b|(?:no|нет|жоқ)\s*[,.;:!—–-])[\s,.;:!—–-]*", re.IGNORECASE
 )
@@ -163,15 +164,16 @@ def restates_question(
 
 def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit]) -> bool:
     """Whether an answer to a yes-or-no question over paragraphs in another script than the
-    question's is a yes and the question back, or the question back with its particle, nothing
-    else ("Да, Тоқаев посетил Душанбе [1]." over an English release that never names him,
-    "Нұртілеу Душанбеге барды ма. [1]"): what it confirms cannot be looked for across scripts
+    question's is a yes and the question back, the question back with its particle, or a bare
+    no, nothing else ("Да, Тоқаев посетил Душанбе [1]." over an English release that never
+    names him, "Нұртілеу Душанбеге барды ма. [1]", "No [1]." over an I-9 audit paragraph for
+    "... жексенбі күні жұмыс істей ме?"): what it says cannot be looked for across scripts
     (the name check reads names in their own script), and it gives nothing of its own a reader
     could find in the paragraph it cites."""
     if asks_for_a_fact(question) or offers_a_choice(question):
         return False
     said = {word.lower() for word in WORD.findall(answer)}
-    if not (OPENS_WITH_YES.match(answer) or YES_NO_PARTICLES & said):
+    if not (OPENS_WITH_YES.match(answer) or YES_NO_PARTICLES & said or _BARE_NO.match(answer)):
         return False
     return _adds_nothing(answer, question) and _script_shown(answer, question, sources) is False
 

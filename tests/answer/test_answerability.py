@@ -136,6 +136,14 @@ def test_a_yes_or_no_question_echoed_over_another_script_is_unchecked() -> None:
         "Yes, the ministers met in Dushanbe [1].", "Did the ministers meet in Dushanbe?", [TRADE]
     )
     assert not unchecked("Да, Душанбе [1].", "Кто посетил Душанбе?", [TRADE])
+    # A bare no over paragraphs in another script says nothing to look for either (seen over
+    # the DOJ store, session 30: "No [1]." citing an I-9 audit paragraph for the Sunday
+    # question); over the question's own script it is left to the other checks.
+    sunday = "Консулдық орталық жексенбі күні жұмыс істей ме?"
+    assert unchecked("No [1].", sunday, [TRADE])
+    assert unchecked("Жоқ. [1]", sunday, [TRADE])
+    assert not unchecked("No [1].", "Did the ministers meet on Sunday?", [TRADE])
+    assert not unchecked("No, on weekdays [1].", sunday, [TRADE])
     # The same Russian yes over a Russian paragraph can be checked by the others.
     russian = make_hit("ru", 0, text="Тоқаев посетил Душанбе с официальным визитом.")
     assert not unchecked("Да, Тоқаев посетил Душанбе [1].", question, [russian])
