@@ -1,12 +1,10 @@
 """Whether the sources can answer a question, decided before the model is asked, and the
 refusal that says what was searched and which releases came closest.
 
-A question that names people, places, companies or figures the shown sources never mention is
-about something else than those sources: the small model tends to answer it anyway, from the
-nearest paragraph. The share of the question's names and numbers that some source holds
-(title, date and text) must reach `MIN_NAMED`; a question with nothing checkable (a follow-up
-such as "How much did he pay?", or a Russian question over English releases without numbers)
-is left to the model.
+A question naming people, places, companies or figures the shown sources never mention is
+about something else, which the small model answers anyway from the nearest paragraph: the
+share of its names and numbers some source holds (title, date, text) must reach `MIN_NAMED`;
+one with nothing checkable ("How much did he pay?") is left to the model.
 
 The prompt asks for a yes-or-no question to be answered "Yes" or "No" first; the small model
 then also opens a fifth of its answers to "what" and "how much" questions with "Yes,", which
@@ -23,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from answer import dates, grounding
 from answer.attribution import CITATION_MARKER, Attribution
@@ -67,10 +65,9 @@ def named_share(
     question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
 ) -> float | None:
     """The weighted share of the question's names and numbers that some source holds; None when
-    it has none that can be checked against these sources. With `releases` (a source's whole
-    release text by release id), a source holds what its release says anywhere: a paragraph
-    of the release the question names ("... that David Levick's company tried to get for
-    Iran?") is about it even when only the release's first paragraph writes the name."""
+    it has none that can be checked against these sources. With `releases` (release text by id),
+    a source holds what its whole release says ("... David Levick's company ..." is named in
+    the first paragraph only)."""
     facts = Facts.of(question)
     vocabularies = _vocabularies(sources, releases)
     found = checked = 0.0
@@ -146,12 +143,10 @@ def restates_question(
     when it is one of its words or, from four letters, shares its first five letters with one
     ("agreed" and "agree", "келісімінде" and "келісім").
 
-    Over paragraphs in another script than the question's (those it cites, all if none), only
-    when it keeps the question's own question word ("... қандай тауар айналымын көздейді
-    [1]?"): other restating answers there are the small model failing to carry the fact across,
-    and the paragraph cited mostly holds it (7 of 9 such Russian and Kazakh answers on the dev
-    set: BENCHMARKS.md), which a refusal would hide. Without `spare_other_scripts` (the answer is
-    asked for again in its sources' language if it fails) they restate too."""
+    Over paragraphs in another script (those it cites, all if none), only when it keeps the
+    question word ("... қандай тауар айналымын көздейді [1]?"): the paragraph cited mostly holds
+    the fact the small model failed to carry across (BENCHMARKS.md), unless `spare_other_scripts`
+    is off (the answer will be asked for again in its sources' language)."""
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
     if not _adds_nothing(answer, question):
@@ -219,35 +214,40 @@ def _script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | 
 
 
 def asserts_unsupported_premise(
-    answer: str,
-    question: str,
-    sources: Sequence[Hit],
-    releases: Mapping[str, str] | None = None,
+    answer: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
 ) -> bool:
-    """Whether an answer to a question for a fact has a sentence that only writes the question
-    back (`restates_question`) with a word of it that no source (nor, with `releases`, the
-    sources' whole releases) holds: it states as fact what the question supposes and no release
-    says ("The ministers agreed about a joint space programme." over releases that never mention
-    space), unless the answer states a figure the question does not (a question worded
-    otherwise than its release, "How much did he admit funneling ...?", is answered "... admitted
-    funneling ... The amount is $17,500."). Words are looked for only in sources of their
-    script."""
+    """Whether an answer to a question for a fact writes back a name the question gives and no
+    source (nor, with `releases`, the sources' whole releases) holds ("What did the Antitrust
+    Division require Halvorsen Cement to divest ...?" answered "... required Halvorsen Cement
+    to divest its North Troy aggregate quarry [1]." over Martin Marietta's release), or has a
+    sentence that only writes the question back (`restates_question`) with such a word ("The
+    ministers agreed about a joint space programme." over releases that never mention space),
+    unless the answer states a figure the question does not (a question worded otherwise than
+    its release, "How much did he admit funneling ...?", is answered "... admitted funneling
+    ... The amount is $17,500."): it states as fact what the question supposes and no release
+    says. Words are looked for only in sources of their script."""
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
+    vocabularies = _vocabularies(sources, releases)
+    if _unheld(Facts.of(question).names & Facts.of(answer).names, vocabularies):
+        return True
     if _own_figures(answer, question):
         return False  # a figure the question lacks: an answer, however the question was worded
-    vocabularies: list[SourceText] | None = None  # read only for a sentence that restates
     # Also at a full stop before a small letter: a run-on sentence ("... programme. indicate
     # that ...") would otherwise hide the one that restates.
-    for sentence in split_sentences(CITATION_MARKER.sub(" ", answer), run_ons=True):
-        if not restates_question(sentence, question, sources):
-            continue
-        vocabularies = vocabularies or _vocabularies(sources, releases)
-        facts = Facts.of(sentence)
-        for key in facts.names | facts.words:
-            checked = [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)]
-            if checked and not any(vocabulary.has_name(key) for vocabulary in checked):
-                return True
+    return any(
+        restates_question(sentence, question, sources)
+        and _unheld(Facts.of(sentence).names | Facts.of(sentence).words, vocabularies)
+        for sentence in split_sentences(CITATION_MARKER.sub(" ", answer), run_ons=True)
+    )
+
+
+def _unheld(keys: Iterable[tuple[str, str]], vocabularies: Sequence[SourceText]) -> bool:
+    """Whether some word no source holds that a source in its script could."""
+    for key in keys:
+        checked = [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)]
+        if checked and not any(vocabulary.has_name(key) for vocabulary in checked):
+            return True
     return False
 
 

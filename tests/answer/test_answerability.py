@@ -379,6 +379,38 @@ def test_the_premise_is_looked_for_in_the_sources_whole_releases() -> None:
     assert not answerability.asserts_unsupported_premise(answer, SPACE, [TRADE, REGION], release)
 
 
+def test_an_answer_writing_back_a_name_no_release_holds_asserts_a_premise() -> None:
+    # doj_dev's dev-037 (a near-miss null) on this session's machine: the model put the
+    # question's made-up companies into Martin Marietta's divestiture.
+    quarry = make_hit(
+        "quarry",
+        0,
+        title="Justice Department Requires Martin Marietta to Divest a Quarry",
+        text="Martin Marietta must divest its North Troy aggregate quarry in Mill Creek, "
+        "Oklahoma. Bill Baer heads the department's Antitrust Division.",
+    )
+    question = (
+        "What did the Antitrust Division require Halvorsen Cement to divest before it could "
+        "acquire Prairie Aggregates?"
+    )
+    premise = answerability.asserts_unsupported_premise
+    answer = (
+        "The Antitrust Division required Halvorsen Cement to divest its North Troy aggregate "
+        "quarry in Mill Creek, Oklahoma, before it could acquire Prairie Aggregates [1]."
+    )
+    assert premise(answer, question, [quarry])
+    # A figure of its own does not excuse the name; an answer naming only held names stands.
+    assert premise("Halvorsen Cement paid $5 million [1].", question, [quarry])
+    assert not premise("Martin Marietta must divest its North Troy quarry [1].", question, [quarry])
+    # Held by the release beyond the paragraph: the question is about it.
+    release = {"quarry": f"{quarry.text} Halvorsen Cement will buy Prairie Aggregates."}
+    assert not premise(answer, question, [quarry], release)
+    # A yes-or-no question may write the name back to deny it.
+    assert not premise(
+        "No, Halvorsen Cement was not named [1].", "Did Halvorsen Cement pay?", [quarry]
+    )
+
+
 def test_an_abbreviation_does_not_cut_a_sentence_into_one_that_restates() -> None:
     # doj_dev dev-018, right: cut at "U.S.", its first half wrote the question back with
     # "supplying", which "supplied" does not match word for word.
