@@ -142,6 +142,9 @@ _POINTER = re.compile(
     r"|^(?:это|эт[оа] информация)\s+(?:указ\w+|говорится|приводится|упоминается|содержится)"
     r"\s+в[\s,.и]*$"
     r"|^(?:the\s+)?sources?(?:\s+(?:are|is)|:)[\s,.and]*$"
+    # "The press release, paragraph 5, and ... paragraph 4, both quote this information."
+    r"|^(?:the\s+)?(?:press\s+)?release\b[^.]*\b(?:quote|state|mention|confirm|contain|say)s?"
+    r"\s+(?:this|it|that|the same)(?:\s+(?:information|fact|answer|figure))?[\s.]*$"
     # "The sources [2] and [3] confirm this information."
     rf"|^{_SOURCE_NOUN}[\s,&]*(?:and[\s,]*)*{_CITES}(?:\s+(?:this|it|that|so)\b)?"
     r"(?:\s+(?:information|fact|answer|statement)s?)?[\s.]*$",
