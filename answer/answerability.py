@@ -52,6 +52,7 @@ MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
 sets' null questions; BENCHMARKS.md)."""
 CLOSEST_RELEASES = 3
+Key = tuple[str, str]  # a word's script and comparison key (`grounding.Facts`)
 
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
@@ -216,39 +217,38 @@ def _script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | 
 def asserts_unsupported_premise(
     answer: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
 ) -> bool:
-    """Whether an answer to a question for a fact writes back a name the question gives and no
-    source (nor, with `releases`, the sources' whole releases) holds ("What did the Antitrust
-    Division require Halvorsen Cement to divest ...?" answered "... required Halvorsen Cement
-    to divest its North Troy aggregate quarry [1]." over Martin Marietta's release), or has a
-    sentence that only writes the question back (`restates_question`) with such a word ("The
-    ministers agreed about a joint space programme." over releases that never mention space),
-    unless the answer states a figure the question does not (a question worded otherwise than
-    its release, "How much did he admit funneling ...?", is answered "... admitted funneling
-    ... The amount is $17,500."): it states as fact what the question supposes and no release
-    says. Words are looked for only in sources of their script."""
+    """Whether an answer to a question for a fact writes back two names the question gives that
+    no source (nor, with `releases`, the sources' whole releases) holds ("... required
+    Halvorsen Cement to divest its North Troy quarry [1]." for "... Halvorsen Cement ... Prairie
+    Aggregates?" over Martin Marietta's release), or a sentence of it only writes the question
+    back (`restates_question`) with such a word ("The ministers agreed about a joint space
+    programme."), unless the answer states a figure the question does not ("How much did he
+    admit funneling ...?": "... The amount is $17,500."): it states as fact what the question
+    supposes. Words are looked for only in sources of their script."""
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
     vocabularies = _vocabularies(sources, releases)
-    if _unheld(Facts.of(question).names & Facts.of(answer).names, vocabularies):
-        return True
+    written_back = Facts.of(question).names & Facts.of(answer).names
+    if len(_unheld({key for key in written_back if len(key[1]) >= 4}, vocabularies)) >= 2:
+        return True  # one may be worded otherwise ("U.S. Code", "U.S.C."); two name another
     if _own_figures(answer, question):
         return False  # a figure the question lacks: an answer, however the question was worded
-    # Also at a full stop before a small letter: a run-on sentence ("... programme. indicate
-    # that ...") would otherwise hide the one that restates.
+    # Also cut at a full stop before a small letter ("... programme. indicate that ...").
     return any(
         restates_question(sentence, question, sources)
-        and _unheld(Facts.of(sentence).names | Facts.of(sentence).words, vocabularies)
+        and bool(_unheld(Facts.of(sentence).names | Facts.of(sentence).words, vocabularies))
         for sentence in split_sentences(CITATION_MARKER.sub(" ", answer), run_ons=True)
     )
 
 
-def _unheld(keys: Iterable[tuple[str, str]], vocabularies: Sequence[SourceText]) -> bool:
-    """Whether some word no source holds that a source in its script could."""
-    for key in keys:
-        checked = [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)]
-        if checked and not any(vocabulary.has_name(key) for vocabulary in checked):
-            return True
-    return False
+def _unheld(keys: Iterable[Key], vocabularies: Sequence[SourceText]) -> list[Key]:
+    """The words no source holds that a source in their script could."""
+    return [
+        key
+        for key in keys
+        if (checked := [vocabulary for vocabulary in vocabularies if vocabulary.checks(key)])
+        and not any(vocabulary.has_name(key) for vocabulary in checked)
+    ]
 
 
 # A sentence that states what the law allows, not what was imposed: "faces a maximum penalty of
