@@ -20,7 +20,6 @@ yes over paragraphs that cannot confirm it (`why_unreliable` lists them).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from answer import dates, grounding
@@ -155,7 +154,7 @@ def restates_question(
     said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
     if question_words(said) & question_words([w.lower() for w in WORD.findall(question)]):
         return True  # the question itself, written back
-    return not spare_other_scripts or _script_shown(answer, question, sources) is True
+    return not spare_other_scripts or grounding.script_shown(answer, question, sources) is True
 
 
 def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit]) -> bool:
@@ -171,7 +170,10 @@ def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit])
     said = {word.lower() for word in WORD.findall(answer)}
     if not (OPENS_WITH_YES.match(answer) or YES_NO_PARTICLES & said or _BARE_NO.match(answer)):
         return False
-    return _adds_nothing(answer, question) and _script_shown(answer, question, sources) is False
+    return (
+        _adds_nothing(answer, question)
+        and grounding.script_shown(answer, question, sources) is False
+    )
 
 
 def confirms_an_unnamed(
@@ -199,19 +201,6 @@ def _adds_nothing(answer: str, question: str) -> bool:
         for word in (w.lower() for w in WORD.findall(bare))
         if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
     )
-
-
-def _script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | None:
-    """Whether the paragraphs the answer cites (all, if none) are written in the script of
-    most of the question's words; None for a question without words to tell."""
-    facts = Facts.of(question)
-    scripts = Counter(script for script, _ in facts.words | facts.names)
-    if not scripts:
-        return None
-    cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
-    shown = [sources[n - 1] for n in sorted(cited)] or sources
-    readable = {script for hit in shown for script in SourceText.of(hit).scripts}
-    return scripts.most_common(1)[0][0] in readable
 
 
 def asserts_unsupported_premise(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -331,3 +332,19 @@ def says_it_is_unstated(sentence: str) -> bool:
     """Whether a sentence says the sources do not state something: no fact, and what it goes on
     to "infer" is the model's."""
     return bool(_UNSTATED.search(sentence))
+
+
+_CITED = re.compile(r"\[(\d+)\]")
+
+
+def script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | None:
+    """Whether the paragraphs the answer cites (all, if none) are written in the script of
+    most of the question's words; None for a question without words to tell."""
+    facts = Facts.of(question)
+    scripts = Counter(script for script, _ in facts.words | facts.names)
+    if not scripts:
+        return None
+    cited = {int(n) for n in _CITED.findall(answer) if 1 <= int(n) <= len(sources)}
+    shown = [sources[n - 1] for n in sorted(cited)] or sources
+    readable = {script for hit in shown for script in SourceText.of(hit).scripts}
+    return scripts.most_common(1)[0][0] in readable
