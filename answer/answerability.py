@@ -32,7 +32,9 @@ from answer.questions import (
     asks_for_a_figure,
     asks_for_a_name,
     asks_for_an_amount,
+    figures_for,
     offers_a_choice,
+    own_figures,
     question_words,
 )
 from prompts import load_prompt, prompt_language, refusal
@@ -220,7 +222,7 @@ def asserts_unsupported_premise(
     written_back = Facts.of(question).names & Facts.of(answer).names
     if len(_unheld({key for key in written_back if len(key[1]) >= 4}, vocabularies)) >= 2:
         return True  # one may be worded otherwise ("U.S. Code", "U.S.C."); two name another
-    if _own_figures(answer, question):
+    if own_figures(answer, question):
         return False  # a figure the question lacks: an answer, however the question was worded
     # Also cut at a full stop before a small letter ("... programme. indicate that ...").
     return any(
@@ -268,7 +270,7 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
         return False
     if any(_RECEIVED_A_MAXIMUM.search(s) for s in split_sentences(answer)):
         return True  # "He received a maximum sentence of up to 35 years"
-    figures = _own_figures(answer, question)
+    figures = own_figures(answer, question)
     if not figures:
         return False
     as_maximum: set[str] = set()
@@ -281,8 +283,6 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     return figures <= as_maximum and not figures & otherwise
 
 
-# A year is no answer to a count or an amount ("how many", "how much").
-_YEAR = re.compile(r"(?:19|20)\d\d")
 # An age as releases and the model write it: "Egbert Kulman, 49, of ...", "a 49-year-old",
 # "49-летний", "49 жастағы" (and the model's "49-летін").
 _AGE = re.compile(
@@ -325,15 +325,22 @@ def lacks_the_asked_date(answer: str, question: str) -> bool:
     return not (states_hours(said) if asks_for_hours(question) else mentions_a_time(said))
 
 
-def figures_for(text: str, question: str) -> frozenset[str]:
-    """The figures a text states that could answer a question for one: those the question does
-    not state, and no year or day of a month for a count or an amount ("Министрлік қанша
-    стипендия бөледі?" is not answered by "... 10 қарашада жарияланды")."""
-    figures = _own_figures(text, question)
-    if asks_for_an_amount(question):
-        days = days_of_month(text)
-        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f) and f not in days)
-    return figures
+# Numbers that state no figure: a release's date and paragraph where an answer names them
+# ("... Mines (2016-07-15), paragraph 5: ...").
+_NOT_FIGURES = re.compile(r"\d{4}-\d\d-\d\d|\b(?:paragraph|абзац|параграф)\w*\s+\d+", re.I)
+
+
+def states_an_unheld_figure(
+    answer: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
+) -> bool:
+    """Whether an answer to a question for a figure states one (no day of a month) that no
+    source, nor its release, holds: "$625,000. $250,000 [1]" over a release giving $625,000
+    and $325,000, or "$1,000 per feather" over one that gives no price."""
+    if not asks_for_a_figure(question):
+        return False
+    said = _NOT_FIGURES.sub(" ", answer)
+    held = {n for vocabulary in _vocabularies(sources, releases) for n in vocabulary.numbers}
+    return bool(figures_for(said, question) - days_of_month(said) - held)
 
 
 def lacks_the_asked_name(answer: str, question: str) -> bool:
@@ -342,15 +349,10 @@ def lacks_the_asked_name(answer: str, question: str) -> bool:
     writes the question's names back ("Thomas E. Carr used to run a Lakewood, N.J.-based
     company"), or gives only initials, as releases write victims ("A.M."). One that states a
     figure of its own answers something ("Who can apply?": "18-29 жастағы студенттер")."""
-    if not asks_for_a_name(question) or _own_figures(answer, question):
+    if not asks_for_a_name(question) or own_figures(answer, question):
         return False
     asked = Facts.of(question)
     return not capitalised_words(answer) - asked.names - asked.words
-
-
-def _own_figures(answer: str, question: str) -> frozenset[str]:
-    """The numbers an answer states that the question does not (markers are no numbers)."""
-    return Facts.of(answer).numbers - Facts.of(question).numbers
 
 
 def why_unreliable(
@@ -380,6 +382,8 @@ def why_unreliable(
         return "it gives a maximum penalty as the one imposed"
     if lacks_the_asked_figure(text, question):
         return "it gives no figure for a question asking for one"
+    if states_an_unheld_figure(text, question, sources, releases):
+        return "it gives a figure no source holds"
     if lacks_the_asked_date(text, question):
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):

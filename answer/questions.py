@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from answer.grounding import Facts
 from answer.types import Turn
 from prompts import another_language, other_language
-from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT
+from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
@@ -141,3 +142,23 @@ def another_language_note(answer: str, language: str) -> str:
         return ""
     noted = answer.startswith(other_language(language))
     return "" if noted else f"\n\n{another_language(language)}"
+
+
+# A year is no answer to a count or an amount ("how many", "how much").
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def figures_for(text: str, question: str) -> frozenset[str]:
+    """The figures a text states that could answer a question for one: those the question does
+    not state, and no year or day of a month for a count or an amount ("Министрлік қанша
+    стипендия бөледі?" is not answered by "... 10 қарашада жарияланды")."""
+    figures = own_figures(text, question)
+    if asks_for_an_amount(question):
+        days = days_of_month(text)
+        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f) and f not in days)
+    return figures
+
+
+def own_figures(answer: str, question: str) -> frozenset[str]:
+    """The numbers an answer states that the question does not (markers are no numbers)."""
+    return Facts.of(answer).numbers - Facts.of(question).numbers

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from answer.answerability import figures_for, with_release
+from answer.answerability import with_release
 from answer.dates import search_within_dates
 from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
-from answer.questions import asks_for_a_figure, has_subject
+from answer.questions import asks_for_a_figure, figures_for, has_subject
 from answer.types import Turn
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index

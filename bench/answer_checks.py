@@ -58,6 +58,7 @@ from answer.answerability import (  # noqa: E402
     lacks_the_asked_figure,
     lacks_the_asked_name,
     restates_question,
+    states_an_unheld_figure,
 )
 from answer.attribution import (
     attribute_citations,  # noqa: E402
@@ -152,6 +153,19 @@ def with_days(answer: Answer, _: float | None) -> Answer:
     if answer.refused or not misstates_a_day(answer.text, question, sources):
         return answer
     return refused(answer)
+
+
+def with_held_figures(releases: dict[str, str] | None) -> Check:
+    """Answers to a question for a figure stating one no source (nor its release) holds
+    refused."""
+
+    def check(answer: Answer, _: float | None) -> Answer:
+        question, sources = answer.standalone_question, answer.sources
+        if answer.refused or not states_an_unheld_figure(answer.text, question, sources, releases):
+            return answer
+        return refused(answer)
+
+    return check
 
 
 def refusing(lacks: Callable[[str, str], bool]) -> Check:
@@ -290,10 +304,11 @@ def main() -> None:
         """The checks as presschat applies them, in its order; `restatement` None (and
         `leave_out`) left out."""
         checks = [names, with_probability(threshold), with_citations, restatement]
-        later = [with_maximum, with_figure, with_date, with_name, with_days]
+        later = [with_maximum, with_figure, held_figures, with_date, with_name, with_days]
         return [c for c in [*checks, *later] if c not in (None, leave_out)]
 
     names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
+    held_figures = with_held_figures(releases)
     variants: dict[str, list[Check]] = {
         "model": [],
         "+citations": [with_citations],
@@ -302,6 +317,7 @@ def main() -> None:
         "all but the maximum check": every_check(names, restatement, leave_out=with_maximum),
         "all but the figure check": every_check(names, restatement, leave_out=with_figure),
         "all but the name check": every_check(names, restatement, leave_out=with_name),
+        "all but the held-figure check": every_check(names, restatement, leave_out=held_figures),
         "all but the date check": every_check(names, restatement, leave_out=with_date),
         "all but the day check": every_check(names, restatement, leave_out=with_days),
         "all but the premise check": every_check(names, with_restatement(releases, premise=False)),

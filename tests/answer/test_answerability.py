@@ -662,3 +662,29 @@ def test_an_answer_to_a_question_for_a_date_that_says_nothing_of_when(
     answer: str, question: str, expected: bool
 ) -> None:
     assert answerability.lacks_the_asked_date(answer, question) is expected
+
+
+def test_an_answer_to_a_question_for_a_figure_stating_one_no_source_holds() -> None:
+    # doj_dev's dev-023 on session 31's machine: the release gives $625,000 and $325,000.
+    terra = make_hit(
+        "terra",
+        0,
+        title="Terra Industries to pay $625,000 Clean Air Act penalty",
+        text="Terra Industries has agreed to pay $625,000 in civil penalties.",
+    )
+    question = "What total civil penalty did Terra pay, and how much goes to the United States?"
+    unheld = answerability.states_an_unheld_figure
+    assert unheld("$625,000. $250,000 [1]", question, [terra])
+    assert not unheld("$625,000 [1]", question, [terra])
+    release = {"terra": f"{terra.text} Of it, $325,000 goes to the United States."}
+    assert not unheld("$625,000, of which $325,000 [1]", question, [terra], release)
+    assert unheld("$625,000, of which $250,000 [1]", question, [terra], release)
+    # A day of a month, a release's date and paragraph named in the answer state no figure;
+    # nor is the check for a question that asks for none.
+    assert not unheld("$625,000, paid on April 19 [1]", question, [terra])
+    pointer = "Terra Industries (2011-04-19), paragraph 5: $625,000 [1]"
+    assert not unheld(pointer, question, [terra])
+    assert not unheld("It paid $250,000 [1].", "What did Terra agree to?", [terra])
+    sentenced = make_hit("pugh", 0, text="Tairod Pugh was sentenced to 35 years in prison.")
+    answer = "Pugh was sentenced on March 6 to 35 years [1]."
+    assert not unheld(answer, "What sentence did Tairod Pugh receive?", [sentenced])
