@@ -37,7 +37,7 @@ from answer.chat_models import (
 from answer.excerpts import answer_messages, rewrite_messages
 from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
 from answer.questions import another_language_note, has_subject, question_language
-from answer.sources import find_sources, on_case_only, release_asked_about, sources_of_release
+from answer.sources import find_sources, release_asked_about, sources_of_release
 from answer.types import (
     Answer,
     AnswerDone,
@@ -319,7 +319,7 @@ class Assistant:
             unreliable = why_unreliable(
                 attribution, standalone, sources, releases, asked_again=asked_again
             )
-            text = on_case_only(attribution.text, standalone, sources, releases)
+            text = attribution.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
             return "cannot", "", ()

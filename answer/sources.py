@@ -18,7 +18,6 @@ from answer.types import Turn
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
-from retrieval.sentences import split_sentences
 from retrieval.types import Hit, SearchFilters
 
 
@@ -223,7 +222,6 @@ def _moved_on(index: Index, question: str, release: str, alone: Sequence[Hit]) -
 # wrong; of those 0.12 below, one right, one wrong (BENCHMARKS.md, "Answers about another
 # case"; `python bench/answer_checks.py Q R --data-dir STORE --other-cases`).
 OTHER_CASE_MARGIN = 0.2
-_CITED = re.compile(r"\[(\d+)\]")
 
 
 def release_asked_about(
@@ -241,30 +239,6 @@ def release_asked_about(
     best = max(shares, key=shares.__getitem__)
     held = max(shares.get(hit.release_id, 0.0) for hit in cited)
     return best if shares[best] - held > OTHER_CASE_MARGIN else None
-
-
-def on_case_only(
-    text: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str]
-) -> str:
-    """The answer without its sentences that cite only releases holding clearly less of what
-    the question names and says than another release the answer cites (`OTHER_CASE_MARGIN`):
-    asked about Terra Industries' penalty and the federal share, the model took "$2.0 billion
-    ... [4]" for the share from the Justice Department's budget release."""
-    cited = {int(n) for n in _CITED.findall(text) if 1 <= int(n) <= len(sources)}
-    shares = release_shares(question, sources, releases)
-    if not shares or len({sources[n - 1].release_id for n in cited}) < 2:
-        return text
-    best = max(shares[sources[n - 1].release_id] for n in cited)
-    lines = []
-    for line in text.split("\n"):
-        kept = [
-            sentence
-            for sentence in split_sentences(line)
-            if not (numbers := [int(n) for n in _CITED.findall(sentence) if int(n) in cited])
-            or best - max(shares[sources[n - 1].release_id] for n in numbers) <= OTHER_CASE_MARGIN
-        ]
-        lines.append(line[: len(line) - len(line.lstrip())] + " ".join(kept) if kept else "")
-    return "\n".join(lines)
 
 
 def release_shares(

@@ -65,7 +65,7 @@ from answer.attribution import (
     resolve_citations,  # noqa: E402
 )
 from answer.dates import misstates_a_day  # noqa: E402
-from answer.sources import on_case_only, release_shares  # noqa: E402
+from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
 from evaluation.questions import Question, load_questions, load_stored_questions  # noqa: E402
@@ -108,22 +108,12 @@ def refused(answer: Answer) -> Answer:
 
 
 def with_citations(answer: Answer, _: float | None) -> Answer:
-    return citations_checked(answer, None)
-
-
-def citations_checked(answer: Answer, releases: dict[str, str] | None) -> Answer:
-    """`with_citations`; with `releases`, the sentences citing only a release about another
-    case dropped (`on_case_only`), as presschat does."""
     if answer.refused:
         return answer
-    question = answer.standalone_question
-    attribution = attribute_citations(answer.text, answer.sources, question)
+    attribution = attribute_citations(answer.text, answer.sources, answer.standalone_question)
     if attribution.invented:
         return refused(answer)
-    text = attribution.text
-    if releases is not None:
-        text = on_case_only(text, question, answer.sources, releases)
-    text, citations = resolve_citations(text, answer.sources)
+    text, citations = resolve_citations(attribution.text, answer.sources)
     if not citations:  # nothing cited to check it in (presschat refuses it too)
         return refused(answer)
     return dataclasses.replace(answer, text=text, citations=citations)
@@ -313,16 +303,12 @@ def main() -> None:
     ) -> list[Check]:
         """The checks as presschat applies them, in its order; `restatement` None (and
         `leave_out`) left out."""
-        checks = [names, with_probability(threshold), cited, restatement]
+        checks = [names, with_probability(threshold), with_citations, restatement]
         later = [with_maximum, with_figure, held_figures, with_date, with_name, with_days]
         return [c for c in [*checks, *later] if c not in (None, leave_out)]
 
     names, restatement = with_names(MIN_NAMED, releases), with_restatement(releases)
     held_figures = with_held_figures(releases)
-
-    def cited(answer: Answer, _: float | None) -> Answer:
-        return citations_checked(answer, releases)
-
     variants: dict[str, list[Check]] = {
         "model": [],
         "+citations": [with_citations],
@@ -332,9 +318,6 @@ def main() -> None:
         "all but the figure check": every_check(names, restatement, leave_out=with_figure),
         "all but the name check": every_check(names, restatement, leave_out=with_name),
         "all but the held-figure check": every_check(names, restatement, leave_out=held_figures),
-        "all but the other-case sentences": [
-            with_citations if c is cited else c for c in every_check(names, restatement)
-        ],
         "all but the date check": every_check(names, restatement, leave_out=with_date),
         "all but the day check": every_check(names, restatement, leave_out=with_days),
         "all but the premise check": every_check(names, with_restatement(releases, premise=False)),

@@ -11,7 +11,6 @@ from answer.sources import (
     OTHER_CASE_MARGIN,
     by_what_is_asked,
     find_sources,
-    on_case_only,
     release_asked_about,
     release_shares,
     sources_of_release,
@@ -325,34 +324,3 @@ def test_a_russian_name_is_looked_for_in_english_releases_by_its_consonants() ->
     }
     assert release_shares(question, [other, chun], releases) == {"other": 0.0, "chun": 1.0}
     assert release_asked_about(question, [other, chun], [other], releases) == "chun"
-
-
-def test_a_sentence_citing_only_a_release_about_another_case_is_dropped() -> None:
-    # doj_dev's dev-023 asked again (session 31): the federal share taken from the Justice
-    # Department's budget release, beside the penalty from Terra's.
-    releases = {
-        "terra": "Terra Industries agreed to pay $625,000 in civil penalties for Clean Air Act "
-        "violations at its nitric acid plants.",
-        "budget": "The budget request includes $2.0 billion in administrative efficiencies.",
-    }
-    terra, budget = make_hit("terra", 0), make_hit("budget", 8)
-    question = "What civil penalty did Terra Industries pay for Clean Air Act violations?"
-    first = "Terra Industries agreed to pay $625,000 [1]."
-    answer = f"{first} The federal government pays $2.0 billion [2].\nIt has nine plants."
-    assert (
-        on_case_only(answer, question, [terra, budget], releases) == f"{first}\nIt has nine plants."
-    )
-    # One release cited, a sentence citing both, or no release text at hand: as written.
-    assert on_case_only(first, question, [terra, budget], releases) == first
-    both = f"{first} The two say so [1][2]."
-    assert on_case_only(both, question, [terra, budget], releases) == both
-    partial = {"terra": releases["terra"]}
-    assert on_case_only(answer, question, [terra, budget], partial) == answer
-    # Two releases each holding the question's names (one partner each) both stay.
-    field = {"a": "Jon Field caused a tax loss of $191,000.", "b": "Eric Schilder owed $95,000."}
-    two = "Jon Field: $191,000 [1]. Eric Schilder: $95,000 [2]."
-    hits = [make_hit("a", 0), make_hit("b", 0)]
-    assert (
-        on_case_only(two, "What tax losses did Jon Field and Eric Schilder cause?", hits, field)
-        == two
-    )
