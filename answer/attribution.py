@@ -137,7 +137,7 @@ _POINTER = re.compile(
     # "... is cited [2][3].", "... found in both [1] and [2]."
     r"(?:\s+(?:in|from)\b(?:\s+(?:both|all|each)\b)?|(?=[\s,.and]*$))"
     r"(?:\s+(?:the|this|that|these)\s+(?:press\s+)?releases?)?"
-    r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|press release|document)s?\b)"
+    r"(?:[\s,.and]*$|[^.]*\b(?:paragraph|source|(?:press )?release|document)s?\b)"
     # "Это указывается в [2] и [3]."
     r"|^(?:это|эт[оа] информация)\s+(?:указ\w+|говорится|приводится|упоминается|содержится)"
     r"\s+в[\s,.и]*$"

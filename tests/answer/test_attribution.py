@@ -222,6 +222,9 @@ def test_a_sentence_that_only_points_at_the_sources_is_dropped() -> None:
         # pc-044 (session 29): the release named by its title and date.
         "This information is found in the Tyson Foods pleads guilty to OSHA violation [3].",
         "This is stated in Tyson Foods Pleads Guilty to OSHA Violation (2014-02-06) [3].",
+        # The bundled example (session 31): padding after "stated in the release".
+        "This is stated in the release during a working visit to Dushanbe, where Nurtleu "
+        "emphasized the importance of trade [3].",
         # dev-013 (session 31): the release by its title, then what "both quote".
         "Tyson Foods Pleads Guilty to OSHA Violation (2014-02-06), paragraph 5, and the same "
         "release, paragraph 4, both quote this information [3][1].",
