@@ -144,17 +144,19 @@ def another_language_note(answer: str, language: str) -> str:
     return "" if noted else f"\n\n{another_language(language)}"
 
 
-# A year is no answer to a count or an amount ("how many", "how much").
+# A year is no answer to a count or an amount ("how many", "how much"), nor an ordinal ("the
+# 21st Century", "21-й", "21-ші").
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th|-?(?:й|го|я|е|ші|шы|інші|ыншы))\b", re.IGNORECASE)
 
 
 def figures_for(text: str, question: str) -> frozenset[str]:
     """The figures a text states that could answer a question for one: those the question does
-    not state, and no year or day of a month for a count or an amount ("Министрлік қанша
-    стипендия бөледі?" is not answered by "... 10 қарашада жарияланды")."""
+    not state, and no year, day of a month or ordinal for a count or an amount ("Министрлік
+    қанша стипендия бөледі?" is not answered by "... 10 қарашада жарияланды")."""
     figures = own_figures(text, question)
     if asks_for_an_amount(question):
-        days = days_of_month(text)
+        days = days_of_month(text) | {match[1] for match in _ORDINAL.finditer(text)}
         figures = frozenset(f for f in figures if not _YEAR.fullmatch(f) and f not in days)
     return figures
 

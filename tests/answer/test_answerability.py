@@ -576,6 +576,15 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ("On March 6, 50 students were chosen [1].", "How many students were chosen?", False),
         ("6 марта выбрали 50 студентов [1].", "Сколько студентов выбрали?", False),
         ("He took 6 marchers along [1].", "How many people did he take?", False),
+        # Nor an ordinal (presschat_dev's null pc-239, session 31).
+        (
+            "1. Murat Nurtleu signed the Treaty on Friendship for the Development of Central Asia "
+            "in the 21st Century [1].",
+            "How many intergovernmental agreements did Murat Nurtleu sign?",
+            True,
+        ),
+        ("Это 21-й договор [1].", "Сколько договоров подписано?", True),
+        ("He signed the 2nd of 5 deals [1].", "How many deals were there?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],
