@@ -227,7 +227,7 @@ def asserts_unsupported_premise(
     # Also cut at a full stop before a small letter ("... programme. indicate that ...").
     return any(
         restates_question(sentence, question, sources)
-        and bool(_unheld(Facts.of(sentence).names | Facts.of(sentence).words, vocabularies))
+        and _unheld(Facts.of(sentence).names | Facts.of(sentence).words, vocabularies)
         for sentence in split_sentences(CITATION_MARKER.sub(" ", answer), run_ons=True)
     )
 

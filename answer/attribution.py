@@ -30,8 +30,9 @@ from answer.types import Citation
 from retrieval.sentences import sentence_spans, split_sentences
 from retrieval.types import Hit
 
-CITATION_MARKER = re.compile(r"\[(\d+)\]")
-"""A citation marker such as [2] in an answer; group 1 is the number."""
+CITATION_MARKER = grounding.CITATION_MARKER
+"""A citation marker such as [2] in an answer; group 1 is the number (`grounding`'s, which
+reads markers too)."""
 _GROUPED = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 # A marker the reply ends in the middle of ("... жариялады [2]. [1"): generation stopped.
 _CUT_MARKER = re.compile(r"[ \t]*\[[\d, ]*$")

@@ -36,6 +36,7 @@ _NUMBER = re.compile(
 _BILLION = ("bi", "миллиард", "млрд")
 _MILLION = ("mi", "миллион", "млн")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+CITATION_MARKER = re.compile(r"\[(\d+)\]")
 MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 """Citation markers, single or grouped: "[1]", "[1, 2]", "[1–3]"."""
 _LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+", re.MULTILINE)
@@ -334,9 +335,6 @@ def says_it_is_unstated(sentence: str) -> bool:
     return bool(_UNSTATED.search(sentence))
 
 
-_CITED = re.compile(r"\[(\d+)\]")
-
-
 def script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | None:
     """Whether the paragraphs the answer cites (all, if none) are written in the script of
     most of the question's words; None for a question without words to tell."""
@@ -344,7 +342,7 @@ def script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | N
     scripts = Counter(script for script, _ in facts.words | facts.names)
     if not scripts:
         return None
-    cited = {int(n) for n in _CITED.findall(answer) if 1 <= int(n) <= len(sources)}
+    cited = {int(n) for n in CITATION_MARKER.findall(answer) if 1 <= int(n) <= len(sources)}
     shown = [sources[n - 1] for n in sorted(cited)] or sources
     readable = {script for hit in shown for script in SourceText.of(hit).scripts}
     return scripts.most_common(1)[0][0] in readable

@@ -135,10 +135,9 @@ def another_language_note(answer: str, language: str) -> str:
     asker's, unasked (a Russian question answered in English: "Andrew L. Zarauskas was arrested
     ... [3]"); "" for one in the asker's language, or one that opens saying it is written in its
     sources' (`other_language`)."""
-    written = detect_language(answer)
     if sum(not word.isdigit() for word in WORD.findall(answer)) < 3:  # "Нет, $500,000 [1]."
         return ""  # tells too little
-    if language not in _LANGUAGES or written in (language, UNKNOWN):
+    if language not in _LANGUAGES or detect_language(answer) in (language, UNKNOWN):
         return ""
     noted = answer.startswith(other_language(language))
     return "" if noted else f"\n\n{another_language(language)}"
