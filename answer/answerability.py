@@ -151,7 +151,7 @@ def restates_question(
     is off (the answer will be asked for again in its sources' language)."""
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
-    if not _adds_nothing(answer, question):
+    if not adds_nothing(answer, question):
         return False
     said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
     if question_words(said) & question_words([w.lower() for w in WORD.findall(question)]):
@@ -173,7 +173,7 @@ def echoes_a_yes_no_question(answer: str, question: str, sources: Sequence[Hit])
     if not (OPENS_WITH_YES.match(answer) or YES_NO_PARTICLES & said or _BARE_NO.match(answer)):
         return False
     return (
-        _adds_nothing(answer, question)
+        adds_nothing(answer, question)
         and grounding.script_shown(answer, question, sources) is False
     )
 
@@ -191,7 +191,7 @@ def confirms_an_unnamed(
     return bool(grounding.unwritten_names(question, list(texts.values())))
 
 
-def _adds_nothing(answer: str, question: str) -> bool:
+def adds_nothing(answer: str, question: str) -> bool:
     """Whether an answer states no number and no word the question does not (besides function
     words and yes or no)."""
     bare = CITATION_MARKER.sub(" ", answer)

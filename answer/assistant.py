@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal, assert_never
 
 from langchain_core.language_models import BaseChatModel
@@ -24,20 +25,32 @@ from answer.answerability import (
     why_unreliable,
     without_stray_yes,
 )
-from answer.attribution import CITATION_MARKER, attribute_citations, resolve_citations, with_quotes
+from answer.attribution import attribute_citations, resolve_citations, with_quotes
 from answer.chat_models import (
     FakeChatModel,
     StopSignal,
     chat_openai,
-    first_line,
     loop_start,
     model_name,
     stream_text,
 )
-from answer.excerpts import answer_messages, rewrite_messages
-from answer.parts import between_parts, new_sentences, question_parts, with_later_parts
+from answer.excerpts import answer_messages
+from answer.grounding import has_words
+from answer.parts import (
+    answered_yet,
+    between_parts,
+    new_sentences,
+    question_parts,
+    to_the_point,
+    with_later_parts,
+)
 from answer.questions import another_language_note, has_subject, question_language
-from answer.sources import find_sources, release_asked_about, sources_of_release
+from answer.sources import (
+    find_sources,
+    release_asked_about,
+    rewritten_follow_up,
+    sources_of_release,
+)
 from answer.types import (
     Answer,
     AnswerDone,
@@ -61,13 +74,14 @@ from prompts import (
 )
 from retrieval.errors import PresschatError
 from retrieval.index import Index
-from retrieval.language import UNKNOWN, detect_language, sources_language
+from retrieval.language import UNKNOWN, sources_language
 from retrieval.settings import Settings
 from retrieval.types import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
 
 Verdict = Literal["answered", "cannot", "unsure"]
+Test = Callable[[str], bool] | None
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -82,10 +96,6 @@ def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = Non
     if settings.llm == "fake":
         return FakeChatModel()
     assert_never(settings.llm)
-
-
-def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in CITATION_MARKER.sub("", text))
 
 
 class Assistant:
@@ -302,10 +312,12 @@ class Assistant:
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
+            one = len(parts) == 1 and self.settings.check_answers
             written = yield from self._write(
                 answer_messages(part, standalone, sources, language, turns, source_chars),
                 part,
                 between,
+                answered_yet(part, sources, standalone) if one else None,
             )
             turns += [Turn("user", part), Turn("assistant", written)]
             written = new_sentences(without_stray_yes(written.strip(), part), reply)
@@ -316,6 +328,8 @@ class Assistant:
         unreliable = None
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
+            if len(parts) == 1:  # an answer to one question ends where it has answered it
+                attribution = replace(attribution, text=to_the_point(attribution.text, parts[0]))
             unreliable = why_unreliable(
                 attribution, standalone, sources, releases, asked_again=asked_again
             )
@@ -323,7 +337,7 @@ class Assistant:
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
             return "cannot", "", ()
-        if unreliable or not _has_words(text) or (self.settings.check_answers and not citations):
+        if unreliable or not has_words(text) or (self.settings.check_answers and not citations):
             # Nothing a reader could check (nor a paragraph to check it in): the releases may
             # still hold the answer, so the refusal does not claim they do not.
             log.info("refused %r: %s", reply, unreliable or "no words, or no citation")
@@ -331,11 +345,11 @@ class Assistant:
         return "answered", text, citations
 
     def _write(
-        self, messages: list[BaseMessage], question: str, separator: str
+        self, messages: list[BaseMessage], question: str, separator: str, answered: Test = None
     ) -> Generator[AnswerEvent, None, str]:
         """Stream one reply of the model and return its text: CANNOT_ANSWER where the model
         leant towards it past the operator's threshold. `separator` goes before the first piece
-        shown."""
+        shown. The model stops once the reply has `answered`."""
         reply = ""
         held = True  # hold output back while it may still turn out to be the refusal token
         info: dict[str, Any] = {}
@@ -359,6 +373,9 @@ class Assistant:
                 log.info("stopped a reply that repeats itself or the prompt: %r", reply[cut:][:80])
                 pieces.close()
                 return reply[:cut]
+            if answered and answered(reply):  # what follows would be cut (`to_the_point`)
+                pieces.close()
+                return reply
             if (
                 held
                 and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability
@@ -370,7 +387,7 @@ class Assistant:
                 # Hold while the reply may become the token, and for good once it starts with it;
                 # and while it is only a stray "Yes," (removed from an answer to "what ...?").
                 shown = without_stray_yes(reply, question)
-                if may_become_refusal(reply) or not _has_words(shown):
+                if may_become_refusal(reply) or not has_words(shown):
                     continue
                 held = False
                 yield AnswerToken(separator + shown)
@@ -380,20 +397,4 @@ class Assistant:
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:
         """A follow-up rewritten from the recent conversation so it can be searched alone."""
-        messages = rewrite_messages(question, history)
-        if not messages:
-            return question
-        rewritten = first_line(
-            stream_text(
-                self.chat_model, messages, max_tokens=96, temperature=0.0, stop=self.stop_signal
-            )
-        ).strip('"“”«»')
-        if not rewritten or CANNOT_ANSWER in rewritten:
-            return question
-        languages = {detect_language(rewritten), detect_language(question)}
-        if len(languages - {UNKNOWN}) > 1:
-            # A rewrite in another language has usually lost the meaning too; keep the original.
-            log.info("follow-up rewrite %r dropped: not in the question's language", rewritten)
-            return question
-        log.info("follow-up %r rewritten as %r", question, rewritten)
-        return rewritten
+        return rewritten_follow_up(self.chat_model, question, history, self.stop_signal)

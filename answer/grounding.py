@@ -39,7 +39,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
 MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
 """Citation markers, single or grouped: "[1]", "[1, 2]", "[1–3]"."""
-_LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+", re.MULTILINE)
+LIST_ITEM = re.compile(r"^[ \t]*(?:\d+[.)]|[-*•])[ \t]+", re.MULTILINE)
 _TITLE_BEFORE = re.compile(r"(?:^|[\s(])(?:[A-ZА-Я][a-zа-я]{0,2}|[A-Z](?:\.[A-Z])+)\.$")
 _OPENERS = frozenset('.!?…:;"“«(')
 _NUMBER_WORDS = {
@@ -75,6 +75,11 @@ def _opens_sentence(text: str, start: int) -> bool:
 
 def _script(word: str) -> str:
     return "cyrillic" if "\u0400" <= word[0] <= "\u04ff" else "latin"
+
+
+def has_words(text: str) -> bool:
+    """Whether the text says anything besides citation markers and punctuation."""
+    return any(ch.isalnum() for ch in CITATION_MARKER.sub("", text))
 
 
 def word_key(word: str) -> str:
@@ -135,7 +140,7 @@ class Facts:
     def of(cls, text: str) -> Facts:
         """The facts a text states."""
         text = MARKERS.sub(" ", text)
-        text = _LIST_ITEM.sub(" ", text)  # "1. " before a list item states nothing
+        text = LIST_ITEM.sub(" ", text)  # "1. " before a list item states nothing
         numbers = {number_key(m[1], m[2]) for m in _NUMBER.finditer(text)}
         text = _NUMBER.sub(lambda m: " " * len(m[0]), text)  # "million" is part of a number
         names: set[tuple[str, str]] = set()

@@ -1,20 +1,30 @@
 """A question that joins two ("How much did X take, and for how long did he ...?"): its parts,
 asked one after the other over the same sources, and the paragraphs a later part adds to them.
 The small default model answered only the first part of such a question (BENCHMARKS.md,
-"Questions in two parts")."""
+"Questions in two parts"). And the answer to a question in one part, which ends where it has
+answered it (`to_the_point`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
-from answer.grounding import MARKERS
+from answer.answerability import (
+    adds_nothing,
+    lacks_the_asked_date,
+    lacks_the_asked_figure,
+    lacks_the_asked_name,
+    without_stray_yes,
+)
+from answer.attribution import attribute_citations
+from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS
+from answer.questions import asks_for_a_fact, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
 from retrieval.index import Index
-from retrieval.sentences import split_sentences
+from retrieval.sentences import sentence_spans, split_sentences
 from retrieval.types import Hit, SearchFilters
 from retrieval.words import WORD
 
@@ -80,6 +90,71 @@ def _per_person(question: str) -> list[str]:
         re.sub(r"\s+(?:each|respectively)\b", "", question.replace(names[0], name))
         for name in (names[1], names[2])
     ]
+
+
+# "Who were ...", "Кто ещё ...", "Кімдер ...": each of several may get a sentence of its own.
+_ASKS_FOR_SEVERAL = re.compile(
+    r"\bwho (?:were|are|else)\b|\bкто (?:были|ещё|еще|также)\b|\bкімдер", re.IGNORECASE
+)
+
+
+def to_the_point(answer: str, question: str) -> str:
+    """The answer to a question for a fact, in one part, up to the first sentence that answers
+    it with a citation: what follows is the small model's padding ("This fine was announced by
+    the Department of Justice on June 25, 2015 [2].", cited to another paragraph than the
+    fine's; "The agreement was signed on June 12, 2014." that no source holds). Left whole for
+    a question in two parts, one offering a choice or asking for several ("Who were ...?"), and
+    an answer that is a list."""
+    end = _answered_at(answer, question)
+    return answer if end is None else answer[:end]
+
+
+def answered_yet(question: str, sources: Sequence[Hit], whole: str) -> Callable[[str], bool]:
+    """A test of a reply as the model writes it: whether a finished sentence of it (one
+    follows) answers the question (`to_the_point`), so that the model can stop there. The
+    reply's markers are checked as the finished answer's are, against the `whole` question
+    (`attribute_citations`)."""
+    seen = ""
+
+    def answered(reply: str) -> bool:
+        nonlocal seen
+        spans = sentence_spans(reply)
+        finished = reply[: spans[-1][0]] if len(spans) > 1 else ""
+        if not finished or finished == seen:
+            return False
+        seen = finished
+        written = without_stray_yes(finished.strip(), question)
+        return _answered_at(attribute_citations(written, sources, whole).text, question) is not None
+
+    return answered
+
+
+def _answered_at(answer: str, question: str) -> int | None:
+    """Where the first sentence that answers a question for a fact ends (`to_the_point`)."""
+    if (
+        not asks_for_a_fact(question)
+        or offers_a_choice(question)
+        or len(question_parts(question)) > 1
+        or _ASKS_FOR_SEVERAL.search(question)
+        or LIST_ITEM.search(answer)
+    ):
+        return None
+    for start, end in sentence_spans(answer):
+        sentence = answer[start:end]
+        if CITATION_MARKER.search(sentence) and _answers(sentence, question):
+            return end
+    return None
+
+
+def _answers(sentence: str, question: str) -> bool:
+    """Whether the sentence says something the question does not, and the figure, date or name
+    it asks for."""
+    return not (
+        adds_nothing(sentence, question)
+        or lacks_the_asked_figure(sentence, question)
+        or lacks_the_asked_date(sentence, question)
+        or lacks_the_asked_name(sentence, question)
+    )
 
 
 def with_later_parts(

@@ -1,24 +1,34 @@
 """Where an answer's sources come from: the question's date words (`answer.dates`), the conversation
 before the question (a follow-up is searched with the asker's previous question, unless the
-conversation has moved on), and what the question asks for (a paragraph that states a figure or
-a date comes first for a question for one)."""
+conversation has moved on; or rewritten by the model first, `rewritten_follow_up`), and what the
+question asks for (a paragraph that states a figure or a date comes first for a question for
+one)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
+from langchain_core.language_models import BaseChatModel
+
 from answer.answerability import with_release
+from answer.chat_models import StopSignal, first_line, stream_text
 from answer.dates import search_within_dates
+from answer.excerpts import rewrite_messages
 from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
 from answer.questions import asks_for_a_figure, figures_for, has_subject
 from answer.types import Turn
+from prompts import CANNOT_ANSWER
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
+from retrieval.language import UNKNOWN, detect_language
 from retrieval.types import Hit, SearchFilters
+
+log = logging.getLogger(__name__)
 
 
 def search_text(standalone: str, history: Sequence[Turn]) -> str:
@@ -278,3 +288,25 @@ def sources_of_release(
         others = index.search_release(question, release_id, 2 * k)
         chosen += [hit for hit in others if hit.chunk_id not in seen][: k - len(chosen)]
     return tuple(chosen)
+
+
+def rewritten_follow_up(
+    chat_model: BaseChatModel, question: str, history: Sequence[Turn], stop: StopSignal
+) -> str:
+    """A follow-up rewritten by the model from the recent conversation so it can be searched
+    alone (the question itself if there is no conversation, or the rewrite fails)."""
+    messages = rewrite_messages(question, history)
+    if not messages:
+        return question
+    rewritten = first_line(
+        stream_text(chat_model, messages, max_tokens=96, temperature=0.0, stop=stop)
+    ).strip('"“”«»')
+    if not rewritten or CANNOT_ANSWER in rewritten:
+        return question
+    languages = {detect_language(rewritten), detect_language(question)}
+    if len(languages - {UNKNOWN}) > 1:
+        # A rewrite in another language has usually lost the meaning too; keep the original.
+        log.info("follow-up rewrite %r dropped: not in the question's language", rewritten)
+        return question
+    log.info("follow-up %r rewritten as %r", question, rewritten)
+    return rewritten

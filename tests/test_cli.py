@@ -275,8 +275,8 @@ def test_ask_shows_the_checked_text_when_a_sentence_was_dropped(
 ) -> None:
     question, sources, holding = _fine_question(index, settings, data_dir)
     reply = (
-        f"Tyson Foods agreed to pay a $500,000 fine [{holding}]. "
-        f"This is stated in the press release [{holding}]."
+        f"This is stated in the press release [{holding}]. "
+        f"Tyson Foods agreed to pay a $500,000 fine [{holding}]."
     )
     _stream_answer(
         Assistant(index, FakeChatModel().enqueue(reply), settings), read_ask_request(question)

@@ -40,8 +40,8 @@ def assistant(
 def test_sources_come_first_then_tokens_then_the_checked_answer(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
-    chat_model.enqueue("Tyson Foods agreed to pay a $500,000 fine [1]. Also [9].")
-    events = list(assistant.stream("What fine did Tyson Foods pay for the worker death?"))
+    chat_model.enqueue("Yes, Tyson Foods agreed to pay a $500,000 fine [1]. Also [9].")
+    events = list(assistant.stream("Did Tyson Foods pay a fine for the worker death?"))
     assert isinstance(events[0], SourcesFound)
     assert all(isinstance(e, AnswerToken) for e in events[1:-1]) and len(events) > 3
     done = events[-1]
@@ -49,9 +49,9 @@ def test_sources_come_first_then_tokens_then_the_checked_answer(
     answer = done.answer
     assert (
         "".join(e.text for e in events[1:-1])
-        == "Tyson Foods agreed to pay a $500,000 fine [1]. Also [9]."
+        == "Yes, Tyson Foods agreed to pay a $500,000 fine [1]. Also [9]."
     )
-    assert answer.text == "Tyson Foods agreed to pay a $500,000 fine [1]. Also."
+    assert answer.text == "Yes, Tyson Foods agreed to pay a $500,000 fine [1]. Also."
     assert not answer.refused
     (citation,) = answer.citations
     assert citation.number == 1
@@ -61,6 +61,20 @@ def test_sources_come_first_then_tokens_then_the_checked_answer(
     )
     assert citation.text == answer.sources[0].text
     assert answer.sources == events[0].sources
+
+
+def test_an_answer_to_a_question_in_one_part_ends_where_it_has_answered(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    padding = " This fine was announced by the Department [2]. It was signed on May 5, 2009."
+    chat_model.enqueue("Tyson Foods agreed to pay a $500,000 fine [1]." + padding * 50)
+    events = list(assistant.stream("What fine did Tyson Foods pay for the worker death?"))
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert answer.text == "Tyson Foods agreed to pay a $500,000 fine [1]."
+    assert [c.number for c in answer.citations] == [1]
+    # The model was stopped once the next sentence began (the fake streams a word at a time).
+    streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
+    assert streamed.strip() == "Tyson Foods agreed to pay a $500,000 fine [1]."
 
 
 def test_sources_are_numbered_in_the_prompt_with_title_date_and_paragraph(
@@ -341,13 +355,14 @@ def test_a_reply_stuck_in_a_loop_is_cut_and_its_generation_stopped(
 def test_a_reply_that_goes_on_to_write_the_prompt_is_cut_there(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
-    chat_model.enqueue(
-        "Tyson Foods agreed to pay a $500,000 fine [1].\n\nQuestion: What gas killed the worker"
-        " [2]?\n\nAnswer in English, citing the sources as [n]. " + "More words. " * 100
+    chat_model.enqueue(  # a yes-or-no question: the answer may go on after its first sentence
+        "Yes, Tyson Foods agreed to pay a $500,000 fine [1].\n\nQuestion: What gas killed the"
+        " worker [2]?\n\nAnswer in English, citing the sources as [n]. " + "More words. " * 100
     )
-    events = list(assistant.stream("What fine did Tyson Foods pay?"))
+    events = list(assistant.stream("Did Tyson Foods pay a fine?"))
     answer = events[-1].answer  # type: ignore[union-attr]
-    assert answer.text == "Tyson Foods agreed to pay a $500,000 fine [1]." and not answer.refused
+    assert answer.text == "Yes, Tyson Foods agreed to pay a $500,000 fine [1]."
+    assert not answer.refused
     streamed = "".join(e.text for e in events if isinstance(e, AnswerToken))
     assert "More words" not in streamed  # the generation was stopped
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from answer.parts import between_parts, question_parts, with_later_parts
+from answer.parts import between_parts, question_parts, to_the_point, with_later_parts
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
 
@@ -177,3 +177,62 @@ def test_a_full_stop_goes_between_parts_only_where_the_first_lacks_one(
     reply: str, between: str
 ) -> None:
     assert between_parts(reply) == between
+
+
+FINE = "Espar Inc. was sentenced to pay a $14.9 million criminal fine [1]."
+PADDING = " This fine was announced by the Department of Justice on June 25, 2015 [2]."
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "kept"),
+    [
+        # The padding after the answer goes, cited or not.
+        (FINE + PADDING, "What criminal fine was the parking heater maker sentenced to pay?", FINE),
+        (
+            FINE + " The agreement was signed on June 12, 2014.",
+            "What criminal fine was the parking heater maker sentenced to pay?",
+            FINE,
+        ),
+        # A first sentence that only writes the question back, or gives no figure for "how
+        # much", answers nothing: the answer ends after the one that does.
+        (
+            "The parking heater maker was sentenced to pay a criminal fine [2]. " + FINE + PADDING,
+            "What criminal fine was the parking heater maker sentenced to pay?",
+            "The parking heater maker was sentenced to pay a criminal fine [2]. " + FINE,
+        ),
+        (
+            "Espar Inc. pleaded guilty in Ohio [2]. " + FINE + PADDING,
+            "How much was the parking heater maker fined?",
+            "Espar Inc. pleaded guilty in Ohio [2]. " + FINE,
+        ),
+        # No sentence with a citation answers: left whole (the checks decide).
+        (
+            "Espar Inc. pleaded guilty. It was fined.",
+            "How much was the parking heater maker fined?",
+            "Espar Inc. pleaded guilty. It was fined.",
+        ),
+    ],
+)
+def test_an_answer_to_one_question_ends_where_it_has_answered(
+    answer: str, question: str, kept: str
+) -> None:
+    assert to_the_point(answer, question) == kept
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What criminal fine was Espar sentenced to pay, and who announced it?",  # two parts
+        "Was Espar fined?",  # yes or no
+        "Was the fine $14.9 million or $20 million?",  # a choice
+        "Who were the other parking heater makers charged?",  # several
+        "Кто ещё был обвинён?",
+    ],
+)
+def test_an_answer_is_left_whole_where_more_than_one_sentence_may_answer(question: str) -> None:
+    assert to_the_point(FINE + PADDING, question) == FINE + PADDING
+
+
+def test_a_list_is_left_whole() -> None:
+    answer = "The centre offers:\n1. Visas [1].\n2. Passports [1]."
+    assert to_the_point(answer, "What services does the centre offer?") == answer
