@@ -32,8 +32,8 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return text[:limit].rstrip() + " …"
-    wanted = _keys(question)
-    words = [_keys(s) & wanted for s in sentences]
+    wanted = word_keys(question)
+    words = [word_keys(s) & wanted for s in sentences]
     scores = [len(w) for w in words]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     if len(sentences[best]) > limit:  # one sentence longer than the limit
@@ -67,7 +67,7 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
     return _render(sentences, chosen)
 
 
-def _keys(text: str) -> set[str]:
+def word_keys(text: str) -> set[str]:
     """The text's content words by their first five letters ("agreed" and "agree",
     "sentenced" and "sentence", "Тәжікстанның" and "Тәжікстан" alike)."""
     return {word[:5] for word in content_words(text)}

@@ -19,10 +19,12 @@ from answer.answerability import (
     without_stray_yes,
 )
 from answer.attribution import attribute_citations
+from answer.excerpts import word_keys
 from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS
-from answer.questions import asks_for_a_fact, offers_a_choice
+from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
+from retrieval.dates import asks_for_a_date
 from retrieval.index import Index
 from retrieval.sentences import sentence_spans, split_sentences
 from retrieval.types import Hit, SearchFilters
@@ -148,13 +150,21 @@ def _answered_at(answer: str, question: str) -> int | None:
 
 def _answers(sentence: str, question: str) -> bool:
     """Whether the sentence says something the question does not, and the figure, date or name
-    it asks for."""
-    return not (
-        adds_nothing(sentence, question)
-        or lacks_the_asked_figure(sentence, question)
-        or lacks_the_asked_date(sentence, question)
-        or lacks_the_asked_name(sentence, question)
-    )
+    it asks for; for another question ("Where ...?", "What did ... agree to?"), one that also
+    holds half of its words: the small model answers by writing the question back with the
+    answer in it, and a sentence that does not ("The Ducey brothers pleaded guilty to a
+    multi-state scheme [1]." for "... Индиананың қай қаласында орналасқан?") may only lead up to
+    the answer."""
+    if adds_nothing(sentence, question):
+        return False
+    if asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question):
+        return not (
+            lacks_the_asked_figure(sentence, question)
+            or lacks_the_asked_date(sentence, question)
+            or lacks_the_asked_name(sentence, question)
+        )
+    asked = word_keys(question)
+    return len(word_keys(CITATION_MARKER.sub(" ", sentence)) & asked) >= len(asked) / 2
 
 
 def with_later_parts(

@@ -205,6 +205,15 @@ PADDING = " This fine was announced by the Department of Justice on June 25, 201
             "How much was the parking heater maker fined?",
             "Espar Inc. pleaded guilty in Ohio [2]. " + FINE,
         ),
+        # For a question of no kind above, a sentence that does not hold half of its words
+        # leads up to the answer.
+        (
+            "The Ducey brothers pleaded guilty to a multi-state scheme [1]. Their E-biofuels"
+            " plant was located in Middletown, Indiana [1]. It sold biodiesel [2].",
+            "Where was the E-biofuels plant the Ducey brothers ran located?",
+            "The Ducey brothers pleaded guilty to a multi-state scheme [1]. Their E-biofuels"
+            " plant was located in Middletown, Indiana [1].",
+        ),
         # No sentence with a citation answers: left whole (the checks decide).
         (
             "Espar Inc. pleaded guilty. It was fined.",
