@@ -4,10 +4,10 @@ sources that hold its facts, whatever markers the small model wrote.
 
 A sentence's facts are the numbers, names and content words it adds to the question (what it
 repeats of the question is in every source the search found, so it tells them apart poorly).
-The sentence keeps the sources it cited that hold about as much of those as the best one; a
-cited source that holds too little is dropped, and the best source is cited where the model
-cited none or only poor ones. A source is added when it holds a number or name the chosen ones
-lack (an answer drawing on two paragraphs cites both).
+The sentence keeps, of the sources it cited that hold about as much of those as the best one,
+the one holding most; a cited source that holds too little is dropped, and the best source is
+cited where the model cited none or only poor ones. A source is added when it holds a number
+or name the chosen ones lack (an answer drawing on two paragraphs cites both).
 
 A sentence that no source supports and that states a number or name no source holds (an
 invented figure or party) keeps no citation and is counted, so that the caller can refuse an
@@ -75,7 +75,7 @@ def resolve_citations(text: str, sources: Sequence[Hit]) -> tuple[str, tuple[Cit
 MIN_SUPPORT = 0.5
 """The share of a sentence's checkable facts a source must hold to be cited for it."""
 MARGIN = 0.15
-"""A source the model cited stays while it holds at least the best source's share less this."""
+"""A source the model cited can stay while it holds at least the best source's share less this."""
 
 # "[1]", "[1][2]", "[1], [2] and [3]": the model's ways of listing markers.
 _MARKER_LIST = r"\[\d+\](?:(?:[ \t]*(?:,|and|&|и|және))*[ \t]*\[\d+\])*"
@@ -281,9 +281,9 @@ def _choose(claim: Facts, cited: list[int], sources: Sequence[SourceText]) -> li
             return None
         return []
     floor = max(MIN_SUPPORT, best - MARGIN)
-    chosen = [n for n in dict.fromkeys(cited) if (shares[n - 1] or 0.0) >= floor]
-    if not chosen:
-        chosen = [shares.index(best) + 1]
+    held = [n for n in dict.fromkeys(cited) if (shares[n - 1] or 0.0) >= floor]
+    # One of those cited that hold it: "$2.725 million [1][2][3][4]" (four say it) cites one.
+    chosen = [max(held, key=lambda n: shares[n - 1] or 0.0) if held else shares.index(best) + 1]
     # A number or name that no chosen source holds: cite the source that holds most of them.
     while (extra := _next_source(claim, chosen, sources)) is not None:
         chosen.append(extra)

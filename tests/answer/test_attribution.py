@@ -70,6 +70,22 @@ def test_facts_from_two_paragraphs_cite_both() -> None:
     assert "[1][2]" in result.text
 
 
+def test_a_sentence_that_several_cited_paragraphs_hold_cites_the_one_holding_most() -> None:
+    again = make_hit(
+        "doj-1",
+        4,
+        title="Tyson Foods pleads guilty to OSHA violation",
+        text="The $500,000 fine is the maximum for the violation.",
+    )
+    result = attribute_citations(
+        "Tyson Foods agreed to pay a $500,000 fine [1][2].", [again, FINE], "What fine?"
+    )
+    assert result.text == "Tyson Foods agreed to pay a $500,000 fine [2]."
+    # The model's order where they hold it alike.
+    result = attribute_citations("The fine was $500,000 [2][1].", [FINE, FINE])
+    assert result.text == "The fine was $500,000 [2]."
+
+
 def test_an_invented_figure_keeps_no_citation_and_is_counted() -> None:
     result = attribute_citations(
         "The ministers agreed on a space programme worth $75 million with NASA [1].", SOURCES
