@@ -9,12 +9,17 @@ import re
 _END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
 # Also before a small letter: a run-on ("... programme. indicate that ...").
 _ANY_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+")
-# Words that end with a period without ending the sentence.
+# Words that end with a period without ending the sentence ("United States v. J & R
+# Associates", "ex rel. Steven Radjenovich", "Ft. Lauderdale").
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs jan feb mar apr jun jul "  # noqa: SIM905
-    "aug sep sept oct nov dec u.s a.m p.m approx dept г им ул".split()
+    "mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs v rel ft jan feb mar apr "  # noqa: SIM905
+    "jun jul aug sep sept oct nov dec u.s a.m p.m approx dept г им ул".split()
 )
 _INITIAL = re.compile(r"(?:^|[\s.(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.$")
+# A company's name goes on after "Inc." or "Co." with its short name in brackets or another
+# suffix: "Wayne County Therapeutic Inc. (WCT)", "Furukawa Electric Co. Ltd. pleaded ...".
+_COMPANY = re.compile(r"\b(?:Inc|Co|Corp|Ltd|LLC|L\.P|S\.A|B\.V)\.$")
+_NAME_GOES_ON = re.compile(r"\(|(?:Inc|Co|Corp|Ltd|LLC|KG|L\.P|S\.A|AG|GmbH)\b")
 
 
 def split_sentences(text: str, *, run_ons: bool = False) -> list[str]:
@@ -26,17 +31,20 @@ def split_sentences(text: str, *, run_ons: bool = False) -> list[str]:
         piece = piece.strip()
         if not piece:
             continue
-        if sentences and _ends_without_stop(sentences[-1]):
+        if sentences and _ends_without_stop(sentences[-1], piece):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
     return sentences
 
 
-def _ends_without_stop(sentence: str) -> bool:
+def _ends_without_stop(sentence: str, after: str) -> bool:
+    """Whether the sentence's last stop is an abbreviation's, the text `after` it going on."""
     if not sentence.endswith("."):
         return False
     last_word = sentence.rsplit(None, 1)[-1].rstrip(".").lower()
+    if _COMPANY.search(sentence) and _NAME_GOES_ON.match(after):
+        return True
     return last_word in _ABBREVIATIONS or bool(_INITIAL.search(sentence))
 
 
@@ -52,7 +60,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = match.end() if match else len(text)
         if first >= last:
             continue
-        if spans and _ends_without_stop(text[spans[-1][0] : spans[-1][1]]):
+        if spans and _ends_without_stop(text[spans[-1][0] : spans[-1][1]], text[first:last]):
             spans[-1] = (spans[-1][0], last)
         else:
             spans.append((first, last))

@@ -11,6 +11,8 @@ TEXTS = [
     "  Leading space. U.S. Attorney J. Smith said so!  Then “quoted text.” (A note.)  ",
     "Судья г. Алматы вынес приговор. Он обжалует его.\nҚазақстан мен Тәжікстан. Екінші сөйлем.",
     "No stop at all",
+    "See United States v. J & R Associates, Civil Action No. 15-11748. It ended.",
+    "Wayne County Therapeutic Inc. (WCT) and Furukawa Electric Co. Ltd. pleaded. Acme Inc. Then.",
     "",
 ]
 
@@ -31,4 +33,21 @@ def test_run_ons_split_before_a_small_letter_but_not_after_an_abbreviation() -> 
         "They met in Dushanbe.",
         "indicate that the U.S. attorney said so.",
         "Mr. smith left.",
+    ]
+
+
+def test_legal_and_company_abbreviations_do_not_end_a_sentence() -> None:
+    assert split_sentences(
+        "The case is United States ex rel. Steven Radjenovich v. Gallant Health. It settled."
+    ) == ["The case is United States ex rel. Steven Radjenovich v. Gallant Health.", "It settled."]
+    assert split_sentences("He was sentenced in Ft. Lauderdale. He appealed.") == [
+        "He was sentenced in Ft. Lauderdale.",
+        "He appealed.",
+    ]
+    text = "Wayne County Therapeutic Inc. (WCT) and Furukawa Electric Co. Ltd. pleaded guilty."
+    assert split_sentences(text) == [text]
+    # A company's suffix may still end a sentence.
+    assert split_sentences("Yin created Clearview Resources Ltd. At his instruction, ...") == [
+        "Yin created Clearview Resources Ltd.",
+        "At his instruction, ...",
     ]
