@@ -135,8 +135,10 @@ def find_sources(
     first: its first k - 1 sources are that release's paragraphs ranked by the follow-up
     alone, and the last is the search's best other paragraph, in case the conversation moved
     on. (The joint search alone ranks the paragraph that answered the previous question first:
-    BENCHMARKS.md.) A follow-up of question words only ("How many?") has nothing to rank by and
-    keeps the joint ranking. For a question for a figure or a date the k are the first of
+    BENCHMARKS.md.) A follow-up of question words only ("How many?") has nothing to rank by: its
+    sources are that release's paragraphs in the joint ranking ("Сколько?" after a question
+    about narwhal tusks had been answered "2 [2]" from another case's paragraph stating a
+    figure). For a question for a figure or a date the k are the first of
     `ANSWER_POOL` found, those that state one first (`by_what_is_asked`). Then the paragraph
     with the question's distinct words comes first (`_distinct_first`)."""
 
@@ -149,7 +151,8 @@ def find_sources(
     if not hits or text == question:
         return found(by_what_is_asked(question, hits, k), effective)
     if not has_subject(question):  # "How many?": nothing of its own to search by
-        return found(by_what_is_asked(question, hits, k), effective)
+        release = index.search_release(text, hits[0].release_id, pool, effective)
+        return found(by_what_is_asked(question, release, k), effective)
     alone, alone_filters = search_within_dates(
         index.search, question, pool, filters, question, today
     )

@@ -72,6 +72,29 @@ def test_a_question_clearly_closer_to_another_release_is_searched_alone(
     assert hits[0].release_id == "old"
 
 
+def test_a_follow_up_of_question_words_only_is_answered_from_the_conversations_release() -> None:
+    previous = "Who was arrested for smuggling narwhal tusks?"
+    tusks = make_hit("tusks", 0, text="Zarauskas was arrested for smuggling narwhal tusks.")
+    figure = make_hit("tusks", 3, text="He smuggled 33 tusks.")
+    malware = make_hit("zeus", 5, text="Two Ukrainians were charged.")
+
+    class Joint:
+        def search(self, text: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
+            return [tusks, malware, figure]
+
+        def search_release(self, query: str, release_id: str, k: int, *_: Any) -> list[Hit]:
+            assert query == f"Сколько?\n{previous}"
+            return [hit for hit in (tusks, figure) if hit.release_id == release_id]
+
+        def release_texts(self, sources: Sequence[Hit]) -> dict[str, str]:
+            return {}
+
+    history = [Turn("user", previous), Turn("assistant", "Zarauskas [1].")]
+    index: Any = Joint()
+    hits = find_sources(index, "Сколько?", history, 3, SearchFilters(), TODAY).hits
+    assert hits == [figure, tusks]  # the paragraph stating a figure first, none of the malware
+
+
 def test_a_new_topic_is_told_by_the_release_the_previous_question_found() -> None:
     # Seen on the bundled example: after questions about the scholarship sample, "What did the
     # Kazakh and Tajik ministers agree about a joint space programme?" searched with the
