@@ -81,7 +81,7 @@ from retrieval.types import Hit, SearchFilters
 log = logging.getLogger(__name__)
 
 Verdict = Literal["answered", "cannot", "unsure"]
-Test = Callable[[str], bool] | None
+ReplyTest = Callable[[str], bool] | None  # whether a reply so far has answered
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -345,7 +345,7 @@ class Assistant:
         return "answered", text, citations
 
     def _write(
-        self, messages: list[BaseMessage], question: str, separator: str, answered: Test = None
+        self, messages: list[BaseMessage], question: str, separator: str, answered: ReplyTest = None
     ) -> Generator[AnswerEvent, None, str]:
         """Stream one reply of the model and return its text: CANNOT_ANSWER where the model
         leant towards it past the operator's threshold. `separator` goes before the first piece
