@@ -46,7 +46,11 @@ def test_legal_and_company_abbreviations_do_not_end_a_sentence() -> None:
     ]
     text = "Wayne County Therapeutic Inc. (WCT) and Furukawa Electric Co. Ltd. pleaded guilty."
     assert split_sentences(text) == [text]
-    # A company's suffix may still end a sentence.
+    # A company's suffix may still end a sentence, also before a word that begins like one.
+    assert split_sentences("He founded Acme Inc. Co-founder Bob Lee left.") == [
+        "He founded Acme Inc.",
+        "Co-founder Bob Lee left.",
+    ]
     assert split_sentences("Yin created Clearview Resources Ltd. At his instruction, ...") == [
         "Yin created Clearview Resources Ltd.",
         "At his instruction, ...",
