@@ -308,11 +308,11 @@ class Assistant:
         source_chars = source_chars or self.settings.source_chars
         reply = ""
         turns = list(history)
+        one = len(parts) == 1 and self.settings.check_answers  # ends where it has answered
         for part in parts:
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
             between = between_parts(reply)
-            one = len(parts) == 1 and self.settings.check_answers
             written = yield from self._write(
                 answer_messages(part, standalone, sources, language, turns, source_chars),
                 part,
@@ -328,7 +328,7 @@ class Assistant:
         unreliable = None
         if self.settings.check_answers:
             attribution = attribute_citations(text, sources, standalone)
-            if len(parts) == 1:  # an answer to one question ends where it has answered it
+            if one:
                 attribution = replace(attribution, text=to_the_point(attribution.text, parts[0]))
             unreliable = why_unreliable(
                 attribution, standalone, sources, releases, asked_again=asked_again

@@ -11,7 +11,8 @@ model output:
 
 - model: the reply as the model wrote it (markers as written; NO_ANSWER refuses);
 - +citations: each sentence's markers re-pointed to the sources holding its facts
-  (`answer.attribution`), and an answer no source supports refused;
+  (`answer.attribution`), an answer to a question in one part cut after the sentence that
+  answers it (`answer.parts.to_the_point`), and an answer no source supports refused;
 - +names: questions naming what no source mentions refused before the model
   (`answer.answerability`);
 - all: the checks as presschat's default settings apply them (names, citations, answers that
@@ -65,6 +66,7 @@ from answer.attribution import (
     resolve_citations,  # noqa: E402
 )
 from answer.dates import misstates_a_day  # noqa: E402
+from answer.parts import to_the_point  # noqa: E402
 from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
@@ -110,10 +112,13 @@ def refused(answer: Answer) -> Answer:
 def with_citations(answer: Answer, _: float | None) -> Answer:
     if answer.refused:
         return answer
-    attribution = attribute_citations(answer.text, answer.sources, answer.standalone_question)
+    question = answer.standalone_question
+    attribution = attribute_citations(answer.text, answer.sources, question)
     if attribution.invented:
         return refused(answer)
-    text, citations = resolve_citations(attribution.text, answer.sources)
+    # An answer to a question in one part ends where it has answered it, as presschat's does
+    # (the model stops there; a reply saved without the checks goes on).
+    text, citations = resolve_citations(to_the_point(attribution.text, question), answer.sources)
     if not citations:  # nothing cited to check it in (presschat refuses it too)
         return refused(answer)
     return dataclasses.replace(answer, text=text, citations=citations)
