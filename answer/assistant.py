@@ -270,15 +270,17 @@ class Assistant:
             if verdict == "cannot":  # the first reply answered: the sources may hold it
                 verdict = "unsure"
         focus = self.settings.retry_source_chars
-        if verdict == "unsure" and focus and any(len(hit.text) > focus for hit in shown):
+        first = verdict  # the model's "none" too: it missed "$3.3 million" among dates and names
+        doubted = first == "unsure" or (first == "cannot" and check)
+        if doubted and focus and any(len(hit.text) > focus for hit in shown):
             # Once more over the sentences nearest the question: the figure beside its words.
             lead, again = (f"{other_language(language)}\n\n", other) if retrying else ("", language)
-            log.info("answer failed the checks; asked again over the sentences nearest it")
+            log.info("reply %s; asked again over the sentences nearest it", first)
             yield AnswerToken(f"\n\n{lead}")
             verdict, text, citations = yield from self._reply(
                 asked, standalone, shown, again, history, releases, source_chars=focus
             )
-            text, verdict = lead + text, "unsure" if verdict == "cannot" else verdict
+            text, verdict = lead + text, "unsure" if verdict == "cannot" != first else verdict
         if verdict != "answered":
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
@@ -364,10 +366,8 @@ class Assistant:
         )
         for piece in pieces:
             reply += piece
-            cut = loop_start(reply)
-            echo = prompt_echo_start(reply)
-            if echo is not None and (cut is None or echo < cut):
-                cut = echo
+            ends = (loop_start(reply), prompt_echo_start(reply))
+            cut = min((end for end in ends if end is not None), default=None)
             if cut is not None:
                 # Ends the generation now; what came before is checked as any reply.
                 log.info("stopped a reply that repeats itself or the prompt: %r", reply[cut:][:80])

@@ -121,7 +121,8 @@ class Settings(BaseSettings):
         250,
         ge=0,
         le=20_000,
-        description="An answer that fails the checks is asked for once more with each source "
+        description="An answer that fails the checks, or the model's 'no answer' (with the "
+        "checks on), is asked for once more with each source "
         "cut to this many characters of the sentences nearest the question (when one is "
         "longer); 0 = not asked again.",
     )

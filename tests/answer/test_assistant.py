@@ -549,6 +549,38 @@ def test_an_answer_failing_the_checks_is_asked_again_over_the_sentences_nearest_
         assert answer.refused and len(chat_model.calls) == 1
 
 
+def test_the_models_no_answer_is_asked_again_over_the_sentences_nearest_the_question(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # pc-009 (session 33): "NO_ANSWER" over a paragraph whose third sentence says "Kason
+    # Industries was sentenced to pay a criminal fine of $3.3 million".
+    long = make_hit(
+        "kason",
+        5,
+        text="Today's charge is the third to arise from an ongoing federal antitrust "
+        "investigation of customer allocation in the food service equipment hardware industry. "
+        "On May 19, 2010, Kason Industries Inc. and its former president pleaded guilty to the "
+        "same charge. On Aug. 17, 2010, Kason Industries was sentenced to pay a criminal fine "
+        "of $3.3 million. The investigation is being conducted by the Atlanta Field Office.",
+    )
+    question = "What criminal fine was Kason Industries sentenced to?"
+    chat_model.enqueue("NO_ANSWER", "Kason Industries was sentenced to a $3.3 million fine [1].")
+    answer = assistant.ask_with_sources(question, [long])
+    assert not answer.refused and answer.text.endswith("$3.3 million fine [1].")
+    first, again = (call[-1].content for call in chat_model.calls)
+    assert "third to arise" in first and "third to arise" not in again
+    # "None" twice: the releases do not hold it, as the model said (not "no reliable answer").
+    chat_model.calls.clear()
+    answer = assistant.ask_with_sources(question, [long])  # the fake says NO_ANSWER when empty
+    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.text.startswith(refusal("en")) and refusal("en", unsure=True) not in answer.text
+    # The checks off: the model's "none" stands after the one reply.
+    unchecked = assistant.settings.model_copy(update={"check_answers": False})
+    chat_model.calls.clear()
+    answer = Assistant(assistant.index, chat_model, unchecked).ask_with_sources(question, [long])
+    assert answer.refused and len(chat_model.calls) == 1
+
+
 def test_an_answer_left_without_a_citation_is_refused(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
