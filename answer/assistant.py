@@ -37,7 +37,7 @@ from answer.chat_models import (
 from answer.excerpts import answer_messages
 from answer.grounding import has_words
 from answer.parts import (
-    answered_yet,
+    AnswerEnd,
     between_parts,
     new_sentences,
     question_parts,
@@ -81,7 +81,6 @@ from retrieval.types import Hit, SearchFilters
 log = logging.getLogger(__name__)
 
 Verdict = Literal["answered", "cannot", "unsure"]
-ReplyTest = Callable[[str], bool] | None  # whether a reply so far has answered
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -319,7 +318,7 @@ class Assistant:
                 answer_messages(part, standalone, sources, language, turns, source_chars),
                 part,
                 between,
-                answered_yet(part, sources, standalone) if one else None,
+                AnswerEnd(part, sources, standalone, cut=one),
             )
             turns += [Turn("user", part), Turn("assistant", written)]
             written = new_sentences(without_stray_yes(written.strip(), part), reply)
@@ -347,11 +346,11 @@ class Assistant:
         return "answered", text, citations
 
     def _write(
-        self, messages: list[BaseMessage], question: str, separator: str, answered: ReplyTest = None
+        self, messages: list[BaseMessage], question: str, separator: str, end: AnswerEnd
     ) -> Generator[AnswerEvent, None, str]:
         """Stream one reply of the model and return its text: CANNOT_ANSWER where the model
         leant towards it past the operator's threshold. `separator` goes before the first piece
-        shown. The model stops once the reply has `answered`."""
+        shown. The model stops at the answer's `end`, and what it would cut is not shown."""
         reply = ""
         held = True  # hold output back while it may still turn out to be the refusal token
         info: dict[str, Any] = {}
@@ -367,13 +366,13 @@ class Assistant:
         for piece in pieces:
             reply += piece
             ends = (loop_start(reply), prompt_echo_start(reply))
-            cut = min((end for end in ends if end is not None), default=None)
+            cut = min((at for at in ends if at is not None), default=None)
             if cut is not None:
                 # Ends the generation now; what came before is checked as any reply.
                 log.info("stopped a reply that repeats itself or the prompt: %r", reply[cut:][:80])
                 pieces.close()
                 return reply[:cut]
-            if answered and answered(reply):  # what follows would be cut (`to_the_point`)
+            if end.reached(reply):  # what follows would be cut (`to_the_point`)
                 pieces.close()
                 return reply
             if (
@@ -386,13 +385,14 @@ class Assistant:
             if held:
                 # Hold while the reply may become the token, and for good once it starts with it;
                 # and while it is only a stray "Yes," (removed from an answer to "what ...?").
-                shown = without_stray_yes(reply, question)
-                if may_become_refusal(reply) or not has_words(shown):
+                if may_become_refusal(reply) or not has_words(without_stray_yes(reply, question)):
                     continue
                 held = False
-                yield AnswerToken(separator + shown)
-            else:
+                yield AnswerToken(separator + without_stray_yes(end.release(reply), question))
+            elif piece := end.release(reply):
                 yield AnswerToken(piece)
+        if not held and (rest := end.release(reply, complete=True)):
+            yield AnswerToken(rest)
         return reply
 
     def standalone_question(self, question: str, history: Sequence[Turn]) -> str:

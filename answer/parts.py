@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 
 from answer.answerability import (
@@ -102,37 +102,63 @@ _ASKS_FOR_SEVERAL = re.compile(
 
 def to_the_point(answer: str, question: str) -> str:
     """The answer to a question for a fact, in one part, up to the first sentence that answers
-    it with a citation: what follows is the small model's padding ("This fine was announced by
-    the Department of Justice on June 25, 2015 [2].", cited to another paragraph than the
-    fine's; "The agreement was signed on June 12, 2014." that no source holds). Left whole for
-    a question in two parts, one offering a choice or asking for several ("Who were ...?"), and
-    an answer that is a list."""
+    it with a citation; for a question asking for no figure, date or name ("What did the
+    ministers discuss?"), with the sentences right after it citing only its paragraphs ("They
+    reaffirmed their commitment ... [1]."). What follows is the small model's padding ("This
+    fine was announced by the Department of Justice on June 25, 2015 [2].", cited to another
+    paragraph than the fine's; "The agreement was signed on June 12, 2014." that no source
+    holds). Left whole for a question in two parts, one offering a choice or asking for
+    several ("Who were ...?"), and an answer that is a list."""
     end = _answered_at(answer, question)
     return answer if end is None else answer[:end]
 
 
-def answered_yet(question: str, sources: Sequence[Hit], whole: str) -> Callable[[str], bool]:
-    """A test of a reply as the model writes it: whether a finished sentence of it (one
-    follows) answers the question (`to_the_point`), so that the model can stop there. The
-    reply's markers are checked as the finished answer's are, against the `whole` question
-    (`attribute_citations`)."""
-    seen = ""
+class AnswerEnd:
+    """The end of a reply as the model writes it (`to_the_point`), so that the model can stop
+    there and what would be cut is not shown. The reply's markers are checked as the finished
+    answer's are, against the `whole` question (`attribute_citations`)."""
 
-    def answered(reply: str) -> bool:
-        nonlocal seen
-        spans = sentence_spans(reply)
-        finished = reply[: spans[-1][0]] if len(spans) > 1 else ""
-        if not finished or finished == seen:
+    def __init__(self, question: str, sources: Sequence[Hit], whole: str, *, cut: bool) -> None:
+        """`cut`: whether the answer is cut at all (else the model writes to its end)."""
+        self._question, self._sources, self._whole, self._cuts = question, sources, whole, cut
+        self._one = _asks_for_one(question)  # its answering sentence ends the answer
+        self._finished: str | None = None
+        self._found = self._cut = False  # an answering sentence; a sentence cut after it
+        self._shown = self._sent = 0  # how much of the reply may be shown; has been
+
+    def reached(self, reply: str, *, complete: bool = False) -> bool:
+        """Whether the reply has finished the sentences `to_the_point` keeps, and the model can
+        stop: one follows them (for a question asking for a figure, date or name, the answering
+        sentence is enough). `complete`: the model has stopped, its last sentence is done."""
+        if not self._cuts:
+            self._shown = len(reply)
             return False
-        seen = finished
-        written = without_stray_yes(finished.strip(), question)
-        return _answered_at(attribute_citations(written, sources, whole).text, question) is not None
+        spans = sentence_spans(reply)
+        finished = reply if complete else reply[: spans[-1][0]] if len(spans) > 1 else ""
+        if finished != self._finished:  # attributed once per finished sentence
+            self._finished = finished
+            written = without_stray_yes(finished.strip(), self._question)
+            text = attribute_citations(written, self._sources, self._whole).text
+            end = _answered_at(text, self._question)
+            self._found, self._cut = end is not None, end is not None and bool(text[end:].strip())
+        if self._found and (self._cut or (self._one and not complete)):
+            return True
+        # Past the answering sentence, a sentence is shown once it is known to be kept.
+        self._shown = len(finished) if self._found else len(reply)
+        return False
 
-    return answered
+    def release(self, reply: str, *, complete: bool = False) -> str:
+        """What of the reply `reached` has judged may be shown that was not before (all that is
+        kept, once the model has stopped: `complete`)."""
+        if complete:
+            self.reached(reply, complete=True)  # a sentence cut leaves nothing more to show
+        shown, self._sent = reply[self._sent : self._shown], max(self._sent, self._shown)
+        return shown
 
 
 def _answered_at(answer: str, question: str) -> int | None:
-    """Where the first sentence that answers a question for a fact ends (`to_the_point`)."""
+    """Where the first sentence that answers a question for a fact ends, or the sentences after
+    it citing only its paragraphs (`to_the_point`)."""
     if (
         not asks_for_a_fact(question)
         or offers_a_choice(question)
@@ -141,9 +167,16 @@ def _answered_at(answer: str, question: str) -> int | None:
         or LIST_ITEM.search(answer)
     ):
         return None
-    for start, end in sentence_spans(answer):
+    spans = sentence_spans(answer)
+    for at, (start, end) in enumerate(spans):
         sentence = answer[start:end]
         if CITATION_MARKER.search(sentence) and _answers(sentence, question):
+            own = set(CITATION_MARKER.findall(sentence))
+            for later_start, later_end in [] if _asks_for_one(question) else spans[at + 1 :]:
+                cited = set(CITATION_MARKER.findall(answer[later_start:later_end]))
+                if not cited or not cited <= own:
+                    break
+                end = later_end
             return end
     return None
 
@@ -157,7 +190,7 @@ def _answers(sentence: str, question: str) -> bool:
     the answer."""
     if adds_nothing(sentence, question):
         return False
-    if asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question):
+    if _asks_for_one(question):
         return not (
             lacks_the_asked_figure(sentence, question)
             or lacks_the_asked_date(sentence, question)
@@ -165,6 +198,11 @@ def _answers(sentence: str, question: str) -> bool:
         )
     asked = word_keys(question)
     return len(word_keys(CITATION_MARKER.sub(" ", sentence)) & asked) >= len(asked) / 2
+
+
+def _asks_for_one(question: str) -> bool:
+    """Whether the question asks for a figure, a date or a name."""
+    return asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question)
 
 
 def with_later_parts(

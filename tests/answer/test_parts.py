@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from answer.parts import between_parts, question_parts, to_the_point, with_later_parts
+from answer.parts import (
+    AnswerEnd,
+    between_parts,
+    question_parts,
+    to_the_point,
+    with_later_parts,
+)
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
 
@@ -181,6 +187,10 @@ def test_a_full_stop_goes_between_parts_only_where_the_first_lacks_one(
 
 FINE = "Espar Inc. was sentenced to pay a $14.9 million criminal fine [1]."
 PADDING = " This fine was announced by the Department of Justice on June 25, 2015 [2]."
+DISCUSSED = (  # the bundled example's "What did the ministers discuss?" (session 32)
+    "The ministers discussed trade, water and transit [1]. They reaffirmed their strong "
+    "commitment to strategic partnership [1]."
+)
 
 
 @pytest.mark.parametrize(
@@ -214,6 +224,19 @@ PADDING = " This fine was announced by the Department of Justice on June 25, 201
             "The Ducey brothers pleaded guilty to a multi-state scheme [1]. Their E-biofuels"
             " plant was located in Middletown, Indiana [1].",
         ),
+        # For a question asking for no figure, date or name, the sentences right after the
+        # answering one that cite only its paragraphs say more of the answer; padding cited
+        # elsewhere still goes, and so does all after it.
+        (
+            DISCUSSED + " The visit was announced by the ministry on 31 August [2]. " + DISCUSSED,
+            "What did the Kazakh and Tajik ministers discuss?",
+            DISCUSSED,
+        ),
+        (
+            "The ministers discussed trade [1]. The visit ended [2]. They met again [1].",
+            "What did the Kazakh and Tajik ministers discuss?",
+            "The ministers discussed trade [1].",
+        ),
         # No sentence with a citation answers: left whole (the checks decide).
         (
             "Espar Inc. pleaded guilty. It was fined.",
@@ -240,6 +263,45 @@ def test_an_answer_to_one_question_ends_where_it_has_answered(
 )
 def test_an_answer_is_left_whole_where_more_than_one_sentence_may_answer(question: str) -> None:
     assert to_the_point(FINE + PADDING, question) == FINE + PADDING
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("How much was the parking heater maker fined?", FINE),
+        ("What did the Kazakh and Tajik ministers discuss?", DISCUSSED),
+    ],
+)
+def test_the_end_of_an_answer_is_found_as_the_model_writes_and_nothing_cut_is_shown(
+    question: str, kept: str
+) -> None:
+    sources = [
+        make_hit("espar", 0, text=FINE.removesuffix(" [1]."))
+        if kept == FINE
+        else make_hit("dushanbe", 1, text=re.sub(r" \[1\]", "", DISCUSSED)),
+        make_hit("espar", 5, text=PADDING.strip().removesuffix(" [2]."), last=5),
+    ]
+    reply = kept + PADDING * 3
+    words = reply.split(" ")
+    end = AnswerEnd(question, sources, question, cut=True)
+    shown = ""
+    for n in range(1, len(words) + 1):
+        written = " ".join(words[:n]) + (" " if n < len(words) else "")
+        if end.reached(written):
+            break
+        shown += end.release(written)
+    # Stopped as the padding began (a figure's sentence ends the answer) or once it was
+    # finished (another sentence citing the answer's paragraph might have followed).
+    stop = len(kept.split(" ")) + (1 if kept == FINE else len(PADDING.split(" ")))
+    assert n == stop and shown == kept + " "
+    # Once the model has stopped by itself, its last sentence is shown where it is kept.
+    end = AnswerEnd(question, sources, question, cut=True)
+    assert end.release(kept, complete=True) == kept
+    end = AnswerEnd(question, sources, question, cut=True)
+    assert end.release(kept + PADDING, complete=True) == ""
+    # Not cut at all: everything is shown as it comes.
+    end = AnswerEnd(question, sources, question, cut=False)
+    assert not end.reached(reply) and end.release(reply) == reply
 
 
 def test_a_list_is_left_whole() -> None:
