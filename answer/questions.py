@@ -49,8 +49,13 @@ _CHOICE = re.compile(
     re.IGNORECASE,
 )
 # A question for a figure (a count, an amount, a length, an age, a sentence); a count or an
-# amount ("how many", "how much") is not answered by a year.
-_AMOUNT = rf"how (?:many|much)|(?<!во\s)сколько|во сколько(?={NOT_A_TIME_AFTER_AT_WHAT})|қанша|неше"
+# amount ("how many", "how much", "what criminal fine") is not answered by a year.
+_AMOUNT = (
+    rf"how (?:many|much)|(?<!во\s)сколько|во сколько(?={NOT_A_TIME_AFTER_AT_WHAT})|қанша|неше|"
+    r"(?:what|which) (?:(?:criminal|civil|total|maximum|monetary) )?(?:fine|penalty|restitution)|"
+    r"как(?:ой|ого|ую) (?:(?:уголовн|гражданск|общ|максимальн)\w* )?(?:штраф|возмещени)\w*|"
+    r"қандай айыппұл\w*"
+)
 _ASKS_FOR_AN_AMOUNT = re.compile(rf"\b(?:{_AMOUNT})\b", re.IGNORECASE)
 _ASKS_FOR_A_FIGURE = re.compile(
     rf"\b(?:{_AMOUNT}|how (?:long|old)|what (?:prison |jail )?(?:sentence|term)|"

@@ -71,6 +71,27 @@ def test_at_what_time_asks_for_hours_not_a_figure() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        # A fine is an amount (dev-019 kept "This fine was announced in November 2010 [1]."
+        # after the $48 million, session 33, as if it asked for no figure).
+        ("In November 2010, what criminal fine did Singapore Airlines Cargo agree to pay?", True),
+        ("What civil penalty did Dow Chemical accept?", True),
+        ("What restitution to the IRS was he ordered to pay?", True),
+        ("Какой уголовный штраф назначили компании Yazaki?", True),
+        ("Tyson Foods қандай айыппұл төледі?", True),
+        ("What did the fine cover?", False),
+        ("Why was the penalty reduced?", False),
+    ],
+)
+def test_a_fine_penalty_or_restitution_is_asked_for_as_an_amount(
+    question: str, amount: bool
+) -> None:
+    assert questions.asks_for_an_amount(question) is amount
+    assert questions.asks_for_a_figure(question) is amount
+
+
+@pytest.mark.parametrize(
     ("answer", "language", "noted"),
     [
         # The Russian narwhal question answered in English (pc-110 in the web chat, session 30).
