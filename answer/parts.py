@@ -120,7 +120,7 @@ class AnswerEnd:
 
     def __init__(self, question: str, sources: Sequence[Hit], whole: str, *, cut: bool) -> None:
         """`cut`: whether the answer is cut at all (else the model writes to its end)."""
-        self._question, self._sources, self._whole, self._cuts = question, sources, whole, cut
+        self._question, self._sources, self._whole, self._active = question, sources, whole, cut
         self._one = _asks_for_one(question)  # its answering sentence ends the answer
         self._finished: str | None = None
         self._found = self._cut = False  # an answering sentence; a sentence cut after it
@@ -130,7 +130,7 @@ class AnswerEnd:
         """Whether the reply has finished the sentences `to_the_point` keeps, and the model can
         stop: one follows them (for a question asking for a figure, date or name, the answering
         sentence is enough). `complete`: the model has stopped, its last sentence is done."""
-        if not self._cuts:
+        if not self._active:
             self._shown = len(reply)
             return False
         spans = sentence_spans(reply)

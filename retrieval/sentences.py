@@ -18,8 +18,9 @@ _ABBREVIATIONS = frozenset(
 _INITIAL = re.compile(r"(?:^|[\s.(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.$")
 # A company's name goes on after "Inc." or "Co." with its short name in brackets or another
 # suffix: "Wayne County Therapeutic Inc. (WCT)", "Furukawa Electric Co. Ltd. pleaded ...".
-_COMPANY = re.compile(r"\b(?:Inc|Co|Corp|Ltd|LLC|L\.P|S\.A|B\.V)\.$")
-_NAME_GOES_ON = re.compile(r"\(|(?:Inc|Co|Corp|Ltd|LLC|KG|L\.P|S\.A|AG|GmbH)(?=[.,\s]|$)")
+_SUFFIXES = r"Inc|Co|Corp|Ltd|LLC|L\.P|S\.A"
+_COMPANY = re.compile(rf"\b(?:{_SUFFIXES}|B\.V)\.$")
+_NAME_GOES_ON = re.compile(rf"\(|(?:{_SUFFIXES}|KG|AG|GmbH)(?=[.,\s]|$)")
 
 
 def split_sentences(text: str, *, run_ons: bool = False) -> list[str]:
