@@ -42,7 +42,7 @@ from answer.parts import (
     new_sentences,
     question_parts,
     to_the_point,
-    with_later_parts,
+    with_each_part,
 )
 from answer.questions import another_language_note, has_subject, question_language
 from answer.sources import (
@@ -181,7 +181,7 @@ class Assistant:
         # the small model answered "... agree about a joint space programme?" with an invented
         # agreement after questions about another release.
         conversation = () if rewrite or found.moved_on else history
-        sources = with_later_parts(
+        sources = with_each_part(
             self.index,
             question_parts(standalone),
             conversation,

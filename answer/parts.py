@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 from answer.answerability import (
     adds_nothing,
@@ -205,7 +204,11 @@ def _asks_for_one(question: str) -> bool:
     return asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question)
 
 
-def with_later_parts(
+# How many of the leading release's paragraphs closest to a part may be added for it.
+PART_POOL = 3
+
+
+def with_each_part(
     index: Index,
     parts: Sequence[str],
     history: Sequence[Turn],
@@ -214,20 +217,32 @@ def with_later_parts(
     today: dt.date,
     min_score: float,
 ) -> tuple[Hit, ...]:
-    """The sources found for the whole question and, for each later part, the best paragraph
-    found for it that they lack (scoring at least `min_score`). The part is searched as a
-    follow-up to the part before it (its pronouns are that part's), within the same filters.
-    The whole question's search often finds one part's paragraph only: "..., and for how long
-    must his companies run fair-housing self-testing?" got an answer from another paragraph."""
-    if not sources:
+    """The sources found for the whole question and, for each part of a question in parts,
+    one paragraph more that they lack (scoring at least `min_score` against the whole
+    question): the first of the `PART_POOL` paragraphs of the first source's release that the
+    part alone comes closest to, where the first is held; for a later part, the best found
+    searching it as a follow-up to the part before it (its pronouns are that part's) comes
+    before that release's second and third. The whole question's search often finds one
+    part's paragraph only: "..., and for how long must his companies run fair-housing
+    self-testing?" got an answer from another paragraph; "..., and what PCB level did his
+    October 2009 tests show?" and "What prison terms did A and B receive?" had the other
+    part's paragraphs only (BENCHMARKS.md, "Each part's own paragraph")."""
+    if not sources or len(parts) < 2:
         return sources
-    for before, part in pairwise(parts):
-        found = find_sources(
-            index, part, [*history, Turn("user", before)], len(sources), filters, today
+    whole = " ".join(parts)
+    for before, part in zip([None, *parts], parts, strict=False):
+        closest = index.search_release(
+            part, sources[0].release_id, PART_POOL, filters, scored_by=whole
         )
+        found = closest[:1]
+        if before is not None:
+            history_then = [*history, Turn("user", before)]
+            found += find_sources(index, part, history_then, len(sources), filters, today).hits
         held = {hit.chunk_id for hit in sources}
         sources += tuple(
-            hit for hit in found.hits if hit.chunk_id not in held and hit.score >= min_score
+            hit
+            for hit in found + closest[1:]
+            if hit.chunk_id not in held and hit.score >= min_score
         )[:1]
     return sources
 

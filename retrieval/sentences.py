@@ -6,7 +6,7 @@ import re
 
 # A sentence ends at . ! ? … (optionally followed by a closing quote or bracket), then space,
 # then a capital letter, digit or opening quote.
-_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9$€£₸])")
 # Also before a small letter: a run-on ("... programme. indicate that ...").
 _ANY_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+")
 # Words that end with a period without ending the sentence ("United States v. J & R

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage
 
 from answer.assistant import Assistant
 from answer.chat_models import FakeChatModel, GenerationStopped
-from answer.parts import question_parts, with_later_parts
+from answer.parts import question_parts, with_each_part
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn, final_answer
 from ingest.pipeline import Ingestor
@@ -716,13 +716,13 @@ def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
     today = dt.date(2026, 11, 27)
     whole = find_sources(assistant.index, question, [], 3, SearchFilters(), today)
     parts = question_parts(question)
-    shown = with_later_parts(assistant.index, parts, (), tuple(whole.hits), whole.filters, today, 0)
-    assert len(shown) == 4  # the second part's best paragraph is not among the whole's three
+    shown = with_each_part(assistant.index, parts, (), tuple(whole.hits), whole.filters, today, 0)
+    assert len(shown) == 5  # each part adds a paragraph the whole question's three lack
     chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].", "NO_ANSWER")
     answer = assistant.ask(question)
     assert answer.sources == shown
     first, second = chat_model.calls
-    assert "[4] " in first[-1].content and "[4] " in second[-1].content
+    assert all(f"[{n}] " in call[-1].content for n in (4, 5) for call in (first, second))
 
 
 def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refusal(

@@ -12,7 +12,7 @@ from answer.parts import (
     between_parts,
     question_parts,
     to_the_point,
-    with_later_parts,
+    with_each_part,
 )
 from retrieval.types import Hit, SearchFilters
 from tests.factories import make_hit
@@ -113,7 +113,7 @@ class _Words:
         words = set(re.findall(r"\w+", text.lower()))
         return sorted(hits, key=lambda h: -len(words & set(re.findall(r"\w+", h.text.lower()))))[:k]
 
-    def search(self, text: str, k: int, filters: SearchFilters) -> list[Hit]:
+    def search(self, text: str, k: int, filters: SearchFilters | None = None) -> list[Hit]:
         return self._ranked(text, self.hits, k)
 
     def search_release(self, query: str, release_id: str, k: int, *_: Any, **__: Any) -> list[Hit]:
@@ -137,7 +137,7 @@ def test_a_later_part_adds_the_paragraph_it_is_about() -> None:
     index: Any = _Words([PAID, SUED, LARGEST, TESTING])
     found = (PAID, SUED, LARGEST)
     parts = question_parts(QUESTION)
-    assert with_later_parts(index, parts, [], found, SearchFilters(), TODAY, 0.0) == (
+    assert with_each_part(index, parts, [], found, SearchFilters(), TODAY, 0.0) == (
         *found,
         TESTING,
     )
@@ -145,22 +145,52 @@ def test_a_later_part_adds_the_paragraph_it_is_about() -> None:
     assert any(parts[0] in text and parts[1] in text for text in index.searched)
 
 
-def test_nothing_is_added_when_the_sources_hold_it_or_it_scores_too_low() -> None:
+def test_the_first_part_adds_its_paragraph_where_the_whole_question_found_the_others() -> None:
+    # pc-125: the whole question's search found Putnam's paragraph, not Johnson's.
+    intro = make_hit("genesis", 0, text="Two promoters of the Genesis Fund were sentenced today.")
+    johnson = make_hit("genesis", 4, text="David L. Johnson was sentenced to 30 months in prison.")
+    putnam = make_hit("genesis", 5, text="Michael L. Putnam got 12 months and a day in prison.")
+    plea = make_hit("genesis", 6, text="Michael L. Putnam pleaded guilty in 2011.")
+    other = make_hit("other", 0, text="Another case: prison terms for two promoters.")
+    index: Any = _Words([intro, johnson, putnam, plea, other])
+    question = (
+        "What prison terms did Genesis Fund promoters David L. Johnson and Michael L. Putnam"
+        " receive?"
+    )
+    found = (putnam, intro, other)
+    parts = question_parts(question)
+    # Each part adds one: Johnson's for the first, the next of Putnam's for the second.
+    assert with_each_part(index, parts, [], found, SearchFilters(), TODAY, 0.0) == (
+        *found,
+        johnson,
+        plea,
+    )
+
+
+def test_a_part_whose_closest_paragraph_is_held_adds_its_next_closest_of_the_release() -> None:
     index: Any = _Words([PAID, SUED, LARGEST, TESTING])
+    held = (TESTING, PAID, SUED)
+    parts = question_parts(QUESTION)
+    assert with_each_part(index, parts, [], held, SearchFilters(), TODAY, 0.0) == (*held, LARGEST)
+
+
+def test_nothing_is_added_when_the_sources_hold_the_release_or_it_scores_too_low() -> None:
+    index: Any = _Words([PAID, SUED, TESTING])
     parts = question_parts(QUESTION)
     held = (TESTING, PAID, SUED)
-    assert with_later_parts(index, parts, [], held, SearchFilters(), TODAY, 0.0) == held
+    assert with_each_part(index, parts, [], held, SearchFilters(), TODAY, 0.0) == held
+    index = _Words([PAID, SUED, LARGEST, TESTING])
     found = (PAID, SUED, LARGEST)
-    assert with_later_parts(index, parts, [], found, SearchFilters(), TODAY, 0.6) == found
+    assert with_each_part(index, parts, [], found, SearchFilters(), TODAY, 0.6) == found
 
 
 def test_a_question_in_one_part_or_without_sources_is_not_searched_again() -> None:
     index: Any = _Words([PAID, SUED, LARGEST, TESTING])
     found = (PAID, SUED, LARGEST)
     one = ["How much did Donald Sterling agree to pay?"]
-    assert with_later_parts(index, one, [], found, SearchFilters(), TODAY, 0.0) == found
+    assert with_each_part(index, one, [], found, SearchFilters(), TODAY, 0.0) == found
     parts = question_parts(QUESTION)
-    assert with_later_parts(index, parts, [], (), SearchFilters(), TODAY, 0.0) == ()
+    assert with_each_part(index, parts, [], (), SearchFilters(), TODAY, 0.0) == ()
     assert index.searched == []
 
 

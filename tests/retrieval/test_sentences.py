@@ -12,6 +12,7 @@ TEXTS = [
     "Судья г. Алматы вынес приговор. Он обжалует его.\nҚазақстан мен Тәжікстан. Екінші сөйлем.",
     "No stop at all",
     "See United States v. J & R Associates, Civil Action No. 15-11748. It ended.",
+    "It settled. $6 million goes to paving. U.S. $5 was paid.",
     "Wayne County Therapeutic Inc. (WCT) and Furukawa Electric Co. Ltd. pleaded. Acme Inc. Then.",
     "",
 ]
@@ -55,3 +56,15 @@ def test_legal_and_company_abbreviations_do_not_end_a_sentence() -> None:
         "Yin created Clearview Resources Ltd.",
         "At his instruction, ...",
     ]
+
+
+def test_a_sentence_may_open_with_an_amount() -> None:
+    # dev-026: the second part's "$6 million ..." ran on from the first part's pointer
+    # sentence ("This is stated in paragraph 1 of the release."), and went with it.
+    text = "This is stated in paragraph 1. $6 million goes to road paving. €5 were paid."
+    assert split_sentences(text) == [
+        "This is stated in paragraph 1.",
+        "$6 million goes to road paving.",
+        "€5 were paid.",
+    ]
+    assert split_sentences("He paid U.S. $5 million.") == ["He paid U.S. $5 million."]
