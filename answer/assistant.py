@@ -168,27 +168,17 @@ class Assistant:
             return
         rewrite = self.settings.follow_ups == "rewrite"
         standalone = self.standalone_question(question, history) if rewrite else question
-        found = find_sources(
-            self.index,
-            standalone,
-            history,
-            self.settings.answer_sources,
-            filters or SearchFilters(),
-            self._today(),
-        )
-        sources = tuple(h for h in found.hits if h.score >= self.settings.min_score)
+        k, today, filters = self.settings.answer_sources, self._today(), filters or SearchFilters()
+        found = find_sources(self.index, standalone, history, k, filters, today)
+        floor = self.settings.min_score
+        sources = tuple(h for h in found.hits if h.score >= floor)
         # A new topic is answered without the conversation before it: with it in the prompt
         # the small model answered "... agree about a joint space programme?" with an invented
         # agreement after questions about another release.
         conversation = () if rewrite or found.moved_on else history
+        parts = question_parts(standalone)
         sources = with_each_part(
-            self.index,
-            question_parts(standalone),
-            conversation,
-            sources,
-            found.filters,
-            self._today(),
-            self.settings.min_score,
+            self.index, parts, conversation, sources, found.filters, today, floor
         )
         yield from self.answer_from_sources(
             question,
@@ -310,18 +300,25 @@ class Assistant:
         reply = ""
         turns = list(history)
         one = len(parts) == 1 and self.settings.check_answers  # ends where it has answered
-        for part in parts:
+        for n, part in enumerate(parts):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
+            # Where it writes the first reply again ("Who owns it?"), it is asked once more
+            # after the first part's question alone.
             between = between_parts(reply)
-            written = yield from self._write(
-                answer_messages(part, standalone, sources, language, turns, source_chars),
-                part,
-                between,
-                AnswerEnd(part, sources, standalone, cut=one),
-            )
+            for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
+                written = yield from self._write(
+                    answer_messages(part, standalone, sources, language, before, source_chars),
+                    part,
+                    between,
+                    AnswerEnd(part, sources, standalone, cut=one),
+                )
+                new = new_sentences(without_stray_yes(written.strip(), part), reply)
+                if new or not reply or starts_with_refusal(written):
+                    break
+                log.info("the reply to %r said the first part's again; asked once more", part)
             turns += [Turn("user", part), Turn("assistant", written)]
-            written = new_sentences(without_stray_yes(written.strip(), part), reply)
+            written = new
             if written and not starts_with_refusal(written):
                 reply += between + written
         reply = reply or CANNOT_ANSWER

@@ -709,6 +709,28 @@ def test_a_question_joining_two_is_answered_part_by_part(
     assert [c.number for c in answer.citations] == [fine, gas]
 
 
+def test_a_later_part_answered_with_the_first_reply_again_is_asked_once_more(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # dev-001: "..., and who owns it?" got the first part's reply again.
+    question = "What fine did Tyson Foods pay for the worker death, and which gas killed him?"
+    first = "Yes, Tyson Foods paid a $500,000 fine [1]."
+    chat_model.enqueue(first, first, "Hydrogen sulfide [2].", first, first, first)
+    answer = assistant.ask(question)
+    assert len(chat_model.calls) == 3
+    again = chat_model.calls[2][-1].content
+    # Asked after the first part's question alone, without the reply it copied.
+    assert (
+        "User: What fine did Tyson Foods pay for the worker death?\n\nQuestion: Which gas" in again
+    )
+    assert "Assistant:" not in again
+    assert "Hydrogen sulfide" in answer.text and answer.text.count("$500,000") == 1
+    # Asked once more only: a second copy leaves the first part's answer alone.
+    answer = assistant.ask(question)
+    assert len(chat_model.calls) == 6 and answer.text.count("$500,000") == 1
+    assert not answer.refused
+
+
 def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
