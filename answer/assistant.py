@@ -304,7 +304,7 @@ class Assistant:
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
             # Where it writes the first reply again ("Who owns it?"), it is asked once more
-            # after the first part's question alone.
+            # after the earlier parts' questions alone, without the reply it copied.
             between = between_parts(reply)
             for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
                 written = yield from self._write(

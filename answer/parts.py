@@ -217,26 +217,26 @@ def with_each_part(
     today: dt.date,
     min_score: float,
 ) -> tuple[Hit, ...]:
-    """The sources found for the whole question and, for each part of a question in parts,
-    one paragraph more that they lack (scoring at least `min_score` against the whole
-    question): the first of the `PART_POOL` paragraphs of the first source's release that the
-    part alone comes closest to, where the first is held; for a later part, the best found
-    searching it as a follow-up to the part before it (its pronouns are that part's) comes
-    before that release's second and third. The whole question's search often finds one
-    part's paragraph only: "..., and for how long must his companies run fair-housing
+    """The sources found for the whole question and, for a question in parts, one paragraph
+    more for each part that they lack (scoring at least `min_score` against the whole
+    question): of the `PART_POOL` paragraphs of the first source's release that the part alone
+    comes closest to, the first not among them; for a later part, the best paragraph found
+    searching it as a follow-up to the part before it (its pronouns are that part's) is taken
+    before the release's second and third closest. The whole question's search often finds
+    one part's paragraph only: "..., and for how long must his companies run fair-housing
     self-testing?" got an answer from another paragraph; "..., and what PCB level did his
     October 2009 tests show?" and "What prison terms did A and B receive?" had the other
     part's paragraphs only (BENCHMARKS.md, "Each part's own paragraph")."""
     if not sources or len(parts) < 2:
         return sources
     whole = " ".join(parts)
-    for before, part in zip([None, *parts], parts, strict=False):
+    for n, part in enumerate(parts):
         closest = index.search_release(
             part, sources[0].release_id, PART_POOL, filters, scored_by=whole
         )
         found = closest[:1]
-        if before is not None:
-            history_then = [*history, Turn("user", before)]
+        if n:
+            history_then = [*history, Turn("user", parts[n - 1])]
             found += find_sources(index, part, history_then, len(sources), filters, today).hits
         held = {hit.chunk_id for hit in sources}
         sources += tuple(

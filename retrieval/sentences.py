@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A sentence ends at . ! ? … (optionally followed by a closing quote or bracket), then space,
-# then a capital letter, digit or opening quote.
+# then a capital letter, digit, currency sign ("$6 million goes to ...") or opening quote.
 _END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+(?=[\"'“«(]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9$€£₸])")
 # Also before a small letter: a run-on ("... programme. indicate that ...").
 _ANY_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”»)]))\s+")
