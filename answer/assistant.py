@@ -40,6 +40,7 @@ from answer.parts import (
     AnswerEnd,
     between_parts,
     new_sentences,
+    opens_with_a_stray_no,
     question_parts,
     to_the_point,
     with_each_part,
@@ -314,6 +315,8 @@ class Assistant:
                     AnswerEnd(part, sources, standalone, cut=one),
                 )
                 new = new_sentences(without_stray_yes(written.strip(), part), reply)
+                if reply and opens_with_a_stray_no(written, part):  # contradicts the first
+                    new = ""
                 if new or not reply or starts_with_refusal(written):
                     break
                 log.info("the reply to %r said the first part's again; asked once more", part)

@@ -731,6 +731,22 @@ def test_a_later_part_answered_with_the_first_reply_again_is_asked_once_more(
     assert not answer.refused
 
 
+def test_a_later_part_answered_no_to_a_question_for_a_fact_is_left_out(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # The bundled consular question in two parts: "When is it open?" got "No, the Ministry
+    # did not open the centre ...", after the first part's answer that it did.
+    question = "What fine did Tyson Foods pay for the worker death, and which gas killed him?"
+    first = "Tyson Foods paid a $500,000 fine [1]."
+    chat_model.enqueue(first, "No, Tyson Foods did not pay a $500,000 fine [1].")
+    answer = assistant.ask(question)
+    assert answer.text == first and not answer.refused
+    # A part that asks whether ("..., and did it admit wrongdoing?") may be answered "No, ...".
+    chat_model.enqueue(first, "No, it did not admit wrongdoing [1].")
+    answer = assistant.ask("What fine did Tyson Foods pay, and did it admit wrongdoing?")
+    assert "did not admit wrongdoing" in answer.text
+
+
 def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
