@@ -58,9 +58,9 @@ Key = tuple[str, str]  # a word's script and comparison key (`grounding.Facts`)
 # Words that say nothing of their own in an answer to a question for a fact.
 _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM905
 _BARE_NO = re.compile(r"^\W*(?:no|нет|жоқ)\W*(?:\[\d+\]\W*)*$", re.IGNORECASE)
-_STRAY_YES = re.compile(  # "No" only with its comma: "No one was charged" answers
-    r"^\s*(?:(?:yes|да|иә)\b|(?:no|нет|жоқ)\s*[,.;:!—–-])[\s,.;:!—–-]*", re.IGNORECASE
-)
+_NO = r"(?:no|нет|жоқ)\s*[,.;:!—–-]"  # "No" only with its comma: "No one was charged" answers
+STRAY_NO = re.compile(rf"^\s*{_NO}", re.IGNORECASE)
+_STRAY_YES = re.compile(rf"^\s*(?:(?:yes|да|иә)\b|{_NO})[\s,.;:!—–-]*", re.IGNORECASE)
 
 
 def named_share(

@@ -304,8 +304,8 @@ class Assistant:
         for n, part in enumerate(parts):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
-            # Where it writes the first reply again ("Who owns it?"), it is asked once more
-            # after the earlier parts' questions alone, without the reply it copied.
+            # Where it writes the first reply again ("Who owns it?") or a stray "No, ...", it
+            # is asked once more after the earlier parts' questions alone, without the reply.
             between = between_parts(reply)
             for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
                 written = yield from self._write(
@@ -319,7 +319,7 @@ class Assistant:
                     new = ""
                 if new or not reply or starts_with_refusal(written):
                     break
-                log.info("the reply to %r said the first part's again; asked once more", part)
+                log.info("the reply to %r added nothing (or a stray 'No'); asked once more", part)
             turns += [Turn("user", part), Turn("assistant", written)]
             written = new
             if written and not starts_with_refusal(written):

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from answer.answerability import (
+    STRAY_NO,
     adds_nothing,
     lacks_the_asked_date,
     lacks_the_asked_figure,
@@ -204,14 +205,11 @@ def _asks_for_one(question: str) -> bool:
     return asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question)
 
 
-_STRAY_NO = re.compile(r"^\s*(?:no|нет|жоқ)\s*[,.;:!—–-]", re.IGNORECASE)
-
-
 def opens_with_a_stray_no(answer: str, question: str) -> bool:
     """Whether the answer to a question for a fact opens with "No," ("Нет,", "Жоқ,"): the
     small model then answers another question than the one asked ("When is it open?" got "No,
     the Ministry did not open the centre on 15 September 2025.", after the answer that it did)."""
-    return asks_for_a_fact(question) and bool(_STRAY_NO.match(answer))
+    return asks_for_a_fact(question) and bool(STRAY_NO.match(answer))
 
 
 # How many of the leading release's paragraphs closest to a part may be added for it.
