@@ -5,6 +5,7 @@ conversation and the question. Also the prompt that rewrites a follow-up."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -23,10 +24,16 @@ GAP = " … "
 
 def excerpt_for_question(text: str, question: str, limit: int) -> str:
     """`text` itself if it fits in `limit` characters; else whole sentences of it, in order,
-    marked with "…" where text was left out: first the sentence that shares most words with
-    `question`, then those that hold question words it lacks ("How many hours of community
-    service was the Dilkon man ordered to perform?": the sentence naming the man, and the one
-    with the hours), then their neighbours, the better matching first."""
+    marked with "…" where text was left out: first the sentence that matches `question` best,
+    then those that hold question words it lacks ("How many hours of community service was the
+    Dilkon man ordered to perform?": the sentence naming the man, and the one with the hours),
+    then their neighbours, the better matching first.
+
+    A question word counts the less the more sentences hold it (the name every sentence
+    repeats tells none apart), and a sentence's match is divided by the square root of its
+    length, as BM25 weighs a long document: a long sentence sharing as much as a short one
+    took the whole excerpt, and the short one held the answer ("... and the purchase of a 1987
+    Porsche.")."""
     if len(text) <= limit:
         return text
     sentences = split_sentences(text)
@@ -34,8 +41,13 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
         return text[:limit].rstrip() + " …"
     wanted = word_keys(question)
     words = [word_keys(s) & wanted for s in sentences]
-    scores = [len(w) for w in words]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    held_by = Counter(word for w in words for word in w)
+
+    def weight(keys: set[str]) -> float:
+        return sum(1 / held_by[word] for word in keys)
+
+    scores = [weight(w) for w in words]
+    best = max(range(len(sentences)), key=lambda i: (scores[i] / len(sentences[i]) ** 0.5, -i))
     if len(sentences[best]) > limit:  # one sentence longer than the limit
         cut = sentences[best][:limit].rstrip() + " …"
         return ("… " if best > 0 else "") + cut
@@ -44,7 +56,7 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
     # Sentences holding question words the chosen ones lack, most new words first.
     while missing:
         gains = {
-            i: len(words[i] & missing)
+            i: weight(words[i] & missing)
             for i in range(len(sentences))
             if i not in chosen and _size(sentences, chosen | {i}) <= limit
         }

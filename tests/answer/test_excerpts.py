@@ -67,3 +67,38 @@ def test_a_sentence_with_the_question_words_the_best_one_lacks_is_kept_too() -> 
         "… Salabye was ordered to perform 150 hours of community service and to pay a $500 fine."
     )
     assert len(excerpt) <= 300
+
+
+TAXES = (
+    "According to court documents, Murdoch admitted that from 2003 to 2006 he received about "
+    "$500,000 in income from Royal Development for which he should have paid taxes, and that he "
+    "failed to file his tax returns for those years because he was hiding that income. "
+    "The total tax due on this income is $189,852. "
+    "Murdoch also admitted that he used the income from Royal Development for personal expenses "
+    "such as cigars and a 1987 Porsche."
+)
+
+
+def test_a_short_sentence_sharing_as_much_as_a_long_one_is_preferred() -> None:
+    # Both the first sentence and the last hold Murdoch, admitted, income, Royal Development;
+    # the two do not fit together, and the last, shorter one holds the answer.
+    question = (
+        "What car did Richard Murdoch admit paying for with untaxed income from Royal Development?"
+    )
+    excerpt = excerpt_for_question(TAXES, question, 300)
+    assert "1987 Porsche" in excerpt
+    assert excerpt.startswith("… The total tax due")
+    assert "failed to file" not in excerpt
+
+
+def test_a_word_every_sentence_holds_weighs_less_than_one_only_the_answer_holds() -> None:
+    paragraph = (
+        "Smith and Jones sold the horns in Nevada after Smith drove them from California. "
+        "Smith met the buyer in a hotel room. "
+        "Smith and Jones were arrested in Nevada the same day by agents."
+    )
+    # "Smith", "Jones", "Nevada" tell the sentences apart less than "buyer", which one holds.
+    excerpt = excerpt_for_question(
+        paragraph, "Where did Smith and Jones meet the buyer in Nevada?", 80
+    )
+    assert excerpt == "… Smith met the buyer in a hotel room. …"
