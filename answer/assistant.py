@@ -40,8 +40,8 @@ from answer.parts import (
     AnswerEnd,
     between_parts,
     new_sentences,
-    opens_with_a_stray_no,
     question_parts,
+    says_nothing_new,
     to_the_point,
     with_each_part,
 )
@@ -304,8 +304,8 @@ class Assistant:
         for n, part in enumerate(parts):
             # A question joining two ("How much ..., and for how long ...?"): the small model
             # answered the first only; the second is asked after it, as a follow-up would be.
-            # Where it writes the first reply again ("Who owns it?") or a stray "No, ...", it
-            # is asked once more after the earlier parts' questions alone, without the reply.
+            # Where it writes the first reply (or its figures) again ("Who owns it?") or a
+            # stray "No, ...", it is asked once more after the earlier parts alone, no reply.
             between = between_parts(reply)
             for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
                 written = yield from self._write(
@@ -315,7 +315,7 @@ class Assistant:
                     AnswerEnd(part, sources, standalone, cut=one),
                 )
                 new = new_sentences(without_stray_yes(written.strip(), part), reply)
-                if reply and opens_with_a_stray_no(written, part):  # contradicts the first
+                if reply and says_nothing_new(written, reply, part):  # "No, ...", or a copy
                     new = ""
                 if new or not reply or starts_with_refusal(written):
                     break

@@ -20,7 +20,7 @@ from answer.answerability import (
 )
 from answer.attribution import attribute_citations
 from answer.excerpts import word_keys
-from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS
+from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts
 from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
@@ -205,11 +205,19 @@ def _asks_for_one(question: str) -> bool:
     return asks_for_a_figure(question) or asks_for_a_name(question) or asks_for_a_date(question)
 
 
-def opens_with_a_stray_no(answer: str, question: str) -> bool:
-    """Whether the answer to a question for a fact opens with "No," ("Нет,", "Жоқ,"): the
-    small model then answers another question than the one asked ("When is it open?" got "No,
-    the Ministry did not open the centre on 15 September 2025.", after the answer that it did)."""
-    return asks_for_a_fact(question) and bool(STRAY_NO.match(answer))
+def says_nothing_new(answer: str, reply: str, question: str) -> bool:
+    """Whether a later part's answer adds nothing to the reply so far, though not word for word
+    (`new_sentences`): to a question for a fact it opens with "No," ("Нет,", "Жоқ,"), answering
+    another question ("When is it open?" got "No, the Ministry did not open the centre on 15
+    September 2025.", after the answer that it did); or to a question for a figure or a date it
+    states only figures the reply has ("..., және ол қашан ашық?", when is it open, got the
+    first part's "40,000 адамға" again in other words)."""
+    if asks_for_a_fact(question) and STRAY_NO.match(answer):
+        return True
+    if not (asks_for_a_figure(question) or asks_for_a_date(question)):
+        return False
+    stated = Facts.of(answer).numbers
+    return bool(stated) and stated <= Facts.of(reply).numbers
 
 
 # How many of the leading release's paragraphs closest to a part may be added for it.

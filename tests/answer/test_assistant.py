@@ -747,6 +747,24 @@ def test_a_later_part_answered_no_to_a_question_for_a_fact_is_left_out(
     assert "did not admit wrongdoing" in answer.text
 
 
+def test_a_later_part_answered_with_the_first_figures_again_is_asked_once_more(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # The bundled consular question in Kazakh: "..., and when is it open?" got the first
+    # part's "40,000" again in other words, not word for word.
+    question = "What fine did Tyson Foods pay for the worker death, and when was it sentenced?"
+    first = "Tyson Foods paid a $500,000 fine [1]."
+    chat_model.enqueue(first, "The company was fined $500,000 for the death [1].", "NO_ANSWER")
+    answer = assistant.ask(question)
+    assert answer.text == first and len(chat_model.calls) == 3
+    # Asked once more after the first part's question alone, without the copied reply.
+    assert "$500,000 fine" not in "".join(str(m.content) for m in chat_model.calls[2])
+    # A part asking for no figure or date may repeat one ("..., and who paid it?").
+    chat_model.enqueue(first, "Tyson Foods paid the $500,000 [1].")
+    answer = assistant.ask("What fine did Tyson Foods pay for the worker death, and who paid it?")
+    assert answer.text == f"{first} Tyson Foods paid the $500,000 [1]."
+
+
 def test_a_later_part_is_answered_with_the_paragraph_found_for_it_too(
     assistant: Assistant, chat_model: FakeChatModel
 ) -> None:
