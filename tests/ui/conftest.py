@@ -84,11 +84,12 @@ def running_site(
     *,
     answer: str = ANSWER,
     delay: float = 0.0,
+    embedder: FakeEmbedder | None = None,
     **overrides: Any,
 ) -> Iterator[Site]:
     """The whole server over `releases`, with a scripted model that always says `answer`."""
     settings = site_settings(tmp_path, **overrides)
-    index = Index.from_settings(settings, embedder=FakeEmbedder())
+    index = Index.from_settings(settings, embedder=embedder or FakeEmbedder())
     report = Ingestor.for_index(index).ingest(releases)
     assert report.ok, report.failed
     generator = SlowChatModel(answer, delay=delay)
