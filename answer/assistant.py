@@ -1,11 +1,9 @@
-"""Answering: retrieve (a follow-up together with the asker's previous question, or rewritten
-by the model first; one that names nothing of its own within the release the conversation is
-about), ask the model with numbered sources, check the answer against them (and that it
-says something the question does not; ask again over one release if it came from another
-case's), quote the sentence each citation is for, and refuse plainly, naming the closest
-releases, when the releases do not hold the answer.
-
-`Assistant.from_settings` is the composition point of the whole answering stack.
+"""Answering: retrieve (a follow-up together with the asker's previous question, or rewritten by
+the model first; one that names nothing of its own within the release the conversation is about),
+ask the model with numbered sources, check the answer against them (and that it says something
+the question does not; ask again over one release if it came from another case's), quote the
+sentence each citation is for, and refuse plainly, naming the closest releases, when the releases
+do not hold the answer. `Assistant.from_settings` is the composition point of the answering stack.
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ from answer.parts import (
     AnswerEnd,
     between_parts,
     new_sentences,
+    part_notes,
     question_parts,
     says_nothing_new,
     to_the_point,
@@ -71,7 +70,6 @@ from prompts import (
     prompt_echo_start,
     refusal,
     starts_with_refusal,
-    unanswered_part,
 )
 from retrieval.errors import PresschatError
 from retrieval.index import Index
@@ -82,6 +80,7 @@ from retrieval.types import Hit, SearchFilters
 log = logging.getLogger(__name__)
 
 Verdict = Literal["answered", "cannot", "unsure"]
+Reply = tuple[Verdict, str, tuple[Citation, ...], list[str]]  # list: parts left unanswered
 
 
 def build_chat_model(settings: Settings, *, stop_signal: StopSignal | None = None) -> BaseChatModel:
@@ -234,7 +233,7 @@ class Assistant:
         retry_in = self.settings.retry_in_source_language
         other = sources_language(shown[:1]) if language in retry_in else UNKNOWN
         retrying = other not in (language, UNKNOWN)
-        verdict, text, citations = yield from self._reply(
+        verdict, text, citations, left = yield from self._reply(
             asked, standalone, shown, language, history, releases, asked_again=retrying
         )
         cited = [shown[c.number - 1] for c in citations]  # none unless it answered
@@ -244,7 +243,7 @@ class Assistant:
             log.info("answer cited a release about another case; asked over %s", other_case)
             shown = sources_of_release(self.index, standalone, other_case, shown, len(shown))
             yield AnswerToken(f"\n\n{other_release(language)}\n\n")
-            verdict, text, citations = yield from self._reply(
+            verdict, text, citations, left = yield from self._reply(
                 asked, standalone, shown, language, history, releases, asked_again=retrying
             )
         if verdict == "unsure" and retrying:
@@ -253,7 +252,7 @@ class Assistant:
             lead = f"{other_language(language)}\n\n"
             log.info("answer in %s failed the checks; asked in %s", language, other)
             yield AnswerToken(f"\n\n{lead}")
-            verdict, text, citations = yield from self._reply(
+            verdict, text, citations, left = yield from self._reply(
                 asked, standalone, shown, other, history, releases
             )
             text = lead + text
@@ -267,7 +266,7 @@ class Assistant:
             lead, again = (f"{other_language(language)}\n\n", other) if retrying else ("", language)
             log.info("reply %s; asked again over the sentences nearest it", first)
             yield AnswerToken(f"\n\n{lead}")
-            verdict, text, citations = yield from self._reply(
+            verdict, text, citations, left = yield from self._reply(
                 asked, standalone, shown, again, history, releases, source_chars=focus
             )
             text, verdict = lead + text, "unsure" if verdict == "cannot" != first else verdict
@@ -275,8 +274,7 @@ class Assistant:
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
             quoted = with_quotes(text, citations, standalone)
-            said = "".join(f"\n\n{unanswered_part(language, p)}" for p in unasked)
-            if said := said + another_language_note(text, language):
+            if said := part_notes(language, unasked, left) + another_language_note(text, language):
                 yield AnswerToken(said)
                 text += said
             yield finish(text, False, quoted)
@@ -292,13 +290,13 @@ class Assistant:
         *,
         asked_again: bool = False,
         source_chars: int | None = None,
-    ) -> Generator[AnswerEvent, None, tuple[Verdict, str, tuple[Citation, ...]]]:
+    ) -> Generator[AnswerEvent, None, Reply]:
         """Stream the model's answer to each part in `language`, its sources cut to
         `source_chars` (the settings' by default); return whether it answered (else "cannot":
         it said the sources do not hold the answer; "unsure": its answer failed the checks,
-        stricter if `asked_again`) with the checked text and its citations."""
+        stricter if `asked_again`) with the checked text, its citations, the parts left out."""
         source_chars = source_chars or self.settings.source_chars
-        reply = ""
+        reply, left = "", []
         turns = list(history)
         one = len(parts) == 1 and self.settings.check_answers  # ends where it has answered
         for n, part in enumerate(parts):
@@ -324,6 +322,8 @@ class Assistant:
             written = new
             if written and not starts_with_refusal(written):
                 reply += between + written
+            else:
+                left.append(part)
         reply = reply or CANNOT_ANSWER
         text = reply.replace(CANNOT_ANSWER, "").strip()  # each part's stray "Yes," is gone
         unreliable = None
@@ -337,13 +337,13 @@ class Assistant:
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
-            return "cannot", "", ()
+            return "cannot", "", (), []
         if unreliable or not has_words(text) or (self.settings.check_answers and not citations):
             # Nothing a reader could check (nor a paragraph to check it in): the releases may
             # still hold the answer, so the refusal does not claim they do not.
             log.info("refused %r: %s", reply, unreliable or "no words, or no citation")
-            return "unsure", "", ()
-        return "answered", text, citations
+            return "unsure", "", (), []
+        return "answered", text, citations, left
 
     def _write(
         self, messages: list[BaseMessage], question: str, separator: str, end: AnswerEnd

@@ -24,6 +24,7 @@ from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts
 from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
+from prompts import unanswered_part
 from retrieval.dates import asks_for_a_date
 from retrieval.index import Index
 from retrieval.sentences import sentence_spans, split_sentences
@@ -283,6 +284,28 @@ def new_sentences(written: str, reply: str) -> str:
     seen = _words(reply)
     kept = [s for s in sentences if _words(s) not in seen]
     return written if len(kept) == len(sentences) else " ".join(kept)
+
+
+def part_notes(language: str, unasked: Sequence[str], left: Sequence[str]) -> str:
+    """The lines after an answer to some parts of a question: for each part not asked (the
+    sources miss what it names), that the releases do not answer it; for each the model left
+    unanswered (it said none, or its reply added nothing), that no reliable answer was found.
+    A part had been left out without a word ("..., және ол қашан ашық?")."""
+    notes = [unanswered_part(language, p) for p in unasked]
+    notes += [unanswered_part(language, p, unsure=True) for p in left]
+    return "".join(f"\n\n{note}" for note in notes)
+
+
+def without_part_notes(text: str) -> str:
+    """An answer without the lines `part_notes` adds (for scoring the reply: they quote the
+    part, whose words are no answer, in the asker's language whatever the reply's)."""
+    starts = [
+        unanswered_part(language, "", unsure=unsure).removesuffix("«»").removesuffix("“”")
+        for language in ("en", "ru", "kk")
+        for unsure in (False, True)
+    ]
+    blocks = text.split("\n\n")
+    return "\n\n".join(b for b in blocks if not any(b.startswith(s) for s in starts))
 
 
 def _words(text: str) -> str:

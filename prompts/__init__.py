@@ -89,10 +89,12 @@ def refusal(language: str, *, unsure: bool = False) -> str:
     return load_prompt(f"{'unsure' if unsure else 'refusal'}_{prompt_language(language)}")
 
 
-def unanswered_part(language: str, part: str) -> str:
+def unanswered_part(language: str, part: str, *, unsure: bool = False) -> str:
     """The line that says the releases do not answer one part of a question joining two, in the
-    asker's language, after the other part's answer."""
-    return render_prompt(f"unanswered_part_{prompt_language(language)}", part=part)
+    asker's language, after the other part's answer; with `unsure`, that no reliable answer to
+    it was found (the model said none, or its reply added nothing)."""
+    name = "unsure_part" if unsure else "unanswered_part"
+    return render_prompt(f"{name}_{prompt_language(language)}", part=part)
 
 
 def other_language(language: str) -> str:

@@ -14,7 +14,14 @@ from answer.parts import question_parts, with_each_part
 from answer.sources import find_sources
 from answer.types import AnswerDone, AnswerToken, SourcesFound, Turn, final_answer
 from ingest.pipeline import Ingestor
-from prompts import another_language, ask_for_more, other_language, other_release, refusal
+from prompts import (
+    another_language,
+    ask_for_more,
+    other_language,
+    other_release,
+    refusal,
+    unanswered_part,
+)
 from retrieval.errors import BackendError
 from retrieval.index import Index
 from retrieval.language import detect_language
@@ -22,6 +29,11 @@ from retrieval.settings import Settings
 from retrieval.types import SearchFilters
 from tests.conftest import write_jsonl
 from tests.factories import make_hit
+
+
+def left_out(question: str, part: int = 1) -> str:
+    """The line after an answer that says a part of `question` got no reliable answer."""
+    return f"\n\n{unanswered_part('en', question_parts(question)[part], unsure=True)}"
 
 
 @pytest.fixture
@@ -740,7 +752,8 @@ def test_a_later_part_answered_no_to_a_question_for_a_fact_is_left_out(
     first = "Tyson Foods paid a $500,000 fine [1]."
     chat_model.enqueue(first, "No, Tyson Foods did not pay a $500,000 fine [1].")
     answer = assistant.ask(question)
-    assert answer.text == first and not answer.refused
+    # Left out, and said so: "... this part of the question ...: “Which gas killed him?”".
+    assert answer.text == first + left_out(question) and not answer.refused
     # A part that asks whether ("..., and did it admit wrongdoing?") may be answered "No, ...".
     chat_model.enqueue(first, "No, it did not admit wrongdoing [1].")
     answer = assistant.ask("What fine did Tyson Foods pay, and did it admit wrongdoing?")
@@ -756,7 +769,7 @@ def test_a_later_part_answered_with_the_first_figures_again_is_asked_once_more(
     first = "Tyson Foods paid a $500,000 fine [1]."
     chat_model.enqueue(first, "The company was fined $500,000 for the death [1].", "NO_ANSWER")
     answer = assistant.ask(question)
-    assert answer.text == first and len(chat_model.calls) == 3
+    assert answer.text == first + left_out(question) and len(chat_model.calls) == 3
     # Asked once more after the first part's question alone, without the copied reply.
     assert "$500,000 fine" not in "".join(str(m.content) for m in chat_model.calls[2])
     # A part asking for no figure or date may repeat one ("..., and who paid it?").
@@ -789,7 +802,8 @@ def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refu
     assert assistant.ask(question).refused and len(chat_model.calls) == 2
     chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].", "NO_ANSWER")
     answer = assistant.ask(question)
-    assert not answer.refused and answer.text == "Tyson Foods paid a $500,000 fine [1]."
+    assert not answer.refused
+    assert answer.text == "Tyson Foods paid a $500,000 fine [1]." + left_out(question)
 
 
 def test_a_part_naming_what_no_source_holds_is_not_asked_and_the_answer_says_so(
@@ -833,7 +847,7 @@ def test_parts_are_joined_as_sentences_and_a_part_written_twice_is_kept_once(
     assert "".join(e.text for e in events if isinstance(e, AnswerToken)) == text
     assert events[-1].answer.text == text  # type: ignore[union-attr]
     chat_model.enqueue(f"$500,000 [{fine}].", f"$500,000 [{fine}]")
-    assert assistant.ask(question).text == f"$500,000 [{fine}]."
+    assert assistant.ask(question).text == f"$500,000 [{fine}]." + left_out(question)
     # A sentence of the first part's reply said again in the second's is said once.
     chat_model.enqueue(
         f"Tyson paid $500,000 [{fine}]. It pleaded guilty [{fine}].",
