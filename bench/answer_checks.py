@@ -66,7 +66,7 @@ from answer.attribution import (
     resolve_citations,  # noqa: E402
 )
 from answer.dates import misstates_a_day  # noqa: E402
-from answer.parts import to_the_point  # noqa: E402
+from answer.parts import to_the_point, without_part_notes  # noqa: E402
 from answer.sources import release_shares  # noqa: E402
 from answer.types import Answer  # noqa: E402
 from evaluation.answer_scores import AnswerReport, answer_matches, is_correct  # noqa: E402
@@ -240,7 +240,7 @@ def score(
             holding += sum(answer_matches(question.answer, c.text) for c in answer.citations)
         if question.lang == "kk" and not answer.refused:
             kk_answered += 1
-            kk_in_kazakh += detect_language(answer.text) == "kk"
+            kk_in_kazakh += detect_language(without_part_notes(answer.text)) == "kk"
     data = report.as_dict()
     data.pop("replies")
     data["kk_replies_in_kazakh"] = round(kk_in_kazakh / kk_answered, 3) if kk_answered else None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from answer.grounding import MARKERS, number_word_value
+from answer.parts import without_part_notes
 from answer.types import Answer
 from evaluation.groups import Groups
 from evaluation.questions import Question
@@ -84,11 +85,13 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
 
 
 def is_correct(question: Question, answer: Answer) -> bool:
-    """An answerable question, answered (not refused), with its gold answer in the reply."""
+    """An answerable question, answered (not refused), with its gold answer in the reply (not
+    in a line saying a part went unanswered)."""
+    reply = without_part_notes(answer.text)
     return (
         bool(question.gold)
         and not answer.refused
-        and answer_matches(question.answer, answer.text, reply_language=answer.language)
+        and answer_matches(question.answer, reply, reply_language=answer.language)
     )
 
 

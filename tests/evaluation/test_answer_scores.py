@@ -1,8 +1,9 @@
 import pytest
 
 from answer.types import Answer, Citation
-from evaluation.answer_scores import answer_matches, evaluate_answers
+from evaluation.answer_scores import answer_matches, evaluate_answers, is_correct
 from evaluation.questions import Question
+from prompts import unanswered_part
 from retrieval.types import SearchFilters
 from tests.factories import make_hit
 
@@ -95,3 +96,12 @@ def test_answer_scores() -> None:
         "false_refusal": 0.5,
     }
     assert [r["correct"] for r in report["replies"]] == [True, False, False, False]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_a_line_saying_a_part_went_unanswered_answers_nothing(language: str) -> None:
+    question = Question("1", "q", "en", "fact", (("a", 0),), answer="the Church Arson Act")
+    for unsure in (False, True):
+        note = unanswered_part(language, "Did he violate the Church Arson Act?", unsure=unsure)
+        assert not is_correct(question, _answer(f"He pleaded guilty [1].\n\n{note}", False, []))
+    assert is_correct(question, _answer(f"The Church Arson Act [1].\n\n{note}", False, []))
