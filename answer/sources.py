@@ -25,7 +25,7 @@ from prompts import CANNOT_ANSWER
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
 from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
-from retrieval.language import UNKNOWN, detect_language
+from retrieval.language import UNKNOWN, detect_language, sources_language
 from retrieval.types import Hit, SearchFilters
 
 log = logging.getLogger(__name__)
@@ -243,12 +243,19 @@ def release_asked_about(
     """The shown release that holds clearly more of what the question names and says (read in
     the whole release, `releases` by id) than every release the answer `cited`: the small model
     answered "When was Sandipkumar Patel to be sentenced?" from another Patel's release. None
-    if a cited release holds about as much, or a release's text is not at hand."""
+    if a cited release holds about as much, or a release's text is not at hand. Only releases in
+    a cited one's language compete: a Russian question shares its words with a Russian release
+    alone ("Сколько посетителей примет консульский центр ...?" was taken off the English
+    release it was answered from, for a Russian one about water)."""
     if not cited:
         return None
     shares = release_shares(question, sources, releases)
     if not shares:
         return None
+    languages = {sources_language([hit]) for hit in cited}
+    shares = {
+        h.release_id: shares[h.release_id] for h in sources if sources_language([h]) in languages
+    }
     best = max(shares, key=shares.__getitem__)
     held = max(shares.get(hit.release_id, 0.0) for hit in cited)
     return best if shares[best] - held > OTHER_CASE_MARGIN else None

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -316,6 +317,22 @@ def test_a_release_holding_a_little_less_of_the_question_is_no_other_case() -> N
     ]:
         assert release_asked_about(question, [cited, other], [cited], releases) == told, question
     assert 2 / 14 < OTHER_CASE_MARGIN < 2 / 7
+
+
+def test_a_release_in_another_language_than_the_cited_one_is_no_other_case() -> None:
+    # The bundled Russian question over the English consular release: the Russian release
+    # about water shares the question's Russian words, the English one none of them.
+    question = "Сколько посетителей примет консульский центр за год, и кто его директор?"
+    releases = {
+        "centre": "In its first year the ministry expects the centre to serve 40,000 visitors.",
+        "water": "Консультации МИД: центр примет посетителей за год; директор консульский.",
+    }
+    centre = make_hit("centre", 3)
+    water = dataclasses.replace(make_hit("water", 0), language="ru")
+    assert release_asked_about(question, [centre, water], [centre], releases) is None
+    # In the cited release's language it still competes.
+    english = dataclasses.replace(water, language="en")
+    assert release_asked_about(question, [centre, english], [centre], releases) == "water"
 
 
 def test_an_answer_asked_again_over_one_release_keeps_its_shown_paragraphs_first() -> None:
