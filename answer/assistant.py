@@ -36,6 +36,7 @@ from answer.excerpts import answer_messages
 from answer.grounding import has_words
 from answer.parts import (
     AnswerEnd,
+    answers_the_part,
     between_parts,
     new_sentences,
     part_notes,
@@ -319,9 +320,8 @@ class Assistant:
                     break
                 log.info("the reply to %r added nothing (or a stray 'No'); asked once more", part)
             turns += [Turn("user", part), Turn("assistant", written)]
-            written = new
-            if written and not starts_with_refusal(written):
-                reply += between + written
+            if answers_the_part(new):
+                reply += between + new
             else:
                 left.append(part)
         reply = reply or CANNOT_ANSWER

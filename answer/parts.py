@@ -20,11 +20,11 @@ from answer.answerability import (
 )
 from answer.attribution import attribute_citations
 from answer.excerpts import word_keys
-from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts
+from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts, says_it_is_unstated
 from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
-from prompts import unanswered_part
+from prompts import starts_with_refusal, unanswered_part
 from retrieval.dates import asks_for_a_date
 from retrieval.index import Index
 from retrieval.sentences import sentence_spans, split_sentences
@@ -284,6 +284,15 @@ def new_sentences(written: str, reply: str) -> str:
     seen = _words(reply)
     kept = [s for s in sentences if _words(s) not in seen]
     return written if len(kept) == len(sentences) else " ".join(kept)
+
+
+def answers_the_part(reply: str) -> bool:
+    """Whether a part's reply (its new sentences) answers it: not the model's "no answer", nor
+    only sentences saying the sources do not state it ("The director of the consular centre
+    is not mentioned in the given press release. [2][3]", which the checks then drop)."""
+    if not reply or starts_with_refusal(reply):
+        return False
+    return not all(says_it_is_unstated(s) for s in split_sentences(reply))
 
 
 def part_notes(language: str, unasked: Sequence[str], left: Sequence[str]) -> str:

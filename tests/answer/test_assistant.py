@@ -804,6 +804,11 @@ def test_a_part_the_sources_do_not_answer_is_left_out_and_both_refused_is_a_refu
     answer = assistant.ask(question)
     assert not answer.refused
     assert answer.text == "Tyson Foods paid a $500,000 fine [1]." + left_out(question)
+    # Said in words ("... is not mentioned in the given press release."): left out, and named.
+    unstated = "The plant manager is not mentioned in the given press release. [2]"
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].", unstated)
+    answer = assistant.ask(question)
+    assert answer.text == "Tyson Foods paid a $500,000 fine [1]." + left_out(question)
 
 
 def test_a_part_naming_what_no_source_holds_is_not_asked_and_the_answer_says_so(
