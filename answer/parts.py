@@ -24,7 +24,7 @@ from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts, says_it
 from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice
 from answer.sources import find_sources
 from answer.types import Turn
-from prompts import starts_with_refusal, unanswered_part
+from prompts import REFUSAL_LANGUAGES, starts_with_refusal, unanswered_part
 from retrieval.dates import asks_for_a_date
 from retrieval.index import Index
 from retrieval.sentences import sentence_spans, split_sentences
@@ -309,8 +309,8 @@ def without_part_notes(text: str) -> str:
     """An answer without the lines `part_notes` adds (for scoring the reply: they quote the
     part, whose words are no answer, in the asker's language whatever the reply's)."""
     starts = [
-        unanswered_part(language, "", unsure=unsure).removesuffix("«»").removesuffix("“”")
-        for language in ("en", "ru", "kk")
+        unanswered_part(language, "\0", unsure=unsure).split("\0")[0]
+        for language in REFUSAL_LANGUAGES
         for unsure in (False, True)
     ]
     blocks = text.split("\n\n")

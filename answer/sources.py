@@ -249,13 +249,11 @@ def release_asked_about(
     release it was answered from, for a Russian one about water)."""
     if not cited:
         return None
-    shares = release_shares(question, sources, releases)
+    languages = {sources_language([hit]) for hit in cited}
+    alike = [hit for hit in sources if sources_language([hit]) in languages]
+    shares = release_shares(question, alike, releases)
     if not shares:
         return None
-    languages = {sources_language([hit]) for hit in cited}
-    shares = {
-        h.release_id: shares[h.release_id] for h in sources if sources_language([h]) in languages
-    }
     best = max(shares, key=shares.__getitem__)
     held = max(shares.get(hit.release_id, 0.0) for hit in cited)
     return best if shares[best] - held > OTHER_CASE_MARGIN else None
