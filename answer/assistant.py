@@ -1,10 +1,8 @@
-"""Answering: retrieve (a follow-up together with the asker's previous question, or rewritten by
-the model first; one that names nothing of its own within the release the conversation is about),
-ask the model with numbered sources, check the answer against them (and that it says something
-the question does not; ask again over one release if it came from another case's), quote the
-sentence each citation is for, and refuse plainly, naming the closest releases, when the releases
-do not hold the answer. `Assistant.from_settings` is the composition point of the answering stack.
-"""
+"""Answering: retrieve (a follow-up with the asker's previous question, or rewritten by the model
+first), ask the model with numbered sources, check the answer against them (ask again over one
+release if it came from another case's), quote the sentence each citation is for; where no answer
+passed, quote the source sentence the model chooses, or refuse plainly, naming the closest
+releases. `Assistant.from_settings` is the composition point of the answering stack."""
 
 from __future__ import annotations
 
@@ -32,7 +30,7 @@ from answer.chat_models import (
     model_name,
     stream_text,
 )
-from answer.excerpts import answer_messages
+from answer.excerpts import answer_messages, quoted_answer
 from answer.grounding import has_words
 from answer.parts import (
     AnswerEnd,
@@ -160,8 +158,7 @@ class Assistant:
             raise PresschatError("the question is empty")
         language = question_language(question, history)
         if not history and not has_subject(question):
-            # "Когда?" opening a conversation: a search would return some release, and the
-            # model answered from it ("2025 год [1]"); ask for what the question is about.
+            # "Когда?" opening a conversation was answered from some release: ask what about.
             filters = filters or SearchFilters()
             yield SourcesFound((), question, filters)
             reply = ask_for_more(language)
@@ -173,9 +170,8 @@ class Assistant:
         found = find_sources(self.index, standalone, history, k, filters, today)
         floor = self.settings.min_score
         sources = tuple(h for h in found.hits if h.score >= floor)
-        # A new topic is answered without the conversation before it: with it in the prompt
-        # the small model answered "... agree about a joint space programme?" with an invented
-        # agreement after questions about another release.
+        # A new topic is answered without the conversation before it: with it, the small model
+        # invented an agreement "about a joint space programme" after another release's.
         conversation = () if rewrite or found.moved_on else history
         parts = question_parts(standalone)
         sources = with_each_part(
@@ -271,7 +267,13 @@ class Assistant:
                 asked, standalone, shown, again, history, releases, source_chars=focus
             )
             text, verdict = lead + text, "unsure" if verdict == "cannot" != first else verdict
-        if verdict != "answered":
+        quote, limit = None, self.settings.quote_sentences if check and len(parts) == 1 else 0
+        if verdict != "answered" and limit:  # the sentence the model chooses, where it wrote none
+            model, stop = self.chat_model, self.stop_signal
+            quote = quoted_answer(model, standalone, shown, releases, language, limit, stop)
+        if quote:  # not streamed: it replaces the text shown, as a refusal does
+            yield finish(quote[0], False, quote[1])
+        elif verdict != "answered":
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
         else:
             quoted = with_quotes(text, citations, standalone)
@@ -301,10 +303,9 @@ class Assistant:
         turns = list(history)
         one = len(parts) == 1 and self.settings.check_answers  # ends where it has answered
         for n, part in enumerate(parts):
-            # A question joining two ("How much ..., and for how long ...?"): the small model
-            # answered the first only; the second is asked after it, as a follow-up would be.
-            # Where it writes the first reply (or its figures) again ("Who owns it?") or a
-            # stray "No, ...", it is asked once more after the earlier parts alone, no reply.
+            # A question joining two: the small model answered the first only; the second is
+            # asked after it, as a follow-up would be. Where it writes the first reply (or its
+            # figures) again or a stray "No, ...", it is asked once more without the reply.
             between = between_parts(reply)
             for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
                 written = yield from self._write(
@@ -339,8 +340,7 @@ class Assistant:
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
             return "cannot", "", (), []
         if unreliable or not has_words(text) or (self.settings.check_answers and not citations):
-            # Nothing a reader could check (nor a paragraph to check it in): the releases may
-            # still hold the answer, so the refusal does not claim they do not.
+            # Nothing a reader could check: the refusal does not claim the releases lack it.
             log.info("refused %r: %s", reply, unreliable or "no words, or no citation")
             return "unsure", "", (), []
         return "answered", text, citations, left
@@ -379,8 +379,7 @@ class Assistant:
                 held
                 and info.get("first_token_probability", 0.0) >= self.settings.refusal_probability
             ):
-                # The model leant towards "no answer" even if it did not write it (a threshold
-                # an operator may set for another model; off by default, see BENCHMARKS.md).
+                # Leant towards "no answer" past an operator's threshold (off by default).
                 return CANNOT_ANSWER
             if held:
                 # Hold while the reply may become the token, and for good once it starts with it;

@@ -1,17 +1,24 @@
 """The answer prompt: numbered sources, shortened for the model to the sentences of a long
 paragraph that hold the question's words, with their neighbours, so the prompt (and the wait
 for the first token) stays short; citations still carry the whole paragraph. Then the recent
-conversation and the question. Also the prompt that rewrites a follow-up."""
+conversation and the question. Also the prompt that rewrites a follow-up, and the one that has
+the model choose the sentence that answers (`quote_candidates`)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from answer.types import Turn
-from prompts import render_prompt
+from answer.answerability import named_share
+from answer.attribution import resolve_citations, with_quotes
+from answer.chat_models import StopSignal, stream_text
+from answer.questions import AskedFigure
+from answer.types import Citation, Turn
+from prompts import quoted_sentence, render_prompt
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import content_words
@@ -40,12 +47,7 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
     if len(sentences) < 2:
         return text[:limit].rstrip() + " …"
     wanted = word_keys(question)
-    words = [word_keys(s) & wanted for s in sentences]
-    held_by = Counter(word for w in words for word in w)
-
-    def weight(keys: set[str]) -> float:
-        return sum(1 / held_by[word] for word in keys)
-
+    words, weight = _weighed(sentences, wanted)
     scores = [weight(w) for w in words]
     best = max(range(len(sentences)), key=lambda i: (scores[i] / len(sentences[i]) ** 0.5, -i))
     if len(sentences[best]) > limit:  # one sentence longer than the limit
@@ -77,6 +79,75 @@ def excerpt_for_question(text: str, question: str, limit: int) -> str:
             break
         chosen.add(max(fitting, key=lambda j: (scores[j], -j)))
     return _render(sentences, chosen)
+
+
+def _weighed(
+    sentences: Sequence[str], wanted: set[str]
+) -> tuple[list[set[str]], Callable[[set[str]], float]]:
+    """Each sentence's question words, and their weight: 1 / (sentences holding it) each."""
+    words = [word_keys(s) & wanted for s in sentences]
+    held_by = Counter(word for w in words for word in w)
+    return words, lambda keys: sum(1 / held_by[word] for word in keys)
+
+
+def quote_candidates(
+    question: str, sources: Sequence[Hit], figure: AskedFigure
+) -> list[tuple[int, str]]:
+    """The sentences of the sources that state the kind of `figure` the question asks
+    for, as (source number, sentence), the best match for the question first (weighed as
+    `excerpt_for_question` weighs a paragraph's sentences, over all the sources' sentences);
+    none that shares no word with the question."""
+    numbered = [(n, s) for n, hit in enumerate(sources, 1) for s in split_sentences(hit.text)]
+    words, weight = _weighed([s for _, s in numbered], word_keys(question))
+    scores = [weight(w) / len(s) ** 0.5 for w, (_, s) in zip(words, numbered, strict=True)]
+    ranked = sorted(range(len(numbered)), key=lambda i: -scores[i])
+    return [numbered[i] for i in ranked if scores[i] and figure.stated_in(numbered[i][1])]
+
+
+def quoted_answer(
+    chat_model: BaseChatModel,
+    question: str,
+    sources: Sequence[Hit],
+    releases: Mapping[str, str],
+    language: str,
+    limit: int,
+    stop: StopSignal,
+) -> tuple[str, tuple[Citation, ...]] | None:
+    """The source sentence the model chooses as the answer to a question for a figure, quoted
+    and cited (or None: it chose none, or no sentence states such a figure), among those that
+    state the kind of figure asked (`quote_candidates`) in sources whose release names all the
+    question names. For the question the small model answered wrongly or not at all with the
+    answer in view ("one of 9 tribes to participate in the initial ... phase"): choosing among
+    a few sentences is what it does reliably."""
+    figure = AskedFigure.of(question)
+    if figure is None or not limit:
+        return None
+    named = [named_share(question, [hit], releases) in (None, 1.0) for hit in sources]
+    stating = quote_candidates(question, sources, figure)
+    candidates = [(n, s) for n, s in stating if named[n - 1]][:limit]
+    if not candidates:
+        return None
+    messages = choice_messages(question, [s for _, s in candidates])
+    reply = "".join(stream_text(chat_model, messages, max_tokens=4, temperature=0.0, stop=stop))
+    if (chosen := chosen_number(reply, len(candidates))) is None:
+        return None
+    number, sentence = candidates[chosen - 1]
+    text, citations = resolve_citations(quoted_sentence(language, sentence, number), sources)
+    return text, with_quotes(text, citations, question)
+
+
+def choice_messages(question: str, sentences: Sequence[str]) -> list[BaseMessage]:
+    """The prompt that has the model choose which of the numbered sentences answers the
+    question (its number, or 0)."""
+    listed = "\n".join(f"{n}. {s}" for n, s in enumerate(sentences, 1))
+    user = render_prompt("choose", sentences=listed, question=question)
+    return [SystemMessage(render_prompt("choose_system")), HumanMessage(user)]
+
+
+def chosen_number(reply: str, count: int) -> int | None:
+    """The sentence a reply to `choice_messages` chose (1 .. count), or None (0, or no number)."""
+    match = re.search(r"\d+", reply)
+    return int(match[0]) if match and 1 <= int(match[0]) <= count else None
 
 
 def word_keys(text: str) -> set[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
-from answer.grounding import Facts
+from answer.grounding import Facts, number_word_value, skeleton, word_key
 from answer.types import Turn
 from prompts import another_language, other_language
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
@@ -168,3 +170,96 @@ def figures_for(text: str, question: str) -> frozenset[str]:
 def own_figures(answer: str, question: str) -> frozenset[str]:
     """The numbers an answer states that the question does not (markers are no numbers)."""
     return Facts.of(answer).numbers - Facts.of(question).numbers
+
+
+# The figure a question asks for, by what a sentence that gives it states: a prison sentence (a
+# length of time beside "sentenced", "prison" ...), an amount of money (a currency), or a count
+# of something ("how many tribes": a number with "tribes" a few words after it).
+_ASKS_FOR_A_SENTENCE = re.compile(
+    r"\b(?:what (?:(?:prison|jail) )?(?:sentence|term)|how long (?:a |of a )?(?:prison|jail)|"
+    r"how long (?:was|is|will|did)\b[^?]*\b(?:prison|jail|sentenced|sent|serve)|"
+    r"how many (?:months|years)|какой срок|какое наказание|на сколько (?:лет|месяцев)|"
+    r"қандай жаза|(?:қанша|неше) (?:жыл|ай)\w*)",
+    re.IGNORECASE,
+)
+_ASKS_FOR_MONEY = re.compile(
+    r"\b(?:how much (?:money|did|does|do|was|were|is|has|had|in)\b|"
+    r"(?:what|which) (?:(?:criminal|civil|total|maximum|monetary) )?(?:fine|penalty|restitution)|"
+    r"сколько (?:денег|заплатил\w*)|какую сумму|как(?:ой|ого|ую) (?:\w+ )?(?:штраф|возмещени)\w*|"
+    r"(?:қанша|қандай) (?:ақша|сома|айыппұл|доллар)\w*)",
+    re.IGNORECASE,
+)
+_ASKS_TO_COUNT = re.compile(
+    r"\b(?:how many|how much|сколько|қанша|неше)((?:\s+[^\W\d_]+){1,2})", re.I
+)
+_LENGTH_OF_TIME = re.compile(
+    r"(?:\d[\d,.]*|\b(?P<word>[a-z]+)(?:-[a-z]+)?)(?:\s+and\s+a\s+half)?[\s-]+(?:years?|months?|"
+    r"weeks?|days?|лет|год\w*|месяц\w*|жыл\w*|ай\w*)\b(?![\s-]+old)|"
+    r"\blife\b|пожизненн\w*|өмір бойы",
+    re.IGNORECASE,
+)
+_SENTENCING = re.compile(
+    r"\b(?:sentenced|prison|imprisonment|incarcerat\w*|probation|приговор\w*|лишени\w*|"
+    r"колони\w*|бас бостандығ\w*)",
+    re.IGNORECASE,
+)
+# What says a length is what the law allows, not what was imposed ("faces up to 10 years").
+_AT_MOST = re.compile(r"\b(?:up to|faces?|facing|maximum|statutory|not more than|could)\b", re.I)
+_MONEY = re.compile(
+    r"[$€£]\s?\d|\d[\d,.]*\s*(?:(?:million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|мың)"
+    r"\s*)?(?:dollars?|euros?|долл\w*|евро|руб\w*|теңге|тенге)\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\d[\d,.]*|[^\W\d_]+(?:-[^\W\d_]+)*")
+_COUNTED_WITHIN = 4  # words after a number, where a count names what it counts
+
+
+@dataclass(frozen=True)
+class AskedFigure:
+    """The kind of figure a question asks for; `units` name what a count counts (the one or two
+    words after "how many")."""
+
+    kind: Literal["sentence", "money", "count"]
+    units: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, question: str) -> AskedFigure | None:
+        """The figure the question asks for, where its words tell which kind; else None."""
+        if _ASKS_FOR_A_SENTENCE.search(question):
+            return cls("sentence")
+        if _ASKS_FOR_MONEY.search(question):
+            return cls("money")
+        if match := _ASKS_TO_COUNT.search(question):
+            units = tuple(w for w in match[1].split() if w.lower() not in ALL_STOP_WORDS)
+            return cls("count", units) if units else None
+        return None
+
+    def stated_in(self, sentence: str) -> bool:
+        """Whether the sentence states a figure of this kind: a sentence imposed (not a
+        maximum), an amount in a currency, a number counting one of the units (in another
+        script, one written alike: "галлон" counts "gallons")."""
+        if self.kind == "sentence":
+            return bool(_SENTENCING.search(sentence)) and any(
+                not _AT_MOST.search(sentence[max(0, m.start() - 40) : m.start()])
+                for m in _LENGTH_OF_TIME.finditer(sentence)
+                if not m["word"] or number_word_value(m["word"].lower())
+            )
+        if self.kind == "money":
+            return bool(_MONEY.search(sentence))
+        words = _TOKEN.findall(sentence)
+        return any(
+            _counts(later, unit)
+            for n, word in enumerate(words)
+            if (word[0].isdigit() and not _YEAR.fullmatch(word)) or number_word_value(word.lower())
+            for later in words[n + 1 : n + 1 + _COUNTED_WITHIN]
+            for unit in self.units
+        )
+
+
+def _counts(word: str, unit: str) -> bool:
+    """Whether a sentence's word is the counted unit: the same key, or in another script the
+    same first consonants."""
+    if word_key(word) == word_key(unit):
+        return True
+    own, other = skeleton(word), skeleton(unit)
+    return word.isascii() != unit.isascii() and len(own) >= 3 and own[:3] == other[:3]

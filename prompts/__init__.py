@@ -97,6 +97,13 @@ def unanswered_part(language: str, part: str, *, unsure: bool = False) -> str:
     return render_prompt(f"{name}_{prompt_language(language)}", part=part)
 
 
+def quoted_sentence(language: str, quote: str, number: int) -> str:
+    """The answer that quotes the source sentence the model chose as the one that answers (it
+    wrote no answer that passed the checks), in the asker's language, citing its source."""
+    name = f"quote_{prompt_language(language)}"
+    return render_prompt(name, quote=quote, number=str(number))
+
+
 def other_language(language: str) -> str:
     """The line that opens an answer written in its sources' language, not the asker's: the
     answer in the asker's language failed the checks."""

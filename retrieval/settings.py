@@ -126,6 +126,15 @@ class Settings(BaseSettings):
         "cut to this many characters of the sentences nearest the question (when one is "
         "longer); 0 = not asked again.",
     )
+    quote_sentences: int = Field(
+        3,
+        ge=0,
+        le=10,
+        description="Where no checked answer came (with the checks on) and the question asks "
+        "for a sentence, an amount of money or a count, the LLM chooses among up to this many "
+        "source sentences that state such a figure and is shown the one it chooses as a "
+        "quote; 0 = refuse instead.",
+    )
     min_score: float = Field(
         0.0,
         ge=-1.0,

@@ -315,6 +315,22 @@ def test_ask_says_the_streamed_text_is_not_the_answer_when_it_is_refused_after_i
     assert shown[2] == answer.text.splitlines()[0]
 
 
+def test_ask_says_the_streamed_text_is_not_the_answer_when_a_sentence_is_quoted_after_it(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    question, _, holding = _fine_question(index, settings, data_dir)
+    reply = "Tyson Foods paid a fine for the worker death."  # no figure: fails the checks
+    model = FakeChatModel().enqueue(reply, "1")  # then chooses the first sentence offered
+    once = settings.model_copy(update={"retry_source_chars": 0})
+    answer = _stream_answer(Assistant(index, model, once), read_ask_request(question))
+    assert not answer.refused and answer.text.startswith("The press release says: “")
+    assert "$500,000" in answer.text and [c.number for c in answer.citations] == [holding]
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == reply  # streamed: a terminal cannot take it back
+    assert shown[1] == "(Not an answer: the text above did not hold up against the sources.)"
+    assert shown[2] == answer.text
+
+
 def test_ask_prints_its_own_lines_in_the_answers_language(
     index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -136,6 +136,8 @@ def ask(
 # What the reader compares: a marker moved before the full stop ("... көздейді. [1]" shown as
 # "... көздейді [1].") changes nothing worth printing again.
 _WORDS_AND_MARKERS = re.compile(r"\[\d+\]|\w+")
+_WORDS = re.compile(r"\w+")
+_MARKER = re.compile(r"\[[\d,\s]+\]")
 # The lines `ask` and `chat` print around an answer, in the answer's language.
 _ANSWER_LINES = {
     "en": {
@@ -162,6 +164,13 @@ _ANSWER_LINES = {
 }
 
 
+def _shown_in(text: str, streamed: str) -> bool:
+    """Whether the streamed text holds the text's words in order (the checks drop markers,
+    sentences and clauses such as "according to [1]"; they add none)."""
+    shown = iter(_WORDS.findall(_MARKER.sub(" ", streamed)))
+    return all(word in shown for word in _WORDS.findall(_MARKER.sub(" ", text)))
+
+
 def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
     streamed = ""
     answer: Answer | None = None
@@ -177,9 +186,10 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
             answer = event.answer
     assert answer is not None
     words = Words(_ANSWER_LINES, answer.language)
-    if answer.refused or not streamed:  # nothing (or a held-back refusal token) was shown
-        if streamed:  # a refusal after the text: it replaces what was shown, which a
-            # terminal cannot erase, so the reader is told the text above is not the answer
+    # Nothing (or a held-back refusal token) was shown, or a refusal or a quoted sentence
+    # replaces what was: a terminal cannot erase it, so the reader is told it is not the answer.
+    if answer.refused or not _shown_in(answer.text, streamed):
+        if streamed:
             click.echo()
             click.secho(words("withdrawn"), dim=True)
         click.echo(answer.text, nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from langchain_core.language_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
 
 from answer.assistant import Assistant
 from answer.chat_models import FakeChatModel, GenerationStopped
@@ -17,16 +17,19 @@ from ingest.pipeline import Ingestor
 from prompts import (
     another_language,
     ask_for_more,
+    load_prompt,
     other_language,
     other_release,
+    quoted_sentence,
     refusal,
     unanswered_part,
 )
 from retrieval.errors import BackendError
 from retrieval.index import Index
 from retrieval.language import detect_language
+from retrieval.sentences import split_sentences
 from retrieval.settings import Settings
-from retrieval.types import SearchFilters
+from retrieval.types import Hit, SearchFilters
 from tests.conftest import write_jsonl
 from tests.factories import make_hit
 
@@ -34,6 +37,15 @@ from tests.factories import make_hit
 def left_out(question: str, part: int = 1) -> str:
     """The line after an answer that says a part of `question` got no reliable answer."""
     return f"\n\n{unanswered_part('en', question_parts(question)[part], unsure=True)}"
+
+
+def answer_calls(chat_model: FakeChatModel) -> list[list[BaseMessage]]:
+    """The model's calls for an answer: those choosing a sentence to quote left out."""
+    return [c for c in chat_model.calls if c[0].content != load_prompt("choose_system")]
+
+
+def asked_to_choose(chat_model: FakeChatModel) -> bool:
+    return len(answer_calls(chat_model)) < len(chat_model.calls)
 
 
 @pytest.fixture
@@ -408,7 +420,8 @@ def test_any_langchain_chat_model_answers(index: Index, settings: Settings, data
 def test_answer_length_and_temperature_reach_the_model(
     assistant: Assistant, chat_model: FakeChatModel, settings: Settings
 ) -> None:
-    assistant.ask("What fine did Tyson Foods pay?")
+    chat_model.enqueue("Tyson Foods paid a $500,000 fine [1].")
+    assert not assistant.ask("What fine did Tyson Foods pay?").refused
     assert chat_model.options == [
         {"max_tokens": settings.llm_max_tokens, "temperature": settings.llm_temperature}
     ]
@@ -496,17 +509,17 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
     chat_model.calls.clear()
     russian = "Какой штраф заплатила Tyson Foods за гибель рабочего?"
     chat_model.enqueue("Tyson Foods заплатила штраф 900 долларов [1].")
-    assert assistant.ask(russian).refused and len(chat_model.calls) == 1
+    assert assistant.ask(russian).refused and len(answer_calls(chat_model)) == 1
     more = assistant.settings.model_copy(update={"retry_in_source_language": ["en", "ru"]})
     retrying = Assistant(assistant.index, chat_model, more)
     chat_model.enqueue("Tyson Foods заплатила штраф 900 долларов [1].", "It paid $500,000 [1].")
     answer = retrying.ask(russian)
     assert answer.text == f"{other_language('ru')}\n\nIt paid $500,000 [1]."
-    assert len(chat_model.calls) == 3
+    assert len(answer_calls(chat_model)) == 3
     # Nor one in its sources' own language.
     chat_model.enqueue("Tyson Foods did pay a fine for the worker death [1].")
     assert retrying.ask("What fine did Tyson Foods pay for the worker death?").refused
-    assert len(chat_model.calls) == 4
+    assert len(answer_calls(chat_model)) == 4
 
 
 def test_an_answer_is_asked_again_in_the_language_of_its_best_source(
@@ -558,7 +571,7 @@ def test_an_answer_failing_the_checks_is_asked_again_over_the_sentences_nearest_
         answer = Assistant(assistant.index, chat_model, settings).ask_with_sources(
             question, [source]
         )
-        assert answer.refused and len(chat_model.calls) == 1
+        assert answer.refused and len(answer_calls(chat_model)) == 1
 
 
 def test_the_models_no_answer_is_asked_again_over_the_sentences_nearest_the_question(
@@ -584,7 +597,7 @@ def test_the_models_no_answer_is_asked_again_over_the_sentences_nearest_the_ques
     # "None" twice: the releases do not hold it, as the model said (not "no reliable answer").
     chat_model.calls.clear()
     answer = assistant.ask_with_sources(question, [long])  # the fake says NO_ANSWER when empty
-    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.refused and len(answer_calls(chat_model)) == 2
     assert answer.text.startswith(refusal("en")) and refusal("en", unsure=True) not in answer.text
     # The checks off: the model's "none" stands after the one reply.
     unchecked = assistant.settings.model_copy(update={"check_answers": False})
@@ -1068,3 +1081,89 @@ def test_a_yes_about_someone_the_release_never_names_is_refused(
     chat_model.enqueue("Иә, Нұртілеу Душанбеге барды [1].", yes)
     answer = assistant.ask_with_sources("Мұрат Нұртілеу Душанбеге барды ма?", [visit])
     assert not answer.refused and answer.text.endswith(yes)
+
+
+TRIBES = make_hit(
+    "tap",
+    1,
+    text="The Pascua Yaqui Tribe, located near Tucson, Arizona, is one of 9 tribes to take part "
+    "in the initial phase of the Tribal Access Program. The program began in 2016.",
+)
+TRIBES_SENTENCE = split_sentences(TRIBES.text)[0]
+
+
+@pytest.fixture
+def no_retry(assistant: Assistant, chat_model: FakeChatModel) -> Assistant:
+    """The assistant with no retry over shorter sources: one reply, then the choice."""
+    settings = assistant.settings.model_copy(update={"retry_source_chars": 0})
+    return Assistant(assistant.index, chat_model, settings)
+
+
+def test_a_figure_the_model_missed_is_quoted_from_the_sentence_it_chooses(
+    no_retry: Assistant, chat_model: FakeChatModel
+) -> None:
+    # dev-015 (session 36): "3 tribes joined ..." with "one of 9 tribes" in view, twice.
+    question = "How many tribes joined the initial phase of the Tribal Access Program?"
+    chat_model.enqueue("3 tribes joined the initial phase [1].", "1")
+    answer = no_retry.ask_with_sources(question, [TRIBES])
+    assert not answer.refused
+    assert answer.text == quoted_sentence("en", TRIBES_SENTENCE, 1)
+    (citation,) = answer.citations
+    assert (citation.release_id, citation.quote) == ("tap", TRIBES_SENTENCE)
+    choice = chat_model.calls[-1][-1].content
+    assert f"1. {TRIBES_SENTENCE}" in choice and "began in 2016" not in choice
+    assert chat_model.options[-1]["max_tokens"] <= 4
+    # Asked in Russian: the quote opens in Russian.
+    chat_model.enqueue("3 [1].", "1")
+    answer = no_retry.ask_with_sources("Сколько tribes вошли в начальную фазу?", [TRIBES])
+    assert answer.text.startswith("В пресс-релизе сказано: «The Pascua Yaqui Tribe")
+
+
+MARCHETTI = make_hit(
+    "yonkers", 2, text="Dennis Marchetti, a former Yonkers housing official, pleaded guilty."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sources", "choice", "chosen"),
+    [
+        # The model chooses none: refused, as before.
+        (
+            "How many tribes joined the initial phase of the Tribal Access Program?",
+            [TRIBES],
+            "0",
+            True,
+        ),
+        # The release holding the count does not name whom the question asks about.
+        ("How many tribes did Dennis Marchetti enrol?", [TRIBES, MARCHETTI], "1", False),
+        # No sentence states the kind of figure asked (money).
+        ("How much did the Pascua Yaqui Tribe pay to join the program?", [TRIBES], "1", False),
+        # Two parts: each part's answer is the model's own.
+        ("How many tribes joined the initial phase, and when did it begin?", [TRIBES], "", False),
+    ],
+)
+def test_no_sentence_is_quoted_where_the_model_or_the_sources_give_none(
+    no_retry: Assistant,
+    chat_model: FakeChatModel,
+    question: str,
+    sources: list[Hit],
+    choice: str,
+    chosen: bool,
+) -> None:
+    chat_model.enqueue("NO_ANSWER", *[choice] if choice else [])
+    answer = no_retry.ask_with_sources(question, sources)
+    assert answer.refused and asked_to_choose(chat_model) is chosen
+
+
+def test_quoting_is_off_at_zero_sentences_and_with_the_checks_off(
+    no_retry: Assistant, chat_model: FakeChatModel
+) -> None:
+    question = "How many tribes joined the initial phase of the Tribal Access Program?"
+    for update in ({"quote_sentences": 0}, {"check_answers": False}):
+        chat_model.calls.clear()
+        settings = no_retry.settings.model_copy(update=update)
+        answer = Assistant(no_retry.index, chat_model, settings).ask_with_sources(
+            question,
+            [TRIBES],  # the fake says NO_ANSWER
+        )
+        assert answer.refused and len(chat_model.calls) == 1

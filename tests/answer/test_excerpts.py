@@ -1,7 +1,11 @@
 """Focused excerpts of long sources."""
 
-from answer.excerpts import excerpt_for_question
+import pytest
+
+from answer.excerpts import chosen_number, excerpt_for_question, quote_candidates
+from answer.questions import AskedFigure
 from retrieval.sentences import split_sentences
+from tests.factories import make_hit
 
 PARAGRAPH = (
     "The company was founded in 1990 in Ohio. It makes industrial fans. "
@@ -102,3 +106,41 @@ def test_a_word_every_sentence_holds_weighs_less_than_one_only_the_answer_holds(
         paragraph, "Where did Smith and Jones meet the buyer in Nevada?", 80
     )
     assert excerpt == "… Smith met the buyer in a hotel room. …"
+
+
+def test_quote_candidates_state_the_asked_figure_the_best_match_first() -> None:
+    question = "How many tribes joined the first phase of the tribal access program?"
+    sources = [
+        make_hit(
+            "tap",
+            1,
+            text="The program began in 2016. It is one of 9 tribes to join the "
+            "first phase of the tribal access program. Two of 40 tribes were chosen last.",
+        ),
+        make_hit("other", 3, text="In 2015, 12 tribes met in Phoenix. The weather was fine."),
+    ]
+    figure = AskedFigure.of(question)
+    assert figure is not None
+    assert quote_candidates(question, sources, figure) == [
+        (1, "It is one of 9 tribes to join the first phase of the tribal access program."),
+        (1, "Two of 40 tribes were chosen last."),
+        (2, "In 2015, 12 tribes met in Phoenix."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "count", "chosen"),
+    [
+        ("1", 3, 1),
+        ("3.", 3, 3),
+        ("Sentence 2", 3, 2),
+        ("0", 3, None),
+        ("4", 3, None),
+        ("NO_ANSWER", 3, None),
+        ("", 1, None),
+    ],
+)
+def test_the_chosen_sentence_is_read_from_the_reply(
+    reply: str, count: int, chosen: int | None
+) -> None:
+    assert chosen_number(reply, count) == chosen

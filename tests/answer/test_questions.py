@@ -111,3 +111,60 @@ def test_an_answer_in_another_language_than_the_question_is_noted(
 ) -> None:
     note = questions.another_language_note(answer, language)
     assert note == (f"\n\n{another_language(language)}" if noted else "")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "units"),
+    [
+        ("How many tribes joined the first phase of the program?", "count", ("tribes", "joined")),
+        ("How many Medicare patients did Wayne Smith steer to the clinic?", "count", None),
+        ("P&W сатқан майдың кесірінен қанша галлон майды өртеуге тура келді?", "count", None),
+        ("How much did Adam Victor admit funneling through family members?", "money", ()),
+        ("What criminal fine did Yazaki agree to pay?", "money", ()),
+        ("Сколько денег выманила фирма у иммигрантов?", "money", ()),
+        ("Кулман барлығы қанша сомада пара алғанын мойындады?", "money", ()),
+        ("What sentence did Brandon Vollmer receive?", "sentence", ()),
+        ("How long was Mark Gautreau sent to prison for the attack?", "sentence", ()),
+        ("How many months did Dennis Marchetti get for the kickbacks?", "sentence", ()),
+        ("Какой срок получил Родни Айс?", "sentence", ()),
+        ("Who owned the boat?", None, None),
+        ("When did Metin Atilan remove his monitoring bracelet?", None, None),
+    ],
+)
+def test_the_figure_a_question_asks_for_is_read_from_its_words(
+    question: str, kind: str | None, units: tuple[str, ...] | None
+) -> None:
+    figure = questions.AskedFigure.of(question)
+    assert (figure.kind if figure else None) == kind
+    if figure and units is not None:
+        assert figure.units == units
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [
+        # A sentence imposed states it; a maximum, an age or a count of charges does not.
+        ("What sentence did he get?", "He was sentenced to 42 months in prison.", True),
+        ("What sentence did he get?", "He was sentenced to five years in prison.", True),
+        ("What sentence did he get?", "He was sentenced to life in prison.", True),
+        ("What sentence did he get?", "He faces up to 10 years in prison.", False),
+        ("What sentence did he get?", "A 79-year-old man was beaten in the prison yard.", False),
+        ("What sentence did he get?", "He was charged in a forty-three count indictment.", False),
+        # Money is an amount in a currency; a count of something else is none.
+        ("How much did Zhou pay for the horns?", "Zhou bought five horns for $20,000.", True),
+        ("How much did Zhou pay for the horns?", "Zhou bought as many as five horns.", False),
+        ("Сколько денег выманила фирма?", "The firm took more than 400,000 dollars.", True),
+        # A count names what it counts a few words after the number, in any script.
+        ("How many tribes joined?", "It is one of 9 tribes to participate in the phase.", True),
+        ("How many tribes joined?", "Nine federally recognized tribes joined.", True),
+        ("How many tribes joined?", "The program began in 2016 for the tribes.", False),
+        ("How many defendants were charged?", "They face six felony counts of labeling.", False),
+        ("Қанша галлон май өртелді?", "Over three million gallons of oil were burned.", True),
+    ],
+)
+def test_a_sentence_states_the_asked_figure_only_in_its_kind(
+    question: str, sentence: str, states: bool
+) -> None:
+    figure = questions.AskedFigure.of(question)
+    assert figure is not None
+    assert figure.stated_in(sentence) is states
