@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from answer.grounding import Facts, number_word_value, skeleton
+from answer.grounding import Facts, number_word_value, skeleton, word_key
 from answer.types import Turn
 from prompts import another_language, other_language
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
@@ -189,12 +189,8 @@ _ASKS_FOR_MONEY = re.compile(
     r"(?:қанша|қандай) (?:ақша|сома|айыппұл|доллар)\w*)",
     re.IGNORECASE,
 )
-# "how many pounds", "how many of the liens", "how much uranium": the thing counted (one or two
-# words, function words aside), whose word follows the figure that answers ("147 pounds").
 _ASKS_TO_COUNT = re.compile(
-    r"\b(?:how many|how much|сколько|қанша|неше)(?!\s+(?:could|can|should|more|less)\b)"
-    r"((?:\s+[^\W\d_]+){1,3})",
-    re.IGNORECASE,
+    r"\b(?:how many|how much|сколько|қанша|неше)((?:\s+[^\W\d_]+){1,2})", re.I
 )
 _LENGTH_OF_TIME = re.compile(
     r"(?:\d[\d,.]*|\b(?P<word>[a-z]+)(?:-[a-z]+)?)(?:\s+and\s+a\s+half)?[\s-]+(?:years?|months?|"
@@ -234,8 +230,8 @@ class AskedFigure:
         if _ASKS_FOR_MONEY.search(question):
             return cls("money")
         if match := _ASKS_TO_COUNT.search(question):
-            units = [w for w in match[1].split() if w.lower() not in ALL_STOP_WORDS][:2]
-            return cls("count", tuple(units)) if units else None
+            units = tuple(w for w in match[1].split() if w.lower() not in ALL_STOP_WORDS)
+            return cls("count", units) if units else None
         return None
 
     def stated_in(self, sentence: str) -> bool:
@@ -263,7 +259,7 @@ class AskedFigure:
 def _counts(word: str, unit: str) -> bool:
     """Whether a sentence's word is the counted unit: the same key, or in another script the
     same first consonants."""
-    if len(unit) >= 3 and word.lower()[:5] == unit.lower()[:5]:
+    if word_key(word) == word_key(unit):
         return True
     own, other = skeleton(word), skeleton(unit)
     return word.isascii() != unit.isascii() and len(own) >= 3 and own[:3] == other[:3]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -18,7 +19,7 @@ from answer.chat_models import StopSignal, first_line, stream_text
 from answer.dates import search_within_dates
 from answer.excerpts import rewrite_messages
 from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
-from answer.questions import AskedFigure, asks_for_a_figure, figures_for, has_subject
+from answer.questions import asks_for_a_figure, figures_for, has_subject
 from answer.types import Turn
 from prompts import CANNOT_ANSWER
 from retrieval.dates import asks_for_a_date, asks_for_hours, states_a_date, states_hours
@@ -51,12 +52,26 @@ ANSWER_POOL = 10
 # Only paragraphs of the releases among the first LEADING found move up.
 LEADING = 3
 
+# "how many pounds", "how many of the liens", "how much uranium": the thing counted, whose word
+# follows the figure that answers ("147 pounds", "five of the seven liens"). "how much did ..."
+# asks for money.
+_AUXILIARY = "did|does|do|was|is|were|are|has|had|have|will|would"
+_COUNTED = re.compile(
+    r"\bhow (?:many (?:of (?:the|his|her|its|their|these|those) )?|much "
+    rf"(?!(?:{_AUXILIARY}|could|can|should|money|in|of|more|less)\b))(?P<thing>[^\W\d_]{{3,}})",
+    re.IGNORECASE,
+)
+_ASKS_FOR_MONEY = re.compile(rf"\bhow much (?:{_AUXILIARY})\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£₸]\s?\d|\d\s*(?:dollars|долларов|доллар\w*|тенге|теңге|евро|euros?)\b", re.IGNORECASE
+)
+
 
 def by_what_is_asked(question: str, hits: Sequence[Hit], k: int) -> list[Hit]:
     """The k hits to show, those that state what the question asks for first, each group in
-    its own order: for a count ("how many pounds"), an amount of money or a prison sentence, one
-    of that kind (`AskedFigure`: "147 pounds", "$3,000", "sentenced to 42 months"), then any
-    figure the question does not state (`figures_for`); for a date
+    its own order: for a count or an amount of a named thing ("how many pounds"), a figure
+    followed by that thing's word, then any figure the question does not state
+    (`figures_for`; "how much did ..." asks for money: an amount of money first); for a date
     ("when", "когда", "қашан"), a date with its month, or hours ("from 9:00"; first for a
     question for hours: "What are the opening hours ...?"). Only paragraphs
     of the releases among the first `LEADING` move up (whatever k is): a figure in another
@@ -80,8 +95,10 @@ def _rank_for(question: str) -> Callable[[str, str], int] | None:
 def _figure_rank(text: str, question: str) -> int:
     if not figures_for(text, question):
         return 0
-    figure = AskedFigure.of(question)
-    return 2 if figure and figure.stated_in(text) else 1
+    if counted := _COUNTED.search(question):
+        stem = re.escape(counted["thing"][:5].lower())
+        return 2 if re.search(rf"\d[\d,.]*\s+(?:[\w-]+\s+){{0,2}}{stem}", text.lower()) else 1
+    return 2 if _ASKS_FOR_MONEY.search(question) and _MONEY.search(text) else 1
 
 
 def _date_rank(text: str, question: str) -> int:

@@ -140,17 +140,6 @@ def test_a_paragraph_that_states_what_is_asked_comes_first(question: str, first:
     assert sorted(ordered, key=EEL_HITS.index) == EEL_HITS  # nothing lost or added
 
 
-def test_a_sentence_imposed_comes_before_the_maximum_and_a_count_in_another_script() -> None:
-    faces = make_hit("eels", 5, text="Austin faces up to 20 years in prison and a $250,000 fine.")
-    imposed = make_hit("eels", 6, text="Austin was sentenced to 24 months in prison.")
-    question = "What sentence did Richard D. Austin receive?"
-    assert by_what_is_asked(question, [LEAD, faces, imposed], 3) == [imposed, LEAD, faces]
-    gallons = make_hit("oil", 1, text="Over three million gallons of oil were burned.")
-    tons = make_hit("oil", 0, text="The company, founded in 1990, sold 40 tons of scrap.")
-    kazakh = "Қанша галлон май өртеуге тура келді?"
-    assert by_what_is_asked(kazakh, [tons, gallons], 2) == [gallons, tons]
-
-
 def test_a_year_the_question_names_is_no_answer_and_other_questions_keep_the_order() -> None:
     # 2015 is no count, and the question's own figures answer nothing.
     assert by_what_is_asked("How many eels did he sell in 2015?", [LEAD, COUNT], 2)[0] == COUNT
