@@ -190,7 +190,7 @@ _ASKS_FOR_MONEY = re.compile(
     re.IGNORECASE,
 )
 _ASKS_TO_COUNT = re.compile(
-    r"\b(?:how many|how much|сколько|қанша|неше)((?:\s+[^\W\d_]+){1,2})", re.I
+    r"\b(?:how many|how much|сколько|қанша|неше)((?:\s+[^\W\d_]+){1,2})", re.IGNORECASE
 )
 _LENGTH_OF_TIME = re.compile(
     r"(?:\d[\d,.]*|\b(?P<word>[a-z]+)(?:-[a-z]+)?)(?:\s+and\s+a\s+half)?[\s-]+(?:years?|months?|"
@@ -204,7 +204,9 @@ _SENTENCING = re.compile(
     re.IGNORECASE,
 )
 # What says a length is what the law allows, not what was imposed ("faces up to 10 years").
-_AT_MOST = re.compile(r"\b(?:up to|faces?|facing|maximum|statutory|not more than|could)\b", re.I)
+_AT_MOST = re.compile(
+    r"\b(?:up to|faces?|facing|maximum|statutory|not more than|could)\b", re.IGNORECASE
+)
 _MONEY = re.compile(
     r"[$€£]\s?\d|\d[\d,.]*\s*(?:(?:million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|мың)"
     r"\s*)?(?:dollars?|euros?|долл\w*|евро|руб\w*|теңге|тенге)\b",
