@@ -26,6 +26,7 @@ from answer import dates, grounding
 from answer.attribution import CITATION_MARKER, Attribution
 from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
 from answer.questions import (
+    MAXIMUM,
     OPENS_WITH_YES,
     YES_NO_PARTICLES,
     asks_for_a_fact,
@@ -242,14 +243,6 @@ def _unheld(keys: Iterable[Key], vocabularies: Sequence[SourceText]) -> list[Key
     ]
 
 
-# A sentence that states what the law allows, not what was imposed: "faces a maximum penalty of
-# 10 years in prison and a $250,000 fine", "is punishable by up to five years". (Not "maximum"
-# alone: "agreed to pay the maximum fine of $500,000" is a fine imposed.)
-_MAXIMUM = re.compile(
-    r"\b(?:up to|faces?|facing|potential(?:ly)?|statutory|not more than|carr(?:y|ies)|"
-    r"punishable|could|грозит|грози\w*|дейін)\b",
-    re.IGNORECASE,
-)
 _PENALTY = re.compile(
     r"\b(?:prison|sentenc\w*|fines?|imprison\w*|penalt\w*|probation|"
     r"лишени\w*|тюрьм\w*|штраф\w*|жаза\w*|айыппұл\w*)\b",
@@ -266,7 +259,7 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     plea's release states what the law allows; the small model reports it as imposed:
     "sentenced to 10 years" for "faces a maximum of 10 years"), or the answer says itself the
     one received is a maximum. Not for a question about a maximum or what someone faces."""
-    if _MAXIMUM.search(question):
+    if MAXIMUM.search(question):
         return False
     if any(_RECEIVED_A_MAXIMUM.search(s) for s in split_sentences(answer)):
         return True  # "He received a maximum sentence of up to 35 years"
@@ -278,7 +271,7 @@ def gives_a_maximum_as_imposed(answer: str, question: str, sources: Sequence[Hit
     for hit in sources:
         otherwise |= Facts.of(hit.title).numbers
         for sentence in split_sentences(hit.text):
-            maximum = _MAXIMUM.search(sentence) and _PENALTY.search(sentence)
+            maximum = MAXIMUM.search(sentence) and _PENALTY.search(sentence)
             (as_maximum if maximum else otherwise).update(Facts.of(sentence).numbers)
     return figures <= as_maximum and not figures & otherwise
 

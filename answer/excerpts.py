@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -122,9 +123,9 @@ def quoted_answer(
     figure = AskedFigure.of(question)
     if figure is None or not limit:
         return None
-    named = [named_share(question, [hit], releases) in (None, 1.0) for hit in sources]
+    names_all = cache(lambda n: named_share(question, [sources[n - 1]], releases) in (None, 1.0))
     stating = quote_candidates(question, sources, figure)
-    candidates = [(n, s) for n, s in stating if named[n - 1]][:limit]
+    candidates = [(n, s) for n, s in stating if names_all(n)][:limit]
     if not candidates:
         return None
     messages = choice_messages(question, [s for _, s in candidates])

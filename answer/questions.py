@@ -203,9 +203,13 @@ _SENTENCING = re.compile(
     r"колони\w*|бас бостандығ\w*)",
     re.IGNORECASE,
 )
-# What says a length is what the law allows, not what was imposed ("faces up to 10 years").
-_AT_MOST = re.compile(
-    r"\b(?:up to|faces?|facing|maximum|statutory|not more than|could)\b", re.IGNORECASE
+# A sentence that states what the law allows, not what was imposed: "faces a maximum penalty of
+# 10 years in prison and a $250,000 fine", "is punishable by up to five years". (Not "maximum"
+# alone: "agreed to pay the maximum fine of $500,000" is a fine imposed.)
+MAXIMUM = re.compile(
+    r"\b(?:up to|faces?|facing|potential(?:ly)?|statutory|not more than|carr(?:y|ies)|"
+    r"punishable|could|грозит|грози\w*|дейін)\b",
+    re.IGNORECASE,
 )
 _MONEY = re.compile(
     r"[$€£]\s?\d|\d[\d,.]*\s*(?:(?:million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|мың)"
@@ -242,7 +246,7 @@ class AskedFigure:
         script, one written alike: "галлон" counts "gallons")."""
         if self.kind == "sentence":
             return bool(_SENTENCING.search(sentence)) and any(
-                not _AT_MOST.search(sentence[max(0, m.start() - 40) : m.start()])
+                not MAXIMUM.search(sentence[max(0, m.start() - 40) : m.start()])
                 for m in _LENGTH_OF_TIME.finditer(sentence)
                 if not m["word"] or number_word_value(m["word"].lower())
             )
