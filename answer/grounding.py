@@ -33,6 +33,10 @@ _NUMBER = re.compile(
     r"(?:\s*(million|billion|thousand|миллион\w*|млн|миллиард\w*|млрд|тысяч\w*|тыс)\b)?",
     re.IGNORECASE,
 )
+# "three million" is 3 million: a number word before a scale word, as digits.
+_WORDED_SCALE = re.compile(
+    r"\b([a-z]+(?:-[a-z]+)?)(?=\s+(?:million|billion|thousand)\b)", re.IGNORECASE
+)
 _BILLION = ("bi", "миллиард", "млрд")
 _MILLION = ("mi", "миллион", "млн")
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -141,6 +145,7 @@ class Facts:
         """The facts a text states."""
         text = MARKERS.sub(" ", text)
         text = LIST_ITEM.sub(" ", text)  # "1. " before a list item states nothing
+        text = _WORDED_SCALE.sub(lambda m: number_word_value(m[1].lower()) or m[1], text)
         numbers = {number_key(m[1], m[2]) for m in _NUMBER.finditer(text)}
         text = _NUMBER.sub(lambda m: " " * len(m[0]), text)  # "million" is part of a number
         names: set[tuple[str, str]] = set()

@@ -17,6 +17,9 @@ from retrieval.dates import MONTH_FORMS
 from retrieval.words import STOP_WORDS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "445 000" and "1,3" (as Kazakh and Russian write $445,000 and 1.3 million) are those figures.
+_SPACED_THOUSANDS = re.compile(r"\b\d{1,3}(?:[ \u00a0\u202f]\d{3})+\b")
+_DECIMAL_COMMA = re.compile(r"\b(\d+),(\d{1,2})\b")
 # "Jan. 6, 2015" (as DOJ releases and the dev sets' answers write dates) and "January 6, 2015"
 # (as the model writes them) are one date.
 _ENGLISH_MONTH = {f: forms[0] for forms in MONTH_FORMS.values() for f in forms if f.isascii()}
@@ -34,9 +37,11 @@ _PLURAL = re.compile(r"\b([a-z]{2,}[a-rt-z])s\b")
 
 
 def normalize_answer(text: str) -> str:
-    """Lower case, digits without thousands separators, "percent" as "%", months spelled out,
-    number words as digits, plurals as singulars, punctuation as spaces."""
-    text = _NUMBER.sub(lambda m: m[0].replace(",", ""), text.lower())
+    """Lower case, digits without thousands separators (commas, spaces) and with a decimal point,
+    "percent" as "%", months spelled out, number words as digits, plurals as singulars,
+    punctuation as spaces."""
+    text = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m[0]), text.lower())
+    text = _NUMBER.sub(lambda m: m[0].replace(",", ""), _DECIMAL_COMMA.sub(r"\1.\2", text))
     text = _PERCENT.sub("%", text)
     text = _MONTH_WORD.sub(lambda m: _ENGLISH_MONTH[m[1]], text)
     text = _NUMBER_WORD.sub(lambda m: number_word_value(m[0]) or m[0], text)

@@ -175,6 +175,13 @@ def test_scaled_decimals_match_the_written_out_figure() -> None:
         assert attribute_citations(answer, [penalty]).supported == 1
 
 
+def test_a_number_word_before_a_scale_is_the_scaled_figure() -> None:
+    oil = make_hit("doj-4", 3, text="As a result, over three million gallons had to be burned.")
+    for answer in ("Over 3 million gallons were burned [1].", "3 миллионнан астам галлон [1]."):
+        assert attribute_citations(answer, [oil]).supported == 1
+    assert attribute_citations("Over 3 gallons were burned [1].", [oil]).supported == 0
+
+
 def test_hyphenated_number_words_are_figures() -> None:
     sources = [
         make_hit("doj-3", 1, text="The company hauled grease from restaurants in Mobile."),

@@ -26,6 +26,11 @@ from tests.factories import make_hit
             True,
         ),
         ("18 months", "Оған 18 айға бас бостандығынан айыру жазасы берілді [1].", "kk", True),
+        # Thousands apart by spaces and a decimal comma, as Kazakh and Russian write them.
+        ("$445,000", "Олар 445 000 АҚШ доллары көлемінде айыппұл төлейді [1].", "kk", True),
+        ("more than $1.3 million", "1,3 миллион АҚШ долларынан астам [2].", "kk", True),
+        ("$1.3 million", "13 миллион АҚШ доллары [2].", "kk", False),
+        ("445,000", "On Jan. 6, 2015 445 people came [1].", "en", False),
         ("15 years", "He was sentenced to 5 years [1].", "en", False),
         # A plural and its singular are one word: "a 15-year sentence" gives "15 years".
         ("15 years", "Samuel Mullet, 67, received a 15 year sentence [1].", "en", True),
