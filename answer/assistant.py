@@ -2,7 +2,8 @@
 first), ask the model with numbered sources, check the answer against them (ask again over one
 release if it came from another case's), quote the sentence each citation is for; where no answer
 passed, quote the source sentence the model chooses, or refuse plainly, naming the closest
-releases. `Assistant.from_settings` is the composition point of the answering stack."""
+releases. A figure asked in Kazakh and answered in another language is said in Kazakh by the
+question. `Assistant.from_settings` is the composition point of the answering stack."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ from answer.parts import (
     to_the_point,
     with_each_part,
 )
-from answer.questions import another_language_note, has_subject, question_language
+from answer.questions import another_language_note, has_subject, in_kazakh, question_language
 from answer.sources import (
     find_sources,
     release_asked_about,
@@ -170,8 +171,7 @@ class Assistant:
         found = find_sources(self.index, standalone, history, k, filters, today)
         floor = self.settings.min_score
         sources = tuple(h for h in found.hits if h.score >= floor)
-        # A new topic is answered without the conversation before it: with it, the small model
-        # invented an agreement "about a joint space programme" after another release's.
+        # A new topic without the conversation before (with it, a "space programme" was invented).
         conversation = () if rewrite or found.moved_on else history
         parts = question_parts(standalone)
         sources = with_each_part(
@@ -219,8 +219,7 @@ class Assistant:
         check = self.settings.check_answers
         releases = self.index.release_texts(shown) if check else {}
         parts = question_parts(standalone)
-        # A part naming what no source holds ("..., and how many in 1800?") is not asked; the
-        # answer to the others says so (the whole question had been refused, or the part asked).
+        # A part naming what no source holds ("..., and how many in 1800?"): unasked, and said so.
         unasked = [p for p in parts if check and not is_answerable(p, shown, releases=releases)]
         if len(unasked) == len(parts):
             log.info("refused without the model: the sources miss what %r names", standalone)
@@ -235,8 +234,7 @@ class Assistant:
         )
         cited = [shown[c.number - 1] for c in citations]  # none unless it answered
         if other_case := release_asked_about(standalone, shown, cited, releases):
-            # An answer from another case's release ("When was Sandipkumar Patel to be
-            # sentenced?" answered from another Patel's): asked again over the question's.
+            # An answer from another case's release (another Sandipkumar Patel's): asked again.
             log.info("answer cited a release about another case; asked over %s", other_case)
             shown = sources_of_release(self.index, standalone, other_case, shown, len(shown))
             yield AnswerToken(f"\n\n{other_release(language)}\n\n")
@@ -244,8 +242,7 @@ class Assistant:
                 asked, standalone, shown, language, history, releases, asked_again=retrying
             )
         if verdict == "unsure" and retrying:
-            # The small model writes Kazakh poorly: an answer to a Kazakh question over English
-            # releases often writes the question back, where asked in English it answers.
+            # Its Kazakh is poor (it writes the question back); asked in English, the model answers.
             lead = f"{other_language(language)}\n\n"
             log.info("answer in %s failed the checks; asked in %s", language, other)
             yield AnswerToken(f"\n\n{lead}")
@@ -271,16 +268,21 @@ class Assistant:
         if verdict != "answered" and limit:  # the sentence the model chooses, where it wrote none
             model, stop = self.chat_model, self.stop_signal
             quote = quoted_answer(model, standalone, shown, releases, language, limit, stop)
-        if quote:  # not streamed: it replaces the text shown, as a refusal does
-            yield finish(quote[0], False, quote[1])
-        elif verdict != "answered":
+        if not quote and verdict != "answered":
             yield finish(refusal_with_closest(language, shown, unsure=verdict == "unsure"), True)
+            return
+        if quote:  # not streamed: it replaces the text shown, as a refusal does
+            text, quoted = quote
         else:
             quoted = with_quotes(text, citations, standalone)
             if said := part_notes(language, unasked, left) + another_language_note(text, language):
                 yield AnswerToken(said)
                 text += said
-            yield finish(text, False, quoted)
+        if language == "kk" and len(parts) == 1 and (kazakh := in_kazakh(text, quoted, standalone)):
+            if not quote:  # streamed after the answer it says in Kazakh, by the question
+                yield AnswerToken(f"\n\n{kazakh[0]}")
+            text, quoted = kazakh
+        yield finish(text, False, quoted)
 
     def _reply(
         self,
@@ -303,9 +305,8 @@ class Assistant:
         turns = list(history)
         one = len(parts) == 1 and self.settings.check_answers  # ends where it has answered
         for n, part in enumerate(parts):
-            # A question joining two: the small model answered the first only; the second is
-            # asked after it, as a follow-up would be. Where it writes the first reply (or its
-            # figures) again or a stray "No, ...", it is asked once more without the reply.
+            # Each part after the one before, as a follow-up (the model answered the first only);
+            # once more without the reply where it writes it (or its figures) again or a "No, ...".
             between = between_parts(reply)
             for before in (turns, [*history, *(Turn("user", p) for p in parts[:n])]):
                 written = yield from self._write(

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from answer.grounding import Facts, number_word_value, skeleton, word_key
-from answer.types import Turn
+from answer.grounding import MARKERS, Facts, number_key, number_word_value, skeleton, word_key
+from answer.types import Citation, Turn
 from prompts import another_language, other_language
+from prompts.kazakh import Bound, Figure, Unit, kazakh_statement
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
+from retrieval.sentences import split_sentences
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
@@ -179,14 +181,14 @@ _ASKS_FOR_A_SENTENCE = re.compile(
     r"\b(?:what (?:(?:prison|jail) )?(?:sentence|term)|how long (?:a |of a )?(?:prison|jail)|"
     r"how long (?:was|is|will|did)\b[^?]*\b(?:prison|jail|sentenced|sent|serve)|"
     r"how many (?:months|years)|какой срок|какое наказание|на сколько (?:лет|месяцев)|"
-    r"қандай жаза|(?:қанша|неше) (?:жыл|ай)\w*)",
+    r"қандай жаза|(?:қанша|неше) (?:(?:жыл|ай)(?:ға|да|дан|дық|лық|ы|ына)?\b|мерзім))",
     re.IGNORECASE,
 )
 _ASKS_FOR_MONEY = re.compile(
     r"\b(?:how much (?:money|did|does|do|was|were|is|has|had|in)\b|"
     r"(?:what|which) (?:(?:criminal|civil|total|maximum|monetary) )?(?:fine|penalty|restitution)|"
     r"сколько (?:денег|заплатил\w*)|какую сумму|как(?:ой|ого|ую) (?:\w+ )?(?:штраф|возмещени)\w*|"
-    r"(?:қанша|қандай) (?:ақша|сома|айыппұл|доллар)\w*)",
+    r"(?:қанша|қандай) (?:[^\W\d_]+ )?(?:ақша|сома|айыппұл|доллар|өтемақы|пайда|пара)\w*)",
     re.IGNORECASE,
 )
 _ASKS_TO_COUNT = re.compile(
@@ -269,3 +271,128 @@ def _counts(word: str, unit: str) -> bool:
         return True
     own, other = skeleton(word), skeleton(unit)
     return word.isascii() != unit.isascii() and len(own) >= 3 and own[:3] == other[:3]
+
+
+# A figure as an answer in the sources' language states it (English, Russian), to be said in
+# Kazakh (`prompts.kazakh`): an amount of dollars, a length of time or a plain number, with the
+# words that bound it ("approximately $51 million", "more than 400").
+_BOUNDS: dict[str, Bound] = {
+    "approximately": "about",
+    "about": "about",
+    "roughly": "about",
+    "around": "about",
+    "примерно": "about",
+    "около": "about",
+    "more than": "over",
+    "over": "over",
+    "более": "over",
+    "свыше": "over",
+    "at least": "at least",
+    "не менее": "at least",
+}
+_BOUND = rf"(?:\b(?P<bound>{'|'.join(_BOUNDS)})\s+)?"
+_SCALES = {"th": "thousand", "ты": "thousand", "mi": "million", "bi": "billion"}
+_SCALE = r"(?P<scale>million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|тыс\w*)"
+_DOLLARS = re.compile(
+    rf"{_BOUND}(?:\$\s?(?P<n>\d[\d,.]*\d|\d)(?:\s+{_SCALE})?\b"
+    rf"|\b(?P<n2>\d[\d,.]*\d|\d)(?:\s+{_SCALE.replace('scale', 'scale2')})?\.?\s+"
+    r"(?:U\.?S\.?\s+)?(?:dollars?|долл\w*))",
+    re.IGNORECASE,
+)
+_TERM = re.compile(
+    rf"{_BOUND}\b(?P<n>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)[\s-]+(?P<unit>years?|months?|weeks?|"
+    r"days?|лет|год\w*|месяц\w*|недел\w*|дн\w*|день)\b(?![\s-]+old)",
+    re.IGNORECASE,
+)
+_PLAIN = re.compile(
+    rf"{_BOUND}\b(?P<n>\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?:\s+{_SCALE})?\b", re.IGNORECASE
+)
+# Where a sentence gives a prison term and supervised release, the term is the sentence asked.
+_IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колони|лишени", re.IGNORECASE)
+_UNITS: dict[str, Unit] = {
+    "y": "year",
+    "л": "year",
+    "г": "year",
+    "m": "month",
+    "м": "month",
+    "w": "week",
+    "н": "week",
+    "d": "day",
+    "д": "day",
+}
+
+
+def _figure(match: re.Match[str]) -> Figure | None:
+    """The figure a match of `_DOLLARS`, `_TERM` or `_PLAIN` states; None for a word that is no
+    number ("the months"), a year or a number the question states."""
+    groups = match.groupdict()
+    number = groups.get("n") or groups.get("n2") or ""
+    digits = number_word_value(number.lower()) if number[:1].isalpha() else number_key(number)
+    if digits is None:
+        return None
+    scale = (groups.get("scale") or groups.get("scale2") or "").lower()
+    scale = "billion" if scale.startswith(("млрд", "миллиард")) else _SCALES.get(scale[:2], "")
+    unit: Unit = (
+        "USD" if match.re is _DOLLARS else _UNITS.get(groups.get("unit", "x")[:1].lower(), "")
+    )
+    return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
+
+
+def stated_figures(sentence: str, question: str, asked: AskedFigure) -> set[Figure]:
+    """The figures of the kind asked that an answer's sentence states: prison terms (a term of
+    supervised release only where there is none), amounts of dollars, else numbers the question
+    does not state and no year (markers are no numbers)."""
+    sentence = MARKERS.sub(" ", sentence)
+    dollars = list(_DOLLARS.finditer(sentence))
+    if asked.kind == "sentence":
+        terms = [
+            m
+            for m in _TERM.finditer(sentence)
+            if not MAXIMUM.search(sentence[max(0, m.start() - 40) : m.start()])
+        ]
+        imprisoned = [m for m in terms if _IMPRISONED.search(sentence[m.end() : m.end() + 30])]
+        found = imprisoned or terms
+    elif asked.kind == "money" or not (found := _plain_numbers(sentence, question, dollars)):
+        found = dollars
+    return {figure for m in found if (figure := _figure(m))}
+
+
+def _plain_numbers(
+    sentence: str, question: str, dollars: list[re.Match[str]]
+) -> list[re.Match[str]]:
+    taken = {i for m in dollars for i in range(*m.span())}
+    stated = Facts.of(question).numbers
+    return [
+        m
+        for m in _PLAIN.finditer(sentence)
+        if m.start("n") not in taken
+        and (figure := _figure(m)) is not None
+        and not _YEAR.fullmatch(figure.amount)
+        and figure.amount not in stated
+    ]
+
+
+def in_kazakh(
+    answer: str, citations: tuple[Citation, ...], question: str
+) -> tuple[str, tuple[Citation, ...]] | None:
+    """The answer to a Kazakh question for a figure, written in another language, said in
+    Kazakh by the question (`prompts.kazakh`): the figure of the first sentence that states
+    one of the kind asked, cited as that sentence is; None where there is no such sentence, it
+    states several, or the question cannot take it."""
+    asked = AskedFigure.of(question)
+    body = answer.removeprefix(other_language("kk")).removesuffix(another_language("kk"))
+    if asked is None or detect_language(body) == "kk":
+        return None
+    for sentence in split_sentences(body):
+        numbers = [
+            int(n) for marker in MARKERS.findall(sentence) for n in re.findall(r"\d+", marker)
+        ]
+        cited = [c for c in citations if c.number in numbers]
+        if not cited or not (figures := stated_figures(sentence, question, asked)):
+            continue
+        markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+        statement = len(figures) == 1 and kazakh_statement(
+            question, figures.pop(), sentence, markers
+        )
+        return (statement, tuple(cited)) if statement else None
+    return None

@@ -4,7 +4,9 @@ subject from one of question words only."""
 import pytest
 
 from answer import questions
+from answer.types import Citation
 from prompts import another_language, other_language
+from prompts.kazakh import Figure
 
 
 @pytest.mark.parametrize(
@@ -123,6 +125,11 @@ def test_an_answer_in_another_language_than_the_question_is_noted(
         ("What criminal fine did Yazaki agree to pay?", "money", ()),
         ("Сколько денег выманила фирма у иммигрантов?", "money", ()),
         ("Кулман барлығы қанша сомада пара алғанын мойындады?", "money", ()),
+        # "айыппұл" (a fine) is no "ай" (month); an adjective may stand before the sum.
+        ("Tyson Foods қанша айыппұл төледі?", "money", ()),
+        ("Кооператив қанша азаматтық айыппұл төлеуге келісті?", "money", ()),
+        ("Ледфорд қанша мерзімге бас бостандығынан айырылды?", "sentence", ()),
+        ("Ол неше айға сотталды?", "sentence", ()),
         ("What sentence did Brandon Vollmer receive?", "sentence", ()),
         ("How long was Mark Gautreau sent to prison for the attack?", "sentence", ()),
         ("How many months did Dennis Marchetti get for the kickbacks?", "sentence", ()),
@@ -168,3 +175,81 @@ def test_a_sentence_states_the_asked_figure_only_in_its_kind(
     figure = questions.AskedFigure.of(question)
     assert figure is not None
     assert figure.stated_in(sentence) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "figures"),
+    [
+        # The prison term, not the supervised release after it; never what the law allows.
+        (
+            "What sentence did he get?",
+            "He was sentenced to 30 months in prison, then three years of supervised release [1].",
+            {Figure("30", unit="month")},
+        ),
+        (
+            "What sentence did he get?",
+            "He was sentenced to five years of probation.",
+            {Figure("5", unit="year")},
+        ),
+        ("What sentence did he get?", "He faces up to 20 years in prison [1].", set()),
+        (
+            "Какой срок получил он?",
+            "Он приговорён к 30 месяцам заключения.",
+            {Figure("30", unit="month")},
+        ),
+        # Dollars with their scale and bound; amounts that differ are two figures.
+        (
+            "How much profit did the company make?",
+            "It made approximately $51 million [2].",
+            {Figure("51", "million", "USD", "about")},
+        ),
+        (
+            "Олар қанша өтемақы алады?",
+            "They will pay $50,000 in damages and $10,000 in civil penalties [1].",
+            {Figure("50000", unit="USD"), Figure("10000", unit="USD")},
+        ),
+        # A count: no marker, year or number of the question is one.
+        (
+            "How many tribes joined in 2016?",
+            "In 2016, over three million gallons and 9 tribes [3].",
+            {Figure("3", "million", bound="over"), Figure("9")},
+        ),
+        ("How many tribes of the 12 joined?", "Nine of the 12 tribes joined [1].", {Figure("9")}),
+    ],
+)
+def test_an_answers_sentence_states_figures_of_the_kind_asked(
+    question: str, sentence: str, figures: set[Figure]
+) -> None:
+    asked = questions.AskedFigure.of(question)
+    assert asked is not None
+    assert questions.stated_figures(sentence, question, asked) == figures
+
+
+def _citation(number: int) -> Citation:
+    return Citation(
+        release_id=f"r{number}", title="t", date=None, url="", number=number, paragraph=0, text="p"
+    )
+
+
+def test_a_figure_answered_in_another_language_is_said_in_kazakh_by_the_question() -> None:
+    question = "Ричард Мердок неше айға түрмеге кесілді?"
+    english = (
+        f"{other_language('kk')}\n\nRichard Murdoch ran Royal Development [1]. He was sentenced"
+        " to 30 months in prison [2]."
+    )
+    cited = (_citation(1), _citation(2))
+    said = questions.in_kazakh(english, cited, question)
+    assert said == ("Ричард Мердок 30 айға түрмеге кесілді [2].", (cited[1],))
+    # A quoted sentence, and a Russian answer with its note, alike.
+    quote = "Баспасөз релизінде былай делген: «Murdoch was sentenced to 30 months in prison.» [2]"
+    assert questions.in_kazakh(quote, cited, question) == said
+    russian = f"Мердок приговорён к 30 месяцам заключения [2].\n\n{another_language('kk')}"
+    assert questions.in_kazakh(russian, cited, question) == said
+    # Not one written in Kazakh, nor a question for no figure, nor a sentence stating two.
+    kazakh = "Ричард Мердок 30 айға түрмеге кесілді [2]."
+    assert questions.in_kazakh(kazakh, cited, question) is None
+    assert questions.in_kazakh(english, cited, "Ричард Мердок қайда сотталды?") is None
+    two = "He was sentenced to 30 months in prison and 24 months in jail [2]. Then 30 months [1]."
+    assert questions.in_kazakh(two, cited, question) is None
+    # The figure's sentence must cite a source the answer's citations hold.
+    assert questions.in_kazakh(english, cited[:1], question) is None
