@@ -24,7 +24,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from answer import dates, grounding
 from answer.attribution import CITATION_MARKER, Attribution
-from answer.grounding import NAME_WEIGHT, NUMBER_WEIGHT, Facts, SourceText, capitalised_words
+from answer.grounding import (
+    NAME_WEIGHT,
+    NUMBER_WEIGHT,
+    Facts,
+    SourceText,
+    capitalised_words,
+    gives_another_sum,
+)
 from answer.questions import (
     MAXIMUM,
     OPENS_WITH_YES,
@@ -377,6 +384,8 @@ def why_unreliable(
         return "it gives no figure for a question asking for one"
     if states_an_unheld_figure(text, question, sources, releases):
         return "it gives a figure no source holds"
+    if gives_another_sum(text, question, sources):
+        return "its figure is no sum of the kind asked"
     if lacks_the_asked_date(text, question):
         return "it says nothing of when for a question asking when"
     if lacks_the_asked_name(text, question):

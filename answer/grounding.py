@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from prompts.kazakh import named_sum
+from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
 
@@ -356,3 +358,16 @@ def script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | N
     shown = [sources[n - 1] for n in sorted(cited)] or sources
     readable = {script for hit in shown for script in SourceText.of(hit).scripts}
     return scripts.most_common(1)[0][0] in readable
+
+
+def gives_another_sum(answer: str, question: str, sources: Sequence[Hit]) -> bool:
+    """Whether an answer to a question for a sum it names ("қанша айыппұл", how large a fine)
+    gives figures that no source sentence stating them names as that sum ("... agreed to invest
+    approximately $150 million in pollution control"; "... 20 миллион доллар айыппұл" for "қанша
+    пайда", how much profit)."""
+    named = named_sum(question)
+    figures = Facts.of(answer).numbers - Facts.of(question).numbers
+    if named is None or not figures:
+        return False
+    sentences = (s for hit in sources for s in split_sentences(hit.text))
+    return not any(figures & Facts.of(s).numbers and named.search(s) for s in sentences)

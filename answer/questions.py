@@ -1,5 +1,6 @@
 """What a question asks for: a fact or whether something is so, a figure, a name, or one of the
-answers it offers; read from its question words in English, Russian and Kazakh."""
+answers it offers; read from its question words in English, Russian and Kazakh. And the figure
+of the kind asked that an answer states, to say it in Kazakh by a Kazakh question."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Literal
 from answer.grounding import MARKERS, Facts, number_key, number_word_value, skeleton, word_key
 from answer.types import Citation, Turn
 from prompts import another_language, other_language
-from prompts.kazakh import Bound, Figure, Unit, kazakh_statement
+from prompts.kazakh import Bound, Figure, Unit, kazakh_statement, named_sum
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
@@ -276,19 +277,13 @@ def _counts(word: str, unit: str) -> bool:
 # A figure as an answer in the sources' language states it (English, Russian), to be said in
 # Kazakh (`prompts.kazakh`): an amount of dollars, a length of time or a plain number, with the
 # words that bound it ("approximately $51 million", "more than 400").
-_BOUNDS: dict[str, Bound] = {
-    "approximately": "about",
-    "about": "about",
-    "roughly": "about",
-    "around": "about",
-    "примерно": "about",
-    "около": "about",
-    "more than": "over",
-    "over": "over",
-    "более": "over",
-    "свыше": "over",
-    "at least": "at least",
-    "не менее": "at least",
+_ABOUT: Bound = "about"
+_OVER: Bound = "over"
+_AT_LEAST: Bound = "at least"
+_BOUNDS = {
+    **dict.fromkeys(("approximately", "about", "roughly", "around", "примерно", "около"), _ABOUT),
+    **dict.fromkeys(("more than", "over", "более", "свыше"), _OVER),
+    **dict.fromkeys(("at least", "не менее"), _AT_LEAST),
 }
 _BOUND = rf"(?:\b(?P<bound>{'|'.join(_BOUNDS)})\s+)?"
 _SCALES = {"th": "thousand", "ты": "thousand", "mi": "million", "bi": "billion"}
@@ -309,16 +304,15 @@ _PLAIN = re.compile(
 )
 # Where a sentence gives a prison term and supervised release, the term is the sentence asked.
 _IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колони|лишени", re.IGNORECASE)
-_UNITS: dict[str, Unit] = {
-    "y": "year",
-    "л": "year",
-    "г": "year",
-    "m": "month",
-    "м": "month",
-    "w": "week",
-    "н": "week",
-    "d": "day",
-    "д": "day",
+_YEARS: Unit = "year"
+_MONTHS: Unit = "month"
+_WEEKS: Unit = "week"
+_DAYS: Unit = "day"
+_UNITS = {  # by a unit's first letter
+    **dict.fromkeys("yлг", _YEARS),
+    **dict.fromkeys("mм", _MONTHS),
+    **dict.fromkeys("wн", _WEEKS),
+    **dict.fromkeys("dд", _DAYS),
 }
 
 
@@ -338,11 +332,12 @@ def _figure(match: re.Match[str]) -> Figure | None:
     return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
 
 
-def stated_figures(sentence: str, question: str, asked: AskedFigure) -> set[Figure]:
-    """The figures of the kind asked that an answer's sentence states: prison terms (a term of
-    supervised release only where there is none), amounts of dollars, else numbers the question
-    does not state and no year (markers are no numbers)."""
-    sentence = MARKERS.sub(" ", sentence)
+def stated_figures(sentence: str, question: str, asked: AskedFigure) -> dict[Figure, int]:
+    """The figures of the kind asked that an answer's sentence states, each with where it ends
+    in the sentence: prison terms (a term of supervised release only where there is none),
+    amounts of dollars, else numbers the question does not state and no year (markers are no
+    numbers)."""
+    sentence = MARKERS.sub(lambda m: " " * len(m[0]), sentence)
     dollars = list(_DOLLARS.finditer(sentence))
     if asked.kind == "sentence":
         terms = [
@@ -354,7 +349,7 @@ def stated_figures(sentence: str, question: str, asked: AskedFigure) -> set[Figu
         found = imprisoned or terms
     elif asked.kind == "money" or not (found := _plain_numbers(sentence, question, dollars)):
         found = dollars
-    return {figure for m in found if (figure := _figure(m))}
+    return {figure: m.end() for m in reversed(found) if (figure := _figure(m))}
 
 
 def _plain_numbers(
@@ -390,9 +385,12 @@ def in_kazakh(
         cited = [c for c in citations if c.number in numbers]
         if not cited or not (figures := stated_figures(sentence, question, asked)):
             continue
+        if len(figures) > 1 and (named := named_sum(question)):  # "$50,000 in damages and ..."
+            figures = {
+                f: end for f, end in figures.items() if named.search(sentence[end : end + 25])
+            }
         markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
-        statement = len(figures) == 1 and kazakh_statement(
-            question, figures.pop(), sentence, markers
-        )
+        figure = next(iter(figures)) if len(figures) == 1 else None
+        statement = figure and kazakh_statement(question, figure, sentence, markers)
         return (statement, tuple(cited)) if statement else None
     return None

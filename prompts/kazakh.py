@@ -69,14 +69,11 @@ def kazakh_statement(question: str, figure: Figure, sentence: str, markers: str)
     if len(asking) != 1:
         return None
     start, end = asking[0].span()
-    named = [
-        sum
-        for word in question[end:].lower().split()[:2]
-        for stem, sum in _SUMS.items()
-        if word.startswith(stem)
-    ]
-    if figure.unit == "USD" and not all(sum.search(sentence) for sum in named):
+    named = named_sum(question)
+    if figure.unit == "USD" and named and not named.search(sentence):
         return None
+    if figure.bound == "about" and question[:start].rstrip().lower().endswith("шамамен"):
+        figure = replace(figure, bound="")  # "шамамен қанша": "about" is the question's already
     after = _NEXT_WORD.match(question, end)
     next_word = after[1].lower() if after else ""
     asked = _ASKED_UNIT.fullmatch(next_word)
@@ -86,9 +83,10 @@ def kazakh_statement(question: str, figure: Figure, sentence: str, markers: str)
             said = _said(replace(figure, unit=""))
         elif next_word.startswith("ақша") and after:  # "қанша ақша": the amount for both words
             said, end = _said(figure), after.end()
-        else:  # "қанша сомада", "қанша айыппұл": "... доллары көлемінде айыппұл"
+        else:  # "қанша айыппұл": "... доллары көлемінде айыппұл", "... долларынан астам айыппұл"
             said = _said(figure)
-            said = said if said is None or next_word.startswith("сома") else f"{said} көлемінде"
+            plain = said is None or figure.bound == "over" or next_word.startswith("сома")
+            said = said if plain else f"{said} көлемінде"
     elif figure.unit and asked_unit:  # "неше айға": the number of the question's unit
         said = _said(_in_unit(figure, asked_unit), with_unit=False)
     elif figure.unit:  # "қанша мерзімге": "1 жыл мерзімге"
@@ -99,6 +97,15 @@ def kazakh_statement(question: str, figure: Figure, sentence: str, markers: str)
         return None
     statement = f"{question[:start]}{said}{question[end:]}".strip().rstrip("?").rstrip()
     return f"{statement[:1].upper()}{statement[1:]} {markers}."
+
+
+def named_sum(question: str) -> re.Pattern[str] | None:
+    """What the sum a Kazakh question asks for is ("қанша өтемақы", how much compensation), as
+    the sources' languages say it ("damages", "compensation" ...); None where its question word
+    is not followed by one of those sums."""
+    asking = _ASKING.search(question)
+    after = question[asking.end() :].lower().split()[:2] if asking else []
+    return next((sum for w in after for stem, sum in _SUMS.items() if w.startswith(stem)), None)
 
 
 def _in_unit(figure: Figure, unit: Unit) -> Figure | None:

@@ -697,3 +697,25 @@ def test_an_answer_to_a_question_for_a_figure_stating_one_no_source_holds() -> N
     sentenced = make_hit("pugh", 0, text="Tairod Pugh was sentenced to 35 years in prison.")
     answer = "Pugh was sentenced on March 6 to 35 years [1]."
     assert not unheld(answer, "What sentence did Tairod Pugh receive?", [sentenced])
+
+
+def test_a_sum_asked_for_by_name_must_be_named_so_where_its_figure_is_stated() -> None:
+    sources = [
+        make_hit("doj-5", 2, text="DPC agreed to invest approximately $150 million in controls."),
+        make_hit("doj-5", 3, text="DPC will also pay a civil penalty of $950,000."),
+    ]
+    fine = "Кооператив қанша азаматтық айыппұл төлеуге келісті?"  # how large a civil penalty
+    assert grounding.gives_another_sum(
+        "DPC agreed to invest approximately $150 million [1].", fine, sources
+    )
+    assert grounding.gives_another_sum(
+        "Кооператив 150 миллион доллар айыппұл төлейді [1].", fine, sources
+    )
+    assert not grounding.gives_another_sum(
+        "DPC will pay a $950,000 civil penalty [2].", fine, sources
+    )
+    # A question naming no sum, or none of those known, is not checked so.
+    for question in ("Кооператив қанша ақша төлейді?", "How much will DPC pay?"):
+        assert not grounding.gives_another_sum(
+            "It will invest $150 million [1].", question, sources
+        )

@@ -222,7 +222,7 @@ def test_an_answers_sentence_states_figures_of_the_kind_asked(
 ) -> None:
     asked = questions.AskedFigure.of(question)
     assert asked is not None
-    assert questions.stated_figures(sentence, question, asked) == figures
+    assert set(questions.stated_figures(sentence, question, asked)) == figures
 
 
 def _citation(number: int) -> Citation:
@@ -251,5 +251,10 @@ def test_a_figure_answered_in_another_language_is_said_in_kazakh_by_the_question
     assert questions.in_kazakh(english, cited, "Ричард Мердок қайда сотталды?") is None
     two = "He was sentenced to 30 months in prison and 24 months in jail [2]. Then 30 months [1]."
     assert questions.in_kazakh(two, cited, question) is None
+    # Of several sums, the one the question names ("өтемақы", compensation: "damages").
+    damages = "They will pay $50,000 in damages and $10,000 in civil penalties [1]."
+    said = questions.in_kazakh(damages, cited, "Олар қанша өтемақы алады?")
+    assert said == ("Олар 50 000 АҚШ доллары көлемінде өтемақы алады [1].", (cited[0],))
+    assert questions.in_kazakh(damages, cited, "Олар барлығы қанша ақша төлейді?") is None
     # The figure's sentence must cite a source the answer's citations hold.
     assert questions.in_kazakh(english, cited[:1], question) is None

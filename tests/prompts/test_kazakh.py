@@ -54,6 +54,20 @@ PRISON = "Murdoch was sentenced to 30 months in prison [2]."
             "Each gets approximately $51 million [1].",
             "Әр студентке айына шамамен 51 миллион АҚШ доллары төленеді [2].",
         ),
+        # "Over": no "көлемінде" (in the amount of) after "астам" (more than).
+        (
+            "Компания қанша пайда тапты?",
+            Figure("50", "million", "USD", "over"),
+            "It made more than $50 million in profits [3].",
+            "Компания 50 миллион АҚШ долларынан астам пайда тапты [2].",
+        ),
+        # "About" that the question says already is not said twice.
+        (
+            "Орталық шамамен қанша келушіге қызмет көрсетеді?",
+            Figure("40000", bound="about"),
+            "It expects to serve about 40,000 visitors [1].",
+            "Орталық шамамен 40 000 келушіге қызмет көрсетеді [2].",
+        ),
         # A count: the question names what it counts; "over" after a scale word.
         (
             "Қанша галлон майды өртеуге тура келді?",
