@@ -278,7 +278,7 @@ class Assistant:
             if said := part_notes(language, unasked, left) + another_language_note(text, language):
                 yield AnswerToken(said)
                 text += said
-        if language == "kk" and len(parts) == 1 and (kazakh := in_kazakh(text, quoted, standalone)):
+        if len(parts) == 1 and (kazakh := in_kazakh(text, shown, standalone, language)):
             if not quote:  # streamed after the answer it says in Kazakh, by the question
                 yield AnswerToken(f"\n\n{kazakh[0]}")
             text, quoted = kazakh

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from answer.attribution import resolve_citations, with_quotes
 from answer.grounding import MARKERS, Facts, number_key, number_word_value, skeleton, word_key
 from answer.types import Citation, Turn
 from prompts import another_language, other_language
@@ -16,6 +17,7 @@ from prompts.kazakh import Bound, Figure, Unit, kazakh_statement, named_sum
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
+from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
@@ -295,25 +297,19 @@ _DOLLARS = re.compile(
     re.IGNORECASE,
 )
 _TERM = re.compile(
-    rf"{_BOUND}\b(?P<n>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)[\s-]+(?P<unit>years?|months?|weeks?|"
-    r"days?|лет|год\w*|месяц\w*|недел\w*|дн\w*|день)\b(?![\s-]+old)",
+    rf"{_BOUND}\b(?P<n>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)[\s-]+(?:(?P<year>years?|лет|год\w*)|"
+    r"(?P<month>months?|месяц\w*)|(?P<week>weeks?|недел\w*)|(?P<day>days?|дн\w*|день))\b"
+    r"(?![\s-]+old)",
     re.IGNORECASE,
 )
+_TIMES: tuple[Unit, ...] = ("year", "month", "week", "day")
+_DOLLAR: Unit = "USD"
+_COUNT: Unit = ""  # a plain number
 _PLAIN = re.compile(
     rf"{_BOUND}\b(?P<n>\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?:\s+{_SCALE})?\b", re.IGNORECASE
 )
 # Where a sentence gives a prison term and supervised release, the term is the sentence asked.
 _IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колони|лишени", re.IGNORECASE)
-_YEARS: Unit = "year"
-_MONTHS: Unit = "month"
-_WEEKS: Unit = "week"
-_DAYS: Unit = "day"
-_UNITS = {  # by a unit's first letter
-    **dict.fromkeys("yлг", _YEARS),
-    **dict.fromkeys("mм", _MONTHS),
-    **dict.fromkeys("wн", _WEEKS),
-    **dict.fromkeys("dд", _DAYS),
-}
 
 
 def _figure(match: re.Match[str]) -> Figure | None:
@@ -326,9 +322,7 @@ def _figure(match: re.Match[str]) -> Figure | None:
         return None
     scale = (groups.get("scale") or groups.get("scale2") or "").lower()
     scale = "billion" if scale.startswith(("млрд", "миллиард")) else _SCALES.get(scale[:2], "")
-    unit: Unit = (
-        "USD" if match.re is _DOLLARS else _UNITS.get(groups.get("unit", "x")[:1].lower(), "")
-    )
+    unit = _DOLLAR if match.re is _DOLLARS else next((u for u in _TIMES if groups.get(u)), _COUNT)
     return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
 
 
@@ -368,29 +362,32 @@ def _plain_numbers(
 
 
 def in_kazakh(
-    answer: str, citations: tuple[Citation, ...], question: str
+    answer: str, sources: Sequence[Hit], question: str, language: str
 ) -> tuple[str, tuple[Citation, ...]] | None:
     """The answer to a Kazakh question for a figure, written in another language, said in
-    Kazakh by the question (`prompts.kazakh`): the figure of the first sentence that states
-    one of the kind asked, cited as that sentence is; None where there is no such sentence, it
-    states several, or the question cannot take it."""
+    Kazakh by the question (`prompts.kazakh`): the figure of the first cited sentence stating
+    one of the kind asked, cited to those of its sources that state it (else to the first that
+    does); None where that sentence states several, or the question cannot take it."""
     asked = AskedFigure.of(question)
     body = answer.removeprefix(other_language("kk")).removesuffix(another_language("kk"))
-    if asked is None or detect_language(body) == "kk":
+    if language != "kk" or asked is None or detect_language(body) == "kk":
         return None
     for sentence in split_sentences(body):
-        numbers = [
-            int(n) for marker in MARKERS.findall(sentence) for n in re.findall(r"\d+", marker)
-        ]
-        cited = [c for c in citations if c.number in numbers]
+        cited = [int(n) for marker in MARKERS.findall(sentence) for n in re.findall(r"\d+", marker)]
         if not cited or not (figures := stated_figures(sentence, question, asked)):
             continue
         if len(figures) > 1 and (named := named_sum(question)):  # "$50,000 in damages and ..."
             figures = {
                 f: end for f, end in figures.items() if named.search(sentence[end : end + 25])
             }
-        markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
-        figure = next(iter(figures)) if len(figures) == 1 else None
-        statement = figure and kazakh_statement(question, figure, sentence, markers)
-        return (statement, tuple(cited)) if statement else None
+        if len(figures) != 1:
+            return None
+        figure = next(iter(figures))
+        key = number_key(figure.amount, figure.scale or None)
+        holding = [n for n, hit in enumerate(sources, 1) if key in Facts.of(hit.text).numbers]
+        chosen = [n for n in dict.fromkeys(cited) if n in holding] or holding[:1]
+        markers = "".join(f"[{n}]" for n in chosen)
+        if not chosen or not (statement := kazakh_statement(question, figure, sentence, markers)):
+            return None
+        return statement, with_quotes(statement, resolve_citations(statement, sources)[1], question)
     return None

@@ -4,9 +4,9 @@ subject from one of question words only."""
 import pytest
 
 from answer import questions
-from answer.types import Citation
 from prompts import another_language, other_language
 from prompts.kazakh import Figure
+from tests.factories import make_hit
 
 
 @pytest.mark.parametrize(
@@ -225,36 +225,42 @@ def test_an_answers_sentence_states_figures_of_the_kind_asked(
     assert set(questions.stated_figures(sentence, question, asked)) == figures
 
 
-def _citation(number: int) -> Citation:
-    return Citation(
-        release_id=f"r{number}", title="t", date=None, url="", number=number, paragraph=0, text="p"
-    )
+MURDOCH = [
+    make_hit("doj-7", 0, text="Richard A. Murdoch was sentenced to 30 months in prison."),
+    make_hit("doj-7", 1, text="Murdoch, 54, was sentenced by Judge Presnell in Florida."),
+    make_hit("doj-8", 3, text="YCS will pay $50,000 in damages and $10,000 in penalties."),
+]
 
 
 def test_a_figure_answered_in_another_language_is_said_in_kazakh_by_the_question() -> None:
     question = "Ричард Мердок неше айға түрмеге кесілді?"
     english = (
-        f"{other_language('kk')}\n\nRichard Murdoch ran Royal Development [1]. He was sentenced"
-        " to 30 months in prison [2]."
+        f"{other_language('kk')}\n\nRichard Murdoch ran Royal Development [2]. He was sentenced"
+        " to 30 months in prison [1]."
     )
-    cited = (_citation(1), _citation(2))
-    said = questions.in_kazakh(english, cited, question)
-    assert said == ("Ричард Мердок 30 айға түрмеге кесілді [2].", (cited[1],))
-    # A quoted sentence, and a Russian answer with its note, alike.
-    quote = "Баспасөз релизінде былай делген: «Murdoch was sentenced to 30 months in prison.» [2]"
-    assert questions.in_kazakh(quote, cited, question) == said
+    said = questions.in_kazakh(english, MURDOCH, question, "kk")
+    assert said is not None
+    assert said[0] == "Ричард Мердок 30 айға түрмеге кесілді [1]."
+    ((citation),) = said[1]
+    assert (citation.number, citation.quote) == (1, MURDOCH[0].text)
+    # A quoted sentence, and a Russian answer with its note, alike; cited to the paragraph
+    # that states the figure where the answer cited another ("Murdoch, 54, ...").
+    quote = "Баспасөз релизінде былай делген: «Murdoch was sentenced to 30 months in prison.» [1]"
+    assert questions.in_kazakh(quote, MURDOCH, question, "kk") == said
     russian = f"Мердок приговорён к 30 месяцам заключения [2].\n\n{another_language('kk')}"
-    assert questions.in_kazakh(russian, cited, question) == said
-    # Not one written in Kazakh, nor a question for no figure, nor a sentence stating two.
-    kazakh = "Ричард Мердок 30 айға түрмеге кесілді [2]."
-    assert questions.in_kazakh(kazakh, cited, question) is None
-    assert questions.in_kazakh(english, cited, "Ричард Мердок қайда сотталды?") is None
-    two = "He was sentenced to 30 months in prison and 24 months in jail [2]. Then 30 months [1]."
-    assert questions.in_kazakh(two, cited, question) is None
+    assert questions.in_kazakh(russian, MURDOCH, question, "kk") == said
+    # Not one written in Kazakh or asked in another language, nor a question for no figure, nor
+    # a sentence stating two, nor a figure no source states.
+    kazakh = "Ричард Мердок 30 айға түрмеге кесілді [1]."
+    assert questions.in_kazakh(kazakh, MURDOCH, question, "kk") is None
+    assert questions.in_kazakh(english, MURDOCH, question, "ru") is None
+    assert questions.in_kazakh(english, MURDOCH, "Ричард Мердок қайда сотталды?", "kk") is None
+    two = "He was sentenced to 30 months in prison and 24 months in jail [1]. Then 30 months [2]."
+    assert questions.in_kazakh(two, MURDOCH, question, "kk") is None
+    unheld = "He was sentenced to 40 months in prison [1]."
+    assert questions.in_kazakh(unheld, MURDOCH, question, "kk") is None
     # Of several sums, the one the question names ("өтемақы", compensation: "damages").
-    damages = "They will pay $50,000 in damages and $10,000 in civil penalties [1]."
-    said = questions.in_kazakh(damages, cited, "Олар қанша өтемақы алады?")
-    assert said == ("Олар 50 000 АҚШ доллары көлемінде өтемақы алады [1].", (cited[0],))
-    assert questions.in_kazakh(damages, cited, "Олар барлығы қанша ақша төлейді?") is None
-    # The figure's sentence must cite a source the answer's citations hold.
-    assert questions.in_kazakh(english, cited[:1], question) is None
+    damages = "They will pay $50,000 in damages and $10,000 in civil penalties [3]."
+    said = questions.in_kazakh(damages, MURDOCH, "Олар қанша өтемақы алады?", "kk")
+    assert said and said[0] == "Олар 50 000 АҚШ доллары көлемінде өтемақы алады [3]."
+    assert questions.in_kazakh(damages, MURDOCH, "Олар барлығы қанша ақша төлейді?", "kk") is None
