@@ -279,13 +279,10 @@ def _counts(word: str, unit: str) -> bool:
 # A figure as an answer in the sources' language states it (English, Russian), to be said in
 # Kazakh (`prompts.kazakh`): an amount of dollars, a length of time or a plain number, with the
 # words that bound it ("approximately $51 million", "more than 400").
-_ABOUT: Bound = "about"
-_OVER: Bound = "over"
-_AT_LEAST: Bound = "at least"
-_BOUNDS = {
-    **dict.fromkeys(("approximately", "about", "roughly", "around", "примерно", "около"), _ABOUT),
-    **dict.fromkeys(("more than", "over", "более", "свыше"), _OVER),
-    **dict.fromkeys(("at least", "не менее"), _AT_LEAST),
+_BOUNDS: dict[str, Bound] = {
+    **dict.fromkeys(("approximately", "about", "roughly", "around", "примерно", "около"), "about"),
+    **dict.fromkeys(("more than", "over", "более", "свыше"), "over"),
+    **dict.fromkeys(("at least", "не менее"), "at least"),
 }
 _BOUND = rf"(?:\b(?P<bound>{'|'.join(_BOUNDS)})\s+)?"
 _SCALES = {"th": "thousand", "ты": "thousand", "mi": "million", "bi": "billion"}
@@ -303,8 +300,6 @@ _TERM = re.compile(
     re.IGNORECASE,
 )
 _TIMES: tuple[Unit, ...] = ("year", "month", "week", "day")
-_DOLLAR: Unit = "USD"
-_COUNT: Unit = ""  # a plain number
 _PLAIN = re.compile(
     rf"{_BOUND}\b(?P<n>\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?:\s+{_SCALE})?\b", re.IGNORECASE
 )
@@ -313,8 +308,7 @@ _IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колон
 
 
 def _figure(match: re.Match[str]) -> Figure | None:
-    """The figure a match of `_DOLLARS`, `_TERM` or `_PLAIN` states; None for a word that is no
-    number ("the months"), a year or a number the question states."""
+    """The figure a match of `_DOLLARS`, `_TERM` or `_PLAIN` states; None for no number."""
     groups = match.groupdict()
     number = groups.get("n") or groups.get("n2") or ""
     digits = number_word_value(number.lower()) if number[:1].isalpha() else number_key(number)
@@ -322,13 +316,15 @@ def _figure(match: re.Match[str]) -> Figure | None:
         return None
     scale = (groups.get("scale") or groups.get("scale2") or "").lower()
     scale = "billion" if scale.startswith(("млрд", "миллиард")) else _SCALES.get(scale[:2], "")
-    unit = _DOLLAR if match.re is _DOLLARS else next((u for u in _TIMES if groups.get(u)), _COUNT)
+    unit: Unit = "USD" if match.re is _DOLLARS else next((u for u in _TIMES if groups.get(u)), "")
     return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
 
 
-def stated_figures(sentence: str, question: str, asked: AskedFigure) -> dict[Figure, int]:
-    """The figures of the kind asked that an answer's sentence states, each with where it ends
-    in the sentence: prison terms (a term of supervised release only where there is none),
+def stated_figures(
+    sentence: str, question: str, asked: AskedFigure
+) -> dict[Figure, tuple[int, int]]:
+    """The figures of the kind asked that an answer's sentence states, each with where it
+    stands in the sentence: prison terms (a term of supervised release only where there is none),
     amounts of dollars, else numbers the question does not state and no year (markers are no
     numbers)."""
     sentence = MARKERS.sub(lambda m: " " * len(m[0]), sentence)
@@ -343,7 +339,7 @@ def stated_figures(sentence: str, question: str, asked: AskedFigure) -> dict[Fig
         found = imprisoned or terms
     elif asked.kind == "money" or not (found := _plain_numbers(sentence, question, dollars)):
         found = dollars
-    return {figure: m.end() for m in reversed(found) if (figure := _figure(m))}
+    return {figure: m.span() for m in reversed(found) if (figure := _figure(m))}
 
 
 def _plain_numbers(
@@ -361,6 +357,18 @@ def _plain_numbers(
     ]
 
 
+def _named_as(
+    named: re.Pattern[str], figures: dict[Figure, tuple[int, int]], sentence: str
+) -> dict[Figure, tuple[int, int]]:
+    """Of several sums, those the words right after name as the sum asked ("$50,000 in damages
+    and $10,000 in civil penalties"), else those the words right before do ("civil penalties
+    totaling $350,000, including $87,500 for LDEQ")."""
+    after = {f: (a, b) for f, (a, b) in figures.items() if named.search(sentence[b : b + 25])}
+    return after or {
+        f: (a, b) for f, (a, b) in figures.items() if named.search(sentence[max(0, a - 25) : a])
+    }
+
+
 def in_kazakh(
     answer: str, sources: Sequence[Hit], question: str, language: str
 ) -> tuple[str, tuple[Citation, ...]] | None:
@@ -376,10 +384,8 @@ def in_kazakh(
         cited = [int(n) for marker in MARKERS.findall(sentence) for n in re.findall(r"\d+", marker)]
         if not cited or not (figures := stated_figures(sentence, question, asked)):
             continue
-        if len(figures) > 1 and (named := named_sum(question)):  # "$50,000 in damages and ..."
-            figures = {
-                f: end for f, end in figures.items() if named.search(sentence[end : end + 25])
-            }
+        if len(figures) > 1 and (named := named_sum(question)):
+            figures = _named_as(named, figures, sentence)
         if len(figures) != 1:
             return None
         figure = next(iter(figures))

@@ -229,6 +229,9 @@ MURDOCH = [
     make_hit("doj-7", 0, text="Richard A. Murdoch was sentenced to 30 months in prison."),
     make_hit("doj-7", 1, text="Murdoch, 54, was sentenced by Judge Presnell in Florida."),
     make_hit("doj-8", 3, text="YCS will pay $50,000 in damages and $10,000 in penalties."),
+    make_hit(
+        "doj-9", 5, text="Shell will pay civil penalties totaling $350,000, including $87,500."
+    ),
 ]
 
 
@@ -264,3 +267,7 @@ def test_a_figure_answered_in_another_language_is_said_in_kazakh_by_the_question
     said = questions.in_kazakh(damages, MURDOCH, "Олар қанша өтемақы алады?", "kk")
     assert said and said[0] == "Олар 50 000 АҚШ доллары көлемінде өтемақы алады [3]."
     assert questions.in_kazakh(damages, MURDOCH, "Олар барлығы қанша ақша төлейді?", "kk") is None
+    # ... named before it where no sum is named after ("civil penalties totaling $350,000").
+    shell = "Shell will pay civil penalties totaling $350,000, including $87,500 for LDEQ [4]."
+    said = questions.in_kazakh(shell, MURDOCH, "Shell барлығы қанша айыппұл төлейді?", "kk")
+    assert said and said[0] == "Shell барлығы 350 000 АҚШ доллары көлемінде айыппұл төлейді [4]."
