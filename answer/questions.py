@@ -323,10 +323,9 @@ def _figure(match: re.Match[str]) -> Figure | None:
 def stated_figures(
     sentence: str, question: str, asked: AskedFigure
 ) -> dict[Figure, tuple[int, int]]:
-    """The figures of the kind asked that an answer's sentence states, each with where it
-    stands in the sentence: prison terms (a term of supervised release only where there is none),
-    amounts of dollars, else numbers the question does not state and no year (markers are no
-    numbers)."""
+    """The figures of the kind asked that an answer's sentence states, with their spans: prison
+    terms (supervised release only where there is none), amounts of dollars, or other numbers
+    than dollars, times, years, markers and the question's own."""
     sentence = MARKERS.sub(lambda m: " " * len(m[0]), sentence)
     dollars = list(_DOLLARS.finditer(sentence))
     if asked.kind == "sentence":
@@ -337,15 +336,17 @@ def stated_figures(
         ]
         imprisoned = [m for m in terms if _IMPRISONED.search(sentence[m.end() : m.end() + 30])]
         found = imprisoned or terms
-    elif asked.kind == "money" or not (found := _plain_numbers(sentence, question, dollars)):
+    elif asked.kind == "money":
         found = dollars
+    else:  # not "$5,000" for "how many people", nor "5 years" for "how much time"
+        found = _plain_numbers(sentence, question, [*dollars, *_TERM.finditer(sentence)])
     return {figure: m.span() for m in reversed(found) if (figure := _figure(m))}
 
 
 def _plain_numbers(
-    sentence: str, question: str, dollars: list[re.Match[str]]
+    sentence: str, question: str, others: list[re.Match[str]]
 ) -> list[re.Match[str]]:
-    taken = {i for m in dollars for i in range(*m.span())}
+    taken = {i for m in others for i in range(*m.span())}
     stated = Facts.of(question).numbers
     return [
         m

@@ -2,8 +2,9 @@
 
 Kazakh asks in place: "Ричард Мердок неше айға түрмеге кесілді?" is answered "Ричард Мердок 30
 айға түрмеге кесілді." The small default model writes Kazakh poorly (BENCHMARKS.md, "Kazakh
-replies"); where its answer in the sources' language states the figure asked for, the question
-with the figure in place of "қанша" / "неше" says it in Kazakh, with no word the model wrote.
+answers said by the question"); where its answer in the sources' language states the figure
+asked for, the question with the figure in place of "қанша" / "неше" says it in Kazakh, with no
+word the model wrote.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def named_sum(question: str) -> re.Pattern[str] | None:
     is not followed by one of those sums."""
     asking = _ASKING.search(question)
     after = question[asking.end() :].lower().split()[:2] if asking else []
-    return next((sum for w in after for stem, sum in _SUMS.items() if w.startswith(stem)), None)
+    return next((p for w in after for stem, p in _SUMS.items() if w.startswith(stem)), None)
 
 
 def _in_unit(figure: Figure, unit: Unit) -> Figure | None:

@@ -199,7 +199,7 @@ def test_a_sentence_states_the_asked_figure_only_in_its_kind(
         ),
         # Dollars with their scale and bound; amounts that differ are two figures.
         (
-            "How much profit did the company make?",
+            "Бұл схемадан компания қанша пайда тапты?",
             "It made approximately $51 million [2].",
             {Figure("51", "million", "USD", "about")},
         ),
@@ -215,6 +215,9 @@ def test_a_sentence_states_the_asked_figure_only_in_its_kind(
             {Figure("3", "million", bound="over"), Figure("9")},
         ),
         ("How many tribes of the 12 joined?", "Nine of the 12 tribes joined [1].", {Figure("9")}),
+        # A count is no sum or length of time.
+        ("Неше адамға айыппұл салынды?", "They were fined $5,000 in 2019 [1].", set()),
+        ("How many tribes joined?", "It took the tribes 5 years to join [1].", set()),
     ],
 )
 def test_an_answers_sentence_states_figures_of_the_kind_asked(
