@@ -353,7 +353,7 @@ def _plain_numbers(
         for m in _PLAIN.finditer(sentence)
         if m.start("n") not in taken
         and (figure := _figure(m)) is not None
-        and not _YEAR.fullmatch(figure.amount)
+        and not _YEAR.fullmatch(m["n"])  # "in 2015", not "2,000 visitors"
         and figure.amount not in stated
     ]
 

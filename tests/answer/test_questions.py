@@ -215,6 +215,7 @@ def test_a_sentence_states_the_asked_figure_only_in_its_kind(
             {Figure("3", "million", bound="over"), Figure("9")},
         ),
         ("How many tribes of the 12 joined?", "Nine of the 12 tribes joined [1].", {Figure("9")}),
+        ("How many visitors came in 2015?", "In 2015, 2,000 visitors came [1].", {Figure("2000")}),
         # A count is no sum or length of time.
         ("Неше адамға айыппұл салынды?", "They were fined $5,000 in 2019 [1].", set()),
         ("How many tribes joined?", "It took the tribes 5 years to join [1].", set()),
