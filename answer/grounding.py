@@ -41,6 +41,7 @@ _WORDED_SCALE = re.compile(
 )
 _BILLION = ("bi", "миллиард", "млрд")
 _MILLION = ("mi", "миллион", "млн")
+_SCALE_VALUES = {"": 1, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
 MARKERS = re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]")
@@ -113,13 +114,19 @@ def number_key(digits: str, scale: str | None = None) -> str:
     word ("million", "млн", "млрд") multiplied out."""
     if re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+", digits):
         digits = re.sub(r"\D", "", digits)
-    value = Decimal(digits.replace(",", "."))
-    if scale:
-        lower = scale.lower()
-        value *= (
-            10**9 if lower.startswith(_BILLION) else 10**6 if lower.startswith(_MILLION) else 1000
-        )
+    value = Decimal(digits.replace(",", ".")) * _SCALE_VALUES[scale_name(scale or "")]
     return format(value.normalize(), "f")  # "1.50" and "1.5" alike; 4.1 million is 4100000
+
+
+def scale_name(word: str) -> str:
+    """The scale a scale word names ("million" for "млн", "миллиона"; "thousand" for "тыс"), ""
+    for none."""
+    lower = word.lower()
+    if lower.startswith(_BILLION):
+        return "billion"
+    if lower.startswith(_MILLION):
+        return "million"
+    return "thousand" if lower else ""
 
 
 def number_word_value(word: str) -> str | None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from answer import grounding
 from answer.attribution import resolve_citations, with_quotes
 from answer.grounding import MARKERS, Facts, number_key, number_word_value, skeleton, word_key
 from answer.types import Citation, Turn
@@ -285,7 +286,6 @@ _BOUNDS: dict[str, Bound] = {
     **dict.fromkeys(("at least", "не менее"), "at least"),
 }
 _BOUND = rf"(?:\b(?P<bound>{'|'.join(_BOUNDS)})\s+)?"
-_SCALES = {"th": "thousand", "ты": "thousand", "mi": "million", "bi": "billion"}
 _SCALE = r"(?P<scale>million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|тыс\w*)"
 _DOLLARS = re.compile(
     rf"{_BOUND}(?:\$\s?(?P<n>\d[\d,.]*\d|\d)(?:\s+{_SCALE})?\b"
@@ -314,8 +314,7 @@ def _figure(match: re.Match[str]) -> Figure | None:
     digits = number_word_value(number.lower()) if number[:1].isalpha() else number_key(number)
     if digits is None:
         return None
-    scale = (groups.get("scale") or groups.get("scale2") or "").lower()
-    scale = "billion" if scale.startswith(("млрд", "миллиард")) else _SCALES.get(scale[:2], "")
+    scale = grounding.scale_name(groups.get("scale") or groups.get("scale2") or "")
     unit: Unit = "USD" if match.re is _DOLLARS else next((u for u in _TIMES if groups.get(u)), "")
     return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
 

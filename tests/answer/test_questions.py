@@ -208,6 +208,12 @@ def test_a_sentence_states_the_asked_figure_only_in_its_kind(
             "They will pay $50,000 in damages and $10,000 in civil penalties [1].",
             {Figure("50000", unit="USD"), Figure("10000", unit="USD")},
         ),
+        # Russian scale words, as the checks read them ("млн", "миллиона").
+        (
+            "Кооператив қанша айыппұл төледі?",
+            "Штраф составил 1,3 миллиона долларов, а не 30 млн долларов [1].",
+            {Figure("1.3", "million", "USD"), Figure("30", "million", "USD")},
+        ),
         # A count: no marker, year or number of the question is one.
         (
             "How many tribes joined in 2016?",
