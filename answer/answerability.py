@@ -1,14 +1,11 @@
 """Whether the sources can answer a question, decided before the model is asked, and the
-refusal that says what was searched and which releases came closest.
-
-A question naming people, places, companies or figures the shown sources never mention is
-about something else, which the small model answers anyway from the nearest paragraph: the
-share of its names and numbers some source holds (title, date, text) must reach `MIN_NAMED`;
-one with nothing checkable ("How much did he pay?") is left to the model.
-
-The prompt asks for a yes-or-no question to be answered "Yes" or "No" first; the small model
-then also opens a fifth of its answers to "what" and "how much" questions with "Yes,", which
-`without_stray_yes` removes.
+refusal that says what was searched and which releases came closest. A question naming people,
+places, companies or figures the shown sources never mention is about something else, which the
+small model answers anyway from the nearest paragraph: the share of its names and numbers some
+source holds (title, date, text; a name asked in Cyrillic of an English release, by its sound)
+must reach `MIN_NAMED`; one with nothing checkable ("How much did he pay?") is left to the model.
+The prompt asks for "Yes" or "No" first; the small model also opens a fifth of its answers to
+"what" questions with "Yes,", which `without_stray_yes` cuts.
 
 After the model, an answer that says nothing the question did not (`restates_question`: "They
 agreed on a joint space programme [1]." for a release that never mentions space) is no answer
@@ -81,13 +78,15 @@ def named_share(
     facts = Facts.of(question)
     vocabularies = _vocabularies(sources, releases)
     found = checked = 0.0
-    # Small whole numbers ("the 3 main points", "one thing") ask for a count, not about a
-    # figure the release must state; years, amounts and decimals are checked.
+    if {script for v in vocabularies for script in v.scripts} == {"latin"}:
+        # Names asked in Cyrillic, by their sound ("Кулман": "Koolman"; `grounding.heard_in`).
+        told = grounding.heard_in(question, [with_release(hit, releases) for hit in sources])
+        checked, found = NAME_WEIGHT * len(told), NAME_WEIGHT * sum(told)
+    # Small whole numbers ask for a count ("the 3 main points"); years, amounts, decimals count.
     for number in (n for n in facts.numbers if "." in n or float(n) >= 100):
         checked += NUMBER_WEIGHT
         found += NUMBER_WEIGHT * any(number in v.numbers for v in vocabularies)
     for name in facts.names:
-        # Only where every source can tell: a Russian name is not looked for in English text.
         if vocabularies and all(v.checks(name) for v in vocabularies):
             checked += NAME_WEIGHT
             found += NAME_WEIGHT * any(v.has_name(name) for v in vocabularies)
@@ -120,9 +119,7 @@ def is_answerable(
 def refusal_with_closest(language: str, sources: Sequence[Hit], *, unsure: bool = False) -> str:
     """The refusal in the asker's language (`unsure`: see `prompts.refusal`), then the releases
     that came closest (title and date), so that a refusal leads somewhere."""
-    releases: dict[str, Hit] = {}
-    for hit in sources:
-        releases.setdefault(hit.release_id, hit)
+    releases = {hit.release_id: hit for hit in sources}  # in the order first found
     lines = [refusal(language, unsure=unsure)]
     if releases:
         lines.append(load_prompt(f"closest_{prompt_language(language)}"))
@@ -201,15 +198,16 @@ def confirms_an_unnamed(
 
 def adds_nothing(answer: str, question: str) -> bool:
     """Whether an answer states no number and no word the question does not (besides function
-    words and yes or no)."""
+    words, yes or no, and an acronym of the question spelled out: `spelled_acronyms`)."""
     bare = CITATION_MARKER.sub(" ", answer)
     if Facts.of(bare).numbers - Facts.of(question).numbers:
         return False
     folded = [word.lower().translate(KAZAKH_LETTERS) for word in WORD.findall(question)]
+    unsaid = ALL_STOP_WORDS | _EMPTY_WORDS | grounding.spelled_acronyms(bare, question)
     return all(
         grounding.is_asked(word, folded)
         for word in (w.lower() for w in WORD.findall(bare))
-        if not word.isdigit() and word not in ALL_STOP_WORDS and word not in _EMPTY_WORDS
+        if not word.isdigit() and word not in unsaid
     )
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from prompts.kazakh import named_sum
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, skeleton
 
 NUMBER_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
@@ -249,27 +249,6 @@ def support(claim: Facts, source: SourceText) -> float | None:
     return found / checked if checked else None
 
 
-# Russian and Kazakh letters as English texts write them; then the letters English writes one
-# sound with folded into a class, vowels dropped, repeats joined: a word's consonant skeleton.
-# "Тоқаев" and "Tokayev" are "tkv", "Нұртілеу" and "Nurtleu" "nrtl", "Тәжікстан" and
-# "Tajikistan" "tskstn": a Russian or Kazakh name can be looked up in an English text.
-_TO_LATIN = str.maketrans(
-    dict(zip("абвгдезийклмнопрстуфыэәғқңөұүһі", "abvgdeziyklmnoprstufyeagknouuhi", strict=True))
-    | {"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "u"}
-    | {"я": "a", "ъ": "", "ь": ""}
-)
-_DIGRAPHS = re.compile(r"d?zh|th|ph")  # "ж" is "j" in English; "th" and "ph" one sound
-_DIGRAPH_CLASS = {"dzh": "s", "zh": "s", "th": "t", "ph": "v"}
-_LETTER_CLASS = str.maketrans("bpdtgkqhcxvfwszjlmnr", "bbttkkkkkkvvvssslmnr", "aeiouy'")
-
-
-def skeleton(word: str) -> str:
-    """A word's consonant skeleton (see above), in any script."""
-    latin = _DIGRAPHS.sub(lambda m: _DIGRAPH_CLASS[m[0]], word.lower().translate(_TO_LATIN))
-    classes = latin.translate(_LETTER_CLASS)
-    return re.sub(r"(.)\1+", r"\1", classes)
-
-
 def skeletons_of(texts: Sequence[str]) -> frozenset[str]:
     """The skeletons of the texts' words, to look names up in (`written_in`)."""
     return frozenset(skeleton(word) for text in texts for word in WORD.findall(text))
@@ -286,6 +265,36 @@ def written_in(name: str, skeletons: frozenset[str]) -> bool | None:
         len(other) >= 3 and own[: min(4, len(other))] == other[: min(4, len(own))]
         for other in skeletons
     )
+
+
+def heard_in(question: str, texts: Sequence[str]) -> list[bool]:
+    """For each name a question writes in Cyrillic (no acronym: "США" is translated), whether
+    the English texts write it, by its consonants (`written_in`: "Кулман" in "Koolman"); none
+    where fewer than two can be told, as one alone may be a word translated ("Минюст", the
+    Justice Department) or too short to tell ("Чад")."""
+    names = {key for script, key in Facts.of(question).names if script == "cyrillic"}
+    asked = dict.fromkeys(w for w in WORD.findall(question) if word_key(w) in names)
+    if len(asked) < 2:
+        return []
+    skeletons = skeletons_of([w for text in texts for w in re.findall(r"\b[A-Z][a-z]+", text)])
+    heard = [written_in(word, skeletons) for word in asked if not word.isupper()]
+    told = [held for held in heard if held is not None]
+    return told if len(told) >= 2 else []
+
+
+def spelled_acronyms(text: str, question: str) -> frozenset[str]:
+    """The (lowercased) words of a text that spell out an acronym of the question, function
+    words aside: "Министерства иностранных дел" for "МИД", "Federal Bureau of Investigation" for
+    "FBI"; they ask nothing new."""
+    acronyms = {w for w in WORD.findall(question) if len(w) > 1 and w.isupper()}
+    words = [w for w in WORD.findall(text) if w.lower() not in ALL_STOP_WORDS]
+    spelled: set[str] = set()
+    for acronym in acronyms:
+        for i in range(len(words) - len(acronym) + 1):
+            run = words[i : i + len(acronym)]
+            if "".join(w[0] for w in run).upper() == acronym and not any(w.isupper() for w in run):
+                spelled.update(w.lower() for w in run)
+    return frozenset(spelled)
 
 
 def is_asked(word: str, asked: Sequence[str]) -> bool:

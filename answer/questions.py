@@ -11,7 +11,7 @@ from typing import Literal
 
 from answer import grounding
 from answer.attribution import resolve_citations, with_quotes
-from answer.grounding import MARKERS, Facts, number_key, number_word_value, skeleton, word_key
+from answer.grounding import MARKERS, Facts, number_key, number_word_value, word_key
 from answer.types import Citation, Turn
 from prompts import another_language, other_language
 from prompts.kazakh import Bound, Figure, Unit, kazakh_statement, named_sum
@@ -19,7 +19,7 @@ from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD, skeleton
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
 # whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and

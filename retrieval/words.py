@@ -46,3 +46,46 @@ def content_words(text: str, min_length: int = 3) -> set[str]:
         for word in WORD.findall(text.lower())
         if len(word) >= min_length and word not in ALL_STOP_WORDS
     }
+
+
+# Russian and Kazakh letters as English texts write them; then the letters English writes one
+# sound with folded into a class, vowels dropped, repeats joined: a word's consonant skeleton.
+# "Тоқаев" and "Tokayev" are "tkv", "Нұртілеу" and "Nurtleu" "nrtl", "Тәжікстан" and
+# "Tajikistan" "tskstn": a Russian or Kazakh name can be looked up in an English text.
+_TO_LATIN = str.maketrans(
+    dict(zip("абвгдезийклмнопрстуфыэәғқңөұүһі", "abvgdeziyklmnoprstufyeagknouuhi", strict=True))
+    | {"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "u"}
+    | {"я": "a", "ъ": "", "ь": ""}
+)
+_DIGRAPHS = re.compile(r"d?zh|th|ph")  # "ж" is "j" in English; "th" and "ph" one sound
+_DIGRAPH_CLASS = {"dzh": "s", "zh": "s", "th": "t", "ph": "v"}
+_LETTER_CLASS = str.maketrans("bpdtgkqhcxvfwszjlmnr", "bbttkkkkkkvvvssslmnr", "aeiouy'")
+
+
+def skeleton(word: str) -> str:
+    """A word's consonant skeleton (see above), in any script."""
+    latin = _DIGRAPHS.sub(lambda m: _DIGRAPH_CLASS[m[0]], word.lower().translate(_TO_LATIN))
+    classes = latin.translate(_LETTER_CLASS)
+    return re.sub(r"(.)\1+", r"\1", classes)
+
+
+# `spelling` keeps the vowels: for the keyword search, which must tell "Richard" from "record".
+_SOUNDS = (
+    ("zh", "j"), ("dj", "j"), ("au", "o"), ("ph", "f"), ("w", "v"), ("ck", "k"), ("q", "k"),
+    ("x", "ks"), ("kh", "h"), ("gh", ""), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("y", "i"),
+    ("ch", "k"),  # "Ричард" is "Richard", "Мердок" "Murdoch"
+)  # fmt: skip
+_W = re.compile(r"^u(?=[aeio])")  # "Уильям": William
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"(\w)\1")
+_SILENT_H = re.compile(r"(?<=[bdfgklmnprtvz])h")
+
+
+def spelling(word: str) -> str:
+    """A word's rough sound in Latin letters, from either script: "Кулман" and "Koolman" are both
+    "kulman"; "Мердок" is "merdok" and "Murdoch" "murdok"."""
+    sound = _W.sub("v", re.sub(r"^kn", "n", word.lower().translate(_TO_LATIN)))
+    for letters, said in _SOUNDS:
+        sound = sound.replace(letters, said)
+    sound = _SOFT_C.sub("s", sound).replace("c", "k")
+    return _DOUBLE.sub(r"\1", _SILENT_H.sub("", sound))

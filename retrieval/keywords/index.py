@@ -16,7 +16,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from retrieval.dates import date_key
 from retrieval.keywords.corpus import Changes, Corpus
+from retrieval.keywords.sounds import Sounds
 from retrieval.keywords.terms import Analyzer, is_code
 from retrieval.store import ChromaStore
 from retrieval.types import SearchFilters
@@ -54,6 +55,7 @@ class KeywordIndex:
         self._file_seen: tuple[int, int] | None = None  # (mtime, size) of the file last read
         self._saved_at = -math.inf
         self._lock = threading.Lock()
+        self._sounds: tuple[Corpus, Sounds] | None = None  # (the corpus it was made of)
 
     def search(self, query: str, k: int, filters: SearchFilters | None = None) -> list[str]:
         """Ids of the (at most) k chunks that best match the query's words, within the filters;
@@ -70,12 +72,26 @@ class KeywordIndex:
         the chunks): searches that arrive together during an ingest catch up with it once."""
         with self._lock:
             corpus = self._current(save_after=_SAVE_AFTER_SECONDS)
-            words = [self._analyzer.query_words(q, filters.language) for q, _, filters in searches]
+            like = self._sounds_like(corpus)
+            words = [
+                self._analyzer.query_words(q, filters.language, like) for q, _, filters in searches
+            ]
         ranked = [
             _best(corpus, found, k, filters)
             for found, (_, k, filters) in zip(words, searches, strict=True)
         ]
         return corpus.generation, ranked
+
+    def _sounds_like(self, corpus: Corpus) -> Callable[[str], tuple[str, ...]]:
+        """`Sounds.like` over the corpus's terms, grouped by sound when first asked (0.15 s for
+        21k terms)."""
+
+        def like(word: str) -> tuple[str, ...]:
+            if self._sounds is None or self._sounds[0] is not corpus:
+                self._sounds = (corpus, Sounds(corpus.vocabulary))
+            return self._sounds[1].like(word)
+
+        return like
 
     def passing(self, filters: SearchFilters, generation: str) -> list[str] | None:
         """Ids of the chunks that pass a date filter, as the index held them at `generation`

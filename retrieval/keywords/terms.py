@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import Stemmer
 
-from retrieval.words import STOP_WORDS
+from retrieval.words import KAZAKH_QUESTION_WORDS, STOP_WORDS
 
 ANALYZER_VERSION = 1
 """Bump when terms come out differently, so that saved keyword indexes are rebuilt."""
@@ -29,6 +29,16 @@ _MEMO_LIMIT = 1_000_000
 TOKEN = re.compile(r"\w+(?:[-–./:'’]\w+)*")
 _PART = re.compile(r"\w+")
 _STOP = frozenset().union(*STOP_WORDS.values())
+# Words that open a Russian or Kazakh question with a capital, and are no name.
+_ASKING = (
+    _STOP
+    | KAZAKH_QUESTION_WORDS
+    | frozenset(
+        "сколько какой какая какое какие каким какими каком какую какого какой кто кого кому кем "  # noqa: SIM905
+        "что чего чем где когда куда откуда почему зачем чей чья чьё чьи ли под над после через "
+        "во".split()
+    )
+)
 
 
 def is_code(token: str) -> bool:
@@ -78,10 +88,16 @@ class Analyzer:
         little about its language and names are written alike in both."""
         return list(dict.fromkeys(t for word in self.query_words(text, language) for t in word))
 
-    def query_words(self, text: str, language: str | None = None) -> list[tuple[str, ...]]:
+    def query_words(
+        self,
+        text: str,
+        language: str | None = None,
+        sounds_like: Callable[[str], tuple[str, ...]] | None = None,
+    ) -> list[tuple[str, ...]]:
         """The terms of each word of a question that has any (`query_terms` by word), once for
         words with the same terms ("fraud", "frauds"): a word is found in a paragraph that holds
-        any of its terms."""
+        any of its terms. With `sounds_like`, a name written in Cyrillic ("Кулман") also has the
+        Latin terms it gives (`keywords.sounds`)."""
         if language in ("ru", "kk"):
             ways: tuple[str, ...] = (language,)
         elif language:  # a Latin-script language: Cyrillic words are taken as Russian
@@ -90,7 +106,8 @@ class Analyzer:
             ways = ("ru", "kk")
         words = (
             tuple(dict.fromkeys(t for way in ways for t in self.document_terms(token, way)))
-            for token in TOKEN.findall(text.lower())
+            + (_names_sounds(token, sounds_like, first=not i) if sounds_like else ())
+            for i, token in enumerate(TOKEN.findall(text))
         )
         return list(dict.fromkeys(word for word in words if word))
 
@@ -107,3 +124,17 @@ class Analyzer:
             else:
                 terms.append(self._stems[cyrillic if _is_cyrillic(part) else "latin"](part))
         return tuple(terms)
+
+
+def _names_sounds(
+    token: str, sounds_like: Callable[[str], tuple[str, ...]], *, first: bool
+) -> tuple[str, ...]:
+    """The Latin terms of the names in a token written in Cyrillic: its capitalised parts, not
+    acronyms ("США"), nor the question word that opens a question ("Сколько")."""
+    return tuple(
+        term
+        for part in _PART.findall(token)
+        if _is_cyrillic(part) and part[0].isupper() and not part.isupper()
+        if not (first and part.lower() in _ASKING)
+        for term in sounds_like(part)
+    )

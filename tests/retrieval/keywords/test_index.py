@@ -396,3 +396,20 @@ def test_a_date_filtered_search_ranks_among_the_passing_chunks(
     march = SearchFilters(since=dt.date(2013, 3, 1), until=dt.date(2013, 3, 31))
     assert {h.release_id for h in index.search("harbour tariffs", 5, march)} == {"r0", "r1"}
     assert seen[-1][0] is None and len(seen[-1][1]) == 2  # no where clause: the two chunk ids
+
+
+def test_a_name_asked_in_cyrillic_finds_the_english_release_that_writes_it(
+    index: Index, ingestor: Ingestor, tmp_path: Path
+) -> None:
+    records = [
+        release_record("koolman", "Egbert Koolman admitted taking bribes from two companies."),
+        release_record("coleman", "Mary Coleman admitted taking bribes from a contractor."),
+        release_record("harbour", "The harbour tariffs rise in May."),
+    ]
+    ingestor.ingest([write_jsonl(tmp_path / "r.jsonl", records)])
+    assert _releases(index, "Какие взятки признал Эгберт Кулман?") == ["koolman"]
+    # A new release is heard at the next search, as it is read.
+    ingestor.ingest(
+        [write_jsonl(tmp_path / "s.jsonl", [release_record("murdoch", "Richard Murdoch fled.")])]
+    )
+    assert _releases(index, "Куда бежал Ричард Мердок?") == ["murdoch"]

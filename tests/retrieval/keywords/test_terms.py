@@ -62,3 +62,15 @@ def test_query_words_keep_each_words_terms_together() -> None:
     # A Cyrillic word stemmed both ways is one word with two terms.
     assert analyzer.query_words("министерства") == [("министерств", "минис")]
     assert analyzer.query_words("министерства", "kk") == [("минис",)]
+
+
+def test_a_cyrillic_name_also_has_the_terms_it_sounds_like() -> None:
+    def sounds_like(word: str) -> tuple[str, ...]:
+        return {"Кулман": ("koolman",), "Сколько": ("scola",), "США": ("usa",)}.get(word, ())
+
+    words = Analyzer().query_words("Сколько заплатил Кулман в США?", "ru", sounds_like)
+    assert ("кулма", "koolman") in words  # the name: its stem, and the English term
+    assert "scola" not in {t for word in words for t in word}  # the question word
+    assert "usa" not in {t for word in words for t in word}  # an acronym is translated
+    plain = Analyzer().query_words("Сколько заплатил Кулман в США?", "ru")
+    assert ("кулма",) in plain
