@@ -1,9 +1,8 @@
 """Answering: retrieve (a follow-up with the asker's previous question, or rewritten by the model
 first), ask the model with numbered sources, check the answer against them (ask again over one
 release if it came from another case's), quote the sentence each citation is for; where no answer
-passed, quote the source sentence the model chooses, or refuse plainly, naming the closest
-releases. A figure asked in Kazakh and answered in another language is said in Kazakh by the
-question. `Assistant.from_settings` is the composition point of the answering stack."""
+passed, quote the source sentence the model chooses, or refuse naming the closest releases; say
+in Kazakh (`answer.kazakh`). `Assistant.from_settings` is the composition point of the stack."""
 
 from __future__ import annotations
 
@@ -33,6 +32,7 @@ from answer.chat_models import (
 )
 from answer.excerpts import answer_messages, quoted_answer
 from answer.grounding import has_words
+from answer.kazakh.statements import in_kazakh
 from answer.parts import (
     AnswerEnd,
     answers_the_part,
@@ -44,7 +44,7 @@ from answer.parts import (
     to_the_point,
     with_each_part,
 )
-from answer.questions import another_language_note, has_subject, in_kazakh, question_language
+from answer.questions import another_language_note, has_subject, question_language
 from answer.sources import (
     find_sources,
     release_asked_about,

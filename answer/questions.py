@@ -1,6 +1,5 @@
 """What a question asks for: a fact or whether something is so, a figure, a name, or one of the
-answers it offers; read from its question words in English, Russian and Kazakh. And the figure
-of the kind asked that an answer states, to say it in Kazakh by a Kazakh question."""
+answers it offers; read from its question words in English, Russian and Kazakh."""
 
 from __future__ import annotations
 
@@ -9,16 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from answer import grounding
-from answer.attribution import resolve_citations, with_quotes
-from answer.grounding import MARKERS, Facts, number_key, number_word_value, word_key
-from answer.types import Citation, Turn
+from answer.grounding import Facts, number_word_value, word_key
+from answer.types import Turn
 from prompts import another_language, other_language
-from prompts.kazakh import Bound, Figure, Unit, kazakh_statement, named_sum
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
-from retrieval.sentences import split_sentences
-from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD, skeleton
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
@@ -158,7 +152,8 @@ def another_language_note(answer: str, language: str) -> str:
 
 # A year is no answer to a count or an amount ("how many", "how much"), nor an ordinal ("the
 # 21st Century", "21-й", "21-ші").
-_YEAR = re.compile(r"(?:19|20)\d\d")
+YEAR = re.compile(r"(?:19|20)\d\d")
+"""A number written as a year."""
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th|-?(?:й|го|я|е|ші|шы|інші|ыншы))\b", re.IGNORECASE)
 
 
@@ -169,7 +164,7 @@ def figures_for(text: str, question: str) -> frozenset[str]:
     figures = own_figures(text, question)
     if asks_for_an_amount(question):
         days = days_of_month(text) | {match[1] for match in _ORDINAL.finditer(text)}
-        figures = frozenset(f for f in figures if not _YEAR.fullmatch(f) and f not in days)
+        figures = frozenset(f for f in figures if not YEAR.fullmatch(f) and f not in days)
     return figures
 
 
@@ -262,7 +257,7 @@ class AskedFigure:
         return any(
             _counts(later, unit)
             for n, word in enumerate(words)
-            if (word[0].isdigit() and not _YEAR.fullmatch(word)) or number_word_value(word.lower())
+            if (word[0].isdigit() and not YEAR.fullmatch(word)) or number_word_value(word.lower())
             for later in words[n + 1 : n + 1 + _COUNTED_WITHIN]
             for unit in self.units
         )
@@ -275,125 +270,3 @@ def _counts(word: str, unit: str) -> bool:
         return True
     own, other = skeleton(word), skeleton(unit)
     return word.isascii() != unit.isascii() and len(own) >= 3 and own[:3] == other[:3]
-
-
-# A figure as an answer in the sources' language states it (English, Russian), to be said in
-# Kazakh (`prompts.kazakh`): an amount of dollars, a length of time or a plain number, with the
-# words that bound it ("approximately $51 million", "more than 400").
-_BOUNDS: dict[str, Bound] = {
-    **dict.fromkeys(("approximately", "about", "roughly", "around", "примерно", "около"), "about"),
-    **dict.fromkeys(("more than", "over", "более", "свыше"), "over"),
-    **dict.fromkeys(("at least", "не менее"), "at least"),
-}
-_BOUND = rf"(?:\b(?P<bound>{'|'.join(_BOUNDS)})\s+)?"
-_SCALE = r"(?P<scale>million|billion|thousand|млн|млрд|миллион\w*|миллиард\w*|тыс\w*)"
-_DOLLARS = re.compile(
-    rf"{_BOUND}(?:\$\s?(?P<n>\d[\d,.]*\d|\d)(?:\s+{_SCALE})?\b"
-    rf"|\b(?P<n2>\d[\d,.]*\d|\d)(?:\s+{_SCALE.replace('scale', 'scale2')})?\.?\s+"
-    r"(?:U\.?S\.?\s+)?(?:dollars?|долл\w*))",
-    re.IGNORECASE,
-)
-_TERM = re.compile(
-    rf"{_BOUND}\b(?P<n>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)[\s-]+(?:(?P<year>years?|лет|год\w*)|"
-    r"(?P<month>months?|месяц\w*)|(?P<week>weeks?|недел\w*)|(?P<day>days?|дн\w*|день))\b"
-    r"(?![\s-]+old)",
-    re.IGNORECASE,
-)
-_TIMES: tuple[Unit, ...] = ("year", "month", "week", "day")
-_PLAIN = re.compile(
-    rf"{_BOUND}\b(?P<n>\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?:\s+{_SCALE})?\b", re.IGNORECASE
-)
-# Where a sentence gives a prison term and supervised release, the term is the sentence asked.
-_IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колони|лишени", re.IGNORECASE)
-
-
-def _figure(match: re.Match[str]) -> Figure | None:
-    """The figure a match of `_DOLLARS`, `_TERM` or `_PLAIN` states; None for no number."""
-    groups = match.groupdict()
-    number = groups.get("n") or groups.get("n2") or ""
-    digits = number_word_value(number.lower()) if number[:1].isalpha() else number_key(number)
-    if digits is None:
-        return None
-    scale = grounding.scale_name(groups.get("scale") or groups.get("scale2") or "")
-    unit: Unit = "USD" if match.re is _DOLLARS else next((u for u in _TIMES if groups.get(u)), "")
-    return Figure(digits, scale, unit, _BOUNDS.get((groups["bound"] or "").lower(), ""))
-
-
-def stated_figures(
-    sentence: str, question: str, asked: AskedFigure
-) -> dict[Figure, tuple[int, int]]:
-    """The figures of the kind asked that an answer's sentence states, with their spans: prison
-    terms (supervised release only where there is none), amounts of dollars, or other numbers
-    than dollars, times, years, markers and the question's own."""
-    sentence = MARKERS.sub(lambda m: " " * len(m[0]), sentence)
-    dollars = list(_DOLLARS.finditer(sentence))
-    if asked.kind == "sentence":
-        terms = [
-            m
-            for m in _TERM.finditer(sentence)
-            if not MAXIMUM.search(sentence[max(0, m.start() - 40) : m.start()])
-        ]
-        imprisoned = [m for m in terms if _IMPRISONED.search(sentence[m.end() : m.end() + 30])]
-        found = imprisoned or terms
-    elif asked.kind == "money":
-        found = dollars
-    else:  # not "$5,000" for "how many people", nor "5 years" for "how much time"
-        found = _plain_numbers(sentence, question, [*dollars, *_TERM.finditer(sentence)])
-    return {figure: m.span() for m in reversed(found) if (figure := _figure(m))}
-
-
-def _plain_numbers(
-    sentence: str, question: str, others: list[re.Match[str]]
-) -> list[re.Match[str]]:
-    taken = {i for m in others for i in range(*m.span())}
-    stated = Facts.of(question).numbers
-    return [
-        m
-        for m in _PLAIN.finditer(sentence)
-        if m.start("n") not in taken
-        and (figure := _figure(m)) is not None
-        and not _YEAR.fullmatch(m["n"])  # "in 2015", not "2,000 visitors"
-        and figure.amount not in stated
-    ]
-
-
-def _named_as(
-    named: re.Pattern[str], figures: dict[Figure, tuple[int, int]], sentence: str
-) -> dict[Figure, tuple[int, int]]:
-    """Of several sums, those the words right after name as the sum asked ("$50,000 in damages
-    and $10,000 in civil penalties"), else those the words right before do ("civil penalties
-    totaling $350,000, including $87,500 for LDEQ")."""
-    after = {f: (a, b) for f, (a, b) in figures.items() if named.search(sentence[b : b + 25])}
-    return after or {
-        f: (a, b) for f, (a, b) in figures.items() if named.search(sentence[max(0, a - 25) : a])
-    }
-
-
-def in_kazakh(
-    answer: str, sources: Sequence[Hit], question: str, language: str
-) -> tuple[str, tuple[Citation, ...]] | None:
-    """The answer to a Kazakh question for a figure, written in another language, said in
-    Kazakh by the question (`prompts.kazakh`): the figure of the first cited sentence stating
-    one of the kind asked, cited to those of its sources that state it (else to the first that
-    does); None where that sentence states several, or the question cannot take it."""
-    asked = AskedFigure.of(question)
-    body = answer.removeprefix(other_language("kk")).removesuffix(another_language("kk"))
-    if language != "kk" or asked is None or detect_language(body) == "kk":
-        return None
-    for sentence in split_sentences(body):
-        cited = [int(n) for marker in MARKERS.findall(sentence) for n in re.findall(r"\d+", marker)]
-        if not cited or not (figures := stated_figures(sentence, question, asked)):
-            continue
-        if len(figures) > 1 and (named := named_sum(question)):
-            figures = _named_as(named, figures, sentence)
-        if len(figures) != 1:
-            return None
-        figure = next(iter(figures))
-        key = number_key(figure.amount, figure.scale or None)
-        holding = [n for n, hit in enumerate(sources, 1) if key in Facts.of(hit.text).numbers]
-        chosen = [n for n in dict.fromkeys(cited) if n in holding] or holding[:1]
-        markers = "".join(f"[{n}]" for n in chosen)
-        if not chosen or not (statement := kazakh_statement(question, figure, sentence, markers)):
-            return None
-        return statement, with_quotes(statement, resolve_citations(statement, sources)[1], question)
-    return None

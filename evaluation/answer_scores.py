@@ -14,7 +14,7 @@ from answer.types import Answer
 from evaluation.groups import Groups
 from evaluation.questions import Question
 from retrieval.dates import MONTH_FORMS
-from retrieval.words import STOP_WORDS
+from retrieval.words import STOP_WORDS, sounds_like
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # "445 000" and "1,3" (as Kazakh and Russian write $445,000 and 1.3 million) are those figures.
@@ -66,7 +66,8 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
 
     Found when the reply holds the gold text as whole words (`contains_answer`); else when every
     number of the gold answer appears in the reply and at least 60% of its content words do
-    (numbers alone suffice for a reply in another language than the English gold answer).
+    (numbers alone suffice for a reply in another language than the English gold answer, and
+    there a word counts where the reply writes it in its own script: `words.sounds_like`).
     """
     reply = MARKERS.sub(" ", reply)  # "[1]", "[1, 2]" state no figure
     gold_norm, reply_norm = normalize_answer(gold), normalize_answer(reply)
@@ -86,7 +87,11 @@ def answer_matches(gold: str, reply: str, *, reply_language: str = "en") -> bool
         return True
     if not words:
         return bool(numbers)
-    return len(words & reply_tokens) / len(words) >= 0.6
+    found = words & reply_tokens
+    if reply_language != "en":  # a name written in the reply's script: "Индиананың", Indiana
+        other = [t for t in reply_tokens if not t.isascii()]
+        found |= {w for w in words - found if len(w) > 3 and any(sounds_like(t, w) for t in other)}
+    return len(found) / len(words) >= 0.6
 
 
 def is_correct(question: Question, answer: Answer) -> bool:

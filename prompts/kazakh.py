@@ -1,10 +1,11 @@
-"""A Kazakh question for a figure, answered in Kazakh by the question itself.
+"""A Kazakh question for a figure or a name, answered in Kazakh by the question itself.
 
 Kazakh asks in place: "Ричард Мердок неше айға түрмеге кесілді?" is answered "Ричард Мердок 30
 айға түрмеге кесілді." The small default model writes Kazakh poorly (BENCHMARKS.md, "Kazakh
 answers said by the question"); where its answer in the sources' language states the figure
 asked for, the question with the figure in place of "қанша" / "неше" says it in Kazakh, with no
-word the model wrote.
+word the model wrote; so does the question with the name given in place of "қай" / "қандай"
+(which, what), in the letters the release writes it in.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ _SUMS = {
 }
 _ASKING = re.compile(r"\b(?:қанша|неше)\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+_ASKING_WHICH = re.compile(r"\b(?:қай|қандай)\b", re.IGNORECASE)
+# What "қай" asks when it asks for a time ("қай жылы", in which year; "қай күнге дейін").
+_WHEN = re.compile(r"жыл|күн|ай(?:да|ы)?$|уақыт|кез|сағат|мерзім")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,22 @@ def kazakh_statement(question: str, figure: Figure, sentence: str, markers: str)
     if said is None:
         return None
     statement = f"{question[:start]}{said}{question[end:]}".strip().rstrip("?").rstrip()
+    return f"{statement[:1].upper()}{statement[1:]} {markers}."
+
+
+def kazakh_name_statement(question: str, name: str, markers: str) -> str | None:
+    """The Kazakh question with the name an answer gives in place of its one "қай" or "қандай"
+    (which, what), as a statement ending in the citation markers: "... зауыты Индиананың қай
+    қаласында орналасқан?" with Middletown is "... зауыты Индиананың Middletown қаласында
+    орналасқан [1]."; None where it has no such word or several, or asks when ("қай жылы")."""
+    asking = list(_ASKING_WHICH.finditer(question))
+    if len(asking) != 1 or _ASKING.search(question):
+        return None
+    start, end = asking[0].span()
+    after = _NEXT_WORD.match(question, end)
+    if not after or _WHEN.match(after[1].lower()):
+        return None
+    statement = f"{question[:start]}{name}{question[end:]}".strip().rstrip("?").rstrip()
     return f"{statement[:1].upper()}{statement[1:]} {markers}."
 
 

@@ -5,6 +5,7 @@ from other Latin-script text."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -89,3 +90,24 @@ def spelling(word: str) -> str:
         sound = sound.replace(letters, said)
     sound = _SOFT_C.sub("s", sound).replace("c", "k")
     return _DOUBLE.sub(r"\1", _SILENT_H.sub("", sound))
+
+
+ALIKE = 0.8
+"""The least share of letters two sounds have in common to be alike (difflib's ratio): "Мердок"
+and "Murdoch" share 0.83."""
+
+
+def alike(said: str, heard: str) -> float:
+    """How alike two sounds (`spelling`) are: the share of letters they have in common, or 0
+    where it is below `ALIKE`."""
+    matcher = SequenceMatcher(None, said, heard)
+    if matcher.real_quick_ratio() < ALIKE or matcher.quick_ratio() < ALIKE:
+        return 0.0
+    return matcher.ratio()
+
+
+def sounds_like(word: str, name: str) -> bool:
+    """Whether a word (its case ending aside) sounds like a name, in either script: "Индиананың"
+    like "Indiana", "Кулман" like "Koolman"."""
+    said, heard = spelling(word), spelling(name)
+    return word.lower() == name.lower() or alike(said[: len(heard) + 1], heard) > 0

@@ -5,7 +5,7 @@ A Russian or Kazakh question about an English release writes its names in Cyrill
 question (no acronym, nor the question word that opens it: `terms.Analyzer.query_words`) is
 also looked for as the index's Latin terms that sound alike (`words.spelling`): the
 vocabulary's terms are grouped by the first letter of their sound, and those of the word's group
-close enough to its sound (`ALIKE`, the share of letters in common) are added to the word's
+close enough to its sound (`words.ALIKE`, the share of letters in common) are added to the word's
 terms. A Kazakh word keeps its case ending ("Каролинадан", from Carolina): a term also matches
 the word's start of its own length.
 """
@@ -13,13 +13,8 @@ the word's start of its own length.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from difflib import SequenceMatcher
 
-from retrieval.words import spelling
-
-ALIKE = 0.8
-"""The least share of letters a term's sound shares with the word's (difflib's ratio): "Мердок"
-and "Murdoch" share 0.83."""
+from retrieval.words import ALIKE, alike, spelling
 
 MOST = 3
 """Terms added per name at most: "Кулман" also sounds like "Cullman" and "Claman"."""
@@ -46,17 +41,9 @@ class Sounds:
             return ()
         found = []
         for sound, term in self._groups.get(said[:1], ()):
-            alike = _alike(said, sound) if len(sound) >= len(said) - 1 else 0.0
+            share = alike(said, sound) if len(sound) >= len(said) - 1 else 0.0
             if len(sound) >= 5 and 0 < len(said) - len(sound) <= _ENDING:
-                alike = max(alike, _alike(said[: len(sound)], sound))  # "Каролинадан": Carolina
-            if alike >= ALIKE:
-                found.append((-alike, term))
+                share = max(share, alike(said[: len(sound)], sound))  # "Каролинадан": Carolina
+            if share >= ALIKE:
+                found.append((-share, term))
         return tuple(term for _, term in sorted(found)[:MOST])
-
-
-def _alike(said: str, sound: str) -> float:
-    """The share of letters two sounds have in common, or 0 when it is below `ALIKE`."""
-    matcher = SequenceMatcher(None, said, sound)
-    if matcher.real_quick_ratio() < ALIKE or matcher.quick_ratio() < ALIKE:
-        return 0.0
-    return matcher.ratio()

@@ -110,3 +110,12 @@ def test_a_line_saying_a_part_went_unanswered_answers_nothing(language: str) -> 
         note = unanswered_part(language, "Did he violate the Church Arson Act?", unsure=unsure)
         assert not is_correct(question, _answer(f"He pleaded guilty [1].\n\n{note}", False, []))
     assert is_correct(question, _answer(f"The Church Arson Act [1].\n\n{note}", False, []))
+
+
+def test_a_reply_in_another_script_may_write_the_gold_answers_names_in_its_own() -> None:
+    kazakh = "Зауыты Индиананың Middletown қаласында орналасқан [1]."
+    assert answer_matches("Middletown, Indiana", kazakh, reply_language="kk")
+    assert not answer_matches(
+        "Fishers, Indiana", kazakh.replace("Middletown", ""), reply_language="kk"
+    )
+    assert not answer_matches("Middletown, Indiana", kazakh)  # an English reply writes "Indiana"

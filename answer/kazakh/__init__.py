@@ -1,0 +1,1 @@
+"""Answers said in Kazakh by the Kazakh question itself."""
