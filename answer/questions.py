@@ -13,18 +13,23 @@ from answer.types import Turn
 from prompts import another_language, other_language
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_QUESTION_WORDS, WORD, skeleton
+from retrieval.words import (
+    ALL_STOP_WORDS,
+    KAZAKH_QUESTION_WORDS,
+    RUSSIAN_QUESTION_WORDS,
+    WORD,
+    skeleton,
+)
 
 # Words that ask for a fact ("what", "сколько", "қанша"), and the marks of a question that asks
 # whether something is so: a clause's first word in English ("Did ...?"), a particle in Russian and
 # Kazakh ("Заплатил ли ...?", "... төледі ме?"). Kazakh question words take case endings
 # ("кіммен", with whom; "нені", what). Kazakh "не" (what) counts only in a Kazakh question: in
 # Russian it means "not".
-_FACT_WORDS = KAZAKH_QUESTION_WORDS | frozenset(
-    "what which who whom whose when where why how "  # noqa: SIM905
-    "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "
-    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё "
-    "чьи".split()
+_FACT_WORDS = (
+    KAZAKH_QUESTION_WORDS
+    | RUSSIAN_QUESTION_WORDS
+    | frozenset("what which who whom whose when where why how".split())  # noqa: SIM905
 )
 _KAZAKH_WHAT = "не"
 _LANGUAGES = frozenset({"en", "ru", "kk"})  # those an answer is written in

@@ -39,6 +39,15 @@ KAZAKH_QUESTION_WORDS = frozenset(
 )
 
 
+# Russian words that ask for a fact: `answer.questions` reads what a question asks for by them,
+# the keyword search which capitalised word opening a question is no name.
+RUSSIAN_QUESTION_WORDS = frozenset(
+    "что кто кого кому кем чем чём какой какая какое какие каких каким какую каком каков какова "  # noqa: SIM905
+    "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё "
+    "чьи".split()
+)
+
+
 def content_words(text: str, min_length: int = 3) -> set[str]:
     """The lower-cased words of `text` that are not function words, of at least `min_length`
     characters."""

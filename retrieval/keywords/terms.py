@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import Stemmer
 
-from retrieval.words import KAZAKH_QUESTION_WORDS, STOP_WORDS
+from retrieval.words import KAZAKH_QUESTION_WORDS, RUSSIAN_QUESTION_WORDS, STOP_WORDS
 
 ANALYZER_VERSION = 1
 """Bump when terms come out differently, so that saved keyword indexes are rebuilt."""
@@ -29,15 +29,13 @@ _MEMO_LIMIT = 1_000_000
 TOKEN = re.compile(r"\w+(?:[-–./:'’]\w+)*")
 _PART = re.compile(r"\w+")
 _STOP = frozenset().union(*STOP_WORDS.values())
-# Words that open a Russian or Kazakh question with a capital, and are no name.
+# Words that open a Russian or Kazakh question with a capital, and are no name ("Сколько ...",
+# "Под каким именем ...").
 _ASKING = (
     _STOP
     | KAZAKH_QUESTION_WORDS
-    | frozenset(
-        "сколько какой какая какое какие каким какими каком какую какого какой кто кого кому кем "  # noqa: SIM905
-        "что чего чем где когда куда откуда почему зачем чей чья чьё чьи ли под над после через "
-        "во".split()
-    )
+    | RUSSIAN_QUESTION_WORDS
+    | frozenset("чего ли под над перед после через".split())  # noqa: SIM905
 )
 
 
