@@ -78,9 +78,11 @@ def named_share(
     facts = Facts.of(question)
     vocabularies = _vocabularies(sources, releases)
     found = checked = 0.0
-    if {script for v in vocabularies for script in v.scripts} == {"latin"}:
+    cyrillic = [key for script, key in facts.names if script == "cyrillic"]
+    if cyrillic and {script for v in vocabularies for script in v.scripts} == {"latin"}:
         # Names asked in Cyrillic, by their sound ("Кулман": "Koolman"; `grounding.heard_in`).
-        told = grounding.heard_in(question, [with_release(hit, releases) for hit in sources])
+        texts = [with_release(hit, releases) for hit in sources]
+        told = grounding.heard_in(question, cyrillic, texts)
         checked, found = NAME_WEIGHT * len(told), NAME_WEIGHT * sum(told)
     # Small whole numbers ask for a count ("the 3 main points"); years, amounts, decimals count.
     for number in (n for n in facts.numbers if "." in n or float(n) >= 100):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -267,13 +267,13 @@ def written_in(name: str, skeletons: frozenset[str]) -> bool | None:
     )
 
 
-def heard_in(question: str, texts: Sequence[str]) -> list[bool]:
-    """For each name a question writes in Cyrillic (no acronym: "США" is translated), whether
-    the English texts write it, by its consonants (`written_in`: "Кулман" in "Koolman"); none
-    where fewer than two can be told, as one alone may be a word translated ("Минюст", the
-    Justice Department) or too short to tell ("Чад")."""
-    names = {key for script, key in Facts.of(question).names if script == "cyrillic"}
-    asked = dict.fromkeys(w for w in WORD.findall(question) if word_key(w) in names)
+def heard_in(question: str, names: Iterable[str], texts: Sequence[str]) -> list[bool]:
+    """For each name a question writes in Cyrillic (`names`: their keys, as `Facts` reads them;
+    no acronym: "США" is translated), whether the English texts write it, by its consonants
+    (`written_in`: "Кулман" in "Koolman"); none where fewer than two can be told, as one alone
+    may be a word translated ("Минюст", the Justice Department) or too short to tell ("Чад")."""
+    keys = set(names)
+    asked = dict.fromkeys(w for w in WORD.findall(question) if word_key(w) in keys)
     if len(asked) < 2:
         return []
     skeletons = skeletons_of([w for text in texts for w in re.findall(r"\b[A-Z][a-z]+", text)])

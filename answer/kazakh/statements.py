@@ -1,6 +1,6 @@
 """An answer to a Kazakh question said in Kazakh by the question itself (`prompts.kazakh`): the
 figure of the kind asked that an answer in the sources' language states, in place of "қанша" /
-"неше"."""
+"неше"; or the name it gives, in place of "қай" / "қандай"."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ _TIMES: tuple[Unit, ...] = ("year", "month", "week", "day")
 _PLAIN = re.compile(
     rf"{_BOUND}\b(?P<n>\d[\d,.]*\d|\d|[a-z]+(?:-[a-z]+)?)(?:\s+{_SCALE})?\b", re.IGNORECASE
 )
-# Where a sentence gives a prison term and supervised release, the term is the sentence asked.
 # A name as English writes it: capitalised words, joined by "of" ("Bureau of Prisons").
 _NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")
+# Where a sentence gives a prison term and supervised release, the term is the sentence asked.
 _IMPRISONED = re.compile(r"prison|imprisonment|incarcerat|jail|тюр|колони|лишени", re.IGNORECASE)
 
 
@@ -156,11 +156,15 @@ def _name_in_kazakh(
     asked = [w for w in WORD.findall(question) if len(w) > 2]
     best: tuple[int, str, str] = (0, "", "")
     for sentence in split_sentences(body):
+        if not MARKERS.search(sentence):
+            continue
         names = [n[0].removeprefix("The ") for n in _NAME.finditer(MARKERS.sub(" ", sentence))]
         names = [n for n in names if n.lower() not in ALL_STOP_WORDS and not _is_acronym(n)]
-        written = {w for w in asked for n in names for part in n.split() if sounds_like(w, part)}
-        new = [n for n in names if not any(sounds_like(w, p) for p in n.split() for w in asked)]
-        if MARKERS.search(sentence) and len(new) == 1 and len(written) > best[0]:
+        # The question's words each name writes (none: a name the answer adds).
+        writes = {n: {w for w in asked for p in n.split() if sounds_like(w, p)} for n in names}
+        written = set().union(*writes.values())
+        new = [n for n in names if not writes[n]]
+        if len(new) == 1 and len(written) > best[0]:
             best = (len(written), new[0], sentence)
     _, name, sentence = best
     markers = "".join(MARKERS.findall(sentence))
