@@ -350,3 +350,18 @@ def test_ask_prints_its_own_lines_in_the_answers_language(
     assert answer.refused
     shown = capsys.readouterr().out.splitlines()
     assert shown[1] == "(Это не ответ: текст выше не подтвердился источниками.)"
+
+
+def test_ask_prints_a_kazakh_statement_once(
+    index: Index, settings: Settings, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Tried as a user (session 38): the statement said in Kazakh after the English answer was
+    # printed again under "checked", though the terminal already showed it last.
+    _, _, holding = _fine_question(index, settings, data_dir)
+    reply = f"Tyson Foods agreed to pay a $500,000 fine [{holding}]."
+    model = FakeChatModel().enqueue(reply)
+    question = "Tyson Foods жұмысшының өлімі үшін қанша айыппұл төледі?"
+    answer = _stream_answer(Assistant(index, model, settings), read_ask_request(question))
+    assert answer.text.endswith("500 000 АҚШ доллары көлемінде айыппұл төледі [1].")
+    shown = capsys.readouterr().out
+    assert shown.count(answer.text) == 1 and "Сілтемелері тексерілген жауап:" not in shown

@@ -193,9 +193,13 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
             click.echo()
             click.secho(words("withdrawn"), dim=True)
         click.echo(answer.text, nl=False)
-    elif _WORDS_AND_MARKERS.findall(answer.text) != _WORDS_AND_MARKERS.findall(streamed):
+    elif _WORDS_AND_MARKERS.findall(answer.text) not in (
+        _WORDS_AND_MARKERS.findall(streamed),
+        _WORDS_AND_MARKERS.findall(streamed.rsplit("\n\n", 1)[-1]),  # a Kazakh statement
+    ):
         # The checks re-pointed markers or dropped a sentence ("This is stated in the press
-        # release [1]."): show the text the citations belong to.
+        # release [1]."): show the text the citations belong to. One streamed last, as its own
+        # paragraph (the answer said in Kazakh after the English one), is shown already.
         click.echo()
         click.secho(words("checked"), dim=True)
         click.echo(answer.text, nl=False)
