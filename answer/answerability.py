@@ -148,7 +148,8 @@ def restates_question(
     """Whether an answer to a question for a fact states nothing the question does not: no
     number and no word of its own ("The pharmacy that filled the prescriptions is [2].", or the
     question written back). Not for a yes-or-no question ("Yes, both did.") nor one that offers
-    the answers to choose from ("Was it filed in Ohio or in Texas?"). A word is the question's
+    the answers to choose from ("Was it filed in Ohio or in Texas?"), unless it is the question
+    word for word ("Кулман?" got "Кулман? [1]"). A word is the question's
     when it is one of its words or, from four letters, shares its first five letters with one
     ("agreed" and "agree", "келісімінде" and "келісім").
 
@@ -156,11 +157,13 @@ def restates_question(
     question word ("... қандай тауар айналымын көздейді [1]?"): the paragraph cited mostly holds
     the fact the small model failed to carry across (BENCHMARKS.md), unless `spare_other_scripts`
     is off (the answer will be asked for again in its sources' language)."""
+    said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
+    if said == [word.lower() for word in WORD.findall(question)]:
+        return True
     if not asks_for_a_fact(question) or offers_a_choice(question):
         return False
     if not adds_nothing(answer, question):
         return False
-    said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
     if question_words(said) & question_words([w.lower() for w in WORD.findall(question)]):
         return True  # the question itself, written back
     return not spare_other_scripts or grounding.script_shown(answer, question, sources) is True

@@ -136,6 +136,15 @@ def test_an_answer_restating_over_another_script_does_so_where_it_will_be_asked_
     assert not restates(answer, question, [TRADE], spare_other_scripts=False)
 
 
+def test_an_answer_that_is_the_question_word_for_word_restates_it() -> None:
+    # Tried as a user (session 38): a bare surname asked over the DOJ store got itself back.
+    restates = answerability.restates_question
+    assert restates("Кулман? [1]", "Кулман?", [TRADE])
+    assert restates("Did Nurtleu visit Dushanbe [1]?", "Did Nurtleu visit Dushanbe?", [TRADE])
+    # A yes-or-no question answered in its own words is an answer.
+    assert not restates("Nurtleu did visit Dushanbe [1].", "Did Nurtleu visit Dushanbe?", [TRADE])
+
+
 def test_a_yes_or_no_question_echoed_over_another_script_is_unchecked() -> None:
     # Tried as a user (session 27): "Тоқаев посетил Душанбе?" over the English release about
     # Nurtleu's visit got "Да, тоқаев посетил Душанбе. [1]"; the release never names Tokayev.
@@ -641,6 +650,12 @@ def test_an_answer_to_a_question_for_a_figure_that_states_none(
             False,
         ),
         ("He was sentenced to 10 years [1].", "How long was Smith sentenced?", False),
+        # A city or a country asked for, in Kazakh and Russian as in English.
+        ("Министрлер кездесті [1].", "Министрлер қай қалада кездесті?", True),
+        ("Министрлер Душанбеде кездесті [1].", "Министрлер қай қалада кездесті?", False),
+        ("Министры встретились [1].", "В каком городе встретились министры?", True),
+        ("Министры встретились в Душанбе [1].", "В каком городе встретились министры?", False),
+        ("Завод находится в стране [1].", "В какой стране находится завод?", True),
     ],
 )
 def test_an_answer_to_a_question_for_a_name_that_names_no_one(
