@@ -14,12 +14,14 @@ from functools import cache
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from answer import grounding
 from answer.answerability import named_share
 from answer.attribution import resolve_citations, with_quotes
 from answer.chat_models import StopSignal, stream_text
-from answer.questions import AskedFigure
+from answer.questions import MAXIMUM, AskedFigure
 from answer.types import Citation, Turn
 from prompts import quoted_sentence, render_prompt
+from prompts.kazakh import named_sum
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import content_words
@@ -97,8 +99,12 @@ def quote_candidates(
     """The sentences of the sources that state the kind of `figure` the question asks
     for, as (source number, sentence), the best match for the question first (weighed as
     `excerpt_for_question` weighs a paragraph's sentences, over all the sources' sentences);
-    none that shares no word with the question."""
+    none that shares no word with the question. A question in a script none of the sources is
+    written in shares no word with any ("Олар қанша өтемақы алады?" over English releases):
+    each sentence stating the figure, in the sources' order."""
     numbered = [(n, s) for n, hit in enumerate(sources, 1) for s in split_sentences(hit.text)]
+    if grounding.script_shown("", question, sources) is False:
+        return [(n, s) for n, s in numbered if figure.stated_in(s)]
     words, weight = _weighed([s for _, s in numbered], word_keys(question))
     scores = [weight(w) / len(s) ** 0.5 for w, (_, s) in zip(words, numbered, strict=True)]
     ranked = sorted(range(len(numbered)), key=lambda i: -scores[i])
@@ -124,17 +130,35 @@ def quoted_answer(
     if figure is None or not limit:
         return None
     names_all = cache(lambda n: named_share(question, [sources[n - 1]], releases) in (None, 1.0))
-    stating = quote_candidates(question, sources, figure)
-    candidates = [(n, s) for n, s in stating if names_all(n)][:limit]
+    stating = [(n, s) for n, s in quote_candidates(question, sources, figure) if names_all(n)]
+    candidates = stating[:limit]
     if not candidates:
         return None
-    messages = choice_messages(question, [s for _, s in candidates])
-    reply = "".join(stream_text(chat_model, messages, max_tokens=4, temperature=0.0, stop=stop))
-    if (chosen := chosen_number(reply, len(candidates))) is None:
-        return None
-    number, sentence = candidates[chosen - 1]
+    if (named := _naming_the_sum(question, sources, stating)) is not None:
+        number, sentence = named
+    else:
+        messages = choice_messages(question, [s for _, s in candidates])
+        reply = stream_text(chat_model, messages, max_tokens=4, temperature=0.0, stop=stop)
+        if (chosen := chosen_number("".join(reply), len(candidates))) is None:
+            return None
+        number, sentence = candidates[chosen - 1]
     text, citations = resolve_citations(quoted_sentence(language, sentence, number), sources)
     return text, with_quotes(text, citations, question)
+
+
+def _naming_the_sum(
+    question: str, sources: Sequence[Hit], stating: Sequence[tuple[int, str]]
+) -> tuple[int, str] | None:
+    """Of the sentences stating a sum, the one naming the sum a question in a script none of
+    the sources is written in asks for ("Олар қанша өтемақы алады?", how much compensation:
+    "... will pay $50,000 in damages ..."), not as a maximum; None where none or several do,
+    or the question names no sum. The small model, asked to choose, chose none for such
+    Kazakh questions: it reads too little Kazakh to see that "өтемақы" is "damages"."""
+    named = named_sum(question)
+    if named is None or grounding.script_shown("", question, sources) is not False:
+        return None
+    naming = [(n, s) for n, s in stating if named.search(s) and not MAXIMUM.search(s)]
+    return naming[0] if len(naming) == 1 else None
 
 
 def choice_messages(question: str, sentences: Sequence[str]) -> list[BaseMessage]:

@@ -1126,6 +1126,42 @@ def test_a_figure_the_model_missed_is_quoted_from_the_sentence_it_chooses(
     assert answer.text.startswith("В пресс-релизе сказано: «The Pascua Yaqui Tribe")
 
 
+DAMAGES = make_hit(
+    "corral",
+    2,
+    text="The lawsuit was filed in 2012 in Detroit. Under the settlement agreement, the "
+    "defendants will pay $50,000 in damages to Duford and her children and $10,000 in civil "
+    "penalties to the United States.",
+)
+MAXIMUM_DAMAGES = make_hit(
+    "other", 4, text="Each faces a maximum of $250,000 in damages and fines for the violation."
+)
+
+
+@pytest.mark.parametrize(
+    ("sources", "quoted"),
+    [
+        ([DAMAGES], True),
+        # A sum the law allows is no sum paid.
+        ([MAXIMUM_DAMAGES, DAMAGES], True),
+        ([MAXIMUM_DAMAGES], False),
+        # Two sentences name damages: which one answers is the model's choice (it says none).
+        ([DAMAGES, make_hit("more", 1, text="A jury awarded $7,000 in damages.")], False),
+    ],
+)
+def test_a_sum_a_kazakh_question_names_is_quoted_without_the_models_choice(
+    no_retry: Assistant, chat_model: FakeChatModel, sources: list[Hit], quoted: bool
+) -> None:
+    # pc-178 (session 39): "how much compensation will they get?" over the English release;
+    # the model, answering in Kazakh then in English, missed it, then chose no sentence.
+    answer = no_retry.ask_with_sources("Олар қанша өтемақы алады?", sources)  # fake: NO_ANSWER
+    assert answer.refused is not quoted
+    if quoted:
+        number = sources.index(DAMAGES) + 1
+        assert answer.text == f"Олар 50 000 АҚШ доллары көлемінде өтемақы алады [{number}]."
+        assert not asked_to_choose(chat_model)
+
+
 MARCHETTI = make_hit(
     "yonkers", 2, text="Dennis Marchetti, a former Yonkers housing official, pleaded guilty."
 )

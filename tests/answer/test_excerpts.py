@@ -128,6 +128,22 @@ def test_quote_candidates_state_the_asked_figure_the_best_match_first() -> None:
     ]
 
 
+def test_quote_candidates_of_a_question_in_another_script_are_in_the_sources_order() -> None:
+    # No word of "Олар қанша айыппұл төледі?" (how large a fine did they pay?) is in an English
+    # sentence: each sentence stating a sum is a candidate.
+    sources = [
+        make_hit("a", 1, text="The firm was fined in 2019. It paid a $5 million fine."),
+        make_hit("b", 2, text="Smith paid $20,000 in restitution. Jones was acquitted."),
+    ]
+    question = "Олар қанша айыппұл төледі?"
+    figure = AskedFigure.of(question)
+    assert figure is not None
+    assert quote_candidates(question, sources, figure) == [
+        (1, "It paid a $5 million fine."),
+        (2, "Smith paid $20,000 in restitution."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("reply", "count", "chosen"),
     [
