@@ -153,7 +153,9 @@ def _name_in_kazakh(
     cited sentences that add one name to those of the question, the first of those whose names
     write most of the question's words; None where none does (a sentence adding several,
     "PurpleLotus, GoldenLotus and CouponKing", tells no one name)."""
-    asked = [w for w in WORD.findall(question) if len(w) > 2]
+    # The question's words a name can write: its Latin ones and its capitalised Cyrillic ones
+    # ("мейрамханасы", restaurant, sounds like "Americans").
+    asked = [w for w in WORD.findall(question) if len(w) > 2 and (w.isascii() or w[0].isupper())]
     best: tuple[int, str, str] = (0, "", "")
     for sentence in split_sentences(body):
         if not MARKERS.search(sentence):

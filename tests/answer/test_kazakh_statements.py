@@ -168,6 +168,14 @@ def test_a_name_answered_in_another_language_is_said_in_kazakh_by_the_question()
         ),
         # Uncited.
         ("The Ducey brothers operated E-biofuels LLC in Middletown, Indiana.", PLANT),
+        # Tried as a user (session 39): "Americans" sounds like "мейрамханасы" (restaurant), a
+        # common word, which left "Disabilities Act" as the one name added: "... Disabilities
+        # Act отбасына ..." for which family was refused service.
+        (
+            "The Golden Corral restaurant in Michigan was sued for violating the Americans with "
+            "Disabilities Act (ADA) [1].",
+            "Мичигандағы Golden Corral мейрамханасы қай отбасына қызмет көрсетуден бас тартты?",
+        ),
     ],
 )
 def test_a_name_is_not_said_in_kazakh_where_it_cannot_be_told(answer: str, question: str) -> None:
