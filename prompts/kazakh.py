@@ -45,10 +45,12 @@ _SUMS = {
     "өтемақы": re.compile(r"damages|compensat|restitution|компенсац|возмещ", re.IGNORECASE),
     "пара": re.compile(r"brib|kickback|corrupt|взятк", re.IGNORECASE),
     "пайда": re.compile(r"profit|gain|proceeds|прибыл|доход", re.IGNORECASE),
+    "айналым": re.compile(r"turnover|оборот", re.IGNORECASE),
 }
 _ASKING = re.compile(r"\b(?:қанша|неше)\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _ASKING_WHICH = re.compile(r"\b(?:қай|қандай)\b", re.IGNORECASE)
+_ASKING_WHAT = re.compile(r"\bқандай\b", re.IGNORECASE)  # "қандай айыппұл", what fine
 # What "қай" asks when it asks for a time ("қай жылы", in which year; "қай күнге дейін").
 _WHEN = re.compile(r"жыл|күн|ай(?:да|ы)?$|уақыт|кез|сағат|мерзім")
 
@@ -121,10 +123,11 @@ def kazakh_name_statement(question: str, name: str, markers: str) -> str | None:
 
 
 def named_sum(question: str) -> re.Pattern[str] | None:
-    """What the sum a Kazakh question asks for is ("қанша өтемақы", how much compensation), as
-    the sources' languages say it ("damages", "compensation" ...); None where its question word
-    is not followed by one of those sums."""
-    asking = _ASKING.search(question)
+    """What the sum a Kazakh question asks for is ("қанша өтемақы", how much compensation;
+    "қандай тауар айналымын", what trade turnover), as the sources' languages say it
+    ("damages", "compensation" ...); None where its question word is not followed by one of
+    those sums."""
+    asking = _ASKING.search(question) or _ASKING_WHAT.search(question)
     after = question[asking.end() :].lower().split()[:2] if asking else []
     return next((p for w in after for stem, p in _SUMS.items() if w.startswith(stem)), None)
 

@@ -740,6 +740,19 @@ def test_a_sum_asked_for_by_name_must_be_named_so_where_its_figure_is_stated() -
     assert not grounding.gives_another_sum(
         "DPC will pay a $950,000 civil penalty [2].", fine, sources
     )
+    # Asked with "қандай" (what): the issue's bundled-example question, whose Kazakh answer
+    # gave the supplies' 200 million as the trade turnover (2 billion).
+    trade = make_hit(
+        "seed",
+        3,
+        text="The ministers stressed the goal of increasing bilateral trade turnover to 2 billion "
+        "US dollars. Kazakhstan expressed its readiness to expand supplies by 200 million US "
+        "dollars.",
+    )
+    turnover = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
+    kazakh = "Казақстан мен Тәжікстан 200 миллиона US долларов айналымын көздейді. [1]"
+    assert grounding.gives_another_sum(kazakh, turnover, [trade])
+    assert not grounding.gives_another_sum("2 billion US dollars [1].", turnover, [trade])
     # A question naming no sum, or none of those known, is not checked so.
     for question in ("Кооператив қанша ақша төлейді?", "How much will DPC pay?"):
         assert not grounding.gives_another_sum(
