@@ -203,7 +203,7 @@ def attribute_citations(text: str, sources: Sequence[Hit], question: str = "") -
             if not bare or _POINTER.match(bare):  # "[3]" alone on its line, or what is left
                 continue  # once the lead-in is dropped, states nothing
             lead_in = bare.endswith(":")  # "Two points:"
-            claim = Facts.of(sentence).beyond(asked)
+            claim = grounding.unheard(Facts.of(sentence).beyond(asked), sentence, question)
             chosen = None if lead_in else _choose(claim, markers, vocabularies)
             if chosen is None:  # nothing to check: as the model wrote it
                 rewritten.append(sentence)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from prompts.kazakh import named_sum
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, skeleton
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, skeleton, sounds_like
 
 NUMBER_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
@@ -280,6 +280,15 @@ def heard_in(question: str, names: Iterable[str], texts: Sequence[str]) -> list[
     heard = [written_in(word, skeletons) for word in asked if not word.isupper()]
     told = [held for held in heard if held is not None]
     return told if len(told) >= 2 else []
+
+
+def unheard(facts: Facts, text: str, question: str) -> Facts:
+    """The text's facts without the Latin names a question writes in Cyrillic, told by sound
+    ("Tajikistan" for "Тәжікстан"): the question's, not the text's own."""
+    asked = [w for w in WORD.findall(question) if w[:1].isupper() and _script(w) == "cyrillic"]
+    latin = re.findall(r"\b[A-Z][\w'’-]+", text) if asked else []
+    heard = {("latin", word_key(w)) for w in latin if any(sounds_like(a, w) for a in asked)}
+    return Facts(facts.numbers, facts.names - heard, facts.words) if heard else facts
 
 
 def spelled_acronyms(text: str, question: str) -> frozenset[str]:

@@ -468,3 +468,27 @@ def test_a_pointer_sentence_is_dropped_before_its_closing_clause_is() -> None:
     reply = "Tyson Foods agreed to pay a $500,000 fine. This is stated in [1] and [3]."
     expected = "Tyson Foods agreed to pay a $500,000 fine [3]."
     assert attribute_citations(reply, SOURCES).text == expected
+
+
+def test_a_name_the_question_writes_in_cyrillic_needs_no_source_of_its_own() -> None:
+    # The Kazakh bundled-example question (session 39): "Tajikistan" is the question's
+    # "Тәжікстан"; the paragraph stating the turnover writes only "Tajik", and the stability
+    # paragraph was cited beside it for the name.
+    turnover = make_hit(
+        "seed",
+        2,
+        title="Nurtleu meets his counterpart in Dushanbe",
+        text="The ministers set the goal of increasing bilateral trade turnover to 2 billion US "
+        "dollars. Kazakhstan will expand supplies to the Tajik market.",
+    )
+    stability = make_hit(
+        "seed", 4, title=turnover.title, text="Kazakhstan values Tajikistan's efforts for peace."
+    )
+    answer = "Kazakhstan and Tajikistan aim for a trade turnover of 2 billion US dollars [1]."
+    kazakh = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
+    result = attribute_citations(answer, [turnover, stability], kazakh)
+    assert result.text == answer
+    # Asked without naming Tajikistan, the name is the answer's own: both paragraphs cited.
+    assert attribute_citations(
+        answer, [turnover, stability], "What turnover is aimed for?"
+    ).text == ("Kazakhstan and Tajikistan aim for a trade turnover of 2 billion US dollars [1][2].")
