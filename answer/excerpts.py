@@ -94,16 +94,19 @@ def _weighed(
 
 
 def quote_candidates(
-    question: str, sources: Sequence[Hit], figure: AskedFigure
+    question: str, sources: Sequence[Hit], figure: AskedFigure, across: bool | None = None
 ) -> list[tuple[int, str]]:
     """The sentences of the sources that state the kind of `figure` the question asks
     for, as (source number, sentence), the best match for the question first (weighed as
     `excerpt_for_question` weighs a paragraph's sentences, over all the sources' sentences);
     none that shares no word with the question. A question in a script none of the sources is
     written in shares no word with any ("Олар қанша өтемақы алады?" over English releases):
-    each sentence stating the figure, in the sources' order."""
+    each sentence stating the figure, in the sources' order (`across`: whether it is, where
+    known; `across_scripts`)."""
     numbered = [(n, s) for n, hit in enumerate(sources, 1) for s in split_sentences(hit.text)]
-    if grounding.script_shown("", question, sources) is False:
+    if across is None:
+        across = across_scripts(question, sources)
+    if across:
         return [(n, s) for n, s in numbered if figure.stated_in(s)]
     words, weight = _weighed([s for _, s in numbered], word_keys(question))
     scores = [weight(w) / len(s) ** 0.5 for w, (_, s) in zip(words, numbered, strict=True)]
@@ -130,11 +133,13 @@ def quoted_answer(
     if figure is None or not limit:
         return None
     names_all = cache(lambda n: named_share(question, [sources[n - 1]], releases) in (None, 1.0))
-    stating = [(n, s) for n, s in quote_candidates(question, sources, figure) if names_all(n)]
+    across = across_scripts(question, sources)
+    stating = quote_candidates(question, sources, figure, across)
+    stating = [(n, s) for n, s in stating if names_all(n)]
     candidates = stating[:limit]
     if not candidates:
         return None
-    if (named := _naming_the_sum(question, sources, stating)) is not None:
+    if across and (named := _naming_the_sum(question, stating)) is not None:
         number, sentence = named
     else:
         messages = choice_messages(question, [s for _, s in candidates])
@@ -146,16 +151,19 @@ def quoted_answer(
     return text, with_quotes(text, citations, question)
 
 
-def _naming_the_sum(
-    question: str, sources: Sequence[Hit], stating: Sequence[tuple[int, str]]
-) -> tuple[int, str] | None:
+def across_scripts(question: str, sources: Sequence[Hit]) -> bool:
+    """Whether the question is written in a script none of the sources is."""
+    return grounding.script_shown("", question, sources) is False
+
+
+def _naming_the_sum(question: str, stating: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
     """Of the sentences stating a sum, the one naming the sum a question in a script none of
-    the sources is written in asks for ("Олар қанша өтемақы алады?", how much compensation:
+    its sources is written in asks for ("Олар қанша өтемақы алады?", how much compensation:
     "... will pay $50,000 in damages ..."), not as a maximum; None where none or several do,
     or the question names no sum. The small model, asked to choose, chose none for such
     Kazakh questions: it reads too little Kazakh to see that "өтемақы" is "damages"."""
     named = named_sum(question)
-    if named is None or grounding.script_shown("", question, sources) is not False:
+    if named is None:
         return None
     naming = [(n, s) for n, s in stating if named.search(s) and not MAXIMUM.search(s)]
     return naming[0] if len(naming) == 1 else None
