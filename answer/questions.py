@@ -192,7 +192,7 @@ _ASKS_FOR_MONEY = re.compile(
     r"\b(?:how much (?:money|did|does|do|was|were|is|has|had|in)\b|"
     r"(?:what|which) (?:(?:criminal|civil|total|maximum|monetary) )?(?:fine|penalty|restitution)|"
     r"сколько (?:денег|заплатил\w*)|какую сумму|как(?:ой|ого|ую) (?:\w+ )?(?:штраф|возмещени)\w*|"
-    r"(?:қанша|қандай) (?:[^\W\d_]+ )?(?:ақша|сома|айыппұл|доллар|өтемақы|пайда|пара)\w*)",
+    r"(?:қанша|қандай) (?:[^\W\d_]+ )?(?:ақша|сома|айыппұл|доллар|өтемақы|пайда|пара|айналым)\w*)",
     re.IGNORECASE,
 )
 _ASKS_TO_COUNT = re.compile(
@@ -260,12 +260,21 @@ class AskedFigure:
             return bool(_MONEY.search(sentence))
         words = _TOKEN.findall(sentence)
         return any(
-            _counts(later, unit)
+            self._counted(words[n + 1 : n + 1 + _COUNTED_WITHIN])
             for n, word in enumerate(words)
             if (word[0].isdigit() and not YEAR.fullmatch(word)) or number_word_value(word.lower())
-            for later in words[n + 1 : n + 1 + _COUNTED_WITHIN]
-            for unit in self.units
         )
+
+    def counted_after(self, text: str) -> bool:
+        """Whether the words that open `text` (after a number), up to the next number, name a
+        unit this count counts: "137 falsified dealer reports" counts "дилерлік" (dealer), not
+        "70 falsified fishing logs"; "3 million gallons and 9 tribes" counts no tribes."""
+        words = _TOKEN.findall(text)[:_COUNTED_WITHIN]
+        numbers = [n for n, w in enumerate(words) if w[0].isdigit() or number_word_value(w.lower())]
+        return self._counted(words[: min(numbers, default=len(words))])
+
+    def _counted(self, words: Sequence[str]) -> bool:
+        return any(_counts(word, unit) for word in words for unit in self.units)
 
 
 def _counts(word: str, unit: str) -> bool:

@@ -73,10 +73,12 @@ def kazakh_statement(question: str, figure: Figure, sentence: str, markers: str)
     question has no such word, the figure cannot be said in its place (a count of months asked
     in years), or the sentence does not name the sum asked for."""
     asking = list(_ASKING.finditer(question))
+    named = named_sum(question)
+    if not asking and figure.unit == "USD" and named:  # "қандай айналым", what turnover: a sum
+        asking = list(_ASKING_WHAT.finditer(question))
     if len(asking) != 1:
         return None
     start, end = asking[0].span()
-    named = named_sum(question)
     if figure.unit == "USD" and named and not named.search(sentence):
         return None
     if figure.bound == "about" and question[:start].rstrip().lower().endswith("шамамен"):

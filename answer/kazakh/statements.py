@@ -83,6 +83,8 @@ def stated_figures(
         found = dollars
     else:  # not "$5,000" for "how many people", nor "5 years" for "how much time"
         found = _plain_numbers(sentence, question, [*dollars, *_TERM.finditer(sentence)])
+        # Of several counts, those followed by what the question counts.
+        found = [m for m in found if asked.counted_after(sentence[m.end() :])] or found
     return {figure: m.span() for m in reversed(found) if (figure := _figure(m))}
 
 

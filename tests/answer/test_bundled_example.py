@@ -77,6 +77,19 @@ def test_the_russian_follow_up_cites_the_paragraph_with_the_200_million(
     assert _seed_paragraphs(answer) == {TRADE_PARAGRAPH}
 
 
+def test_the_kazakh_trade_question_is_answered_in_kazakh_citing_the_paragraph_with_the_figure(
+    assistant: Assistant,
+) -> None:
+    # It was answered "... 200 миллиона US долларов айналымын көздейді. [2]": the supplies'
+    # figure, Russian and English words in a Kazakh reply, another paragraph cited.
+    answer = assistant.ask("Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?")
+    assert not answer.refused, answer.text
+    assert answer.text == (
+        "Қазақстан мен Тәжікстан 2 миллиард АҚШ доллары көлемінде тауар айналымын көздейді [1]."
+    )
+    assert _seed_paragraphs(answer) == {TRADE_PARAGRAPH}
+
+
 def test_the_space_programme_question_is_refused_after_other_questions(
     assistant: Assistant,
 ) -> None:

@@ -47,11 +47,23 @@ from tests.factories import make_hit
             "Штраф составил 1,3 миллиона долларов, а не 30 млн долларов [1].",
             {Figure("1.3", "million", "USD"), Figure("30", "million", "USD")},
         ),
-        # A count: no marker, year or number of the question is one.
+        # A count: no marker, year or number of the question is one; of several, those followed
+        # by what the question counts (in another script, a word written alike).
         (
             "How many tribes joined in 2016?",
             "In 2016, over three million gallons and 9 tribes [3].",
+            {Figure("9")},
+        ),
+        (
+            "How many visitors came in 2016?",
+            "In 2016, over three million gallons and 9 tribes [3].",
             {Figure("3", "million", bound="over"), Figure("9")},
+        ),
+        (
+            "Вертц қанша жалған дилерлік есеп жіберген?",
+            "He pleaded guilty to two counts for submitting 137 falsified dealer reports and 70"
+            " falsified fishing logs [2].",
+            {Figure("137")},
         ),
         ("How many tribes of the 12 joined?", "Nine of the 12 tribes joined [1].", {Figure("9")}),
         ("How many visitors came in 2015?", "In 2015, 2,000 visitors came [1].", {Figure("2000")}),
@@ -114,6 +126,14 @@ def test_a_figure_answered_in_another_language_is_said_in_kazakh_by_the_question
     shell = "Shell will pay civil penalties totaling $350,000, including $87,500 for LDEQ [4]."
     said = statements.in_kazakh(shell, MURDOCH, "Shell барлығы қанша айыппұл төлейді?", "kk")
     assert said and said[0] == "Shell барлығы 350 000 АҚШ доллары көлемінде айыппұл төлейді [4]."
+    # A sum asked with "қандай" (what turnover) as with "қанша".
+    turnover = [make_hit("kz-1", 3, text="A trade turnover of 2 billion US dollars is the aim.")]
+    english = "Kazakhstan and Tajikistan aim at a trade turnover of 2 billion US dollars [1]."
+    question = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
+    said = statements.in_kazakh(english, turnover, question, "kk")
+    assert said and said[0] == (
+        "Қазақстан мен Тәжікстан 2 миллиард АҚШ доллары көлемінде тауар айналымын көздейді [1]."
+    )
 
 
 DUCEY = [

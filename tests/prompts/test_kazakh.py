@@ -54,6 +54,13 @@ PRISON = "Murdoch was sentenced to 30 months in prison [2]."
             "Each gets approximately $51 million [1].",
             "Әр студентке айына шамамен 51 миллион АҚШ доллары төленеді [2].",
         ),
+        # A sum asked with "қандай" (what) as with "қанша" (how much).
+        (
+            "Екі ел қандай тауар айналымын көздейді?",
+            Figure("2", "billion", "USD"),
+            "They aim at a trade turnover of 2 billion US dollars [1].",
+            "Екі ел 2 миллиард АҚШ доллары көлемінде тауар айналымын көздейді [2].",
+        ),
         # "Over": no "көлемінде" (in the amount of) after "астам" (more than).
         (
             "Компания қанша пайда тапты?",
@@ -95,6 +102,9 @@ def test_the_question_says_the_figure_in_its_place(
         # No question word, or two.
         ("Ричард Мердок қайда сотталды?", Figure("30", unit="month"), PRISON),
         ("Неше айға және неше жылға?", Figure("30", unit="month"), PRISON),
+        # "Қандай" asks for a sum only where one is named after it, and then for no count.
+        ("Олар қандай келісімге қол қойды?", Figure("2", "billion", "USD"), PRISON),
+        ("Олар қандай айналымды көздейді?", Figure("2", "billion"), PRISON),
         # 18 months are no whole number of years.
         ("Ричард Мердок неше жылға сотталды?", Figure("18", unit="month"), PRISON),
         # "More than 50": how Kazakh ends "50" depends on how it is read.
