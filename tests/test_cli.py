@@ -180,7 +180,15 @@ def test_ask_json_is_the_answer_contract(
         answer["sources"][0]
     )
     human = run("ask", "Какой штраф заплатила Tyson Foods?", "--since", "2009-01-01")
-    assert "нет ответа" in human.stdout
+    assert "нет ответа" in human.stdout and "releases are dated" not in human.stdout
+    # Filters that leave nothing to search: the refusal says what the store holds.
+    unheld = run("ask", "Какой штраф заплатила Tyson Foods?", "--lang", "xx")
+    assert unheld.exit_code == 0
+    assert unheld.stdout.splitlines()[1:] == [
+        "No release is in 'xx'. Releases by language: en (6), ru (2), kk (1)."
+    ]
+    later = run("ask", "What fine did Tyson Foods pay?", "--since", "2030-01-01")
+    assert later.stdout.endswith("\nThe releases are dated 2009-01-06 to 2025-09-12.\n")
 
 
 def test_ask_rejects_bad_history(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -17,9 +17,10 @@ from presschat.cli.common import counted, filter_options, handle_errors, parts
 from retrieval.dates import date_span
 from retrieval.errors import PresschatError, RequestError
 from retrieval.filters import read_filters, read_query
+from retrieval.index import Index
 from retrieval.language import detect_language, releases_by_language
 from retrieval.serialize import hit_to_dict
-from retrieval.types import ReleaseSummary
+from retrieval.types import ReleaseSummary, SearchFilters
 from ui.locales import CHAT, Words
 
 
@@ -50,12 +51,7 @@ def search(
         return
     if not hits:
         click.echo("No matching paragraphs.")
-        if filters.language or filters.since or filters.until:
-            releases = index.store.releases()  # one scan of the store for both hints
-            if filters.language:
-                click.echo(_languages_held(releases, filters.language))
-            if filters.since or filters.until:
-                click.echo(_dates_held(releases))
+        _echo_filters_held(index, filters)
     for rank, hit in enumerate(hits, start=1):
         date = hit.date.isoformat() if hit.date else "undated"
         click.echo(
@@ -64,6 +60,16 @@ def search(
         if hit.url:
             click.echo(f"    {hit.url}")
         click.echo(textwrap.indent(textwrap.fill(_shorten(hit.text, 400), 96), "    "))
+
+
+def _echo_filters_held(index: Index, filters: SearchFilters) -> None:
+    """Why filters may have found nothing: the languages and dates the store holds."""
+    if filters.language or filters.since or filters.until:
+        releases = index.store.releases()  # one scan of the store for both hints
+        if filters.language:
+            click.echo(_languages_held(releases, filters.language))
+        if filters.since or filters.until:
+            click.echo(_dates_held(releases))
 
 
 def _languages_held(releases: list[ReleaseSummary], asked: str) -> str:
@@ -204,6 +210,8 @@ def _stream_answer(assistant: Assistant, request: AskRequest) -> Answer:
         click.secho(words("checked"), dim=True)
         click.echo(answer.text, nl=False)
     click.echo()
+    if answer.refused and not answer.sources:  # nothing found: the filters may be why
+        _echo_filters_held(assistant.index, request.search_filters())
     for c in answer.citations:
         date = c.date.isoformat() if c.date else words("undated")
         click.echo(
