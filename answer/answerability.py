@@ -52,7 +52,7 @@ from retrieval.dates import (
 )
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, spelled_acronyms
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
@@ -208,7 +208,7 @@ def adds_nothing(answer: str, question: str) -> bool:
     if Facts.of(bare).numbers - Facts.of(question).numbers:
         return False
     folded = [word.lower().translate(KAZAKH_LETTERS) for word in WORD.findall(question)]
-    unsaid = ALL_STOP_WORDS | _EMPTY_WORDS | grounding.spelled_acronyms(bare, question)
+    unsaid = ALL_STOP_WORDS | _EMPTY_WORDS | spelled_acronyms(bare, question)
     return all(
         grounding.is_asked(word, folded)
         for word in (w.lower() for w in WORD.findall(bare))

@@ -22,7 +22,14 @@ from decimal import Decimal
 from prompts.kazakh import named_sum
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, skeleton, sounds_like
+from retrieval.words import (
+    ALL_STOP_WORDS,
+    KAZAKH_LETTERS,
+    QUESTION_WORDS,
+    WORD,
+    skeleton,
+    sounds_like,
+)
 
 NUMBER_WEIGHT = 3.0
 NAME_WEIGHT = 2.0
@@ -284,26 +291,13 @@ def heard_in(question: str, names: Iterable[str], texts: Sequence[str]) -> list[
 
 def unheard(facts: Facts, text: str, question: str) -> Facts:
     """The text's facts without the Latin names a question writes in Cyrillic, told by sound
-    ("Tajikistan" for "Тәжікстан"): the question's, not the text's own."""
-    asked = [w for w in WORD.findall(question) if w[:1].isupper() and _script(w) == "cyrillic"]
+    ("Tajikistan" for "Тәжікстан"): the question's, not the text's own. Its opening question
+    word is no name ("Кім ...?", who, is not "Kim")."""
+    words = [w for w in WORD.findall(question) if w.lower() not in QUESTION_WORDS]
+    asked = [w for w in words if w[:1].isupper() and _script(w) == "cyrillic"]
     latin = re.findall(r"\b[A-Z][\w'’-]+", text) if asked else []
     heard = {("latin", word_key(w)) for w in latin if any(sounds_like(a, w) for a in asked)}
     return Facts(facts.numbers, facts.names - heard, facts.words) if heard else facts
-
-
-def spelled_acronyms(text: str, question: str) -> frozenset[str]:
-    """The (lowercased) words of a text that spell out an acronym of the question, function
-    words aside: "Министерства иностранных дел" for "МИД", "Federal Bureau of Investigation" for
-    "FBI"; they ask nothing new."""
-    acronyms = {w for w in WORD.findall(question) if len(w) > 1 and w.isupper()}
-    words = [w for w in WORD.findall(text) if w.lower() not in ALL_STOP_WORDS]
-    spelled: set[str] = set()
-    for acronym in acronyms:
-        for i in range(len(words) - len(acronym) + 1):
-            run = words[i : i + len(acronym)]
-            if "".join(w[0] for w in run).upper() == acronym and not any(w.isupper() for w in run):
-                spelled.update(w.lower() for w in run)
-    return frozenset(spelled)
 
 
 def is_asked(word: str, asked: Sequence[str]) -> bool:

@@ -46,6 +46,7 @@ RUSSIAN_QUESTION_WORDS = frozenset(
     "каковы какого какому какими как когда где куда откуда сколько почему зачем чей чья чьё "
     "чьи".split()
 )
+QUESTION_WORDS = KAZAKH_QUESTION_WORDS | RUSSIAN_QUESTION_WORDS
 
 
 def content_words(text: str, min_length: int = 3) -> set[str]:
@@ -120,3 +121,18 @@ def sounds_like(word: str, name: str) -> bool:
     like "Indiana", "Кулман" like "Koolman"."""
     said, heard = spelling(word), spelling(name)
     return word.lower() == name.lower() or alike(said[: len(heard) + 1], heard) > 0
+
+
+def spelled_acronyms(text: str, question: str) -> frozenset[str]:
+    """The (lowercased) words of a text that spell out an acronym of the question, function
+    words aside: "Министерства иностранных дел" for "МИД", "Federal Bureau of Investigation" for
+    "FBI"; they ask nothing new."""
+    acronyms = {w for w in WORD.findall(question) if len(w) > 1 and w.isupper()}
+    words = [w for w in WORD.findall(text) if w.lower() not in ALL_STOP_WORDS]
+    spelled: set[str] = set()
+    for acronym in acronyms:
+        for i in range(len(words) - len(acronym) + 1):
+            run = words[i : i + len(acronym)]
+            if "".join(w[0] for w in run).upper() == acronym and not any(w.isupper() for w in run):
+                spelled.update(w.lower() for w in run)
+    return frozenset(spelled)

@@ -11,7 +11,7 @@ from answer import answerability, grounding
 from answer.answerability import adds_nothing, is_answerable, named_share, refusal_with_closest
 from prompts import refusal
 from retrieval.types import Hit
-from retrieval.words import skeleton
+from retrieval.words import skeleton, spelled_acronyms
 from tests.answer.test_attribution import FINE, REGION, SOURCES, TRADE
 from tests.factories import make_hit
 
@@ -767,11 +767,9 @@ def test_an_acronym_of_the_question_spelled_out_adds_nothing() -> None:
     assert not adds_nothing(
         "Главы Министерства иностранных дел договорились о Рогунской ГЭС.", question
     )
-    assert grounding.spelled_acronyms(
-        "The Federal Bureau of Investigation said", "Did the FBI?"
-    ) == {
+    assert spelled_acronyms("The Federal Bureau of Investigation said", "Did the FBI?") == {
         "federal",
         "bureau",
         "investigation",
     }
-    assert not grounding.spelled_acronyms("Federal Bureau of Investigation", "Did they say?")
+    assert not spelled_acronyms("Federal Bureau of Investigation", "Did they say?")

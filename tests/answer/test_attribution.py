@@ -2,7 +2,9 @@
 
 import pytest
 
+from answer import grounding
 from answer.attribution import attribute_citations, resolve_citations, with_quotes
+from answer.grounding import Facts
 from tests.factories import make_hit
 
 TRADE = make_hit(
@@ -492,3 +494,11 @@ def test_a_name_the_question_writes_in_cyrillic_needs_no_source_of_its_own() -> 
     assert attribute_citations(
         answer, [turnover, stability], "What turnover is aimed for?"
     ).text == ("Kazakhstan and Tajikistan aim for a trade turnover of 2 billion US dollars [1][2].")
+
+
+def test_an_opening_question_word_is_not_heard_as_a_name_of_the_answer() -> None:
+    text = "The court sentenced Kim Jones to 10 years [1]."
+    facts = Facts.of(text)
+    assert grounding.unheard(facts, text, "Кім сотталды?") == facts  # "кім", who
+    heard = grounding.unheard(facts, text, "Ким Джонс қанша жылға сотталды?")
+    assert facts.names - heard.names == {("latin", "kim"), ("latin", "jones")}
