@@ -230,7 +230,7 @@ class Assistant:
         other = sources_language(shown[:1]) if language in retry_in else UNKNOWN
         retrying = other not in (language, UNKNOWN)
         verdict, text, citations, left = yield from self._reply(
-            asked, standalone, shown, language, history, releases, asked_again=retrying
+            asked, standalone, shown, language, history, releases
         )
         cited = [shown[c.number - 1] for c in citations]  # none unless it answered
         if other_case := release_asked_about(standalone, shown, cited, releases):
@@ -239,7 +239,7 @@ class Assistant:
             shown = sources_of_release(self.index, standalone, other_case, shown, len(shown))
             yield AnswerToken(f"\n\n{other_release(language)}\n\n")
             verdict, text, citations, left = yield from self._reply(
-                asked, standalone, shown, language, history, releases, asked_again=retrying
+                asked, standalone, shown, language, history, releases
             )
         if verdict == "unsure" and retrying:
             # Its Kazakh is poor (it writes the question back); asked in English, the model answers.
@@ -293,13 +293,12 @@ class Assistant:
         history: Sequence[Turn],
         releases: Mapping[str, str],
         *,
-        asked_again: bool = False,
         source_chars: int | None = None,
     ) -> Generator[AnswerEvent, None, Reply]:
         """Stream the model's answer to each part in `language`, its sources cut to
         `source_chars` (the settings' by default); return whether it answered (else "cannot":
-        it said the sources do not hold the answer; "unsure": its answer failed the checks,
-        stricter if `asked_again`) with the checked text, its citations, the parts left out."""
+        it said the sources do not hold the answer; "unsure": its answer failed the checks) with
+        the checked text, its citations, the parts left out."""
         source_chars = source_chars or self.settings.source_chars
         reply, left = "", []
         turns = list(history)
@@ -333,9 +332,7 @@ class Assistant:
             attribution = attribute_citations(text, sources, standalone)
             if one:
                 attribution = replace(attribution, text=to_the_point(attribution.text, parts[0]))
-            unreliable = why_unreliable(
-                attribution, standalone, sources, releases, asked_again=asked_again
-            )
+            unreliable = why_unreliable(attribution, standalone, sources, releases)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):

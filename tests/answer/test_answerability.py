@@ -126,23 +126,26 @@ def test_a_yes_that_other_days_than_the_asked_one_follow_is_removed() -> None:
     assert strip("No, only on weekdays [1].", sunday) == "No, only on weekdays [1]."
 
 
-def test_an_answer_restating_over_another_script_does_so_where_it_will_be_asked_again() -> None:
-    # Seen on the bundled example (session 24): one word of the question, "discussed".
+def test_an_answer_restating_over_another_script_restates() -> None:
+    # Seen on the bundled example (session 24): one word of the question, "discussed". Such
+    # replies had been shown for the paragraph they cite; on the dev sets every one was wrong
+    # or answered a question the releases are silent on (session 40).
     question = "Қазақстан мен Тәжікстанның сыртқы істер министрлері не талқылады?"
-    restates = answerability.restates_question
-    assert not restates("Талқылады [1].", question, [TRADE])
-    assert restates("Талқылады [1].", question, [TRADE], spare_other_scripts=False)
+    assert answerability.restates_question("Талқылады [1].", question)
     answer = "Министрлер 2 миллиард доллар тауар айналымын талқылады [1]."
-    assert not restates(answer, question, [TRADE], spare_other_scripts=False)
+    assert not answerability.restates_question(answer, question)
+    russian = "О строительстве какой гидроэлектростанции договорились главы МИД в Душанбе?"
+    restated = "Главы МИД договорились в Душанбе о строительстве гидроэлектростанции [1]."
+    assert answerability.restates_question(restated, russian)
 
 
 def test_an_answer_that_is_the_question_word_for_word_restates_it() -> None:
     # Tried as a user (session 38): a bare surname asked over the DOJ store got itself back.
     restates = answerability.restates_question
-    assert restates("Кулман? [1]", "Кулман?", [TRADE])
-    assert restates("Did Nurtleu visit Dushanbe [1]?", "Did Nurtleu visit Dushanbe?", [TRADE])
+    assert restates("Кулман? [1]", "Кулман?")
+    assert restates("Did Nurtleu visit Dushanbe [1]?", "Did Nurtleu visit Dushanbe?")
     # A yes-or-no question answered in its own words is an answer.
-    assert not restates("Nurtleu did visit Dushanbe [1].", "Did Nurtleu visit Dushanbe?", [TRADE])
+    assert not restates("Nurtleu did visit Dushanbe [1].", "Did Nurtleu visit Dushanbe?")
 
 
 def test_a_yes_or_no_question_echoed_over_another_script_is_unchecked() -> None:
@@ -248,97 +251,51 @@ KAZAKH_TRADE = make_hit(
 
 
 @pytest.mark.parametrize(
-    ("answer", "question", "sources", "expected"),
+    ("answer", "question", "expected"),
     [
         # The question written back, in other forms of its words ("agreed", "agree").
-        (
-            "Yes, the Kazakh and Tajik ministers agreed on a joint space programme. [1]",
-            SPACE,
-            SOURCES,
-            True,
-        ),
+        ("Yes, the Kazakh and Tajik ministers agreed on a joint space programme. [1]", SPACE, True),
         (
             "The pharmacy that filled the prescriptions Albert Diaz signed is [2].",
             "Which pharmacy filled the prescriptions that doctor Albert Diaz signed?",
-            SOURCES,
             True,
         ),
-        (
-            "Тауар айналымын [1] көздейді.",
-            "Министрлер қандай тауар айналымын көздейді?",
-            [KAZAKH_TRADE],
-            True,
-        ),
+        ("Тауар айналымын [1] көздейді.", "Министрлер қандай тауар айналымын көздейді?", True),
         # A figure, a name or a word of its own, however short, is an answer.
-        ("They agreed to raise trade to 2 billion US dollars [1].", SPACE, SOURCES, False),
-        (
-            "Fuji Heavy Industries bought them [1].",
-            "Which automaker bought the harnesses?",
-            SOURCES,
-            False,
-        ),
-        ("A gun [3].", "What was found in the car?", SOURCES, False),
+        ("They agreed to raise trade to 2 billion US dollars [1].", SPACE, False),
+        ("Fuji Heavy Industries bought them [1].", "Which automaker bought the harnesses?", False),
+        ("A gun [3].", "What was found in the car?", False),
         # Yes-or-no questions and questions offering the answers are answered by repeating.
-        ("Yes, both did [1].", "Did both ministers agree?", SOURCES, False),
+        ("Yes, both did [1].", "Did both ministers agree?", False),
         (
             "The meeting was held in Dushanbe [1].",
             "Which city held the meeting, Dushanbe or Astana?",
-            SOURCES,
             False,
         ),
         (
             "Tajikistan [1].",
             "Which of the two, Kazakhstan and Tajikistan, offered supplies?",
-            SOURCES,
             False,
         ),
-        (
-            "Қазақстан [1].",
-            "Қандай ел, Қазақстан әлде Тәжікстан, тауар жеткізеді?",
-            [KAZAKH_TRADE],
-            False,
-        ),
-        # Over a paragraph in another script the small model restates the question when it
-        # fails to carry the fact across; the paragraph it cites is left to show it, unless the
-        # reply is the question itself, question word and all.
-        (
-            "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді [1]?",
-            "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?",
-            [TRADE],
-            True,
-        ),
+        ("Қазақстан [1].", "Қандай ел, Қазақстан әлде Тәжікстан, тауар жеткізеді?", False),
         # Seen in the web chat (session 18): the question written back with "Казақстан" for
         # "Қазақстан", the Russian letter for the Kazakh one, is still the question.
         (
             "Тәжікстан мен Казақстан қандай тауар айналымын көздейді [1]?",
             "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?",
-            [TRADE],
             True,
         ),
         (
             "Қазақстан Сыртқы істер министрі Тәжікстанда кіммен кездесті? [1]",
             "Қазақстан Сыртқы істер министрі Тәжікстанда кіммен кездесті?",
-            [TRADE],
-            True,
-        ),
-        (
-            "Министрлер тауар айналымын көздейді [1].",
-            "Министрлер қандай тауар айналымын көздейді?",
-            [TRADE, KAZAKH_TRADE],
-            False,
-        ),
-        (
-            "Министрлер тауар айналымын көздейді [2].",
-            "Министрлер қандай тауар айналымын көздейді?",
-            [TRADE, KAZAKH_TRADE],
             True,
         ),
     ],
 )
 def test_an_answer_that_states_nothing_beyond_the_question_restates_it(
-    answer: str, question: str, sources: list[Hit], expected: bool
+    answer: str, question: str, expected: bool
 ) -> None:
-    assert answerability.restates_question(answer, question, sources) is expected
+    assert answerability.restates_question(answer, question) is expected
 
 
 SPACE = "What did the Kazakh and Tajik ministers agree about a joint space programme?"

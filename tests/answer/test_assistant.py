@@ -502,7 +502,8 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
         assert answer.refused and len(answer_calls(chat_model)) == 2
         assert answer.text.startswith(refusal("kk", unsure=True)), again
     # A Kazakh reply writing the question back over English paragraphs is asked again too; with
-    # no language to ask again in, it is shown (the paragraph it cites may hold the answer).
+    # no language to ask again in, it is refused (session 40: it had been shown, for the
+    # paragraph it cites, and so were Russian ones, which the settings do not ask again).
     question = "Tyson Foods жұмысшының өлімі үшін не төледі?"
     chat_model.calls.clear()
     chat_model.enqueue("Tyson Foods төледі [1].", "Tyson Foods paid a $500,000 fine [1].")
@@ -511,7 +512,10 @@ def test_an_answer_failing_the_checks_is_asked_again_in_the_sources_language(
     never = assistant.settings.model_copy(update={"retry_in_source_language": []})
     chat_model.enqueue("Tyson Foods төледі [1].")
     answer = Assistant(assistant.index, chat_model, never).ask(question)
-    assert answer.text == "Tyson Foods төледі [1]." and len(chat_model.calls) == 3
+    assert answer.refused and answer.text.startswith(refusal("kk", unsure=True))
+    chat_model.enqueue("Tyson Foods заплатила [1].")
+    answer = assistant.ask("Что заплатила Tyson Foods?")
+    assert answer.refused and answer.text.startswith(refusal("ru", unsure=True))
     # One in a language the settings do not name (Russian, by default) is not asked again.
     chat_model.calls.clear()
     russian = "Какой штраф заплатила Tyson Foods за гибель рабочего?"
