@@ -132,7 +132,7 @@ def with_restatement(releases: dict[str, str] | None, *, premise: bool = True) -
     def check(answer: Answer, _: float | None) -> Answer:
         question, sources = answer.standalone_question, answer.sources
         if answer.refused or not (
-            restates_question(answer.text, question, sources)
+            restates_question(answer.text, question)
             or echoes_a_yes_no_question(answer.text, question, sources)
             or confirms_an_unnamed(answer.text, question, sources, releases or {})
             or (premise and asserts_unsupported_premise(answer.text, question, sources, releases))
