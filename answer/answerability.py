@@ -33,6 +33,7 @@ from answer.questions import (
     MAXIMUM,
     OPENS_WITH_YES,
     YES_NO_PARTICLES,
+    asked_sum,
     asks_for_a_fact,
     asks_for_a_figure,
     asks_for_a_name,
@@ -377,7 +378,7 @@ def why_unreliable(
         return "it gives no figure for a question asking for one"
     if states_an_unheld_figure(text, question, sources, releases):
         return "it gives a figure no source holds"
-    if gives_another_sum(text, question, sources):
+    if gives_another_sum(text, question, sources, asked_sum(question)):
         return "its figure is no sum of the kind asked"
     if lacks_the_asked_date(text, question):
         return "it says nothing of when for a question asking when"

@@ -264,6 +264,9 @@ class Assistant:
                 asked, standalone, shown, again, history, releases, source_chars=focus
             )
             text, verdict = lead + text, "unsure" if verdict == "cannot" != first else verdict
+            cited = [shown[c.number - 1] for c in citations]  # another case's, as above: doubted
+            if verdict == "answered" and release_asked_about(standalone, shown, cited, releases):
+                verdict = "unsure"
         quote, limit = None, self.settings.quote_sentences if check and len(parts) == 1 else 0
         if verdict != "answered" and limit:  # the sentence the model chooses, where it wrote none
             model, stop = self.chat_model, self.stop_signal

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from prompts.kazakh import named_sum
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import (
@@ -279,14 +278,18 @@ def heard_in(question: str, names: Iterable[str], texts: Sequence[str]) -> list[
     no acronym: "США" is translated), whether the English texts write it, by its consonants
     (`written_in`: "Кулман" in "Koolman"); none where fewer than two can be told, as one alone
     may be a word translated ("Минюст", the Justice Department) or too short to tell ("Чад")."""
-    keys = set(names)
-    asked = dict.fromkeys(w for w in WORD.findall(question) if word_key(w) in keys)
-    if len(asked) < 2:
+    keys, words = set(names), WORD.findall(question)
+    # A capitalised word opening it before a name ("Хэрис Камар ...", "Компания Тайсон ...")
+    # tells that one is a name, as a second would; not looked for itself (it may be a noun).
+    opening = len(words) > 1 and words[0][:1].isupper() and word_key(words[1]) in keys
+    opening &= words[0].lower() not in ALL_STOP_WORDS | QUESTION_WORDS
+    asked = dict.fromkeys(w for w in words if word_key(w) in keys)
+    if len(asked) + opening < 2:
         return []
     skeletons = skeletons_of([w for text in texts for w in re.findall(r"\b[A-Z][a-z]+", text)])
     heard = [written_in(word, skeletons) for word in asked if not word.isupper()]
     told = [held for held in heard if held is not None]
-    return told if len(told) >= 2 else []
+    return told if len(told) + opening >= 2 else []
 
 
 def unheard(facts: Facts, text: str, question: str) -> Facts:
@@ -379,12 +382,13 @@ def script_shown(answer: str, question: str, sources: Sequence[Hit]) -> bool | N
     return scripts.most_common(1)[0][0] in readable
 
 
-def gives_another_sum(answer: str, question: str, sources: Sequence[Hit]) -> bool:
-    """Whether an answer to a question for a sum it names ("қанша айыппұл", how large a fine)
-    gives figures that no source sentence stating them names as that sum ("... agreed to invest
-    approximately $150 million in pollution control"; "... 20 миллион доллар айыппұл" for "қанша
-    пайда", how much profit)."""
-    named = named_sum(question)
+def gives_another_sum(
+    answer: str, question: str, sources: Sequence[Hit], named: re.Pattern[str] | None
+) -> bool:
+    """Whether an answer to a question for a sum it names ("қанша айыппұл", how large a fine;
+    `named`: how the sources name it) gives figures that no source sentence stating them names
+    as that sum ("... agreed to invest approximately $150 million in pollution control"; "...
+    20 миллион доллар айыппұл" for "қанша пайда", how much profit)."""
     figures = Facts.of(answer).numbers - Facts.of(question).numbers
     if named is None or not figures:
         return False

@@ -11,6 +11,7 @@ from typing import Literal
 from answer.grounding import Facts, number_word_value, word_key
 from answer.types import Turn
 from prompts import another_language, other_language
+from prompts.kazakh import named_sum
 from retrieval.dates import NOT_A_TIME_AFTER_AT_WHAT, days_of_month
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.words import (
@@ -195,6 +196,29 @@ _ASKS_FOR_MONEY = re.compile(
     r"(?:қанша|қандай) (?:[^\W\d_]+ )?(?:ақша|сома|айыппұл|доллар|өтемақы|пайда|пара|айналым)\w*)",
     re.IGNORECASE,
 )
+# The sum an English or Russian question asks for by name ("What fine ...", "Какой штраф ..."),
+# as the sources name it; "penalty" alone may be a prison term.
+_FINE = re.compile(r"penalt|fine|штраф", re.IGNORECASE)
+_DAMAGES = re.compile(r"damages|compensat|restitution|компенсац|возмещ", re.IGNORECASE)
+_BRIBES = re.compile(r"brib|kickback|corrupt|взятк", re.IGNORECASE)
+_NAMED_SUMS = (
+    (re.compile(r"\b(?:what|which|how (?:much|large|big))(?: a| the)?(?: \w+)? fine\b"
+                r"|\bcivil penalt|как\w* (?:\w+ )?штраф|сколько[^?]* штраф", re.IGNORECASE), _FINE),
+    (re.compile(r"\b(?:what|how much) (?:\w+ )?(?:restitution|damages|compensation)\b"
+                r"|как\w* (?:\w+ )?(?:компенсац|возмещ)|сколько[^?]* (?:компенсац|возмещ)",
+                re.IGNORECASE), _DAMAGES),
+    (re.compile(r"\b(?:what|how much) (?:\w+ )?(?:in )?bribes?\b|как\w* (?:\w+ )?взятк"
+                r"|сколько[^?]* взят", re.IGNORECASE), _BRIBES),
+)  # fmt: skip
+
+
+def asked_sum(question: str) -> re.Pattern[str] | None:
+    """How the sources name the sum a question asks for by name, in any of the three languages
+    ("What fine ...", "Какой штраф ...", "қанша айыппұл": "penalt|fine|штраф"); None where it
+    names none."""
+    return named_sum(question) or next((p for a, p in _NAMED_SUMS if a.search(question)), None)
+
+
 _ASKS_TO_COUNT = re.compile(
     r"\b(?:how many|how much|сколько|қанша|неше)((?:\s+[^\W\d_]+){1,2})", re.IGNORECASE
 )

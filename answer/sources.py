@@ -18,7 +18,15 @@ from answer.answerability import with_release
 from answer.chat_models import StopSignal, first_line, stream_text
 from answer.dates import search_within_dates
 from answer.excerpts import rewrite_messages
-from answer.grounding import NAME_WEIGHT, Facts, SourceText, coverage, skeletons_of, written_in
+from answer.grounding import (
+    NAME_WEIGHT,
+    Facts,
+    SourceText,
+    coverage,
+    skeletons_of,
+    word_key,
+    written_in,
+)
 from answer.questions import asks_for_a_figure, figures_for, has_subject
 from answer.types import Turn
 from prompts import CANNOT_ANSWER
@@ -27,6 +35,7 @@ from retrieval.index import Index
 from retrieval.keywords.within import distinct_words_held
 from retrieval.language import UNKNOWN, detect_language, sources_language
 from retrieval.types import Hit, SearchFilters
+from retrieval.words import WORD
 
 log = logging.getLogger(__name__)
 
@@ -265,9 +274,11 @@ def release_shares(
     """The weighted share of the question's names and words (as the citation checks weigh
     them) that each source's release holds, read whole (`releases` by id, with its title); None
     if a release's text is not at hand. A name in another script than the release's is looked
-    for by its consonants (`grounding.written_in`: "Хвана" in "Chun Doo-hwan")."""
+    for by its consonants (`grounding.written_in`: "Хвана" in "Chun Doo-hwan"), all of them: the
+    five letters a key keeps ("Менде" of "Мендельсона") sound like "mandatory" too."""
     asked = Facts.of(question)
     said = Facts(frozenset(), asked.names, asked.words)
+    written = {word_key(word): word for word in WORD.findall(question)}
     shares: dict[str, float] = {}
     for hit in sources:
         if hit.release_id not in releases:
@@ -278,7 +289,7 @@ def release_shares(
             found, checked = coverage(said, text)
             if other_script := [key for script, key in said.names if script not in text.scripts]:
                 skeletons = skeletons_of([whole])
-                told = [written_in(key, skeletons) for key in other_script]
+                told = [written_in(written.get(key, key), skeletons) for key in other_script]
                 checked += NAME_WEIGHT * sum(tell is not None for tell in told)
                 found += NAME_WEIGHT * sum(bool(tell) for tell in told)
             shares[hit.release_id] = found / checked if checked else 0.0

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from answer import answerability, grounding
+from answer import answerability, grounding, questions
 from answer.answerability import adds_nothing, is_answerable, named_share, refusal_with_closest
 from prompts import refusal
 from retrieval.types import Hit
@@ -49,6 +49,11 @@ def test_a_name_asked_in_cyrillic_that_no_english_source_writes_is_not_answerabl
     russian = make_hit("ru", 0, title="Штраф", text="Компания Кулмана заплатила штраф.")
     assert named_share("Какой штраф заплатила компания Кулман?", [russian]) == 1.0
     assert named_share("Какой штраф заплатила компания Кульман?", [russian]) == 0.0
+    # A capitalised word opening the question before a name tells that one is a name (held
+    # out, session 40: "Хэрис Камар қанша айыппұл төледі?" got another company's fine).
+    assert named_share("Хэрис Камар қанша айыппұл төледі?", [FINE]) == 0.0
+    assert named_share("Компания Тайсон қанша айыппұл төледі?", [FINE]) == 1.0
+    assert named_share("Сколько Тайсон заплатил?", [FINE]) is None  # a question word
 
 
 def test_a_paragraph_holds_the_names_its_release_writes_elsewhere() -> None:
@@ -688,15 +693,9 @@ def test_a_sum_asked_for_by_name_must_be_named_so_where_its_figure_is_stated() -
         make_hit("doj-5", 3, text="DPC will also pay a civil penalty of $950,000."),
     ]
     fine = "Кооператив қанша азаматтық айыппұл төлеуге келісті?"  # how large a civil penalty
-    assert grounding.gives_another_sum(
-        "DPC agreed to invest approximately $150 million [1].", fine, sources
-    )
-    assert grounding.gives_another_sum(
-        "Кооператив 150 миллион доллар айыппұл төлейді [1].", fine, sources
-    )
-    assert not grounding.gives_another_sum(
-        "DPC will pay a $950,000 civil penalty [2].", fine, sources
-    )
+    assert _another_sum("DPC agreed to invest approximately $150 million [1].", fine, sources)
+    assert _another_sum("Кооператив 150 миллион доллар айыппұл төлейді [1].", fine, sources)
+    assert not _another_sum("DPC will pay a $950,000 civil penalty [2].", fine, sources)
     # Asked with "қандай" (what): the issue's bundled-example question, whose Kazakh answer
     # gave the supplies' 200 million as the trade turnover (2 billion).
     trade = make_hit(
@@ -708,13 +707,33 @@ def test_a_sum_asked_for_by_name_must_be_named_so_where_its_figure_is_stated() -
     )
     turnover = "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"
     kazakh = "Казақстан мен Тәжікстан 200 миллиона US долларов айналымын көздейді. [1]"
-    assert grounding.gives_another_sum(kazakh, turnover, [trade])
-    assert not grounding.gives_another_sum("2 billion US dollars [1].", turnover, [trade])
-    # A question naming no sum, or none of those known, is not checked so.
-    for question in ("Кооператив қанша ақша төлейді?", "How much will DPC pay?"):
-        assert not grounding.gives_another_sum(
-            "It will invest $150 million [1].", question, sources
+    assert _another_sum(kazakh, turnover, [trade])
+    assert not _another_sum("2 billion US dollars [1].", turnover, [trade])
+    # Asked in English or Russian (held out, session 40: "Какой штраф заплатил Алан
+    # Мендельсон?" was answered with the $350,000 he diverted, in a release stating no fine).
+    for question in (
+        "What civil penalty will DPC pay?",
+        "What fine did DPC agree to pay?",
+        "Какой штраф заплатит кооператив?",
+        "Сколько составит штраф кооператива?",
+    ):
+        assert _another_sum(
+            "DPC agreed to invest approximately $150 million [1].", question, sources
         )
+        assert not _another_sum("DPC will pay a $950,000 civil penalty [2].", question, sources)
+    # A question naming no sum, or none of those known, is not checked so: "penalty" alone may
+    # be a prison term.
+    for question in (
+        "Кооператив қанша ақша төлейді?",
+        "How much will DPC pay?",
+        "What penalty did DPC face?",
+        "Сколько заплатит кооператив?",
+    ):
+        assert not _another_sum("It will invest $150 million [1].", question, sources)
+
+
+def _another_sum(answer: str, question: str, sources: list[Hit]) -> bool:
+    return grounding.gives_another_sum(answer, question, sources, questions.asked_sum(question))
 
 
 def test_an_acronym_of_the_question_spelled_out_adds_nothing() -> None:

@@ -1071,6 +1071,15 @@ def test_an_answer_about_another_case_is_asked_again_over_the_questions_release(
     answer = assistant.ask_with_sources(question, [*wire, *visas])
     assert answer.refused and len(chat_model.calls) == 2
     assert answer.text.startswith(refusal("en"))
+    # Asked again over the sentences nearest the question (its first answer failing the checks),
+    # an answer from the other release is doubted too (held out, session 40: "3 counts" of
+    # another case for Mendelsohn's 32-count indictment): refused, as unsure.
+    chat_model.calls.clear()
+    nearest = Assistant(index, chat_model, settings.model_copy(update={"retry_source_chars": 60}))
+    chat_model.enqueue("Patel pleaded guilty [2].", "Patel is to be sentenced on June 8, 2012 [1].")
+    answer = nearest.ask_with_sources(question, [*wire, *visas])
+    assert answer.refused and len(chat_model.calls) == 2
+    assert answer.text.startswith(refusal("en", unsure=True))
 
 
 def test_a_yes_about_someone_the_release_never_names_is_refused(

@@ -364,3 +364,17 @@ def test_a_russian_name_is_looked_for_in_english_releases_by_its_consonants() ->
     }
     assert release_shares(question, [other, chun], releases) == {"other": 0.0, "chun": 1.0}
     assert release_asked_about(question, [other, chun], [other], releases) == "chun"
+
+
+def test_a_russian_name_is_looked_for_by_all_its_consonants_not_its_keys_five_letters() -> None:
+    # Held out (session 40): "Мендельсона" keyed "менде" is "mnt", as "mandatory" is; the
+    # answer cited another release's "3 counts" for Mendelsohn's 32-count indictment.
+    question = "Сколько пунктов содержит обвинительное заключение против Алана Мендельсона?"
+    mendelsohn, alwan = make_hit("mendelsohn", 1), make_hit("alwan", 2)
+    releases = {
+        "mendelsohn": "The 32-count indictment charges Mendelsohn with mail and wire fraud.",
+        "alwan": "Alwan faces a mandatory minimum of 25 years and pleaded guilty to 3 counts.",
+    }
+    shares = release_shares(question, [mendelsohn, alwan], releases)
+    assert shares == {"mendelsohn": 1.0, "alwan": 0.0}
+    assert release_asked_about(question, [mendelsohn, alwan], [alwan], releases) == "mendelsohn"
