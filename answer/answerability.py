@@ -33,6 +33,7 @@ from answer.questions import (
     MAXIMUM,
     OPENS_WITH_YES,
     YES_NO_PARTICLES,
+    AskedFigure,
     asked_sum,
     asks_for_a_fact,
     asks_for_a_figure,
@@ -299,6 +300,9 @@ _FIGURE_WORDS = re.compile(
 )
 
 
+_TERSE = 6  # words: "30 months in prison.", an answer that needs no verb
+
+
 def lacks_the_asked_figure(answer: str, question: str) -> bool:
     """Whether a question for a figure ("how many", "how much", "how long", "what sentence",
     "сколько", "какой срок", "қанша") gets an answer that states no figure the question does
@@ -307,6 +311,11 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     to file returns for 2005 through 2012"), and answers nothing."""
     if not asks_for_a_figure(question) or _FIGURE_WORDS.search(answer):
         return False
+    asked = AskedFigure.of(question)
+    if asked and asked.kind == "sentence":  # "... filed five years worth of ...": no term imposed
+        said = split_sentences(grounding.MARKERS.sub(" ", answer))
+        if not any(asked.stated_in(s) or len(s.split()) <= _TERSE for s in said):
+            return True
     figures = figures_for(answer, question)
     if asks_for_an_amount(question):  # "Kulman, 49, admitted ..." says how old, not how much
         figures -= {match[1] or match[2] for match in _AGE.finditer(answer)}

@@ -229,8 +229,8 @@ _LENGTH_OF_TIME = re.compile(
     re.IGNORECASE,
 )
 _SENTENCING = re.compile(
-    r"\b(?:sentenced|prison|imprisonment|incarcerat\w*|probation|приговор\w*|лишени\w*|"
-    r"колони\w*|бас бостандығ\w*)",
+    r"\b(?:sentenced|sentence|prison|imprisonment|incarcerat\w*|probation|приговор\w*|лишени\w*|"
+    r"колони\w*|осу[дж]\w*|бас бостандығ\w*|түрме\w*|кесіл\w*|соттал\w*)",
     re.IGNORECASE,
 )
 # A sentence that states what the law allows, not what was imposed: "faces a maximum penalty of

@@ -573,6 +573,20 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
         ),
         ("Это 21-й договор [1].", "Сколько договоров подписано?", True),
         ("He signed the 2nd of 5 deals [1].", "How many deals were there?", False),
+        # A prison sentence asked for: a term of the answer's must be said to be imposed, in a
+        # sentence saying so or one too short to need a verb (held out, session 40: a question
+        # the release is silent on got "five years worth of ... tax forms").
+        (
+            "Benzer received a prison sentence for tax evasion. The indictment stated that he "
+            "filed five years worth of tax forms late [1].",
+            "What prison sentence did Leon Benzer receive?",
+            True,
+        ),
+        ("Samuel Mullet, 67, received a 15 year sentence [1].", "What sentence did he get?", False),
+        ("30 months in prison [1].", "What prison sentence did he receive?", False),
+        ("Five years [1].", "What sentence did he get?", False),
+        ("Хэрис Камар 102 айға түрмеге кесілді [1].", "Хэрис Камар қандай жаза алды?", False),
+        ("Каприя осуждён на 75 месяцев [1].", "Какой срок получил Каприя?", False),
         # Not a question for a figure.
         ("Tyson Foods pleaded guilty [1].", "What did Tyson Foods do?", False),
     ],
