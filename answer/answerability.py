@@ -75,14 +75,18 @@ def named_share(
     """The weighted share of the question's names and numbers that some source holds; None when
     it has none that can be checked against these sources. With `releases` (release text by id),
     a source holds what its whole release says ("... David Levick's company ..." is named in
-    the first paragraph only)."""
+    the first paragraph only); one spelling out an acronym of the question holds it."""
     facts = Facts.of(question)
     vocabularies = _vocabularies(sources, releases)
     found = checked = 0.0
+    texts = [with_release(hit, releases) for hit in sources]
+    acronyms = {w for w in WORD.findall(question) if len(w) > 1 and w.isupper()}  # "CPA" is held
+    spelled = {
+        grounding.word_key(a) for a in acronyms if any(spelled_acronyms(t, a) for t in texts)
+    }
     cyrillic = [key for script, key in facts.names if script == "cyrillic"]
     if cyrillic and {script for v in vocabularies for script in v.scripts} == {"latin"}:
         # Names asked in Cyrillic, by their sound ("Кулман": "Koolman"; `grounding.heard_in`).
-        texts = [with_release(hit, releases) for hit in sources]
         told = grounding.heard_in(question, cyrillic, texts)
         checked, found = NAME_WEIGHT * len(told), NAME_WEIGHT * sum(told)
     # Small whole numbers ask for a count ("the 3 main points"); years, amounts, decimals count.
@@ -92,7 +96,8 @@ def named_share(
     for name in facts.names:
         if vocabularies and all(v.checks(name) for v in vocabularies):
             checked += NAME_WEIGHT
-            found += NAME_WEIGHT * any(v.has_name(name) for v in vocabularies)
+            held = name[1] in spelled or any(v.has_name(name) for v in vocabularies)
+            found += NAME_WEIGHT * held
     return found / checked if checked else None
 
 
@@ -300,9 +305,6 @@ _FIGURE_WORDS = re.compile(
 )
 
 
-_TERSE = 6  # words: "30 months in prison.", an answer that needs no verb
-
-
 def lacks_the_asked_figure(answer: str, question: str) -> bool:
     """Whether a question for a figure ("how many", "how much", "how long", "what sentence",
     "сколько", "какой срок", "қанша") gets an answer that states no figure the question does
@@ -314,7 +316,7 @@ def lacks_the_asked_figure(answer: str, question: str) -> bool:
     asked = AskedFigure.of(question)
     if asked and asked.kind == "sentence":  # "... filed five years worth of ...": no term imposed
         said = split_sentences(grounding.MARKERS.sub(" ", answer))
-        if not any(asked.stated_in(s) or len(s.split()) <= _TERSE for s in said):
+        if not any(asked.stated_in(s) or len(s.split()) <= 6 for s in said):  # "30 months."
             return True
     figures = figures_for(answer, question)
     if asks_for_an_amount(question):  # "Kulman, 49, admitted ..." says how old, not how much

@@ -56,6 +56,16 @@ def test_a_name_asked_in_cyrillic_that_no_english_source_writes_is_not_answerabl
     assert named_share("Сколько Тайсон заплатил?", [FINE]) is None  # a question word
 
 
+def test_a_source_spelling_out_an_acronym_of_the_question_holds_it() -> None:
+    # Held out (session 40): "CPA" unheld left the release naming Applewhite at 0.75, and no
+    # sentence of it could be quoted for "Of how many counts was CPA ... convicted?".
+    cpa = make_hit("cpa", 0, text="A jury convicted certified public accountant Jeffery "
+                   "Applewhite of 20 counts of aiding false returns.")  # fmt: skip
+    assert named_share("Of how many counts was CPA Jeffery Applewhite convicted?", [cpa]) == 1.0
+    assert named_share("Of how many counts was CPA Jeffery Applewhite convicted?", [FINE]) == 0.0
+    assert named_share("How many counts did the FBI bring against Applewhite?", [cpa]) == 0.5
+
+
 def test_a_paragraph_holds_the_names_its_release_writes_elsewhere() -> None:
     kits = make_hit(
         "doj-12-264",
