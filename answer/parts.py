@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from answer.answerability import (
     STRAY_NO,
     adds_nothing,
-    lacks_the_asked_date,
-    lacks_the_asked_figure,
     lacks_the_asked_name,
     without_stray_yes,
 )
 from answer.attribution import attribute_citations
+from answer.checks.figures import lacks_the_asked_date, lacks_the_asked_figure
 from answer.excerpts import word_keys
 from answer.grounding import CITATION_MARKER, LIST_ITEM, MARKERS, Facts, says_it_is_unstated
 from answer.questions import asks_for_a_fact, asks_for_a_figure, asks_for_a_name, offers_a_choice

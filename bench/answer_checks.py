@@ -53,10 +53,7 @@ from answer.answerability import (  # noqa: E402
     asserts_unsupported_premise,
     confirms_an_unnamed,
     echoes_a_yes_no_question,
-    gives_a_maximum_as_imposed,
     is_answerable,
-    lacks_the_asked_date,
-    lacks_the_asked_figure,
     lacks_the_asked_name,
     restates_question,
     states_an_unheld_figure,
@@ -64,6 +61,11 @@ from answer.answerability import (  # noqa: E402
 from answer.attribution import (
     attribute_citations,  # noqa: E402
     resolve_citations,  # noqa: E402
+)
+from answer.checks.figures import (  # noqa: E402
+    gives_a_maximum_as_imposed,
+    lacks_the_asked_date,
+    lacks_the_asked_figure,
 )
 from answer.dates import misstates_a_day  # noqa: E402
 from answer.parts import to_the_point, without_part_notes  # noqa: E402

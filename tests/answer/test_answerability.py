@@ -9,6 +9,7 @@ import pytest
 
 from answer import answerability, grounding, questions
 from answer.answerability import adds_nothing, is_answerable, named_share, refusal_with_closest
+from answer.checks import figures
 from prompts import refusal
 from retrieval.types import Hit
 from retrieval.words import skeleton, spelled_acronyms
@@ -511,7 +512,7 @@ PLEA = make_hit(
 def test_a_maximum_penalty_given_as_the_one_imposed(
     answer: str, question: str, sources: list[Hit], expected: bool
 ) -> None:
-    assert answerability.gives_a_maximum_as_imposed(answer, question, sources) is expected
+    assert figures.gives_a_maximum_as_imposed(answer, question, sources) is expected
 
 
 @pytest.mark.parametrize(
@@ -604,7 +605,7 @@ def test_a_maximum_penalty_given_as_the_one_imposed(
 def test_an_answer_to_a_question_for_a_figure_that_states_none(
     answer: str, question: str, expected: bool
 ) -> None:
-    assert answerability.lacks_the_asked_figure(answer, question) is expected
+    assert figures.lacks_the_asked_figure(answer, question) is expected
 
 
 @pytest.mark.parametrize(
@@ -682,7 +683,7 @@ def test_an_answer_to_a_question_for_a_name_that_names_no_one(
 def test_an_answer_to_a_question_for_a_date_that_says_nothing_of_when(
     answer: str, question: str, expected: bool
 ) -> None:
-    assert answerability.lacks_the_asked_date(answer, question) is expected
+    assert figures.lacks_the_asked_date(answer, question) is expected
 
 
 def test_an_answer_to_a_question_for_a_figure_stating_one_no_source_holds() -> None:
