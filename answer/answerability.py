@@ -51,7 +51,7 @@ from retrieval.dates import (
 )
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, spelled_acronyms
+from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, sounds_like, spelled_acronyms
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
@@ -64,6 +64,8 @@ _EMPTY_WORDS = frozenset("yes no да нет иә жоқ".split())  # noqa: SIM9
 _BARE_NO = re.compile(r"^\W*(?:no|нет|жоқ)\W*(?:\[\d+\]\W*)*$", re.IGNORECASE)
 _NO = r"(?:no|нет|жоқ)\s*[,.;:!—–-]"  # "No" only with its comma: "No one was charged" answers
 STRAY_NO = re.compile(rf"^\s*{_NO}", re.IGNORECASE)
+_CAPITALISED = "[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+"
+_PERSON = re.compile(rf"\b({_CAPITALISED})\s+({_CAPITALISED})\b")  # "Тарас Байырдын"
 _STRAY_YES = re.compile(rf"^\s*(?:(?:yes|да|иә)\b|{_NO})[\s,.;:!—–-]*", re.IGNORECASE)
 
 
@@ -283,6 +285,24 @@ def lacks_the_asked_name(answer: str, question: str) -> bool:
     return not capitalised_words(answer) - asked.names - asked.words
 
 
+def invents_a_name(
+    answer: str, question: str, sources: Sequence[Hit], releases: Mapping[str, str] | None = None
+) -> bool:
+    """Whether an answer in Cyrillic over sources in another script names someone, first name
+    and surname, whom the question does not name and no source, nor its release, writes a name
+    sounding like the surname (`sounds_like`): "... бұрынғы шериф - Тарас Байырдын [1]." over
+    English paragraphs about a securities broker. The citation checks read names in their own
+    script only."""
+    if grounding.script_shown(answer, question, sources) is not False:
+        return False
+    key = grounding.word_key
+    asked = {key(word) for word in WORD.findall(question)}
+    named = [m for m in _PERSON.finditer(answer) if not {key(m[1]), key(m[2])} & asked]
+    texts = [with_release(hit, releases) for hit in sources]
+    heard = {name for text in texts for name in re.findall(r"\b[A-Z][a-z]{3,}", text)}
+    return any(not any(sounds_like(m[2], name) for name in heard) for m in named)
+
+
 def why_unreliable(
     attribution: Attribution,
     question: str,
@@ -301,6 +321,8 @@ def why_unreliable(
         or asserts_unsupported_premise(text, question, sources, releases)
     ):
         return "it states only what the question supposes"
+    if invents_a_name(text, question, sources, releases):
+        return "it names someone no source writes"
     if gives_a_maximum_as_imposed(text, question, sources):
         return "it gives a maximum penalty as the one imposed"
     if lacks_the_asked_figure(text, question):

@@ -9,6 +9,7 @@ import pytest
 
 from answer import answerability, grounding, questions
 from answer.answerability import adds_nothing, is_answerable, named_share, refusal_with_closest
+from answer.attribution import attribute_citations
 from answer.checks import figures
 from prompts import refusal
 from retrieval.types import Hit
@@ -774,3 +775,27 @@ def test_an_acronym_of_the_question_spelled_out_adds_nothing() -> None:
         "investigation",
     }
     assert not spelled_acronyms("Federal Bureau of Investigation", "Did they say?")
+
+
+def test_a_person_named_in_cyrillic_that_no_english_source_writes_is_invented() -> None:
+    # Held out (session 40): "Уилкокс округі ... бұрынғы шериф кім?" over paragraphs of a
+    # securities case got a sheriff no release names; the citation checks read names in their
+    # own script only.
+    question = "Уилкокс округі түрмесіндегі тұтқынды ұрған бұрынғы шериф кім?"
+    broker = make_hit("broker", 0, text="A former securities broker pleaded guilty in Texas.")
+    sheriff = make_hit("sheriff", 1, text="Caruthers and former Sheriff Stacy Bloodsworth "
+                       "assaulted the inmate.")  # fmt: skip
+    invented = "Уилкокс округі түрмесіндегі бұрынғы шериф - Тарас Байырдын [1]."
+    assert answerability.invents_a_name(invented, question, [broker])
+    attribution = attribute_citations(invented, [broker], question)
+    why = answerability.why_unreliable(attribution, question, [broker], {})
+    assert why == "it names someone no source writes"
+    # Written by sound in a source (its release), or named by the question: not invented.
+    told = "Уилкокс округі түрмесіндегі бұрынғы шериф - Стейси Бладсворт [1]."
+    assert not answerability.invents_a_name(told, question, [sheriff])
+    assert not answerability.invents_a_name(told, question, [broker], {"broker": sheriff.text})
+    asked = "Стейси Бладсворт қай округте шериф болды?"
+    assert not answerability.invents_a_name("Стейси Бладсворт Уилкокста [1].", asked, [broker])
+    # Over sources in the answer's script, the citation checks read its names.
+    kazakh = make_hit("kk", 0, text="Бұрынғы шериф Тарас Байырдын тұтқынды ұрды.")
+    assert not answerability.invents_a_name(invented, question, [kazakh])
