@@ -49,6 +49,7 @@ from prompts import load_prompt, prompt_language, refusal
 from retrieval.dates import (
     days_of_month,
 )
+from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
 from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, sounds_like, spelled_acronyms
@@ -308,12 +309,19 @@ def why_unreliable(
     question: str,
     sources: Sequence[Hit],
     releases: Mapping[str, str],
+    language: str = "en",
 ) -> str | None:
     """Why an answer, its citations checked, is none a reader could rely on; None if it is
-    one. The reason is for the log."""
+    one. The reason is for the log. `language`: the one the model was asked to answer in; an
+    answer asked for in English and written in another ("Edmond de Rothschild bankтері ...
+    бойынша 45.245 миллиона долларық төлейді [3]." when a Kazakh answer was asked for again
+    in English) is no answer its lead ("the answer in the sources' language") can stand by."""
     text = attribution.text
     if attribution.invented:
         return "no source holds its facts"
+    said = detect_language(grounding.MARKERS.sub(" ", text))
+    if language == "en" and said not in ("en", UNKNOWN):
+        return "it is not written in English, as asked"
     if (
         restates_question(text, question)
         or echoes_a_yes_no_question(text, question, sources)

@@ -335,7 +335,7 @@ class Assistant:
             attribution = attribute_citations(text, sources, standalone)
             if one:
                 attribution = replace(attribution, text=to_the_point(attribution.text, parts[0]))
-            unreliable = why_unreliable(attribution, standalone, sources, releases)
+            unreliable = why_unreliable(attribution, standalone, sources, releases, language)
             text = attribution.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):

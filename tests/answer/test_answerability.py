@@ -788,7 +788,7 @@ def test_a_person_named_in_cyrillic_that_no_english_source_writes_is_invented() 
     invented = "Уилкокс округі түрмесіндегі бұрынғы шериф - Тарас Байырдын [1]."
     assert answerability.invents_a_name(invented, question, [broker])
     attribution = attribute_citations(invented, [broker], question)
-    why = answerability.why_unreliable(attribution, question, [broker], {})
+    why = answerability.why_unreliable(attribution, question, [broker], {}, "kk")
     assert why == "it names someone no source writes"
     # Written by sound in a source (its release), or named by the question: not invented.
     told = "Уилкокс округі түрмесіндегі бұрынғы шериф - Стейси Бладсворт [1]."
@@ -799,3 +799,18 @@ def test_a_person_named_in_cyrillic_that_no_english_source_writes_is_invented() 
     # Over sources in the answer's script, the citation checks read its names.
     kazakh = make_hit("kk", 0, text="Бұрынғы шериф Тарас Байырдын тұтқынды ұрды.")
     assert not answerability.invents_a_name(invented, question, [kazakh])
+
+
+def test_an_answer_asked_for_in_english_and_written_otherwise_is_unreliable() -> None:
+    # Held out (session 40): a Kazakh answer asked for again in English came back mixed; its
+    # lead said it was in the sources' language.
+    question = "Edmond de Rothschild банктері қанша айыппұл төлейді?"
+    source = make_hit("edr", 0, text="EdR will pay a penalty of more than $45 million, or "
+                      "$45.245 million.")  # fmt: skip
+    mixed = "Edmond de Rothschild bankтері бойынша 45.245 миллиона долларық төлейді [1]."
+    attribution = attribute_citations(mixed, [source], question)
+    why = answerability.why_unreliable(attribution, question, [source], {}, "en")
+    assert why == "it is not written in English, as asked"
+    assert answerability.why_unreliable(attribution, question, [source], {}, "kk") != why
+    english = attribute_citations("EdR will pay $45.245 million [1].", [source], question)
+    assert answerability.why_unreliable(english, question, [source], {}, "en") is None
