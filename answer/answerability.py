@@ -67,6 +67,12 @@ _NO = r"(?:no|нет|жоқ)\s*[,.;:!—–-]"  # "No" only with its comma: "No 
 STRAY_NO = re.compile(rf"^\s*{_NO}", re.IGNORECASE)
 _CAPITALISED = "[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+"
 _PERSON = re.compile(rf"\b({_CAPITALISED})\s+({_CAPITALISED})\b")  # "Тарас Байырдын"
+# "The answer is [1].", "... the answer is: The answer is [1].": the small model's reply when
+# it has none (held out, session 40), "Ответ: [1]".
+_POINTS_AT_AN_ANSWER = re.compile(
+    r"\b(?:the answer is|ответ(?: на (?:этот|ваш) вопрос)?(?: такой)?|жауап)\s*:?\s*(?:\[\d+\]|$)",
+    re.IGNORECASE | re.MULTILINE,
+)
 _STRAY_YES = re.compile(rf"^\s*(?:(?:yes|да|иә)\b|{_NO})[\s,.;:!—–-]*", re.IGNORECASE)
 
 
@@ -319,6 +325,8 @@ def why_unreliable(
     text = attribution.text
     if attribution.invented:
         return "no source holds its facts"
+    if _POINTS_AT_AN_ANSWER.search(text):
+        return "it points at an answer it does not give"
     said = detect_language(grounding.MARKERS.sub(" ", text))
     if language == "en" and said not in ("en", UNKNOWN):
         return "it is not written in English, as asked"

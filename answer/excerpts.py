@@ -18,7 +18,7 @@ from answer import grounding
 from answer.answerability import named_share
 from answer.attribution import resolve_citations, with_quotes
 from answer.chat_models import StopSignal, stream_text
-from answer.questions import MAXIMUM, AskedFigure
+from answer.questions import MAXIMUM, AskedFigure, asked_sum
 from answer.types import Citation, Turn
 from prompts import quoted_sentence, render_prompt
 from prompts.kazakh import named_sum
@@ -125,17 +125,21 @@ def quoted_answer(
 ) -> tuple[str, tuple[Citation, ...]] | None:
     """The source sentence the model chooses as the answer to a question for a figure, quoted
     and cited (or None: it chose none, or no sentence states such a figure), among those that
-    state the kind of figure asked (`quote_candidates`) in sources whose release names all the
-    question names. For the question the small model answered wrongly or not at all with the
-    answer in view ("one of 9 tribes to participate in the initial ... phase"): choosing among
-    a few sentences is what it does reliably."""
+    state the kind of figure asked (`quote_candidates`), and name the sum it asks for by name
+    (`asked_sum`: "Какой штраф ...", a fine, not the sum diverted), in sources whose release
+    names all the question names. For the question the small model answered wrongly or not at
+    all with the answer in view ("one of 9 tribes to participate in the initial ... phase"):
+    choosing among a few sentences is what it does reliably."""
     figure = AskedFigure.of(question)
     if figure is None or not limit:
         return None
     names_all = cache(lambda n: named_share(question, [sources[n - 1]], releases) in (None, 1.0))
     across = across_scripts(question, sources)
     stating = quote_candidates(question, sources, figure, across)
-    stating = [(n, s) for n, s in stating if names_all(n)]
+    sum_named = asked_sum(question)  # "Какой штраф ...": a sentence naming a fine, not any sum
+    stating = [
+        (n, s) for n, s in stating if names_all(n) and (not sum_named or sum_named.search(s))
+    ]
     candidates = stating[:limit]
     if not candidates:
         return None

@@ -814,3 +814,26 @@ def test_an_answer_asked_for_in_english_and_written_otherwise_is_unreliable() ->
     assert answerability.why_unreliable(attribution, question, [source], {}, "kk") != why
     english = attribute_citations("EdR will pay $45.245 million [1].", [source], question)
     assert answerability.why_unreliable(english, question, [source], {}, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("reply", "points"),
+    [
+        # Held out (session 40): a Kazakh question asked again in English got this.
+        (
+            "The answer is [1]. According to the press release, the answer is: The answer is [1].",
+            True,
+        ),
+        ("Ответ: [1]", True),
+        ("The answer is $500,000 [1].", False),
+        ("Ответ: 500 000 долларов [1].", False),
+    ],
+)
+def test_a_reply_pointing_at_an_answer_it_does_not_give_is_unreliable(
+    reply: str, points: bool
+) -> None:
+    source = make_hit("fine", 0, text="Tyson Foods will pay a $500,000 fine.")
+    question = "What fine did Tyson Foods pay?"
+    attribution = attribute_citations(reply, [source], question)
+    why = answerability.why_unreliable(attribution, question, [source], {}, "ru")
+    assert (why == "it points at an answer it does not give") is points

@@ -1175,6 +1175,9 @@ def test_a_sum_a_kazakh_question_names_is_quoted_without_the_models_choice(
         assert not asked_to_choose(chat_model)
 
 
+DIVERTED = make_hit(
+    "mendelsohn", 0, text="Alan Mendelsohn secretly diverted more than $350,000 to himself."
+)
 MARCHETTI = make_hit(
     "yonkers", 2, text="Dennis Marchetti, a former Yonkers housing official, pleaded guilty."
 )
@@ -1194,6 +1197,11 @@ MARCHETTI = make_hit(
         ("How many tribes did Dennis Marchetti enrol?", [TRIBES, MARCHETTI], "1", False),
         # No sentence states the kind of figure asked (money).
         ("How much did the Pascua Yaqui Tribe pay to join the program?", [TRIBES], "1", False),
+        # Nor the sum asked for by name (held out, session 40: the sum he diverted was quoted
+        # for "Какой штраф заплатил Алан Мендельсон?"; his release states no fine).
+        ("What fine did Alan Mendelsohn pay?", [DIVERTED], "1", False),
+        ("Какой штраф заплатил Алан Мендельсон?", [DIVERTED], "1", False),
+        ("How much did Alan Mendelsohn divert?", [DIVERTED], "0", True),  # no sum named
         # Two parts: each part's answer is the model's own.
         ("How many tribes joined the initial phase, and when did it begin?", [TRIBES], "", False),
     ],
