@@ -319,16 +319,17 @@ def why_unreliable(
 ) -> str | None:
     """Why an answer, its citations checked, is none a reader could rely on; None if it is
     one. The reason is for the log. `language`: the one the model was asked to answer in; an
-    answer asked for in English and written in another ("Edmond de Rothschild bankтері ...
-    бойынша 45.245 миллиона долларық төлейді [3]." when a Kazakh answer was asked for again
-    in English) is no answer its lead ("the answer in the sources' language") can stand by."""
+    answer to a question in another language asked for again in English and written otherwise
+    ("Edmond de Rothschild bankтері ... бойынша 45.245 миллиона долларық төлейді [3].") is no
+    answer its lead ("the answer in the sources' language") can stand by."""
     text = attribution.text
     if attribution.invented:
         return "no source holds its facts"
     if _POINTS_AT_AN_ANSWER.search(text):
         return "it points at an answer it does not give"
     said = detect_language(grounding.MARKERS.sub(" ", text))
-    if language == "en" and said not in ("en", UNKNOWN):
+    asked_again = language == "en" and detect_language(question) not in ("en", UNKNOWN)
+    if asked_again and said not in ("en", UNKNOWN):
         return "it is not written in English, as asked"
     if (
         restates_question(text, question)
