@@ -37,6 +37,7 @@ from answer.grounding import (
 from answer.questions import (
     OPENS_WITH_YES,
     YES_NO_PARTICLES,
+    AskedFigure,
     asked_sum,
     asks_for_a_fact,
     asks_for_a_figure,
@@ -45,6 +46,7 @@ from answer.questions import (
     offers_a_choice,
     own_figures,
 )
+from answer.types import Turn
 from prompts import load_prompt, prompt_language, refusal
 from retrieval.dates import (
     days_of_month,
@@ -310,12 +312,24 @@ def invents_a_name(
     return any(not any(sounds_like(m[2], name) for name in heard) for m in named)
 
 
+def copies_the_last_answer(answer: str, question: str, history: Sequence[Turn]) -> bool:
+    """Whether a follow-up for a figure is answered with figures (none the question's) that the
+    answer before it all stated: "А на какую сумму Казахстан расширит поставки?" after "...
+    2 миллиард АҚШ доллары көлемінде тауар айналымын көздейді [1]." got "Казахстан расширит
+    поставки до 2 миллиард АҚШ долларов [1]." (the supplies' sum is 200 million)."""
+    last = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
+    asked = asks_for_a_figure(question) or AskedFigure.of(question)  # "На какую сумму ...?"
+    figures = own_figures(answer, question) if last and asked else set()
+    return bool(figures) and figures <= Facts.of(last).numbers
+
+
 def why_unreliable(
     attribution: Attribution,
     question: str,
     sources: Sequence[Hit],
     releases: Mapping[str, str],
     language: str = "en",
+    history: Sequence[Turn] = (),
 ) -> str | None:
     """Why an answer, its citations checked, is none a reader could rely on; None if it is
     one. The reason is for the log. `language`: the one the model was asked to answer in; an
@@ -340,6 +354,8 @@ def why_unreliable(
         return "it states only what the question supposes"
     if invents_a_name(text, question, sources, releases):
         return "it names someone no source writes"
+    if copies_the_last_answer(text, question, history):
+        return "it gives only the figures of the answer before"
     if gives_a_maximum_as_imposed(text, question, sources):
         return "it gives a maximum penalty as the one imposed"
     if lacks_the_asked_figure(text, question):

@@ -332,11 +332,11 @@ class Assistant:
         text = reply.replace(CANNOT_ANSWER, "").strip()  # each part's stray "Yes," is gone
         unreliable = None
         if self.settings.check_answers:
-            attribution = attribute_citations(text, sources, standalone)
+            checked = attribute_citations(text, sources, standalone)
             if one:
-                attribution = replace(attribution, text=to_the_point(attribution.text, parts[0]))
-            unreliable = why_unreliable(attribution, standalone, sources, releases, language)
-            text = attribution.text
+                checked = replace(checked, text=to_the_point(checked.text, parts[0]))
+            unreliable = why_unreliable(checked, standalone, sources, releases, language, history)
+            text = checked.text
         text, citations = resolve_citations(text, sources)
         if starts_with_refusal(reply) or (CANNOT_ANSWER in reply and not citations):
             return "cannot", "", (), []

@@ -11,6 +11,7 @@ from answer import answerability, grounding, questions
 from answer.answerability import adds_nothing, is_answerable, named_share, refusal_with_closest
 from answer.attribution import attribute_citations
 from answer.checks import figures
+from answer.types import Turn
 from prompts import refusal
 from retrieval.types import Hit
 from retrieval.words import skeleton, spelled_acronyms
@@ -837,3 +838,24 @@ def test_a_reply_pointing_at_an_answer_it_does_not_give_is_unreliable(
     attribution = attribute_citations(reply, [source], question)
     why = answerability.why_unreliable(attribution, question, [source], {}, "ru")
     assert (why == "it points at an answer it does not give") is points
+
+
+def test_a_follow_up_for_a_figure_given_only_the_figures_of_the_answer_before_copies_it() -> None:
+    # Tried as a user (session 40): after the Kazakh turnover answer, the Russian follow-up on
+    # supplies (200 million) got the turnover's 2 billion back, in its Kazakh words.
+    history = [
+        Turn("user", "Қазақстан мен Тәжікстан қандай тауар айналымын көздейді?"),
+        Turn("assistant", "Қазақстан мен Тәжікстан 2 миллиард АҚШ доллары көлемінде тауар "
+             "айналымын көздейді [1]."),
+    ]  # fmt: skip
+    question = "А на какую сумму Казахстан расширит поставки?"
+    copies = answerability.copies_the_last_answer
+    assert copies("Казахстан расширит поставки до 2 миллиард АҚШ долларов [1].", question, history)
+    assert not copies("Казахстан расширит поставки на 200 млн долларов [1].", question, history)
+    assert not copies("Казахстан расширит поставки до 2 миллиард долларов [1].", question, [])
+    # A follow-up asking for no figure may give the one before again ("Who paid it?").
+    assert not copies("Tyson Foods paid the 2 billion dollars [1].", "Who paid it?", history)
+    source = make_hit("seed", 2, text="The goal is a trade turnover of 2 billion US dollars.")
+    copied = attribute_citations("До 2 миллиард АҚШ долларов [1].", [source], question)
+    why = answerability.why_unreliable(copied, question, [source], {}, "ru", history)
+    assert why == "it gives only the figures of the answer before"

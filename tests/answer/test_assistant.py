@@ -1231,3 +1231,16 @@ def test_quoting_is_off_at_zero_sentences_and_with_the_checks_off(
             [TRIBES],  # the fake says NO_ANSWER
         )
         assert answer.refused and len(chat_model.calls) == 1
+
+
+def test_a_follow_up_answered_with_the_figure_of_the_answer_before_is_refused(
+    assistant: Assistant, chat_model: FakeChatModel
+) -> None:
+    # Tried as a user (session 40): the model copied the previous answer's figure.
+    history = [
+        Turn("user", "What fine did Tyson Foods pay?"),
+        Turn("assistant", "Tyson Foods agreed to pay a $500,000 fine [1]."),
+    ]
+    chat_model.enqueue("The worker's family got $500,000 [1].")
+    answer = assistant.ask("How much did the worker's family get?", history)
+    assert answer.refused and answer.text.startswith(refusal("en", unsure=True))
