@@ -54,7 +54,14 @@ from retrieval.dates import (
 from retrieval.language import UNKNOWN, detect_language
 from retrieval.sentences import split_sentences
 from retrieval.types import Hit
-from retrieval.words import ALL_STOP_WORDS, KAZAKH_LETTERS, WORD, sounds_like, spelled_acronyms
+from retrieval.words import (
+    ALL_STOP_WORDS,
+    KAZAKH_LETTERS,
+    WORD,
+    content_words,
+    sounds_like,
+    spelled_acronyms,
+)
 
 MIN_NAMED = 0.5
 """The share of a question's names and numbers the sources must hold (calibrated on the dev
@@ -316,8 +323,12 @@ def copies_the_last_answer(answer: str, question: str, history: Sequence[Turn]) 
     """Whether a follow-up for a figure is answered with figures (none the question's) that the
     answer before it all stated: "А на какую сумму Казахстан расширит поставки?" after "...
     2 миллиард АҚШ доллары көлемінде тауар айналымын көздейді [1]." got "Казахстан расширит
-    поставки до 2 миллиард АҚШ долларов [1]." (the supplies' sum is 200 million)."""
+    поставки до 2 миллиард АҚШ долларов [1]." (the supplies' sum is 200 million). Not where
+    it shares a word with the question before: it may ask for the same figure again."""
     last = next((turn.content for turn in reversed(history) if turn.role == "assistant"), "")
+    before = next((turn.content for turn in reversed(history) if turn.role == "user"), "")
+    if {w[:5] for w in content_words(question)} & {w[:5] for w in content_words(before)}:
+        return False  # "And how much was the fine?" after "What fine ...?": the same figure
     asked = asks_for_a_figure(question) or AskedFigure.of(question)  # "На какую сумму ...?"
     figures = own_figures(answer, question) if last and asked else set()
     return bool(figures) and figures <= Facts.of(last).numbers

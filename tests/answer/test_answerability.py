@@ -853,8 +853,12 @@ def test_a_follow_up_for_a_figure_given_only_the_figures_of_the_answer_before_co
     assert copies("Казахстан расширит поставки до 2 миллиард АҚШ долларов [1].", question, history)
     assert not copies("Казахстан расширит поставки на 200 млн долларов [1].", question, history)
     assert not copies("Казахстан расширит поставки до 2 миллиард долларов [1].", question, [])
-    # A follow-up asking for no figure may give the one before again ("Who paid it?").
+    # A follow-up asking for no figure may give the one before again ("Who paid it?"), and one
+    # sharing a word with the question before may ask for the same figure again.
     assert not copies("Tyson Foods paid the 2 billion dollars [1].", "Who paid it?", history)
+    fine = [Turn("user", "What fine did Tyson Foods pay?"), Turn("assistant", "$500,000 [1].")]
+    assert not copies("It was $500,000 [1].", "And how much was the fine?", fine)
+    assert copies("It was $500,000 [1].", "And how much did the family get?", fine)
     source = make_hit("seed", 2, text="The goal is a trade turnover of 2 billion US dollars.")
     copied = attribute_citations("До 2 миллиард АҚШ долларов [1].", [source], question)
     why = answerability.why_unreliable(copied, question, [source], {}, "ru", history)
