@@ -176,7 +176,7 @@ def restates_question(answer: str, question: str) -> bool:
     Over paragraphs in another script too (session 40): the Russian "В рамках общенациональной
     операции ... Куану [1]." for "В рамках какой общенациональной операции ...?" answers nothing,
     and "Договорились главы МИД ... о строительстве гидроэлектростанции [1]." confirms a premise
-    its English release never states (BENCHMARKS.md, "Restatements over another script")."""
+    its English release never states (BENCHMARKS.md, session 40)."""
     said = [word.lower() for word in WORD.findall(CITATION_MARKER.sub(" ", answer))]
     if said == [word.lower() for word in WORD.findall(question)]:
         return True
@@ -352,9 +352,8 @@ def why_unreliable(
         return "no source holds its facts"
     if _POINTS_AT_AN_ANSWER.search(text):
         return "it points at an answer it does not give"
-    said = detect_language(grounding.MARKERS.sub(" ", text))
     asked_again = language == "en" and detect_language(question) not in ("en", UNKNOWN)
-    if asked_again and said not in ("en", UNKNOWN):
+    if asked_again and detect_language(grounding.MARKERS.sub(" ", text)) not in ("en", UNKNOWN):
         return "it is not written in English, as asked"
     if (
         restates_question(text, question)
